@@ -1,0 +1,88 @@
+"""The one place where the PTB Application is assembled.
+
+`build_application` makes the Application; `start_services` opens the database, applies
+migrations and publishes services in bot_data. PTB runs post_init only under run_polling /
+run_webhook, not under `async with app`, so tests call `start_services` themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import ModuleType
+
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    ContextTypes,
+    PersistenceInput,
+    PicklePersistence,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
+from handlers import errors, gate, menu, registration
+from services.clock import Clock, SystemClock
+from services.storage import open_database
+
+log = logging.getLogger(__name__)
+
+# Order matters: the gate (group -10) must see every update before any feature handler.
+HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu)
+
+CLOCK_KEY = "clock_override"
+SETTINGS_KEY = "settings"
+
+
+def build_application(settings: Settings, *, request: BaseRequest | None = None,
+                      updates_request: BaseRequest | None = None,
+                      clock: Clock | None = None, token: str | None = None) -> BotApp:
+    """Assemble the Application. `request` replaces the HTTP layer (tests, recording)."""
+    persistence_path = settings.telegram.persistence_path
+    persistence_path.parent.mkdir(parents=True, exist_ok=True)
+    persistence = PicklePersistence(
+        persistence_path,
+        # bot_data holds live services (a database connection), which must never be pickled.
+        store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True,
+                                    callback_data=False),
+        update_interval=settings.telegram.persistence_interval_seconds,
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(token or settings.telegram.require_token())
+        .base_url(settings.telegram.base_url)
+        .base_file_url(settings.telegram.base_file_url)
+        .context_types(ContextTypes(context=BotContext))
+        .persistence(persistence)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(start_services)
+        .post_shutdown(stop_services)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(updates_request or request)
+    app: BotApp = builder.build()  # type: ignore[assignment]
+    app.bot_data[SETTINGS_KEY] = settings
+    if clock is not None:
+        app.bot_data[CLOCK_KEY] = clock
+    for module in HANDLER_MODULES:
+        module.register(app)
+    app.add_error_handler(errors.on_error)
+    return app
+
+
+async def start_services(app: BotApp) -> None:
+    """Open the database, publish services and tell Telegram our command menu."""
+    if SERVICES_KEY in app.bot_data:
+        return
+    settings: Settings = app.bot_data[SETTINGS_KEY]
+    db = await open_database(settings.database.path)
+    clock = app.bot_data.get(CLOCK_KEY) or SystemClock(settings.office.timezone)
+    app.bot_data[SERVICES_KEY] = AppServices(settings=settings, db=db, clock=clock)
+    await menu.publish_default_commands(app)
+    log.info("bot.started office=%r db=%s", settings.office.name, settings.database.path)
+
+
+async def stop_services(app: BotApp) -> None:
+    services: AppServices | None = app.bot_data.pop(SERVICES_KEY, None)
+    if services is not None:
+        await services.db.close()

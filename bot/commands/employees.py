@@ -1,0 +1,56 @@
+"""`presensi import-employees FILE` and `presensi link NIP TELEGRAM_USER_ID`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.commands.common import run_with_db
+from bot.config import Settings
+from services import employees
+from services.clock import SystemClock
+from services.employee_import import import_employees
+from services.storage import Database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "import-employees", help="impor data pegawai dari berkas CSV atau XLSX",
+        description="Header: nip,nama,jabatan,golongan,unit,atasan_nip,telepon,device_user_id,"
+                    "peran. Impor ulang memperbarui data menurut NIP.")
+    parser.add_argument("file", type=Path, help="berkas .csv atau .xlsx")
+    parser.set_defaults(handler=handle_import)
+
+    parser = subparsers.add_parser("link", help="hubungkan akun Telegram ke NIP secara manual")
+    parser.add_argument("nip")
+    parser.add_argument("telegram_user_id", type=int)
+    parser.set_defaults(handler=handle_link)
+
+
+def handle_import(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not path.is_file():
+        print(f"Berkas tidak ditemukan: {path}")
+        return 2
+
+    async def work(settings: Settings, db: Database) -> int:
+        result = await import_employees(db, path, at=SystemClock(settings.office.timezone).now())
+        print(f"Diimpor: {result.imported} baris (baru {result.created}, diperbarui "
+              f"{result.updated}, tidak berubah {result.unchanged}); ditolak: {len(result.errors)}")
+        for error in result.errors:
+            print(f"  baris {error.line}: {error.nip or '-'}: {error.reason}")
+        return 1 if result.errors else 0
+
+    return run_with_db(args, work)
+
+
+def handle_link(args: argparse.Namespace) -> int:
+    async def work(settings: Settings, db: Database) -> int:
+        employee = await employees.link_by_operator(
+            db, nip=args.nip, telegram_user_id=args.telegram_user_id,
+            at=SystemClock(settings.office.timezone).now())
+        print(f"{employee.nama} (NIP {employee.nip}) terhubung ke akun Telegram "
+              f"{args.telegram_user_id}.")
+        return 0
+
+    return run_with_db(args, work)

@@ -1,0 +1,34 @@
+"""`presensi migrate`: create the database or bring its schema up to date."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+import aiosqlite
+
+from bot.commands.common import settings_from
+from services.storage.migrations import apply_migrations, current_version
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("migrate", help="buat atau perbarui skema basis data")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+
+    async def main() -> int:
+        settings.database.path.parent.mkdir(parents=True, exist_ok=True)
+        async with aiosqlite.connect(settings.database.path, isolation_level=None) as conn:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            applied = await apply_migrations(conn)
+            version = await current_version(conn)
+        if applied:
+            print("Migrasi diterapkan: " + ", ".join(applied))
+        print(f"Skema basis data versi {version}: {settings.database.path}")
+        return 0
+
+    return asyncio.run(main())

@@ -1,0 +1,67 @@
+"""Settings from a TOML file (`--config`, env PRESENSI_CONFIG, default presensi.toml).
+
+Each section is parsed by its own module; this module only assembles them. Relative paths in
+the file are resolved against the file's own folder so the bot can be started from anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.config.core import (
+    DatabaseSettings,
+    TelegramSettings,
+    parse_database,
+    parse_office,
+    parse_telegram,
+)
+from bot.config.reader import ConfigError, Section
+from services.office import Office
+
+CONFIG_ENV = "PRESENSI_CONFIG"
+DEFAULT_CONFIG = "presensi.toml"
+
+__all__ = ["CONFIG_ENV", "ConfigError", "Settings", "load_settings", "parse_settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    source: Path
+    telegram: TelegramSettings
+    database: DatabaseSettings
+    office: Office
+
+
+def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settings:
+    root = Section(data, "")
+    return Settings(
+        source=source,
+        telegram=parse_telegram(root, base_dir),
+        database=parse_database(root, base_dir),
+        office=parse_office(root),
+    )
+
+
+def resolve_config_path(explicit: str | None) -> Path:
+    return Path(explicit or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+
+
+def load_settings(explicit: str | None = None) -> Settings:
+    path = resolve_config_path(explicit)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(str(path), "berkas konfigurasi tidak ditemukan "
+                          "(salin presensi.example.toml menjadi presensi.toml)") from None
+    except OSError as exc:
+        raise ConfigError(str(path),
+                          f"berkas konfigurasi tidak dapat dibaca: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), f"bukan TOML yang valid: {exc}") from None
+    return parse_settings(data, path.resolve().parent, path.resolve())

@@ -1,0 +1,58 @@
+"""The typed CallbackContext every handler receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from services.clock import Clock
+from services.employees import Employee
+from services.storage import Database
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+SERVICES_KEY = "services"
+
+
+@dataclass
+class AppServices:
+    """Everything handlers and jobs reach; built at start-up, closed at shutdown."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    def __init__(self, application: Application, chat_id: int | None = None,
+                 user_id: int | None = None) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        # Set by the registration gate for every update from a registered employee.
+        self.employee: Employee | None = None
+
+    @property
+    def services(self) -> AppServices:
+        return self.application.bot_data[SERVICES_KEY]
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    def require_employee(self) -> Employee:
+        if self.employee is None:
+            raise RuntimeError("handler reached without a registered employee; gate missing")
+        return self.employee
+
+
+BotApp = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]

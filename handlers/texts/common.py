@@ -1,0 +1,31 @@
+"""Texts of registration, help and general errors."""
+
+WELCOME_UNREGISTERED = (
+    "Selamat datang di layanan presensi dan perizinan pegawai.\n\n"
+    "Untuk mendaftar, tekan tombol <b>Bagikan Nomor Telepon</b> di bawah. Nomor Anda akan "
+    "dicocokkan dengan data kepegawaian kantor."
+)
+SHARE_PHONE_BUTTON = "📱 Bagikan Nomor Telepon"
+NOT_REGISTERED = (
+    "Anda belum terdaftar. Silakan tekan tombol <b>Bagikan Nomor Telepon</b> di bawah untuk "
+    "mendaftar terlebih dahulu."
+)
+NOT_REGISTERED_ALERT = "Anda belum terdaftar. Kirim /start untuk mendaftar."
+GREETING = "Selamat datang, <b>{nama}</b>.\nNIP {nip} · {jabatan}\n\n{menu}"
+GREETING_AGAIN = "Anda sudah terdaftar sebagai <b>{nama}</b> (NIP {nip}).\n\n{menu}"
+MENU_HEADER = "Perintah yang dapat Anda gunakan:"
+HELP_FOOTER = (
+    "\n\nBila ada data yang tidak sesuai, hubungi pengelola kepegawaian kantor."
+)
+PRIVATE_ONLY = "Layanan ini hanya dapat digunakan melalui percakapan pribadi dengan bot."
+UNEXPECTED_ERROR = (
+    "Maaf, terjadi gangguan saat memproses permintaan Anda. Data Anda tidak hilang; "
+    "silakan coba lagi beberapa saat lagi."
+)
+ADMIN_ERROR_REPORT = (
+    "⚠️ Galat tak tertangani: <code>{error}</code>\nPembaruan: <code>{update}</code>"
+)
+
+# Command menu descriptions (setMyCommands); at most 256 characters each.
+CMD_START = "Mulai atau daftar"
+CMD_HELP = "Bantuan dan daftar perintah"

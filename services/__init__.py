@@ -1,0 +1,1 @@
+"""The domain of presensi-bot. Nothing in this package imports `telegram`."""

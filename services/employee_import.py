@@ -1,0 +1,300 @@
+"""Import of the employee registry from CSV or XLSX.
+
+Every row is checked on its own and against the rest of the registry (existing rows overlaid
+with the file's). Bad rows are reported with their line number and left out; the good rows are
+written in one transaction, so a crash leaves the registry exactly as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from services import audit
+from services.employees import ROLES
+from services.errors import DomainError
+from services.nip import nip_problem
+from services.phone import normalize_phone
+from services.storage import Database
+
+HEADER = ("nip", "nama", "jabatan", "golongan", "unit", "atasan_nip", "telepon",
+          "device_user_id", "peran")
+_GOLONGAN = re.compile(r"^(I|II|III|IV)/[a-e]$|^(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII|XIII|XIV"
+                       r"|XV|XVI|XVII)$")
+
+
+class ImportFileError(DomainError):
+    """The file as a whole cannot be read (wrong header, unknown format)."""
+
+
+@dataclass(frozen=True)
+class EmployeeRow:
+    line: int
+    nip: str
+    nama: str
+    jabatan: str
+    golongan: str
+    unit: str
+    atasan_nip: str | None
+    telepon: str | None
+    device_user_id: str | None
+    peran: str
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    nip: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[RowError]
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """Rows of the file as (line number, {column: text}); blank rows are skipped."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        rows = _xlsx_rows(path)
+    elif suffix in (".csv", ".txt"):
+        rows = _csv_rows(path)
+    else:
+        raise ImportFileError("Format berkas tidak dikenal; gunakan .csv atau .xlsx.")
+    return _with_header(rows)
+
+
+def _csv_rows(path: Path) -> Iterable[tuple[int, list[str]]]:
+    text = path.read_bytes().decode("utf-8-sig")
+    first = text.splitlines()[0] if text else ""
+    # Spreadsheets set to the Indonesian locale save CSV with semicolons.
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    for row in reader:
+        yield reader.line_num, row
+
+
+def _xlsx_rows(path: Path) -> Iterable[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = []
+            for value in values:
+                if isinstance(value, float) and value >= 1e15:
+                    # An 18-digit NIP typed into a numeric cell has already lost its last digits.
+                    cells.append("#ANGKA")
+                else:
+                    cells.append(_cell(value))
+            yield number, cells
+    finally:
+        workbook.close()
+
+
+def _with_header(rows: Iterable[tuple[int, list[str]]]) -> list[tuple[int, dict[str, str]]]:
+    iterator = iter(rows)
+    try:
+        _, header = next(iterator)
+    except StopIteration:
+        raise ImportFileError("Berkas kosong.") from None
+    names = [h.strip().lower() for h in header]
+    missing = [column for column in HEADER if column not in names]
+    if missing:
+        raise ImportFileError("Kolom berikut tidak ada di baris judul: " + ", ".join(missing)
+                              + ". Judul yang benar: " + ",".join(HEADER))
+    result = []
+    for line, values in iterator:
+        if not any(v.strip() for v in values):
+            continue
+        padded = values + [""] * (len(names) - len(values))
+        result.append((line, {name: padded[i].strip() for i, name in enumerate(names)}))
+    return result
+
+
+def parse_row(line: int, raw: dict[str, str]) -> EmployeeRow | RowError:
+    """Check one row on its own."""
+    nip = raw["nip"].replace(" ", "")
+    if nip == "#ANGKA":
+        return RowError(line, "", "NIP tersimpan sebagai angka di Excel sehingga digit terakhirnya "
+                        "hilang; format kolom NIP sebagai teks")
+    problem = nip_problem(nip)
+    if problem:
+        return RowError(line, nip, problem)
+    if not raw["nama"]:
+        return RowError(line, nip, "nama kosong")
+    peran = (raw["peran"] or "pegawai").lower()
+    if peran not in ROLES:
+        return RowError(line, nip, f"peran {raw['peran']!r} tidak dikenal (pilihan: "
+                        + ", ".join(ROLES) + ")")
+    golongan = raw["golongan"]
+    if golongan and not _GOLONGAN.match(golongan):
+        return RowError(line, nip, f"golongan {golongan!r} tidak valid (contoh: III/a, IX)")
+    atasan = raw["atasan_nip"].replace(" ", "") or None
+    if atasan == "#ANGKA":
+        return RowError(line, nip, "NIP atasan tersimpan sebagai angka di Excel; "
+                        "format kolom sebagai teks")
+    if atasan == nip:
+        return RowError(line, nip, "atasan tidak boleh dirinya sendiri (siklus atasan)")
+    telepon = None
+    if raw["telepon"]:
+        telepon = normalize_phone(raw["telepon"])
+        if telepon is None:
+            return RowError(line, nip, f"nomor telepon {raw['telepon']!r} tidak valid")
+    return EmployeeRow(line=line, nip=nip, nama=raw["nama"], jabatan=raw["jabatan"],
+                       golongan=golongan, unit=raw["unit"], atasan_nip=atasan, telepon=telepon,
+                       device_user_id=raw["device_user_id"] or None, peran=peran)
+
+
+@dataclass
+class _Existing:
+    atasan_nip: str | None
+    telepon: str | None
+    device_user_id: str | None
+
+
+def check_rows(rows: list[EmployeeRow], existing: dict[str, _Existing]
+               ) -> tuple[list[EmployeeRow], list[RowError]]:
+    """Check rows against each other and the registry; return (good rows, errors)."""
+    errors: list[RowError] = []
+    good: list[EmployeeRow] = []
+    seen: set[str] = set()
+    for row in rows:
+        if row.nip in seen:
+            errors.append(RowError(row.line, row.nip, "NIP ganda dalam berkas"))
+        else:
+            seen.add(row.nip)
+            good.append(row)
+
+    changed = True
+    while changed:
+        changed = False
+        rejected = _conflicts(good, existing)
+        if rejected:
+            errors.extend(rejected.values())
+            good = [row for row in good if row.line not in rejected]
+            changed = True
+    errors.sort(key=lambda e: e.line)
+    return good, errors
+
+
+def _conflicts(rows: list[EmployeeRow], existing: dict[str, _Existing]) -> dict[int, RowError]:
+    """Errors of the first kind found in one pass; rejecting them may reveal more.
+
+    A phone number or device user id belongs first to registry rows the file does not touch,
+    then to the file's rows in line order; a later claimant is the bad row.
+    """
+    in_file = {row.nip for row in rows}
+    rejected: dict[int, RowError] = {}
+    for attr, label in (("telepon", "nomor telepon"), ("device_user_id", "device_user_id")):
+        claimed = {getattr(entry, attr): nip for nip, entry in existing.items()
+                   if nip not in in_file and getattr(entry, attr)}
+        for row in rows:
+            value = getattr(row, attr)
+            if not value or row.line in rejected:
+                continue
+            owner = claimed.setdefault(value, row.nip)
+            if owner != row.nip:
+                rejected[row.line] = RowError(row.line, row.nip,
+                                              f"{label} {value} ganda (juga milik NIP {owner})")
+    if rejected:
+        return rejected
+
+    state = dict(existing)
+    for row in rows:
+        state[row.nip] = _Existing(row.atasan_nip, row.telepon, row.device_user_id)
+    for row in rows:
+        if row.atasan_nip and row.atasan_nip not in state:
+            rejected[row.line] = RowError(row.line, row.nip,
+                                          f"atasan {row.atasan_nip} tidak dikenal")
+    if rejected:
+        return rejected
+
+    by_nip = {row.nip: row for row in rows}
+    for row in rows:
+        cycle = _cycle_from(row.nip, state)
+        for nip in cycle or []:
+            if nip in by_nip:
+                member = by_nip[nip]
+                rejected[member.line] = RowError(member.line, nip,
+                                                 "siklus atasan: " + " → ".join(cycle or []))
+    return rejected
+
+
+def _cycle_from(start: str, state: dict[str, _Existing]) -> list[str] | None:
+    path: list[str] = []
+    position: dict[str, int] = {}
+    nip: str | None = start
+    while nip is not None and nip in state:
+        if nip in position:
+            return [*path[position[nip]:], nip]
+        position[nip] = len(path)
+        path.append(nip)
+        nip = state[nip].atasan_nip
+    return None
+
+
+async def import_employees(db: Database, path: Path, *, at: dt.datetime) -> ImportResult:
+    table = read_table(path)
+    parsed = [parse_row(line, raw) for line, raw in table]
+    errors = [p for p in parsed if isinstance(p, RowError)]
+    rows = [p for p in parsed if isinstance(p, EmployeeRow)]
+    created = updated = unchanged = 0
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "SELECT nip, nama, jabatan, golongan, unit, atasan_nip, telepon, device_user_id, peran"
+            " FROM employees"
+        ) as cursor:
+            current = {r["nip"]: dict(r) for r in await cursor.fetchall()}
+        existing = {nip: _Existing(r["atasan_nip"], r["telepon"], r["device_user_id"])
+                    for nip, r in current.items()}
+        good, conflicts = check_rows(rows, existing)
+        errors = sorted(errors + conflicts, key=lambda e: e.line)
+        stamp = at.isoformat()
+        for row in good:
+            values = {f.name: getattr(row, f.name) for f in fields(row) if f.name != "line"}
+            before = current.get(row.nip)
+            if before is None:
+                created += 1
+                await conn.execute(
+                    "INSERT INTO employees (nip, nama, jabatan, golongan, unit, atasan_nip, "
+                    "telepon, device_user_id, peran, created_at, updated_at) "
+                    "VALUES (:nip, :nama, :jabatan, :golongan, :unit, :atasan_nip, :telepon, "
+                    ":device_user_id, :peran, :at, :at)", {**values, "at": stamp})
+            elif before == values:
+                unchanged += 1
+                continue
+            else:
+                updated += 1
+                await conn.execute(
+                    "UPDATE employees SET nama = :nama, jabatan = :jabatan, golongan = :golongan,"
+                    " unit = :unit, atasan_nip = :atasan_nip, telepon = :telepon,"
+                    " device_user_id = :device_user_id, peran = :peran, active = 1,"
+                    " updated_at = :at WHERE nip = :nip", {**values, "at": stamp})
+            await audit.record(conn, at=at, actor=audit.Actor.system(),
+                               action="employee.import", entity="employee", entity_id=row.nip,
+                               detail={"line": row.line, "file": path.name,
+                                       "created": before is None})
+    return ImportResult(created, updated, unchanged, errors)

@@ -1,0 +1,1 @@
+"""Test support: a recording Bot API, Update builders, a harness around the real Application."""

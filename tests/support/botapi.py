@@ -1,0 +1,292 @@
+"""A recording Bot API: a `BaseRequest` that answers like Telegram and logs every call.
+
+It keeps the messages it has "sent" so edits can be checked the way Telegram checks them
+(unknown message, "message is not modified"), enforces the limits that bite in production
+(text length, callback_data ≤ 64 bytes) and can be told to fail for a chat the way Telegram
+fails (bot blocked: 403; flood: 429 with retry_after).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 7_000_000_001
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Presensi", "username": "presensi_bot",
+            "can_join_groups": False, "can_read_all_group_messages": False,
+            "supports_inline_queries": False}
+
+_SEND_METHODS = {"sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup"}
+_TRUE_METHODS = {"answerCallbackQuery", "setMyCommands", "deleteMyCommands", "deleteMessage",
+                 "setChatMenuButton", "sendChatAction", "deleteWebhook", "setWebhook",
+                 "close", "logOut"}
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+    result: Any = None
+
+    @property
+    def message_id(self) -> int:
+        assert isinstance(self.result, dict), f"{self.method} returned no message"
+        return int(self.result["message_id"])
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        markup = self.params.get("reply_markup") or {}
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+    def button(self, text_part: str) -> dict[str, Any]:
+        for candidate in self.buttons:
+            if text_part in candidate["text"]:
+                return candidate
+        raise AssertionError(f"no button containing {text_part!r} in {self.buttons}")
+
+
+class _Failure:
+    def __init__(self, code: int, description: str, times: int | None,
+                 parameters: dict[str, Any] | None = None) -> None:
+        self.code = code
+        self.description = description
+        self.times = times
+        self.parameters = parameters
+
+
+class RecordingRequest(BaseRequest):
+    def __init__(self) -> None:
+        self.calls: list[ApiCall] = []
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.files: dict[str, bytes] = {}
+        self._message_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        self._failures: dict[int, _Failure] = {}
+
+    # --- controls for tests -------------------------------------------------------------
+    def block(self, chat_id: int) -> None:
+        """From now on, sending to chat_id fails as if the user blocked the bot."""
+        self._failures[chat_id] = _Failure(403, "Forbidden: bot was blocked by the user", None)
+
+    def flood(self, chat_id: int, retry_after: int = 1, times: int = 1) -> None:
+        self._failures[chat_id] = _Failure(429, f"Too Many Requests: retry after {retry_after}",
+                                           times, {"retry_after": retry_after})
+
+    def add_file(self, content: bytes, *, name: str = "file") -> str:
+        file_id = f"upload-{next(self._file_ids)}-{name}"
+        self.files[file_id] = content
+        return file_id
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    # --- queries for assertions ---------------------------------------------------------
+    def sent(self, method: str | None = None, chat_id: int | None = None) -> list[ApiCall]:
+        return [c for c in self.calls
+                if (method is None or c.method == method)
+                and (chat_id is None or c.chat_id == chat_id)]
+
+    def sent_to(self, chat_id: int) -> list[ApiCall]:
+        return [c for c in self.calls if c.method in _SEND_METHODS and c.chat_id == chat_id]
+
+    def last_to(self, chat_id: int) -> ApiCall:
+        sent = self.sent_to(chat_id)
+        assert sent, f"nothing was sent to {chat_id}"
+        return sent[-1]
+
+    def message(self, chat_id: int, message_id: int) -> dict[str, Any]:
+        return self.messages[(chat_id, message_id)]
+
+    # --- BaseRequest ---------------------------------------------------------------------
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = None, write_timeout: Any = None,
+                         connect_timeout: Any = None, pool_timeout: Any = None
+                         ) -> tuple[int, bytes]:
+        if "/file/bot" in url:
+            file_path = url.split("/file/bot", 1)[1].split("/", 1)[1]
+            content = self.files.get(file_path.rsplit("/", 1)[-1])
+            if content is None:
+                return 404, b"Not Found"
+            return 200, content
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        files: dict[str, bytes] = {}
+        if request_data is not None and request_data.contains_files:
+            for name, value in request_data.multipart_data.items():
+                content = value[1] if isinstance(value, tuple) else value
+                files[name] = content if isinstance(content, bytes) else bytes(content)
+        call = ApiCall(api_method, params, files)
+        self.calls.append(call)
+        try:
+            result = self._answer(call)
+        except _ApiError as error:
+            body: dict[str, Any] = {"ok": False, "error_code": error.code,
+                                    "description": error.description}
+            if error.parameters:
+                body["parameters"] = error.parameters
+            return error.code, json.dumps(body).encode()
+        call.result = result
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # --- Telegram's behaviour ------------------------------------------------------------
+    def _answer(self, call: ApiCall) -> Any:
+        method, params = call.method, call.params
+        chat_id = call.chat_id
+        if chat_id is not None and chat_id in self._failures:
+            failure = self._failures[chat_id]
+            if failure.times is not None:
+                failure.times -= 1
+                if failure.times <= 0:
+                    del self._failures[chat_id]
+            raise _ApiError(failure.code, failure.description, failure.parameters)
+        if method == "getMe":
+            return BOT_USER
+        if method == "getUpdates":
+            return []
+        if method == "getWebhookInfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        if method in _TRUE_METHODS:
+            if method == "setMyCommands":
+                for command in params.get("commands", []):
+                    if not 1 <= len(command["command"]) <= 32 or not command["description"]:
+                        raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+            return True
+        _check_markup(params)
+        if method == "sendMessage":
+            return self._store(call, {"text": _text(params, MAX_TEXT)})
+        if method in ("sendDocument", "sendPhoto"):
+            return self._store(call, self._media(call))
+        if method in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
+            return self._edit(call)
+        if method == "getFile":
+            file_id = str(params["file_id"])
+            if file_id not in self.files:
+                raise _ApiError(400, "Bad Request: invalid file_id")
+            return {"file_id": file_id, "file_unique_id": f"u{abs(hash(file_id))}",
+                    "file_size": len(self.files[file_id]), "file_path": f"documents/{file_id}"}
+        raise _ApiError(404, "Not Found: method not found")
+
+    def _store(self, call: ApiCall, content: dict[str, Any]) -> dict[str, Any]:
+        chat_id = call.chat_id
+        if chat_id is None:
+            raise _ApiError(400, "Bad Request: chat_id is empty")
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group",
+                            **({"first_name": "Pegawai"} if chat_id > 0 else {"title": "Admin"})},
+                   "from": BOT_USER, **content}
+        markup = _markup(call.params)
+        if markup and "inline_keyboard" in markup:
+            message["reply_markup"] = markup
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _media(self, call: ApiCall) -> dict[str, Any]:
+        field_name = "document" if call.method == "sendDocument" else "photo"
+        value = call.params.get(field_name)
+        content = call.files.get(field_name, b"")
+        file_id = value if isinstance(value, str) and not value.startswith("attach://") else None
+        if file_id is None:
+            file_id = self.add_file(content, name=field_name)
+        size = len(self.files.get(file_id, b""))
+        media: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"u-{file_id}",
+                                 "file_size": size}
+        out: dict[str, Any] = {}
+        if field_name == "document":
+            media["file_name"] = call.params.get("filename") or "dokumen.pdf"
+            out["document"] = media
+        else:
+            out["photo"] = [{**media, "width": 800, "height": 600}]
+        if call.params.get("caption"):
+            out["caption"] = _text(call.params, MAX_CAPTION, key="caption")
+        return out
+
+    def _edit(self, call: ApiCall) -> dict[str, Any] | bool:
+        params = call.params
+        if "inline_message_id" in params:
+            return True
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        message = dict(self.messages[key])
+        before = (message.get("text"), message.get("caption"), message.get("reply_markup"))
+        if call.method == "editMessageText":
+            message["text"] = _text(params, MAX_TEXT)
+        elif call.method == "editMessageCaption":
+            message["caption"] = _text(params, MAX_CAPTION, key="caption")
+        markup = _markup(params)
+        if markup and markup.get("inline_keyboard"):
+            message["reply_markup"] = markup
+        else:
+            message.pop("reply_markup", None)
+        if (message.get("text"), message.get("caption"), message.get("reply_markup")) == before:
+            raise _ApiError(400, "Bad Request: message is not modified: specified new message "
+                                 "content and reply markup are exactly the same as a current "
+                                 "content and reply markup of the message")
+        message["edit_date"] = int(time.time())
+        self.messages[key] = message
+        return message
+
+
+class _ApiError(Exception):
+    def __init__(self, code: int, description: str,
+                 parameters: dict[str, Any] | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+
+def _markup(params: dict[str, Any]) -> dict[str, Any] | None:
+    markup = params.get("reply_markup")
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    return markup
+
+
+def _check_markup(params: dict[str, Any]) -> None:
+    markup = _markup(params) or {}
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
+                raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+
+def _text(params: dict[str, Any], limit: int, key: str = "text") -> str:
+    text = str(params.get(key) or "")
+    if key == "text" and not text.strip():
+        raise _ApiError(400, "Bad Request: message text is empty")
+    if len(text) > limit:
+        what = "message" if key == "text" else "caption"
+        raise _ApiError(400, f"Bad Request: {what} is too long")
+    return text

@@ -1,0 +1,63 @@
+"""The `presensi` command line and configuration errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_settings
+from tests.conftest import BASE_CONFIG
+from tests.support.office import STAFF_A, write_csv
+
+
+def test_missing_config_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--config", str(tmp_path / "tidak-ada.toml"), "migrate"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "tidak ditemukan" in err
+
+
+@pytest.mark.parametrize(("patch", "key"), [
+    ('timezone = "Asia/Jakarta"', "office.timezone"),
+    ('name = "Dinas Komunikasi dan Informatika"', "office.name"),
+    ('path = "presensi.sqlite3"', "database.path"),
+])
+def test_invalid_values_name_the_key(tmp_path: Path, patch: str, key: str) -> None:
+    broken = {"office.timezone": 'timezone = "Mars/Olympus"', "office.name": "",
+              "database.path": "path = 42"}[key]
+    path = tmp_path / "presensi.toml"
+    path.write_text(BASE_CONFIG.replace(patch, broken))
+    with pytest.raises(ConfigError) as info:
+        load_settings(str(path))
+    assert str(info.value).startswith(key)
+
+
+def test_token_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "presensi.toml"
+    path.write_text(BASE_CONFIG)
+    monkeypatch.setenv("PRESENSI_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("PRESENSI_CONFIG", str(path))
+    settings = load_settings()
+    assert settings.telegram.token == "123:abc"
+    assert settings.database.path == tmp_path / "presensi.sqlite3"
+
+
+def test_example_config_is_valid() -> None:
+    example = Path(__file__).resolve().parent.parent / "presensi.example.toml"
+    settings = load_settings(str(example))
+    assert settings.office.timezone.key == "Asia/Jakarta"
+
+
+def test_import_and_link_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "presensi.toml"
+    config.write_text(BASE_CONFIG)
+    csv_path = write_csv(tmp_path / "pegawai.csv")
+    assert main(["--config", str(config), "migrate"]) == 0
+    assert main(["--config", str(config), "import-employees", str(csv_path)]) == 0
+    assert "baru 8" in capsys.readouterr().out
+    assert main(["--config", str(config), "link", STAFF_A.nip, "424242"]) == 0
+    assert "terhubung" in capsys.readouterr().out
+    assert main(["--config", str(config), "link", "199999999999999999", "1"]) == 1
+    assert main(["--config", str(config), "link", "197001011995031009", "2"]) == 1
+    assert "tidak terdaftar" in capsys.readouterr().err

@@ -1,0 +1,69 @@
+"""Migrations on an empty file, start-up on a migrated file, and the audit log's guarantees."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from services import audit
+from services.storage import open_database
+from services.storage.migrations import available_migrations, current_version
+
+
+async def test_migrations_from_an_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "baru.sqlite3"
+    db = await open_database(path)
+    await db.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(available_migrations())
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"employees", "audit_log", "punches", "absence_days"} <= tables
+
+
+async def test_start_up_on_an_already_migrated_file_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "lama.sqlite3"
+    db = await open_database(path)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO employees (nip, nama, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            ("197001011995031001", "Budi", "2026-01-01T00:00:00+07:00", "x"))
+    await db.close()
+    db = await open_database(path)
+    async with db.read() as conn:
+        assert await current_version(conn) == len(available_migrations())
+        async with conn.execute("SELECT count(*) FROM employees") as cursor:
+            assert (await cursor.fetchone())[0] == 1
+    await db.close()
+
+
+async def test_foreign_keys_are_enforced(tmp_path: Path, clock) -> None:
+    db = await open_database(tmp_path / "fk.sqlite3")
+    with pytest.raises(aiosqlite.IntegrityError):
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO absence_days (nip, day, code) VALUES (?, ?, ?)",
+                               ("197001011995031001", "2026-10-05", "I"))
+    await db.close()
+
+
+async def test_audit_log_is_append_only(tmp_path: Path, clock) -> None:
+    db = await open_database(tmp_path / "audit.sqlite3")
+    async with db.transaction() as conn:
+        await audit.record(conn, at=clock.now(), actor=audit.Actor("1", 2), action="x",
+                           entity="request", entity_id=1)
+    for statement in ("UPDATE audit_log SET action = 'y'", "DELETE FROM audit_log"):
+        with pytest.raises(aiosqlite.IntegrityError, match="append-only"):
+            async with db.transaction() as conn:
+                await conn.execute(statement)
+    await db.close()
+
+
+async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "masa-depan.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    with pytest.raises(Exception, match="lebih baru"):
+        await open_database(path)
