@@ -22,6 +22,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
 from handlers import errors, gate, menu, registration
+from services.calendar import OfficeCalendar
 from services.clock import Clock, SystemClock
 from services.storage import open_database
 
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 
 # Order matters: the gate (group -10) must see every update before any feature handler.
 HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu)
+
+# Modules with `async def start(app)` and `async def stop(app)`: jobs, servers, device pollers.
+# They start after the services exist and stop, in reverse order, before the database closes.
+LIFECYCLE_MODULES: tuple[ModuleType, ...] = ()
 
 CLOCK_KEY = "clock_override"
 SETTINGS_KEY = "settings"
@@ -77,12 +82,18 @@ async def start_services(app: BotApp) -> None:
     settings: Settings = app.bot_data[SETTINGS_KEY]
     db = await open_database(settings.database.path)
     clock = app.bot_data.get(CLOCK_KEY) or SystemClock(settings.office.timezone)
-    app.bot_data[SERVICES_KEY] = AppServices(settings=settings, db=db, clock=clock)
+    app.bot_data[SERVICES_KEY] = AppServices(settings=settings, db=db, clock=clock,
+                                             calendar=OfficeCalendar(settings.calendar))
     await menu.publish_default_commands(app)
+    for module in LIFECYCLE_MODULES:
+        await module.start(app)
     log.info("bot.started office=%r db=%s", settings.office.name, settings.database.path)
 
 
 async def stop_services(app: BotApp) -> None:
-    services: AppServices | None = app.bot_data.pop(SERVICES_KEY, None)
-    if services is not None:
-        await services.db.close()
+    if SERVICES_KEY not in app.bot_data:
+        return
+    for module in reversed(LIFECYCLE_MODULES):
+        await module.stop(app)
+    services: AppServices = app.bot_data.pop(SERVICES_KEY)
+    await services.db.close()

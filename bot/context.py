@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from services.calendar import OfficeCalendar
 from services.clock import Clock
 from services.employees import Employee
 from services.storage import Database
@@ -24,6 +25,7 @@ class AppServices:
     settings: Settings
     db: Database
     clock: Clock
+    calendar: OfficeCalendar
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -44,6 +46,10 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     @property
     def clock(self) -> Clock:
         return self.services.clock
+
+    @property
+    def calendar(self) -> OfficeCalendar:
+        return self.services.calendar
 
     @property
     def settings(self) -> Settings:

@@ -42,7 +42,24 @@ class MenuCommand:
     audience: Audience = EVERYONE
 
 
+SUPERVISORS = Audience(frozenset({"kepala", "sekretaris"}), supervisors=True)
+OFFICE_ADMINS = Audience(frozenset({"admin", "kasubbag"}))
+RECAP_READERS = Audience(frozenset({"admin", "kasubbag", "sekretaris", "kepala"}))
+
+# The order here is the order of /help and of Telegram's command menu.
 CATALOGUE: list[MenuCommand] = [
+    MenuCommand("izin", texts.CMD_IZIN),
+    MenuCommand("riwayat", texts.CMD_RIWAYAT),
+    MenuCommand("saldo", texts.CMD_SALDO),
+    MenuCommand("hadir", texts.CMD_HADIR),
+    MenuCommand("kalender", texts.CMD_KALENDER),
+    MenuCommand("layanan", texts.CMD_LAYANAN),
+    MenuCommand("persetujuan", texts.CMD_PERSETUJUAN, SUPERVISORS),
+    MenuCommand("rekap", texts.CMD_REKAP, OFFICE_ADMINS),
+    MenuCommand("arsip", texts.CMD_ARSIP, RECAP_READERS),
+    MenuCommand("pantau", texts.CMD_PANTAU, OFFICE_ADMINS),
+    MenuCommand("kesehatan", texts.CMD_KESEHATAN, OFFICE_ADMINS),
+    MenuCommand("batal", texts.CMD_BATAL),
     MenuCommand("start", texts.CMD_START),
     MenuCommand("help", texts.CMD_HELP),
 ]
@@ -111,7 +128,3 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("help", help_command))
-
-
-def audience(roles: set[str] | None = None, supervisors: bool = False) -> Audience:
-    return Audience(frozenset(roles) if roles is not None else None, supervisors)

@@ -18,7 +18,10 @@ async def test_migrations_from_an_empty_file(tmp_path: Path) -> None:
     db = await open_database(path)
     await db.close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(available_migrations())
+        top = available_migrations()[-1].version
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == top
+        recorded = [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY 1")]
+        assert recorded == [m.name for m in available_migrations()]
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"employees", "audit_log", "punches", "absence_days"} <= tables
@@ -34,7 +37,7 @@ async def test_start_up_on_an_already_migrated_file_changes_nothing(tmp_path: Pa
     await db.close()
     db = await open_database(path)
     async with db.read() as conn:
-        assert await current_version(conn) == len(available_migrations())
+        assert await current_version(conn) == available_migrations()[-1].version
         async with conn.execute("SELECT count(*) FROM employees") as cursor:
             assert (await cursor.fetchone())[0] == 1
     await db.close()
@@ -64,6 +67,8 @@ async def test_audit_log_is_append_only(tmp_path: Path, clock) -> None:
 async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "masa-depan.sqlite3"
     with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA user_version = 999")
+        conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT,"
+                     " applied_at TEXT)")
+        conn.execute("INSERT INTO schema_migrations VALUES (999, '0999_future.sql', 'x')")
     with pytest.raises(Exception, match="lebih baru"):
         await open_database(path)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.config.calendar import parse_calendar
 from bot.config.core import (
     DatabaseSettings,
     TelegramSettings,
@@ -20,6 +21,7 @@ from bot.config.core import (
     parse_telegram,
 )
 from bot.config.reader import ConfigError, Section
+from services.calendar import CalendarRules
 from services.office import Office
 
 CONFIG_ENV = "PRESENSI_CONFIG"
@@ -34,6 +36,7 @@ class Settings:
     telegram: TelegramSettings
     database: DatabaseSettings
     office: Office
+    calendar: CalendarRules
 
 
 def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settings:
@@ -43,6 +46,7 @@ def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settin
         telegram=parse_telegram(root, base_dir),
         database=parse_database(root, base_dir),
         office=parse_office(root),
+        calendar=parse_calendar(root),
     )
 
 

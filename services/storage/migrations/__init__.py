@@ -1,11 +1,14 @@
-"""Numbered SQL migrations (`NNNN_name.sql`) applied in order, tracked by PRAGMA user_version.
+"""Numbered SQL migrations (`NNNN_name.sql`) applied in order at start-up.
 
-Each file runs in its own transaction together with the version bump, so a crash leaves the
-database at the previous version, never half-migrated.
+Each applied file is recorded in `schema_migrations`, so a migration merged from a parallel
+branch with a lower number than one already applied still runs. Each file runs in its own
+transaction together with its record, so a crash leaves it either fully applied or not at all.
+PRAGMA user_version mirrors the highest applied number for external tools.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -33,10 +36,9 @@ def available_migrations() -> list[Migration]:
         if match:
             found.append(Migration(int(match[1]), entry.name, entry.read_text("utf-8")))
     found.sort(key=lambda m: m.version)
-    for expected, migration in enumerate(found, start=1):
-        if migration.version != expected:
-            raise MigrationError(
-                f"migrasi {migration.name}: nomor urut {expected} hilang atau ganda")
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise MigrationError("dua berkas migrasi memakai nomor yang sama")
     return found
 
 
@@ -46,18 +48,35 @@ async def current_version(conn: aiosqlite.Connection) -> int:
     return int(row[0])
 
 
+async def _applied(conn: aiosqlite.Connection) -> set[int]:
+    await conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    async with conn.execute("SELECT version FROM schema_migrations") as cursor:
+        return {int(row[0]) for row in await cursor.fetchall()}
+
+
 async def apply_migrations(conn: aiosqlite.Connection) -> list[str]:
-    """Apply every migration newer than the file's version; return the names applied."""
+    """Apply every migration not yet recorded; return the names applied."""
     migrations = available_migrations()
-    version = await current_version(conn)
-    if version > len(migrations):
+    known = {m.version for m in migrations}
+    applied_before = await _applied(conn)
+    unknown = applied_before - known
+    if unknown:
         raise MigrationError(
-            f"basis data versi {version} lebih baru dari aplikasi ({len(migrations)}); "
-            "perbarui aplikasi")
+            f"basis data memuat migrasi {sorted(unknown)} yang tidak dikenal aplikasi ini; "
+            "basis data lebih baru dari aplikasi, perbarui aplikasi")
     applied: list[str] = []
-    for migration in migrations[version:]:
+    done = set(applied_before)
+    for migration in migrations:
+        if migration.version in done:
+            continue
+        stamp = dt.datetime.now(dt.UTC).isoformat()
+        top = max(done | {migration.version})
         script = (f"BEGIN IMMEDIATE;\n{migration.sql}\n"
-                  f"PRAGMA user_version = {migration.version};\nCOMMIT;")
+                  f"INSERT INTO schema_migrations VALUES ({migration.version}, "
+                  f"'{migration.name}', '{stamp}');\n"
+                  f"PRAGMA user_version = {top};\nCOMMIT;")
         try:
             await conn.executescript(script)
         except Exception as exc:
@@ -65,4 +84,5 @@ async def apply_migrations(conn: aiosqlite.Connection) -> list[str]:
                 await conn.rollback()
             raise MigrationError(f"migrasi {migration.name} gagal: {exc}") from exc
         applied.append(migration.name)
+        done.add(migration.version)
     return applied
