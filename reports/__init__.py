@@ -1,0 +1,1 @@
+"""Output adapters: PDF (reportlab) and spreadsheets. Blocking; call through asyncio.to_thread."""
