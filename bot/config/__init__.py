@@ -20,6 +20,7 @@ from bot.config.core import (
     parse_office,
     parse_telegram,
 )
+from bot.config.operations import OperationsSettings, parse_operations
 from bot.config.reader import ConfigError, Section
 from services.calendar import CalendarRules
 from services.office import Office
@@ -37,6 +38,7 @@ class Settings:
     database: DatabaseSettings
     office: Office
     calendar: CalendarRules
+    operations: OperationsSettings
 
 
 def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settings:
@@ -47,6 +49,7 @@ def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settin
         database=parse_database(root, base_dir),
         office=parse_office(root),
         calendar=parse_calendar(root),
+        operations=parse_operations(root, base_dir),
     )
 
 
