@@ -7,12 +7,12 @@ import logging
 import sys
 from types import ModuleType
 
-from bot.commands import backup, employees, migrate, run
+from bot.commands import backup, demo, employees, migrate, run
 from bot.config import CONFIG_ENV, ConfigError
 from bot.logging_setup import configure_logging
 from services.errors import DomainError
 
-SUBCOMMANDS: tuple[ModuleType, ...] = (run, migrate, employees, backup)
+SUBCOMMANDS: tuple[ModuleType, ...] = (run, migrate, employees, backup, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

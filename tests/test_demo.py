@@ -1,0 +1,69 @@
+"""`presensi demo` on a small office: it runs offline and leaves the office's files behind."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from services.demo_office import REQUEST_TYPES, build_people, plan_month
+from services.nip import nip_problem
+
+
+def test_people_have_valid_nips_and_a_hierarchy() -> None:
+    people = build_people(30)
+    assert len({p.nip for p in people}) == 30
+    assert all(nip_problem(p.nip) is None for p in people)
+    by_nip = {p.nip: p for p in people}
+    roles = [p.peran for p in people]
+    assert roles.count("kepala") == 1 and {"sekretaris", "kasubbag", "admin"} <= set(roles)
+    for person in people:
+        # Every chain of supervisors ends at the Kepala.
+        seen: set[str] = set()
+        current = person
+        while current.atasan_nip:
+            assert current.nip not in seen
+            seen.add(current.nip)
+            current = by_nip[current.atasan_nip]
+        assert current.peran == "kepala"
+    assert build_people(30) == people, "the demo office is reproducible"
+
+
+def test_month_plan_covers_absences_with_requests() -> None:
+    people = build_people(12)
+    days = [dt.date(2026, 10, d) for d in (1, 2, 5, 6, 7, 8, 9)]
+    plan = plan_month(people, days)
+    covered = {(r.nip, day) for r in plan.requests for day in days if r.start <= day <= r.end}
+    for (nip, day), what in plan.behaviour.items():
+        assert ((nip, day) in covered) == (what in REQUEST_TYPES)
+    assert all(r.type_key in REQUEST_TYPES.values() for r in plan.requests)
+    assert {p.at.date() for p in plan.punches} <= set(days)
+
+
+async def test_demo_runs_on_a_small_office(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PRESENSI_BOT_TOKEN", raising=False)
+    folder = tmp_path / "kantor"
+    employees = 6
+    argv = ["demo", "--folder", str(folder), "--employees", str(employees),
+            "--month", "2026-10", "--days", "4"]
+    code = await asyncio.to_thread(main, argv)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert str(folder) in out
+    assert (folder / "presensi.toml").is_file()
+    assert (folder / "pegawai.csv").read_text().count("\n") == employees + 1
+    assert (folder / "data" / "presensi.sqlite3").is_file()
+    # A second run replaces the earlier demo instead of refusing.
+    assert await asyncio.to_thread(main, argv) == 0
+
+
+def test_demo_refuses_a_folder_with_other_files(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "penting.txt").write_text("jangan dihapus")
+    assert main(["demo", "--folder", str(tmp_path), "--employees", "5", "--days", "1"]) == 1
+    assert "sudah berisi berkas lain" in capsys.readouterr().err
+    assert (tmp_path / "penting.txt").exists()
