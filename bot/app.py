@@ -21,7 +21,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
-from handlers import errors, gate, menu, registration
+from handlers import errors, gate, health, menu, registration
 from services.calendar import OfficeCalendar
 from services.clock import Clock, SystemClock
 from services.storage import open_database
@@ -29,7 +29,7 @@ from services.storage import open_database
 log = logging.getLogger(__name__)
 
 # Order matters: the gate (group -10) must see every update before any feature handler.
-HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu)
+HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, health)
 
 # Modules with `async def start(app)` and `async def stop(app)`: jobs, servers, device pollers.
 # They start after the services exist and stop, in reverse order, before the database closes.

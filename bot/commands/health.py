@@ -1,0 +1,27 @@
+"""`presensi health`: the same report as /kesehatan, on the console (for cron and monitoring)."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.commands.common import run_with_db
+from bot.config import Settings
+from handlers.health import render_report
+from services.clock import SystemClock
+from services.health import health_report
+from services.storage import Database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "health", help="kondisi sistem: sinkronisasi mesin, antrean, ukuran basis data")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    async def work(settings: Settings, db: Database) -> int:
+        report = await health_report(db, SystemClock(settings.office.timezone).now())
+        print(render_report(report, as_html=False))
+        return 0
+
+    return run_with_db(args, work)

@@ -1,0 +1,74 @@
+"""/kesehatan: the operator's view of the system (machines, queues, storage)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.context import BotApp, BotContext
+from handlers.texts import health as texts
+from services.employees import ADMIN_ROLES
+from services.health import HealthReport, health_report
+
+log = logging.getLogger(__name__)
+
+
+def _size(count: int) -> str:
+    for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if count >= factor:
+            return f"{count / factor:.1f} {unit}".replace(".", ",")
+    return f"{count} B"
+
+
+def render_report(report: HealthReport, *, as_html: bool) -> str:
+    """The report as lines; HTML for Telegram, plain text for the console."""
+    def fmt(value: object) -> str:
+        return html.escape(str(value)) if as_html else str(value)
+
+    def when(value: dt.datetime | None) -> str:
+        return value.strftime("%d-%m-%Y %H:%M") if value is not None else texts.NEVER
+
+    title = texts.TITLE.format(at=report.at.strftime("%d-%m-%Y %H:%M %Z"))
+    lines = [f"<b>{fmt(title)}</b>" if as_html else title, ""]
+    lines.append(texts.SCHEMA.format(version=report.schema_version,
+                                     count=len(report.migrations)))
+    lines.append(texts.DATABASE.format(size=_size(report.database_bytes),
+                                       wal=_size(report.wal_bytes)))
+    lines.append(texts.EMPLOYEES.format(active=report.employees_active,
+                                        linked=report.employees_linked))
+    if report.machines:
+        lines.append(texts.MACHINES)
+        for machine in report.machines:
+            lines.append(texts.MACHINE.format(
+                serial=fmt(machine.serial), received=when(machine.last_received),
+                success=when(machine.last_success) if machine.last_success or machine.last_error
+                else texts.UNKNOWN, punches=machine.punches))
+            if machine.last_error:
+                lines.append(texts.MACHINE_ERROR.format(error=fmt(machine.last_error)))
+    else:
+        lines.append(texts.NO_MACHINES)
+    lines.append(texts.PENDING_REQUESTS.format(
+        count=texts.NOT_AVAILABLE if report.pending_requests is None else report.pending_requests))
+    lines.append(texts.PENDING_ALERTS.format(
+        count=texts.NOT_AVAILABLE if report.pending_alerts is None else report.pending_alerts))
+    return "\n".join(lines)
+
+
+async def health(update: Update, context: BotContext) -> None:
+    """Show the system's condition to the office's administrators."""
+    assert update.effective_message is not None
+    employee = context.require_employee()
+    if employee.peran not in ADMIN_ROLES:
+        log.info("health.refused nip=%s", employee.nip)
+        await update.effective_message.reply_html(texts.NOT_ALLOWED)
+        return
+    report = await health_report(context.db, context.clock.now())
+    await update.effective_message.reply_html(render_report(report, as_html=True))
+
+
+def register(app: BotApp) -> None:
+    app.add_handler(CommandHandler("kesehatan", health))

@@ -1,0 +1,20 @@
+"""Texts of /kesehatan and `presensi health`."""
+
+TITLE = "Kondisi sistem per {at}"
+NOT_ALLOWED = "Maaf, kondisi sistem hanya dapat dilihat oleh pengelola kepegawaian dan Kasubbag."
+SCHEMA = "Skema basis data: versi {version} ({count} migrasi)"
+DATABASE = "Ukuran basis data: {size} (+ jurnal WAL {wal})"
+EMPLOYEES = "Pegawai aktif: {active}, terhubung ke Telegram: {linked}"
+MACHINES = "Mesin presensi:"
+NO_MACHINES = "Mesin presensi: belum ada data yang diterima dari mesin."
+MACHINE = (
+    "• {serial}: data terakhir {received}; sinkron berhasil terakhir {success}; {punches} data"
+)
+MACHINE_ERROR = "  galat terakhir: {error}"
+NEVER = "belum pernah"
+UNKNOWN = "tidak dicatat"
+PENDING_REQUESTS = "Pengajuan menunggu keputusan: {count}"
+PENDING_ALERTS = "Pemberitahuan menunggu dikirim: {count}"
+NOT_AVAILABLE = "belum tersedia"
+ERROR_LOCATION = "\nLokasi: <code>{where}</code>"
+ERRORS_SUPPRESSED = "\n{count} galat lain sejak laporan sebelumnya tidak dilaporkan tersendiri."

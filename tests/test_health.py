@@ -1,0 +1,101 @@
+"""/kesehatan, `presensi health`, and error reports to the admin chat."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.cli import main
+from bot.config import Settings
+from bot.context import BotContext
+from services.clock import FixedClock
+from services.health import health_report
+from services.storage import Database
+from tests.conftest import tg
+from tests.support.harness import Harness
+from tests.support.office import ADMIN, KASUBBAG, STAFF_A, Person
+
+ADMIN_CHAT = -100500
+
+
+async def _punch(db: Database, serial: str, user: str, at: str, received: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO punches (device_serial, device_user_id, punched_at, local_date, source,"
+            " received_at) VALUES (?, ?, ?, ?, 'pull', ?)", (serial, user, at, at[:10], received))
+
+
+async def test_report_reads_machines_storage_and_schema(db: Database, office: tuple[Person, ...],
+                                                        clock: FixedClock) -> None:
+    await _punch(db, "SN-A", "0006", "2026-10-05T07:20:00+07:00", "2026-10-05T07:25:00+07:00")
+    await _punch(db, "SN-A", "0007", "2026-10-05T07:40:00+07:00", "2026-10-05T07:45:00+07:00")
+    await _punch(db, "SN-B", "0006", "2026-10-02T16:10:00+07:00", "2026-10-02T16:15:00+07:00")
+    report = await health_report(db, clock.now())
+    assert [m.serial for m in report.machines] == ["SN-A", "SN-B"]
+    assert report.machines[0].punches == 2
+    assert report.machines[0].last_received == dt.datetime.fromisoformat(
+        "2026-10-05T07:45:00+07:00")
+    assert report.employees_active == 8 and report.employees_linked == 8
+    assert report.database_bytes > 0 and report.schema_version >= 1
+    assert "0001_foundation.sql" in report.migrations
+
+
+async def test_admin_sees_health_and_staff_is_refused(harness: Harness, db: Database,
+                                                      office: tuple[Person, ...]) -> None:
+    await _punch(db, "SN-A", "0006", "2026-10-05T07:20:00+07:00", "2026-10-05T07:25:00+07:00")
+    for person in (ADMIN, KASUBBAG):
+        await harness.send(tg(person), "/kesehatan")
+        text = harness.api.last_to(person.telegram_id).text
+        assert "Kondisi sistem" in text and "SN-A" in text and "05-10-2026 07:25" in text
+        assert "Skema basis data" in text
+    await harness.send(tg(STAFF_A), "/kesehatan")
+    text = harness.api.last_to(STAFF_A.telegram_id).text
+    assert "hanya dapat dilihat" in text and "SN-A" not in text
+
+
+async def test_help_lists_kesehatan_for_admins_only(harness: Harness,
+                                                    office: tuple[Person, ...]) -> None:
+    await harness.send(tg(ADMIN), "/help")
+    assert "/kesehatan" in harness.api.last_to(ADMIN.telegram_id).text
+    await harness.send(tg(STAFF_A), "/help")
+    assert "/kesehatan" not in harness.api.last_to(STAFF_A.telegram_id).text
+
+
+async def test_health_command(db: Database, settings: Settings, office: tuple[Person, ...],
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    code = await asyncio.to_thread(main, ["--config", str(settings.source), "health"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Pegawai aktif: 8" in out and "belum ada data yang diterima" in out
+
+
+async def _boom(update: Update, context: BotContext) -> None:
+    raise RuntimeError("layanan cadangan tidak menjawab")
+
+
+async def test_unhandled_errors_reach_admin_chat_rate_limited(
+        harness: Harness, office: tuple[Person, ...], clock: FixedClock) -> None:
+    harness.application.add_handler(CommandHandler("rusak", _boom))
+    user = tg(STAFF_A)
+    await harness.send(user, "/rusak")
+    assert "terjadi gangguan" in harness.api.last_to(STAFF_A.telegram_id).text
+    reports = harness.api.sent_to(ADMIN_CHAT)
+    assert len(reports) == 1
+    assert "layanan cadangan tidak menjawab" in reports[0].text
+    assert "test_health.py" in reports[0].text and "_boom" in reports[0].text
+
+    # Two more within the interval: the user is still answered, the admin chat is not flooded.
+    clock.advance(minutes=1)
+    await harness.send(user, "/rusak")
+    await harness.send(user, "/rusak")
+    assert len(harness.api.sent_to(ADMIN_CHAT)) == 1
+    assert len(harness.api.sent_to(STAFF_A.telegram_id)) == 3
+
+    clock.advance(minutes=5)
+    await harness.send(user, "/rusak")
+    reports = harness.api.sent_to(ADMIN_CHAT)
+    assert len(reports) == 2 and "2 galat lain" in reports[1].text
