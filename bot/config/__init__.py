@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.config.attendance import parse_attendance
 from bot.config.calendar import parse_calendar
 from bot.config.core import (
     DatabaseSettings,
@@ -22,6 +23,8 @@ from bot.config.core import (
 )
 from bot.config.operations import OperationsSettings, parse_operations
 from bot.config.reader import ConfigError, Section
+from bot.config.workflows import WorkflowSettings, parse_workflows
+from services.attendance_policy import AttendancePolicy
 from services.calendar import CalendarRules
 from services.office import Office
 
@@ -39,6 +42,8 @@ class Settings:
     office: Office
     calendar: CalendarRules
     operations: OperationsSettings
+    workflows: WorkflowSettings
+    attendance: AttendancePolicy
 
 
 def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settings:
@@ -50,6 +55,8 @@ def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settin
         office=parse_office(root),
         calendar=parse_calendar(root),
         operations=parse_operations(root, base_dir),
+        workflows=parse_workflows(root, base_dir),
+        attendance=parse_attendance(root),
     )
 
 

@@ -1,0 +1,168 @@
+"""Attendance figures from the database: punches of every machine joined to employees through
+device_user_id, and approved absences, classified by services.attendance_rules.
+
+Each call reads its whole period in a few queries (employees, punches, absences), never one per
+employee-day, so a month of a large office costs one scan of the punches_date index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+import aiosqlite
+
+from services import attendance_rules as rules
+from services.attendance_model import DayStatus, EmployeeMonth, MonthAttendance
+from services.attendance_policy import AttendancePolicy
+from services.calendar import OfficeCalendar, month_days
+from services.employees import Employee, all_active
+from services.storage import Database
+
+PunchMap = dict[tuple[str, dt.date], list[dt.datetime]]
+AbsenceMap = dict[tuple[str, dt.date], list[rules.Absence]]
+
+
+@dataclass(frozen=True)
+class _Period:
+    employees: list[Employee]
+    punches: PunchMap
+    absences: AbsenceMap
+
+
+async def _punches(conn: aiosqlite.Connection, start: dt.date, end: dt.date,
+                   nips: set[str] | None) -> PunchMap:
+    found: PunchMap = defaultdict(list)
+    async with conn.execute(
+        "SELECT e.nip, p.local_date, p.punched_at FROM punches p "
+        "JOIN employees e ON e.device_user_id = p.device_user_id "
+        "WHERE p.local_date BETWEEN ? AND ?", (start.isoformat(), end.isoformat()),
+    ) as cursor:
+        async for nip, local_date, punched_at in cursor:
+            if nips is None or nip in nips:
+                found[(nip, dt.date.fromisoformat(local_date))].append(
+                    dt.datetime.fromisoformat(punched_at))
+    return found
+
+
+async def _absences(conn: aiosqlite.Connection, start: dt.date, end: dt.date,
+                    nips: set[str] | None) -> AbsenceMap:
+    found: AbsenceMap = defaultdict(list)
+    async with conn.execute(
+        "SELECT nip, day, part, code FROM absence_days WHERE day BETWEEN ? AND ?",
+        (start.isoformat(), end.isoformat()),
+    ) as cursor:
+        async for nip, day, part, code in cursor:
+            if nips is None or nip in nips:
+                found[(nip, dt.date.fromisoformat(day))].append(rules.Absence(code, part))
+    return found
+
+
+async def _load(db: Database, start: dt.date, end: dt.date,
+                nips: set[str] | None = None) -> _Period:
+    async with db.read() as conn:
+        people = await all_active(conn)
+        if nips is not None:
+            people = [e for e in people if e.nip in nips]
+        punches = await _punches(conn, start, end, nips)
+        absences = await _absences(conn, start, end, nips)
+    return _Period(people, punches, absences)
+
+
+def _status(period: _Period, policy: AttendancePolicy, nip: str, day: dt.date,
+            off: str | None, now: dt.datetime | None) -> DayStatus:
+    return rules.classify_day(day, policy, off=off, punches=period.punches.get((nip, day), ()),
+                              absences=period.absences.get((nip, day), ()), now=now)
+
+
+def _employee_month(employee: Employee, days: tuple[DayStatus, ...],
+                    policy: AttendancePolicy) -> EmployeeMonth:
+    return EmployeeMonth(
+        nip=employee.nip, nama=employee.nama, golongan=employee.golongan,
+        jabatan=employee.jabatan, unit=employee.unit, days=days,
+        totals=rules.code_totals(days),
+        late_minutes=sum(d.late_minutes for d in days),
+        early_minutes=sum(d.early_minutes for d in days),
+        tpp_deduction_percent=rules.tpp_deduction(days, policy.tpp),
+    )
+
+
+async def month_attendance(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
+                           year: int, month: int, *, today: dt.date,
+                           now: dt.datetime | None = None,
+                           nips: set[str] | None = None) -> MonthAttendance:
+    """Every active employee's month. Days after `today` get no status (empty codes); `today`
+    itself is classified as still running at `now` when given, else as a finished day.
+    `nips` limits the employees (a personal statement)."""
+    days = month_days(year, month)
+    offs = {day: calendar.day_off(day) for day in days}
+    period = await _load(db, days[0], days[-1], nips)
+    running = now if now is not None and now.date() == today else None
+    people = []
+    for employee in period.employees:
+        statuses = []
+        for day in days:
+            if day > today:
+                statuses.append(DayStatus(day, ()))
+                continue
+            off = offs[day]
+            statuses.append(_status(period, policy, employee.nip, day,
+                                    off.name if off else None,
+                                    running if day == today else None))
+        people.append(_employee_month(employee, tuple(statuses), policy))
+    return MonthAttendance(
+        year=year, month=month,
+        working_days=tuple(day for day in days if offs[day] is None),
+        days_off={day: off.name for day, off in offs.items() if off is not None},
+        employees=tuple(people),
+    )
+
+
+async def day_statuses(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
+                       day: dt.date, now: dt.datetime,
+                       nips: set[str] | None = None) -> dict[str, DayStatus]:
+    """Every active employee's status on `day` as known at `now` (`nips` limits them)."""
+    off = calendar.day_off(day)
+    period = await _load(db, day, day, nips)
+    return {e.nip: _status(period, policy, e.nip, day, off.name if off else None, now)
+            for e in period.employees}
+
+
+async def tk_days(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
+                  start: dt.date, end: dt.date) -> dict[str, set[dt.date]]:
+    """TK working days from start to end (finished days) of employees with a machine id.
+
+    A year of punches is too much to classify scan by scan every morning, so this asks SQLite
+    only which (employee, day) pairs have a scan inside the window: the wall-clock time is
+    characters 12–19 of punched_at ("2026-10-05T07:31:00+07:00"), compared as text against the
+    same window classify_day uses.
+    """
+    working = calendar.working_days(start, end)
+    async with db.read() as conn:
+        people = [e for e in await all_active(conn) if e.device_user_id]
+        scanned: set[tuple[str, str]] = set()
+        async with conn.execute(
+            "SELECT DISTINCT e.nip, p.local_date FROM punches p "
+            "JOIN employees e ON e.device_user_id = p.device_user_id "
+            "WHERE p.local_date BETWEEN ? AND ? AND substr(p.punched_at, 12, 8) BETWEEN ? AND ?",
+            (start.isoformat(), end.isoformat(), policy.window_start.isoformat(),
+             policy.window_end.isoformat()),
+        ) as cursor:
+            async for nip, local_date in cursor:
+                scanned.add((nip, local_date))
+        away: set[tuple[str, str]] = set()
+        async with conn.execute(
+            "SELECT nip, day FROM absence_days WHERE part = 'full' AND day BETWEEN ? AND ?",
+            (start.isoformat(), end.isoformat()),
+        ) as cursor:
+            async for nip, day in cursor:
+                away.add((nip, day))
+    result: dict[str, set[dt.date]] = {}
+    for employee in people:
+        result[employee.nip] = {
+            day for day in working
+            if rules.is_tk_day(working=True,
+                               has_valid_scan=(employee.nip, day.isoformat()) in scanned,
+                               full_absence=(employee.nip, day.isoformat()) in away)}
+    return result

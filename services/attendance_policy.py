@@ -1,0 +1,139 @@
+"""The office's attendance policy as plain data: hours, scan window, bands, TPP table, alerts.
+
+Parsed from `[attendance]` by bot/config/attendance.py (`settings.attendance`); the defaults are
+the common values in /work/shared/domain.md (Perpres 21/2023 hours, Kab. Tulang Bawang-style
+TPP table, the PP 94/2021 ladder).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class WorkHours:
+    start: dt.time
+    end: dt.time
+
+
+def _hours(start: str, end: str) -> WorkHours:
+    return WorkHours(dt.time.fromisoformat(start), dt.time.fromisoformat(end))
+
+
+# Monday = 0. Saturday/Sunday have no hours unless configured; a working-day override on such a
+# day follows the Monday hours (see AttendancePolicy.hours_for).
+DEFAULT_HOURS: Mapping[int, WorkHours] = {
+    0: _hours("07:30", "16:00"), 1: _hours("07:30", "16:00"), 2: _hours("07:30", "16:00"),
+    3: _hours("07:30", "16:00"), 4: _hours("07:30", "16:30"),
+}
+DEFAULT_RAMADAN_HOURS: Mapping[int, WorkHours] = {
+    0: _hours("08:00", "15:00"), 1: _hours("08:00", "15:00"), 2: _hours("08:00", "15:00"),
+    3: _hours("08:00", "15:00"), 4: _hours("08:00", "15:30"),
+}
+
+# Percent of the monthly TPP deducted per day carrying the code. TL/PSW as in Kab. Tulang
+# Bawang; TAM/TAP as "no attendance record"; TK 3% as in most regions.
+DEFAULT_TPP_PERCENT: Mapping[str, float] = {
+    "TL1": 0.5, "TL2": 1.0, "TL3": 1.25, "TL4": 1.5,
+    "PSW1": 0.5, "PSW2": 1.0, "PSW3": 1.25, "PSW4": 1.5,
+    "TAM": 1.5, "TAP": 1.5, "TK": 3.0,
+}
+
+
+@dataclass(frozen=True)
+class RamadanPeriod:
+    start: dt.date
+    end: dt.date  # inclusive
+    hours: Mapping[int, WorkHours] = field(default_factory=lambda: dict(DEFAULT_RAMADAN_HOURS))
+
+
+@dataclass(frozen=True)
+class TppPolicy:
+    percent: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TPP_PERCENT))
+    monthly_cap_percent: float = 100.0
+    # Some Perkada forfeit the whole month's TPP after this many TK days (0: no such rule).
+    tk_days_forfeit_month: int = 0
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    days: int          # cumulative TK days in a calendar year that reach this step
+    penalty: str       # the penalty PP 94/2021 names for it (shown to the atasan)
+
+
+DEFAULT_LADDER: tuple[LadderStep, ...] = (
+    LadderStep(3, "hukuman disiplin ringan berupa teguran lisan"),
+    LadderStep(4, "hukuman disiplin ringan berupa teguran tertulis"),
+    LadderStep(7, "hukuman disiplin ringan berupa pernyataan tidak puas secara tertulis"),
+    LadderStep(11, "hukuman disiplin sedang berupa pemotongan tunjangan kinerja 25% "
+                   "selama 6 bulan"),
+    LadderStep(14, "hukuman disiplin sedang berupa pemotongan tunjangan kinerja 25% "
+                   "selama 9 bulan"),
+    LadderStep(17, "hukuman disiplin sedang berupa pemotongan tunjangan kinerja 25% "
+                   "selama 12 bulan"),
+    LadderStep(21, "hukuman disiplin berat berupa penurunan jabatan setingkat lebih rendah "
+                   "selama 12 bulan"),
+    LadderStep(25, "hukuman disiplin berat berupa pembebasan dari jabatannya menjadi jabatan "
+                   "pelaksana selama 12 bulan"),
+    LadderStep(28, "hukuman disiplin berat berupa pemberhentian dengan hormat tidak atas "
+                   "permintaan sendiri sebagai PNS"),
+)
+DEFAULT_RUN_PENALTY = ("pemberhentian dengan hormat tidak atas permintaan sendiri; gaji "
+                       "dihentikan mulai bulan berikutnya (Peraturan BKN 6/2022)")
+
+
+@dataclass(frozen=True)
+class LadderPolicy:
+    steps: tuple[LadderStep, ...] = DEFAULT_LADDER
+    consecutive_days: int = 10
+    consecutive_penalty: str = DEFAULT_RUN_PENALTY
+    notify_kepala: bool = True
+
+
+@dataclass(frozen=True)
+class AlertPolicy:
+    enabled: bool = True
+    morning: dt.time = dt.time(8, 0)
+    afternoon: dt.time = dt.time(16, 45)
+    sync_before_morning: bool = True
+    # The atasan's morning summary lists a subordinate as late from this many minutes.
+    summary_late_minutes: int = 1
+
+
+@dataclass(frozen=True)
+class AttendancePolicy:
+    hours: Mapping[int, WorkHours] = field(default_factory=lambda: dict(DEFAULT_HOURS))
+    ramadan: tuple[RamadanPeriod, ...] = ()
+    window_start: dt.time = dt.time(6, 0)
+    window_end: dt.time = dt.time(18, 0)
+    grace_minutes: int = 0
+    # Upper bounds (minutes, inclusive) of bands 1, 2 and 3; anything above is band 4.
+    bands: tuple[int, int, int] = (30, 60, 90)
+    tpp: TppPolicy = field(default_factory=TppPolicy)
+    ladder: LadderPolicy = field(default_factory=LadderPolicy)
+    alerts: AlertPolicy = field(default_factory=AlertPolicy)
+
+    def ramadan_on(self, day: dt.date) -> RamadanPeriod | None:
+        for period in self.ramadan:
+            if period.start <= day <= period.end:
+                return period
+        return None
+
+    def hours_for(self, day: dt.date) -> WorkHours:
+        """The working hours of `day`: the Ramadan table inside a Ramadan period, else weekly.
+
+        A weekday without its own hours (a Saturday declared a working day) follows Monday.
+        """
+        period = self.ramadan_on(day)
+        table = period.hours if period is not None else self.hours
+        return table.get(day.weekday()) or table.get(0) or DEFAULT_HOURS[0]
+
+    @property
+    def latest_end(self) -> dt.time:
+        """The latest end of work in any schedule (the afternoon alert must come after it)."""
+        ends = [h.end for h in self.hours.values()]
+        for period in self.ramadan:
+            ends.extend(h.end for h in period.hours.values())
+        return max(ends)

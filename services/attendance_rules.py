@@ -1,0 +1,214 @@
+"""The attendance rules, as pure functions a reader can check against the region's Perkada.
+
+One working day of one employee becomes a DayStatus:
+
+1. A day off in the office calendar (weekend, national holiday, cuti bersama, local holiday)
+   is L, whatever was punched.
+2. An approved full-day absence (I, S, DL, TB, CT, CB, CS, CM, CAP, CLTN) gives its code; it
+   overrides punches and their absence alike.
+3. Only scans inside the valid window (default 06:00:00–18:00:00, both ends included) count;
+   the in/out state the machine records is ignored.
+4. No valid scan: TK (tanpa keterangan).
+5. Two or more scans: the first is IN, the last is OUT. A single scan is IN when it comes
+   before the middle of the working hours and OUT from the middle on (the other one is missing).
+6. IN: the late minutes are the whole minutes after the start — with a 07:30 start, 07:30:59 is
+   on time and 07:31:00 is one minute late. Late minutes within the grace are not late; beyond
+   it they count from the start. Bands: 1–30 TL1, 31–60 TL2, 61–90 TL3, above 90 TL4
+   (configurable). No IN: TAM.
+7. OUT: the early minutes are the minutes (started) before the end — with a 16:00 end, 16:00:00
+   is on time and 15:59:59 is one minute early; same bands, PSW1–PSW4. No OUT: TAP.
+8. An approved part-day permit excuses the lateness (arrive_late) or the early leave
+   (leave_early); the missing scans (TAM/TAP) stay.
+9. A day with none of TL, PSW, TAM, TAP is H. A day can carry two codes (TL1 and PSW2).
+
+While the day is still running (`now` on that day before the end of the scan window), what has
+not happened yet is not held against the employee: no TK and no TAP before the window closes,
+no PSW before the end of working hours.
+
+The monthly TPP deduction adds the configured percentage of every code of every day, capped;
+the PP 94/2021 ladder counts TK days per calendar year and runs of consecutive TK working days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from services.attendance_model import DayStatus
+from services.attendance_policy import AttendancePolicy, LadderPolicy, LadderStep, TppPolicy
+
+PRESENT = "H"
+DAY_OFF = "L"
+NO_RECORD = "TK"
+NO_IN = "TAM"
+NO_OUT = "TAP"
+LATE = "TL"
+EARLY = "PSW"
+ABSENCE_CODES = ("I", "S", "DL", "TB", "CT", "CB", "CS", "CM", "CAP", "CLTN")
+
+FULL_DAY = "full"
+ARRIVE_LATE = "arrive_late"
+LEAVE_EARLY = "leave_early"
+
+
+@dataclass(frozen=True)
+class Absence:
+    """One approved absence row for a day (absence_days)."""
+
+    code: str
+    part: str = FULL_DAY
+    note: str = ""
+
+
+def _seconds(t: dt.time) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def in_window(t: dt.time, policy: AttendancePolicy) -> bool:
+    return policy.window_start <= t <= policy.window_end
+
+
+def late_minutes(first_in: dt.time, start: dt.time) -> int:
+    """Whole minutes after the start: 07:30:59 → 0, 07:31:00 → 1, 08:00:59 → 30."""
+    return max(0, (_seconds(first_in) - _seconds(start)) // 60)
+
+
+def early_minutes(last_out: dt.time, end: dt.time) -> int:
+    """Minutes (started) before the end: 16:00:00 → 0, 15:59:59 → 1, 15:29:59 → 31."""
+    return max(0, -((_seconds(last_out) - _seconds(end)) // 60))
+
+
+def band(minutes: int, bands: tuple[int, int, int]) -> int:
+    """0 when not late/early, else 1–4: (30, 60, 90) → 1–30: 1, 31–60: 2, 61–90: 3, >90: 4."""
+    if minutes <= 0:
+        return 0
+    for number, upper in enumerate(bands, start=1):
+        if minutes <= upper:
+            return number
+    return len(bands) + 1
+
+
+def midday(start: dt.time, end: dt.time) -> dt.time:
+    """The middle of the working hours: a lone scan before it is IN, from it on OUT."""
+    middle = (_seconds(start) + _seconds(end)) // 2
+    return dt.time(middle // 3600, middle % 3600 // 60, middle % 60)
+
+
+def day_is_closed(day: dt.date, policy: AttendancePolicy, now: dt.datetime | None) -> bool:
+    """Whether nothing can change any more for `day` (the scan window has closed)."""
+    if now is None or now.date() > day:
+        return True
+    return now.date() == day and now.time() > policy.window_end
+
+
+def classify_day(day: dt.date, policy: AttendancePolicy, *, off: str | None,
+                 punches: Iterable[dt.datetime], absences: Sequence[Absence] = (),
+                 now: dt.datetime | None = None) -> DayStatus:
+    """The status of one employee on one day. `punches` are local wall-clock datetimes of any
+    machine, in any order; `off` is why the day is not a working day (None: it is one);
+    `now` (same wall clock) marks a day still running, None means the day is over."""
+    if off is not None:
+        return DayStatus(day, (DAY_OFF,), note=off)
+    valid = sorted(p for p in punches if in_window(p.time(), policy))
+    full = next((a for a in absences if a.part == FULL_DAY), None)
+    if full is not None:
+        return DayStatus(day, (full.code,), first_in=valid[0] if valid else None,
+                         last_out=valid[-1] if len(valid) > 1 else None, note=full.note)
+    closed = day_is_closed(day, policy, now)
+    if not valid:
+        return DayStatus(day, (NO_RECORD,) if closed else ())
+    hours = policy.hours_for(day)
+    first_in: dt.datetime | None = valid[0]
+    last_out: dt.datetime | None = valid[-1]
+    if valid[0] == valid[-1]:
+        # The same moment read from two machines is still one scan.
+        if valid[0].time() < midday(hours.start, hours.end):
+            last_out = None
+        else:
+            first_in = None
+    excused = {a.part for a in absences}
+    codes: list[str] = []
+    late = early = 0
+    if first_in is None:
+        codes.append(NO_IN)
+    else:
+        late = late_minutes(first_in.time(), hours.start)
+        if late <= policy.grace_minutes or ARRIVE_LATE in excused:
+            late = 0
+        if late:
+            codes.append(f"{LATE}{band(late, policy.bands)}")
+    work_ended = closed or (now is not None and now.time() >= hours.end)
+    if last_out is None:
+        if closed:
+            codes.append(NO_OUT)
+    elif work_ended:
+        early = early_minutes(last_out.time(), hours.end)
+        if LEAVE_EARLY in excused:
+            early = 0
+        if early:
+            codes.append(f"{EARLY}{band(early, policy.bands)}")
+    note = next((a.note for a in absences if a.note), "")
+    return DayStatus(day, tuple(codes) or (PRESENT,), late_minutes=late, early_minutes=early,
+                     first_in=first_in, last_out=last_out, note=note)
+
+
+def is_on_absence(status: DayStatus) -> bool:
+    return bool(status.codes) and status.codes[0] in ABSENCE_CODES
+
+
+def is_late(status: DayStatus) -> bool:
+    return any(code.startswith(LATE) for code in status.codes)
+
+
+def code_totals(days: Iterable[DayStatus]) -> dict[str, int]:
+    """Days per code (a day with TL1 and PSW2 counts once under each)."""
+    counter: Counter[str] = Counter(code for day in days for code in day.codes)
+    return dict(counter)
+
+
+def tpp_deduction(days: Sequence[DayStatus], tpp: TppPolicy) -> float:
+    """Percent of the month's TPP deducted: the sum of each code's rate, at most the cap; the
+    whole month when the Perkada forfeits it after a number of TK days."""
+    tk_days = sum(1 for day in days if NO_RECORD in day.codes)
+    if tpp.tk_days_forfeit_month and tk_days >= tpp.tk_days_forfeit_month:
+        return 100.0
+    total = sum(tpp.percent.get(code, 0.0) for day in days for code in day.codes)
+    return round(min(total, tpp.monthly_cap_percent), 2)
+
+
+def is_tk_day(*, working: bool, has_valid_scan: bool, full_absence: bool) -> bool:
+    """TK as in classify_day for a finished day: a working day with no valid scan and no
+    approved full-day absence."""
+    return working and not has_valid_scan and not full_absence
+
+
+def ladder_reached(tk_days: int, ladder: LadderPolicy) -> list[LadderStep]:
+    """Every PP 94/2021 step reached by `tk_days` TK days in a calendar year, lowest first."""
+    return [step for step in sorted(ladder.steps, key=lambda s: s.days) if tk_days >= step.days]
+
+
+def tk_runs(working_days: Sequence[dt.date], tk_days: set[dt.date]) -> list[tuple[dt.date, int]]:
+    """Runs of consecutive TK working days as (first day, length); days off do not break a run
+    (they are not working days), any working day that is not TK does."""
+    runs: list[tuple[dt.date, int]] = []
+    start: dt.date | None = None
+    length = 0
+    for day in sorted(working_days):
+        if day in tk_days:
+            if start is None:
+                start, length = day, 0
+            length += 1
+        elif start is not None:
+            runs.append((start, length))
+            start = None
+    if start is not None:
+        runs.append((start, length))
+    return runs
+
+
+def long_runs(working_days: Sequence[dt.date], tk_days: set[dt.date],
+              ladder: LadderPolicy) -> list[tuple[dt.date, int]]:
+    """The runs that reach the consecutive-days rule (default 10 working days)."""
+    return [run for run in tk_runs(working_days, tk_days) if run[1] >= ladder.consecutive_days]

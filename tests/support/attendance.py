@@ -1,0 +1,30 @@
+"""Rows the device and requests features write, inserted directly for attendance tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from services.storage import Database
+from tests.support.office import Person
+
+OFFSET = "+07:00"
+
+
+async def add_punches(db: Database, person: Person, *stamps: str, serial: str = "MESIN-1",
+                      received: str = "2026-10-05T08:00:00+07:00") -> None:
+    """Scans as a machine records them: "YYYY-MM-DD HH:MM:SS" local wall-clock time."""
+    async with db.transaction() as conn:
+        for stamp in stamps:
+            moment = dt.datetime.fromisoformat(stamp)
+            await conn.execute(
+                "INSERT INTO punches (device_serial, device_user_id, punched_at, local_date, "
+                "status, punch, source, received_at) VALUES (?, ?, ?, ?, 1, 0, 'pull', ?)",
+                (serial, person.device_user_id, moment.isoformat() + OFFSET,
+                 moment.date().isoformat(), received))
+
+
+async def add_absence(db: Database, person: Person, day: str, code: str, *,
+                      part: str = "full") -> None:
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO absence_days (nip, day, part, code) VALUES (?, ?, ?, ?)",
+                           (person.nip, day, part, code))

@@ -1,0 +1,89 @@
+"""month_attendance / day_statuses / tk_days against a real SQLite file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from services import attendance
+from services.attendance_policy import AttendancePolicy
+from services.calendar import CalendarRules, OfficeCalendar
+from services.storage import Database
+from tests.conftest import WIB
+from tests.support.attendance import add_absence, add_punches
+from tests.support.office import KABID, KEPALA, STAFF_A, STAFF_B, STAFF_C
+
+POLICY = AttendancePolicy()
+CALENDAR = OfficeCalendar(CalendarRules())
+
+
+async def test_month_attendance_joins_machines_absences_and_calendar(db: Database,
+                                                                     office) -> None:
+    # Staff A: two machines (IN on one, OUT on the other), late on Tuesday.
+    await add_punches(db, STAFF_A, "2026-10-05 07:20:00", serial="MESIN-A")
+    await add_punches(db, STAFF_A, "2026-10-05 16:02:00", serial="MESIN-B")
+    await add_punches(db, STAFF_A, "2026-10-06 07:45:00", "2026-10-06 16:01:00")
+    await add_absence(db, STAFF_B, "2026-10-05", "S")
+    await add_absence(db, STAFF_B, "2026-10-06", "I", part="arrive_late")
+    await add_punches(db, STAFF_B, "2026-10-06 09:10:00", "2026-10-06 16:00:00")
+
+    month = await attendance.month_attendance(db, POLICY, CALENDAR, 2026, 10,
+                                              today=dt.date(2026, 10, 7))
+    assert month.year == 2026 and month.month == 10
+    assert len(month.working_days) == 22
+    assert month.days_off[dt.date(2026, 10, 3)] == "Akhir pekan"
+    people = {e.nip: e for e in month.employees}
+    assert set(people) == {p.nip for p in office}
+
+    a = people[STAFF_A.nip]
+    by_day = {d.day: d for d in a.days}
+    assert by_day[dt.date(2026, 10, 5)].codes == ("H",)
+    assert by_day[dt.date(2026, 10, 5)].last_out == dt.datetime(2026, 10, 5, 16, 2, tzinfo=WIB)
+    assert by_day[dt.date(2026, 10, 6)].codes == ("TL1",)
+    assert by_day[dt.date(2026, 10, 7)].codes == ("TK",)        # today, classified as over
+    assert by_day[dt.date(2026, 10, 8)].codes == ()              # after today: no status
+    assert by_day[dt.date(2026, 10, 3)].codes == ("L",)
+    # 1, 2 and 7 October have no scan; 3 and 4 are the weekend.
+    assert a.totals == {"TK": 3, "L": 2, "H": 1, "TL1": 1}
+    assert a.late_minutes == 15
+    assert a.tpp_deduction_percent == 0.5 + 3 * 3.0
+
+    b = {d.day: d for d in people[STAFF_B.nip].days}
+    assert b[dt.date(2026, 10, 5)].codes == ("S",)
+    assert b[dt.date(2026, 10, 6)].codes == ("H",)               # late, but with a permit
+    assert month.employees[0].jabatan
+
+
+async def test_month_attendance_today_running_when_now_is_given(db: Database, office) -> None:
+    await add_punches(db, STAFF_A, "2026-10-05 07:45:00")
+    now = dt.datetime(2026, 10, 5, 10, 0, tzinfo=WIB)
+    month = await attendance.month_attendance(db, POLICY, CALENDAR, 2026, 10,
+                                              today=now.date(), now=now, nips={STAFF_A.nip})
+    assert [e.nip for e in month.employees] == [STAFF_A.nip]
+    today = next(d for d in month.employees[0].days if d.day == now.date())
+    assert today.codes == ("TL1",)
+
+
+async def test_day_statuses_for_everyone_in_one_call(db: Database, office) -> None:
+    await add_punches(db, STAFF_A, "2026-10-05 07:25:00")
+    await add_punches(db, KABID, "2026-10-05 07:52:00")
+    await add_absence(db, STAFF_C, "2026-10-05", "DL")
+    now = dt.datetime(2026, 10, 5, 8, 0, tzinfo=WIB)
+    statuses = await attendance.day_statuses(db, POLICY, CALENDAR, now.date(), now)
+    assert statuses[STAFF_A.nip].codes == ("H",)
+    assert statuses[KABID.nip].codes == ("TL1",)
+    assert statuses[STAFF_C.nip].codes == ("DL",)
+    assert statuses[KEPALA.nip].codes == ()
+    assert statuses[STAFF_B.nip].first_in is None
+
+
+async def test_tk_days_counts_only_working_days_without_valid_scan_or_absence(
+        db: Database, office) -> None:
+    await add_punches(db, STAFF_A, "2026-10-05 07:25:00")
+    await add_punches(db, STAFF_A, "2026-10-06 05:30:00")      # outside the window
+    await add_absence(db, STAFF_A, "2026-10-07", "S")
+    await add_absence(db, STAFF_A, "2026-10-08", "I", part="leave_early")
+    found = await attendance.tk_days(db, POLICY, CALENDAR, dt.date(2026, 10, 3),
+                                     dt.date(2026, 10, 9))
+    assert found[STAFF_A.nip] == {dt.date(2026, 10, 6), dt.date(2026, 10, 8),
+                                  dt.date(2026, 10, 9)}
+    assert len(found[STAFF_B.nip]) == 5
