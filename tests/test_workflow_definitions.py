@@ -1,0 +1,218 @@
+"""Workflow definitions: every shipped file loads; each kind of mistake is named precisely;
+the bot refuses to start on an invalid file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from services.workflows.loader import (
+    REQUEST_TYPES,
+    DefinitionError,
+    load_catalogue,
+    parse_time_standard,
+    shipped_folder,
+)
+from services.workflows.model import ATASAN_LANGSUNG, PERAN, Step, TimeStandard
+from tests.conftest import BASE_CONFIG
+
+VALID = """\
+kode: cek
+nama: Layanan Cek
+kelengkapan:
+  - kode: surat
+    nama: Surat permohonan
+    jenis: [pdf]
+langkah:
+  - kode: periksa
+    kegiatan: Memeriksa berkas
+    jabatan: Pengelola Kepegawaian
+    pelaksana: {peran: admin}
+    aksi: [teruskan, kembalikan]
+    waktu: 10 menit
+    output: Berkas diperiksa
+"""
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _error_for(tmp_path: Path, text: str) -> DefinitionError:
+    folder = tmp_path / "layanan"
+    _write(folder, "cek.yaml", text)
+    with pytest.raises(DefinitionError) as caught:
+        load_catalogue(folder)
+    return caught.value
+
+
+def test_every_shipped_definition_loads() -> None:
+    files = sorted(p.name for p in shipped_folder().glob("*.yaml"))
+    catalogue = load_catalogue()
+    assert len(catalogue.workflows) == len(files)
+    services = {w.key for w in catalogue.services()}
+    assert {"kenaikan_gaji_berkala", "kenaikan_pangkat", "ijin_belajar", "pensiun",
+            "administrasi_plt_plh", "surat_masuk"} <= services
+    for workflow in catalogue.workflows:
+        assert workflow.steps, workflow.key
+        assert all(isinstance(step, Step) for step in workflow.steps)
+        if workflow.kind == "layanan":
+            assert workflow.documents, workflow.key
+            assert sum(s.assigns_agenda for s in workflow.steps) == 1, workflow.key
+
+
+def test_seed_time_standards_and_outputs_are_kept() -> None:
+    catalogue = load_catalogue()
+    kgb = catalogue.get("kenaikan_gaji_berkala")
+    assert kgb is not None
+    # Seed 001: 10 + 10 + 5 + 10 + 10 minutes after the applicant's own 10.
+    assert [s.time_standard.describe() for s in kgb.steps] == [
+        "10 menit", "10 menit", "5 menit", "10 menit", "10 menit"]
+    assert kgb.submit_time_standard == TimeStandard(10, "menit")
+    assert kgb.steps[2].title == "Kabag" and kgb.steps[2].actions == ("setujui", "tolak",
+                                                                        "kembalikan")
+    assert kgb.steps[3].assigns_agenda
+
+    plt = catalogue.get("administrasi_plt_plh")
+    assert plt is not None
+    assert [s.title for s in plt.steps] == [
+        "Pelaksana", "Pejabat Fungsional", "Pejabat Administrator", "JPTP",
+        "Tim Penilai Kinerja PNS", "Pejabat Pembina Kepegawaian", "Pelaksana"]
+    assert plt.steps[1].actor.kind == ATASAN_LANGSUNG
+    assert plt.steps[0].output == "Verifikasi dokumen layanan administrasi Plt/Plh"
+    assert "kembalikan" in plt.steps[0].actions
+    masuk = catalogue.get("surat_masuk")
+    assert masuk is not None and masuk.steps[0].requires_note
+    assert masuk.submitters == frozenset({"admin", "kasubbag"})
+
+
+def test_izin_and_cuti_are_chains_of_the_same_model() -> None:
+    catalogue = load_catalogue()
+    for request_type in REQUEST_TYPES:
+        chain = catalogue.for_request_type(request_type)
+        assert chain is not None, request_type
+        assert chain.kind == "permohonan"
+    cuti = catalogue.for_request_type("cuti_tahunan")
+    assert cuti is not None
+    assert [(s.actor.kind, s.actor.value) for s in cuti.steps] == [
+        (ATASAN_LANGSUNG, ""), (PERAN, "kepala")]
+    assert cuti.steps[0].skip_if_unresolved and not cuti.steps[1].skip_if_unresolved
+    izin = catalogue.for_request_type("sakit")
+    assert izin is not None and izin.key == "izin"
+    assert izin.steps[0].time_standard == TimeStandard(10, "menit")
+    # Not offered in /layanan: they are served by the requests feature.
+    assert "cuti" not in {w.key for w in catalogue.services()}
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("5 menit", TimeStandard(5, "menit")), ("10 Menit", TimeStandard(10, "menit")),
+    ("1 hari", TimeStandard(1, "hari")), ("2 jam", TimeStandard(2, "jam")),
+    ("  3jam ", TimeStandard(3, "jam")),
+])
+def test_time_standards_parse(raw: str, expected: TimeStandard) -> None:
+    assert parse_time_standard(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["lima menit", "10", 10, "0 menit", "1 minggu", "", None,
+                                 "1.5 jam"])
+def test_bad_durations_are_refused(raw: object) -> None:
+    with pytest.raises(ValueError, match="durasi tidak valid"):
+        parse_time_standard(raw)
+
+
+@pytest.mark.parametrize("old, new, key, problem", [
+    ("{peran: admin}", "{peran: bendahara}", "langkah[0].pelaksana.peran",
+     "peran 'bendahara' tidak dikenal"),
+    ("{peran: admin}", "atasan", "langkah[0].pelaksana", "tidak dikenal 'atasan'"),
+    ("{peran: admin}", "{nip: \"123\"}", "langkah[0].pelaksana.nip", "NIP harus 18 digit"),
+    ("{peran: admin}", "{jabatan: Kabag}", "langkah[0].pelaksana.jabatan",
+     "jenis pelaksana tidak dikenal"),
+    ("waktu: 10 menit", "waktu: 10", "langkah[0].waktu", "durasi tidak valid 10"),
+    ("waktu: 10 menit", "waktu: sepuluh menit", "langkah[0].waktu", "durasi tidak valid"),
+    ("    waktu: 10 menit\n", "", "langkah[0].waktu", "wajib diisi"),
+    ("[teruskan, kembalikan]", "[teruskan, tandatangani]", "langkah[0].aksi[1]",
+     "aksi 'tandatangani' tidak dikenal"),
+    ("[teruskan, kembalikan]", "[kembalikan]", "langkah[0].aksi",
+     "harus memiliki aksi teruskan atau setujui"),
+    ("    output: Berkas diperiksa\n", "    output: Berkas diperiksa\n    wakt: 5 menit\n",
+     "langkah[0].wakt", "kunci tidak dikenal"),
+    ("jenis: [pdf]", "jenis: [exe]", "kelengkapan[0].jenis[0]", "jenis berkas 'exe'"),
+    ("kode: cek", "kode: Cek Layanan", "kode", "kode 'Cek Layanan' tidak valid"),
+    ("nama: Layanan Cek\n", "", "nama", "wajib diisi"),
+])
+def test_each_mistake_names_file_and_key(tmp_path: Path, old: str, new: str, key: str,
+                                         problem: str) -> None:
+    assert old in VALID
+    error = _error_for(tmp_path, VALID.replace(old, new, 1))
+    assert error.file.endswith("cek.yaml")
+    assert error.key == key
+    assert problem in error.problem
+
+
+def test_empty_chain_is_refused(tmp_path: Path) -> None:
+    text = VALID[:VALID.index("langkah:")] + "langkah: []\n"
+    error = _error_for(tmp_path, text)
+    assert (error.key, error.problem) == ("langkah", "tidak boleh kosong")
+    error = _error_for(tmp_path, VALID[:VALID.index("langkah:")])
+    assert error.key == "langkah"
+
+
+def test_structural_mistakes(tmp_path: Path) -> None:
+    error = _error_for(tmp_path, "kode: [\n")
+    assert "bukan YAML yang valid" in error.problem
+    error = _error_for(tmp_path, "- kode: cek\n")
+    assert "harus berupa pemetaan" in error.problem
+    twice = VALID + VALID[VALID.index("  - kode: periksa"):]
+    assert _error_for(tmp_path, twice).key == "langkah[1].kode"
+    agenda = twice.replace("kode: periksa", "kode: satu", 1).replace(
+        "output: Berkas diperiksa", "output: X\n    penomoran: true")
+    assert _error_for(tmp_path, agenda).problem.startswith("penomoran agenda hanya boleh")
+    request = VALID.replace("nama: Layanan Cek", "nama: Cek\njenis: permohonan\n"
+                            "jenis_permohonan: [cuti_haji]")
+    assert _error_for(tmp_path, request).key == "jenis_permohonan[0]"
+
+
+def test_duplicate_codes_across_office_files(tmp_path: Path) -> None:
+    folder = tmp_path / "layanan"
+    _write(folder, "a.yaml", VALID)
+    _write(folder, "b.yaml", VALID)
+    with pytest.raises(DefinitionError, match="sudah dipakai oleh"):
+        load_catalogue(folder)
+
+
+def test_office_folder_adds_replaces_and_withdraws(tmp_path: Path) -> None:
+    folder = tmp_path / "layanan"
+    _write(folder, "cek.yaml", VALID)
+    _write(folder, "pensiun.yaml", VALID.replace("kode: cek", "kode: pensiun").replace(
+        "Layanan Cek", "Pensiun Kantor Kami"))
+    _write(folder, "slks.yaml", VALID.replace("kode: cek", "kode: slks") + "aktif: false\n")
+    catalogue = load_catalogue(folder)
+    keys = {w.key for w in catalogue.workflows}
+    assert "cek" in keys and "slks" not in keys
+    pensiun = catalogue.get("pensiun")
+    assert pensiun is not None and pensiun.name == "Pensiun Kantor Kami"
+    assert len(pensiun.steps) == 1
+
+
+def test_bot_refuses_to_start_on_an_invalid_file(tmp_path: Path, capsys: pytest.CaptureFixture[
+        str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESENSI_BOT_TOKEN", "123:abc")
+    _write(tmp_path / "layanan", "pangkat.yaml", VALID.replace("waktu: 10 menit",
+                                                               "waktu: 1 minggu"))
+    config = _write(tmp_path, "presensi.toml", BASE_CONFIG + '\n[workflows]\ndir = "layanan"\n')
+    code = main(["--config", str(config), "run"])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "pangkat.yaml" in err[0] and "langkah[0].waktu" in err[0]
+    assert "durasi tidak valid '1 minggu'" in err[0]
+
+    (tmp_path / "layanan" / "pangkat.yaml").unlink()
+    config.write_text(BASE_CONFIG + '\n[workflows]\ndir = "tidak-ada"\n', encoding="utf-8")
+    assert main(["--config", str(config), "run"]) == 2
+    assert "folder definisi layanan tidak ada" in capsys.readouterr().err
