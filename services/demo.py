@@ -10,17 +10,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shutil
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from services.attendance import month_attendance
+from services.attendance_model import MonthAttendance
+from services.attendance_rules import ABSENCE_CODES, EARLY, LATE, NO_IN, NO_OUT, NO_RECORD, PRESENT
 from services.calendar import OfficeCalendar
-from services.demo_office import DemoMonth, DemoPerson, build_people, plan_month
+from services.demo_office import DemoPerson, build_people
 from services.employee_import import HEADER, import_employees
 from services.errors import DomainError
-from services.storage import Database, open_database
+from services.storage import open_database
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -139,7 +141,6 @@ async def run_demo(options: DemoOptions, load: Callable[[Path], Settings],
     days = month_working_days(calendar, options.year, options.month, options.days)
     if not days:
         raise DemoError("Bulan demo tidak memiliki hari kerja.")
-    plan = plan_month(people, days, options.seed)
     # The recap is made on the morning after the last demo day, as an office would.
     now = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(8, 0),
                               tzinfo=settings.office.timezone)
@@ -151,29 +152,44 @@ async def run_demo(options: DemoOptions, load: Callable[[Path], Settings],
         if result.errors:
             raise DemoError("Impor pegawai demo gagal: " + "; ".join(
                 f"baris {e.line}: {e.reason}" for e in result.errors[:3]))
-        header, summary = await _summary(db, people, plan)
+        progress.step("Menghitung kehadiran sebulan")
+        month = await month_attendance(db, settings.attendance, calendar, options.year,
+                                       options.month, today=days[-1])
     finally:
         await db.close()
     return DemoResult(folder=options.folder, config=config, employees=len(people),
                       working_days=len(days), files=(config, csv_path, settings.database.path),
-                      summary_header=header, summary=summary)
+                      summary_header=SUMMARY_HEADER, summary=month_summary(month))
 
 
-async def _summary(db: Database, people: tuple[DemoPerson, ...], plan: DemoMonth
-                   ) -> tuple[tuple[str, ...], tuple[SummaryRow, ...]]:
-    """Per unit: how many people, and how the planned month breaks down."""
-    async with db.read() as conn, conn.execute(
-            "SELECT unit, count(*) AS n FROM employees WHERE active = 1 GROUP BY unit"
-            " ORDER BY unit") as cursor:
-        units = {row["unit"]: row["n"] for row in await cursor.fetchall()}
-    unit_of = {p.nip: p.unit for p in people}
-    behaviour: dict[str, Counter[str]] = {unit: Counter() for unit in units}
-    for (nip, _day), what in plan.behaviour.items():
-        behaviour[unit_of[nip]][what] += 1
-    header = ("Unit", "Pegawai", "Hari-orang", "Normal", "Terlambat", "Izin/cuti")
-    rows = tuple(SummaryRow(unit, (str(n), str(sum(behaviour[unit].values())),
-                                   str(behaviour[unit]["normal"]), str(behaviour[unit]["late"]),
-                                   str(sum(behaviour[unit][k] for k in
-                                           ("sick", "permit", "duty", "leave")))))
-                 for unit, n in units.items())
-    return header, rows
+SUMMARY_HEADER = ("Unit", "Pegawai", "Hadir", "Terlambat", "Pulang cepat", "Tanpa pindai",
+                  "Izin/cuti", "TK", "Potongan TPP")
+
+
+def month_summary(month: MonthAttendance) -> tuple[SummaryRow, ...]:
+    """Per unit, in person-days: present, late, left early, a missing scan, excused, TK; and
+    the average TPP deduction. The last row is the whole office."""
+    units: dict[str, list[int]] = {}
+    deductions: dict[str, list[float]] = {}
+    for person in month.employees:
+        for unit in (person.unit, ""):
+            figures = units.setdefault(unit, [0] * 7)
+            deductions.setdefault(unit, []).append(person.tpp_deduction_percent)
+            figures[0] += 1
+            for day in person.days:
+                codes = day.codes
+                present = any(c == PRESENT or c.startswith((LATE, EARLY)) or c in (NO_IN, NO_OUT)
+                              for c in codes)
+                figures[1] += present
+                figures[2] += any(c.startswith(LATE) for c in codes)
+                figures[3] += any(c.startswith(EARLY) for c in codes)
+                figures[4] += any(c in (NO_IN, NO_OUT) for c in codes)
+                figures[5] += any(c in ABSENCE_CODES for c in codes)
+                figures[6] += NO_RECORD in codes
+    rows = []
+    for unit in sorted(units, key=lambda u: (u == "", u)):
+        figures = units[unit]
+        average = sum(deductions[unit]) / len(deductions[unit])
+        rows.append(SummaryRow(unit or "Seluruh kantor",
+                               (*map(str, figures), f"{average:.2f}%".replace(".", ","))))
+    return tuple(rows)

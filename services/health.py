@@ -25,6 +25,13 @@ class MachineStatus:
 
 
 @dataclass(frozen=True)
+class JobRun:
+    job: str
+    day: dt.date                          # the latest day the job ran to the end for
+    finished_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class HealthReport:
     at: dt.datetime
     schema_version: int
@@ -36,6 +43,7 @@ class HealthReport:
     machines: tuple[MachineStatus, ...]
     pending_requests: int | None         # None: this schema has no requests yet
     pending_alerts: int | None
+    jobs: tuple[JobRun, ...]
 
 
 async def _tables(conn: aiosqlite.Connection) -> set[str]:
@@ -84,13 +92,23 @@ async def health_report(db: Database, at: dt.datetime) -> HealthReport:
                                   " AND telegram_chat_id IS NOT NULL")
         machines = await _machines(conn, tables)
         pending_requests = (await _one(conn, "SELECT count(*) FROM requests"
-                                             " WHERE status = 'pending'")
+                                             " WHERE status = 'menunggu'")
                             if "requests" in tables else None)
-        pending_alerts = (await _one(conn, "SELECT count(*) FROM alert_outbox"
-                                           " WHERE sent_at IS NULL")
-                          if "alert_outbox" in tables else None)
+        # An alert is claimed before it is sent; one still claimed has not gone out (yet).
+        pending_alerts = (await _one(conn, "SELECT count(*) FROM sent_alerts"
+                                           " WHERE status = 'claimed'")
+                          if "sent_alerts" in tables else None)
+        jobs: tuple[JobRun, ...] = ()
+        if "job_runs" in tables:
+            async with conn.execute(
+                    "SELECT job, max(day) AS day, max(finished_at) AS finished FROM job_runs"
+                    " GROUP BY job ORDER BY job") as cursor:
+                jobs = tuple(JobRun(r["job"], dt.date.fromisoformat(r["day"]),
+                                    dt.datetime.fromisoformat(r["finished"]))
+                             for r in await cursor.fetchall())
     wal = Path(f"{db.path}-wal")
     return HealthReport(at=at, schema_version=version, migrations=migrations,
                         database_bytes=size, wal_bytes=wal.stat().st_size if wal.exists() else 0,
                         employees_active=active, employees_linked=linked, machines=machines,
-                        pending_requests=pending_requests, pending_alerts=pending_alerts)
+                        pending_requests=pending_requests, pending_alerts=pending_alerts,
+                        jobs=jobs)

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from services.attendance_model import DayStatus, EmployeeMonth, MonthAttendance
+from services.demo import month_summary
 from services.demo_office import REQUEST_TYPES, build_people, plan_month
 from services.nip import nip_problem
 
@@ -67,3 +69,21 @@ def test_demo_refuses_a_folder_with_other_files(tmp_path: Path,
     assert main(["demo", "--folder", str(tmp_path), "--employees", "5", "--days", "1"]) == 1
     assert "sudah berisi berkas lain" in capsys.readouterr().err
     assert (tmp_path / "penting.txt").exists()
+
+
+def test_month_summary_counts_person_days_per_unit() -> None:
+    def person(nip: str, unit: str, codes: list[tuple[str, ...]], tpp: float) -> EmployeeMonth:
+        days = tuple(DayStatus(dt.date(2026, 10, i + 1), c) for i, c in enumerate(codes))
+        return EmployeeMonth(nip, nip, "III/a", "Staf", unit, days, tpp_deduction_percent=tpp)
+
+    month = MonthAttendance(2026, 10, (), {}, (
+        person("a", "Bidang A", [("H",), ("TL1",), ("TL2", "PSW1"), ("S",), ("TK",)], 4.0),
+        person("b", "Bidang A", [("H",), ("TAP",), ("CT",), ("CT",), ()], 2.0),
+        person("c", "Sekretariat", [("L",), ("H",), ("TAM", "PSW4"), ("DL",), ("H",)], 3.0),
+    ))
+    rows = {row.label: row.values for row in month_summary(month)}
+    # Pegawai, Hadir, Terlambat, Pulang cepat, Tanpa pindai, Izin/cuti, TK, Potongan TPP
+    assert rows["Bidang A"] == ("2", "5", "2", "1", "1", "3", "1", "3,00%")
+    assert rows["Sekretariat"] == ("1", "3", "0", "1", "1", "1", "0", "3,00%")
+    assert rows["Seluruh kantor"] == ("3", "8", "2", "2", "2", "4", "1", "3,00%")
+    assert list(rows)[-1] == "Seluruh kantor"

@@ -99,3 +99,21 @@ async def test_unhandled_errors_reach_admin_chat_rate_limited(
     await harness.send(user, "/rusak")
     reports = harness.api.sent_to(ADMIN_CHAT)
     assert len(reports) == 2 and "2 galat lain" in reports[1].text
+
+
+async def test_report_counts_unsent_alerts_and_last_job_runs(db: Database,
+                                                             office: tuple[Person, ...],
+                                                             clock: FixedClock) -> None:
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO sent_alerts (kind, period, nip, status, at) VALUES (?, ?, ?, ?, ?)",
+            [("morning_absent", "2026-10-05", STAFF_A.nip, "claimed", "2026-10-05T08:00+07:00"),
+             ("morning_absent", "2026-10-05", ADMIN.nip, "sent", "2026-10-05T08:00+07:00"),
+             ("afternoon", "2026-10-02", STAFF_A.nip, "blocked", "2026-10-02T16:45+07:00")])
+        await conn.executemany(
+            "INSERT INTO job_runs (job, day, finished_at) VALUES (?, ?, ?)",
+            [("attendance.morning", "2026-10-02", "2026-10-02T08:01:00+07:00"),
+             ("attendance.morning", "2026-10-05", "2026-10-05T08:02:00+07:00")])
+    report = await health_report(db, clock.now())
+    assert report.pending_alerts == 1
+    assert [(j.job, j.day) for j in report.jobs] == [("attendance.morning", dt.date(2026, 10, 5))]
