@@ -21,12 +21,15 @@ from bot.config.core import (
     parse_office,
     parse_telegram,
 )
+from bot.config.devices import DeviceSettings, parse_devices
 from bot.config.operations import OperationsSettings, parse_operations
 from bot.config.reader import ConfigError, Section
+from bot.config.requests import parse_requests
 from bot.config.workflows import WorkflowSettings, parse_workflows
 from services.attendance_policy import AttendancePolicy
 from services.calendar import CalendarRules
 from services.office import Office
+from services.request_policy import RequestPolicy
 
 CONFIG_ENV = "PRESENSI_CONFIG"
 DEFAULT_CONFIG = "presensi.toml"
@@ -42,8 +45,10 @@ class Settings:
     office: Office
     calendar: CalendarRules
     operations: OperationsSettings
+    requests: RequestPolicy
     workflows: WorkflowSettings
     attendance: AttendancePolicy
+    devices: DeviceSettings
 
 
 def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settings:
@@ -55,8 +60,10 @@ def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settin
         office=parse_office(root),
         calendar=parse_calendar(root),
         operations=parse_operations(root, base_dir),
+        requests=parse_requests(root),
         workflows=parse_workflows(root, base_dir),
         attendance=parse_attendance(root),
+        devices=parse_devices(root),
     )
 
 

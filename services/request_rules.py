@@ -1,0 +1,152 @@
+"""Pure checks on a request before it is sent. Each refusal is an Indonesian sentence.
+
+No I/O here: the service gathers the facts (today, existing requests, balance, service start)
+and these functions decide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from services.errors import DomainError
+from services.request_types import (
+    ATTACH_OVER_ONE_DAY,
+    ATTACH_REQUIRED,
+    RequestType,
+)
+
+PDF_MIME = "application/pdf"
+IMAGE_MIMES = frozenset({"image/jpeg", "image/png"})
+MAX_REASON = 500
+MIN_REASON = 5
+
+
+class RequestRefused(DomainError):
+    """The request cannot be sent as it is; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """An existing pending or approved request, for the overlap check."""
+
+    request_id: int
+    type_label: str
+    start: dt.date
+    end: dt.date
+    part: str
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
+def check_dates(kind: RequestType, start: dt.date, end: dt.date, *, today: dt.date,
+                backdate_days: int, max_ahead_days: int) -> None:
+    if end < start:
+        raise RequestRefused(f"Tanggal selesai ({_date(end)}) tidak boleh sebelum tanggal mulai "
+                             f"({_date(start)}).")
+    if kind.single_day and end != start:
+        raise RequestRefused(f"{kind.label} hanya untuk satu hari.")
+    earliest = today - dt.timedelta(days=backdate_days)
+    if start < earliest:
+        raise RequestRefused(
+            f"Tanggal {_date(start)} sudah lewat lebih dari {backdate_days} hari. Pengajuan "
+            f"paling awal untuk tanggal {_date(earliest)}; untuk tanggal sebelumnya hubungi "
+            "pengelola kepegawaian.")
+    latest = today + dt.timedelta(days=max_ahead_days)
+    if start > latest:
+        raise RequestRefused(f"Pengajuan paling jauh untuk tanggal {_date(latest)} "
+                             f"({max_ahead_days} hari ke depan).")
+    if kind.max_months is not None and end >= add_months(start, kind.max_months):
+        last = add_months(start, kind.max_months) - dt.timedelta(days=1)
+        raise RequestRefused(f"{kind.label} paling lama {kind.max_months} bulan "
+                             f"(sampai dengan {_date(last)}).")
+
+
+def check_working_days(kind: RequestType, working_days: int) -> None:
+    if working_days == 0:
+        raise RequestRefused("Rentang tanggal yang dipilih tidak memuat hari kerja "
+                             "(akhir pekan atau hari libur). Pilih tanggal lain.")
+
+
+def parts_clash(part_a: str, part_b: str) -> bool:
+    """A full day clashes with anything; an arrive-late permit only with another one."""
+    return part_a == "full" or part_b == "full" or part_a == part_b
+
+
+def check_overlap(start: dt.date, end: dt.date, part: str, existing: Iterable[Span],
+                  *, ignore_id: int | None = None) -> None:
+    for span in existing:
+        if span.request_id == ignore_id:
+            continue
+        if span.start <= end and start <= span.end and parts_clash(part, span.part):
+            period = (_date(span.start) if span.start == span.end
+                      else f"{_date(span.start)} s.d. {_date(span.end)}")
+            raise RequestRefused(
+                f"Tanggal tersebut bertabrakan dengan pengajuan #{span.request_id} "
+                f"({span.type_label}, {period}) yang masih diproses atau sudah disetujui.")
+
+
+def check_service(kind: RequestType, service_start: dt.date, start: dt.date) -> None:
+    if kind.min_service_years == 0:
+        return
+    eligible = add_months(service_start, 12 * kind.min_service_years)
+    if start < eligible:
+        raise RequestRefused(
+            f"{kind.label} baru dapat diambil setelah masa kerja {kind.min_service_years} "
+            f"tahun, yaitu mulai {_date(eligible)}.")
+
+
+def check_balance(kind: RequestType, working_days: int, available: int) -> None:
+    if kind.uses_annual_balance and working_days > available:
+        raise RequestRefused(
+            f"Sisa cuti tahunan Anda {available} hari kerja, sedangkan yang diajukan "
+            f"{working_days} hari kerja. Kurangi jumlah hari atau pilih jenis cuti lain.")
+
+
+def check_reason(reason: str) -> str:
+    text = " ".join(reason.split())
+    if len(text) < MIN_REASON:
+        raise RequestRefused(f"Alasan terlalu singkat; tuliskan paling sedikit {MIN_REASON} "
+                             "huruf.")
+    if len(text) > MAX_REASON:
+        raise RequestRefused(f"Alasan terlalu panjang; paling banyak {MAX_REASON} huruf.")
+    return text
+
+
+def attachment_kind(mime_type: str | None, size: int | None, *, is_photo: bool,
+                    max_bytes: int) -> str:
+    """"photo" or "pdf" for an acceptable file; otherwise refuse with the reason."""
+    if not is_photo and mime_type != PDF_MIME and mime_type not in IMAGE_MIMES:
+        raise RequestRefused("Lampiran harus berupa foto atau berkas PDF.")
+    if size is None or size > max_bytes:
+        limit = max_bytes / (1024 * 1024)
+        raise RequestRefused(f"Ukuran lampiran melebihi batas {limit:g} MB. Kirim berkas yang "
+                             "lebih kecil atau foto dokumennya.")
+    return "pdf" if mime_type == PDF_MIME else "photo"
+
+
+def attachment_needed(kind: RequestType, working_days: int) -> bool:
+    return kind.attachment == ATTACH_REQUIRED or (
+        kind.attachment == ATTACH_OVER_ONE_DAY and working_days > 1)
+
+
+def check_attachment_present(kind: RequestType, working_days: int, has_attachment: bool) -> None:
+    if attachment_needed(kind, working_days) and not has_attachment:
+        if kind.attachment == ATTACH_OVER_ONE_DAY:
+            raise RequestRefused(f"{kind.label} lebih dari 1 hari kerja wajib dilampiri "
+                                 f"{kind.attachment_label}.")
+        raise RequestRefused(f"{kind.label} wajib dilampiri {kind.attachment_label}.")

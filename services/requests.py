@@ -1,0 +1,522 @@
+"""Requests (izin, sakit, dinas luar, cuti) and their approval: the service layer.
+
+Handlers call one function each; the functions gather facts from SQLite, apply the pure rules
+(`request_rules`, `leave_balance`, `approval_chain`) and write inside one transaction, with an
+audit row for every state change. Decisions are conditional UPDATEs that re-check status,
+step, round and actor, so a second tap or a competing approver changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import aiosqlite
+
+from services import agenda, audit, employees
+from services import approval_chain as chains
+from services import leave_balance as leave
+from services import request_rules as rules
+from services.calendar import OfficeCalendar
+from services.employees import Employee
+from services.errors import DomainError, NotFound
+from services.nip import service_start
+from services.office import Office
+from services.request_policy import RequestPolicy
+from services.request_types import RequestType, request_type
+from services.storage import Database
+
+MENUNGGU = "menunggu"
+DIKEMBALIKAN = "dikembalikan"
+DISETUJUI = "disetujui"
+DITOLAK = "ditolak"
+DIBATALKAN = "dibatalkan"
+OPEN_STATUSES = (MENUNGGU, DIKEMBALIKAN)
+STATUS_LABELS = {MENUNGGU: "menunggu keputusan", DIKEMBALIKAN: "dikembalikan untuk diperbaiki",
+                 DISETUJUI: "disetujui", DITOLAK: "ditolak", DIBATALKAN: "dibatalkan"}
+ENTITY = "request"
+
+
+class DecisionRefused(DomainError):
+    """A tap that must change nothing: not this person's turn, already decided, stale."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    file_id: str
+    kind: str          # "photo" or "pdf"
+    name: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Draft:
+    type_key: str
+    start: dt.date
+    end: dt.date
+    reason: str
+    attachment: Attachment | None = None
+
+
+@dataclass(frozen=True)
+class StepView:
+    position: int
+    title: str
+    actions: tuple[str, ...]
+    actors: tuple[Employee, ...]
+    outcome: str | None
+    decided_by: Employee | None
+    decided_at: dt.datetime | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: int
+    applicant: Employee
+    kind: RequestType
+    start: dt.date
+    end: dt.date
+    part: str
+    working_days: int
+    reason: str
+    attachment: Attachment | None
+    status: str
+    current_step: int
+    round: int
+    agenda_number: str | None
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    steps: tuple[StepView, ...]
+
+    @property
+    def current(self) -> StepView | None:
+        if self.status != MENUNGGU or self.current_step >= len(self.steps):
+            return None
+        return self.steps[self.current_step]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def deciders(self) -> tuple[Employee, ...]:
+        return tuple(s.decided_by for s in self.steps if s.decided_by is not None)
+
+
+@dataclass(frozen=True)
+class DatesCheck:
+    working_days: int
+    attachment_needed: bool
+    balance: leave.LeaveBalance | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    request: RequestView
+    action: str
+    position: int
+    final: bool            # the request is closed (approved, refused) or returned
+
+
+@dataclass(frozen=True)
+class Card:
+    nip: str
+    chat_id: int
+    message_id: int
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def _attachment(row: aiosqlite.Row) -> Attachment | None:
+    if row["attachment_file_id"] is None:
+        return None
+    return Attachment(row["attachment_file_id"], row["attachment_kind"],
+                      row["attachment_name"] or "", row["attachment_size"] or 0)
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+async def _employee(conn: aiosqlite.Connection, nip: str,
+                    cache: dict[str, Employee]) -> Employee:
+    if nip not in cache:
+        found = await employees.by_nip(conn, nip)
+        if found is None:
+            raise NotFound(f"Pegawai dengan NIP {nip} tidak ditemukan.")
+        cache[nip] = found
+    return cache[nip]
+
+
+async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row,
+                cache: dict[str, Employee]) -> RequestView:
+    request_id = row["id"]
+    async with conn.execute(
+        "SELECT * FROM request_steps WHERE request_id = ? ORDER BY position", (request_id,)
+    ) as cursor:
+        step_rows = await cursor.fetchall()
+    async with conn.execute(
+        "SELECT position, nip FROM request_step_actors WHERE request_id = ? ORDER BY nip",
+        (request_id,)
+    ) as cursor:
+        actor_rows = await cursor.fetchall()
+    steps = []
+    for s in step_rows:
+        actors = tuple([await _employee(conn, a["nip"], cache) for a in actor_rows
+                        if a["position"] == s["position"]])
+        steps.append(StepView(
+            position=s["position"], title=s["title"], actions=tuple(s["actions"].split(",")),
+            actors=actors, outcome=s["outcome"],
+            decided_by=await _employee(conn, s["decided_by"], cache) if s["decided_by"] else None,
+            decided_at=_time(s["decided_at"]), note=s["note"]))
+    kind = request_type(row["type"])
+    assert kind is not None, f"unknown request type {row['type']!r} in the database"
+    created = _time(row["created_at"])
+    assert created is not None
+    return RequestView(
+        id=request_id, applicant=await _employee(conn, row["nip"], cache), kind=kind,
+        start=dt.date.fromisoformat(row["start_date"]), end=dt.date.fromisoformat(row["end_date"]),
+        part=row["part"], working_days=row["working_days"], reason=row["reason"],
+        attachment=_attachment(row), status=row["status"], current_step=row["current_step"],
+        round=row["round"], agenda_number=row["agenda_number"], created_at=created,
+        closed_at=_time(row["closed_at"]), steps=tuple(steps))
+
+
+async def _load(conn: aiosqlite.Connection, request_id: int) -> RequestView:
+    async with conn.execute("SELECT * FROM requests WHERE id = ?", (request_id,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        raise NotFound(f"Pengajuan #{request_id} tidak ditemukan.")
+    return await _view(conn, row, {})
+
+
+async def get(db: Database, request_id: int) -> RequestView:
+    async with db.read() as conn:
+        return await _load(conn, request_id)
+
+
+async def history(db: Database, nip: str, *, limit: int = 10) -> list[RequestView]:
+    """The employee's latest requests, newest first."""
+    async with db.read() as conn:
+        async with conn.execute(
+            "SELECT * FROM requests WHERE nip = ? ORDER BY id DESC LIMIT ?", (nip, limit)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        cache: dict[str, Employee] = {}
+        return [await _view(conn, r, cache) for r in rows]
+
+
+async def waiting_for(db: Database, nip: str, *, limit: int = 20) -> list[RequestView]:
+    """Requests whose current step this employee may decide, oldest first."""
+    async with db.read() as conn:
+        async with conn.execute(
+            "SELECT r.* FROM requests r JOIN request_step_actors a "
+            "ON a.request_id = r.id AND a.position = r.current_step "
+            "WHERE a.nip = ? AND r.status = ? ORDER BY r.id LIMIT ?", (nip, MENUNGGU, limit)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        cache: dict[str, Employee] = {}
+        return [await _view(conn, r, cache) for r in rows]
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+def _kind(type_key: str) -> RequestType:
+    kind = request_type(type_key)
+    if kind is None:
+        raise rules.RequestRefused("Jenis pengajuan tidak dikenal.")
+    return kind
+
+
+async def _open_spans(conn: aiosqlite.Connection, nip: str, start: dt.date,
+                      end: dt.date) -> list[rules.Span]:
+    async with conn.execute(
+        "SELECT id, type, start_date, end_date, part FROM requests WHERE nip = ? "
+        "AND status IN (?, ?, ?) AND end_date >= ? AND start_date <= ?",
+        (nip, MENUNGGU, DIKEMBALIKAN, DISETUJUI, start.isoformat(), end.isoformat()),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    spans = []
+    for r in rows:
+        kind = request_type(r["type"])
+        spans.append(rules.Span(r["id"], kind.label if kind else r["type"],
+                                dt.date.fromisoformat(r["start_date"]),
+                                dt.date.fromisoformat(r["end_date"]), r["part"]))
+    return spans
+
+
+async def _check_dates(conn: aiosqlite.Connection, policy: RequestPolicy,
+                       calendar: OfficeCalendar, employee: Employee, kind: RequestType,
+                       start: dt.date, end: dt.date, today: dt.date,
+                       ignore_id: int | None) -> DatesCheck:
+    rules.check_dates(kind, start, end, today=today, backdate_days=policy.backdate_days,
+                      max_ahead_days=policy.max_ahead_days)
+    days = calendar.working_days(start, end)
+    rules.check_working_days(kind, len(days))
+    rules.check_service(kind, service_start(employee.nip), start)
+    rules.check_overlap(start, end, kind.part, await _open_spans(conn, employee.nip, start, end),
+                        ignore_id=ignore_id)
+    balance = None
+    if kind.uses_annual_balance:
+        for year, count in sorted(leave.days_by_year(days).items()):
+            year_balance = await leave.balance(conn, employee.nip, year, calendar=calendar,
+                                               policy=policy.leave, exclude_id=ignore_id)
+            rules.check_balance(kind, count, year_balance.remaining)
+            balance = balance or year_balance
+    return DatesCheck(len(days), rules.attachment_needed(kind, len(days)), balance)
+
+
+async def check_dates(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
+                      employee: Employee, type_key: str, start: dt.date, end: dt.date, *,
+                      today: dt.date, ignore_id: int | None = None) -> DatesCheck:
+    """Check chosen dates while the employee is still filling in the request."""
+    kind = _kind(type_key)
+    async with db.read() as conn:
+        return await _check_dates(conn, policy, calendar, employee, kind, start, end, today,
+                                  ignore_id)
+
+
+async def annual_balance(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
+                         nip: str, year: int) -> leave.LeaveBalance:
+    async with db.read() as conn:
+        return await leave.balance(conn, nip, year, calendar=calendar, policy=policy.leave)
+
+
+def check_attachment(policy: RequestPolicy, *, mime_type: str | None, size: int | None,
+                     is_photo: bool) -> str:
+    """"photo" or "pdf" for an acceptable upload; RequestRefused otherwise."""
+    return rules.attachment_kind(mime_type, size, is_photo=is_photo,
+                                 max_bytes=policy.max_attachment_bytes)
+
+
+# --- submitting ------------------------------------------------------------------------------
+
+def _person(e: Employee) -> chains.Person:
+    return chains.Person(e.nip, e.peran, e.atasan_nip, e.active)
+
+
+async def _validate(conn: aiosqlite.Connection, policy: RequestPolicy, calendar: OfficeCalendar,
+                    employee: Employee, draft: Draft, today: dt.date,
+                    ignore_id: int | None) -> tuple[RequestType, str, int]:
+    kind = _kind(draft.type_key)
+    reason = rules.check_reason(draft.reason)
+    checked = await _check_dates(conn, policy, calendar, employee, kind, draft.start, draft.end,
+                                 today, ignore_id)
+    rules.check_attachment_present(kind, checked.working_days, draft.attachment is not None)
+    return kind, reason, checked.working_days
+
+
+def _attachment_columns(draft: Draft) -> tuple[object, ...]:
+    a = draft.attachment
+    return (a.file_id, a.kind, a.name, a.size) if a else (None, None, None, None)
+
+
+async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
+                 employee: Employee, draft: Draft, *, at: dt.datetime,
+                 telegram_user_id: int | None) -> RequestView:
+    """File a request: validate, resolve the approval chain, store it, audit it."""
+    async with db.transaction() as conn:
+        kind, reason, working_days = await _validate(conn, policy, calendar, employee, draft,
+                                                     at.date(), None)
+        staff = [_person(e) for e in await employees.all_active(conn)]
+        steps = chains.resolve(policy.chain_for(kind.key), _person(employee), staff)
+        if not steps:
+            raise rules.RequestRefused(
+                "Belum ada pejabat yang dapat memproses pengajuan Anda (atasan langsung atau "
+                "pejabat berwenang belum tercatat). Hubungi pengelola kepegawaian.")
+        cursor = await conn.execute(
+            "INSERT INTO requests (nip, type, start_date, end_date, part, working_days, reason, "
+            "attachment_file_id, attachment_kind, attachment_name, attachment_size, status, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (employee.nip, kind.key, draft.start.isoformat(), draft.end.isoformat(), kind.part,
+             working_days, reason, *_attachment_columns(draft), MENUNGGU, at.isoformat(),
+             at.isoformat()))
+        request_id = cursor.lastrowid
+        assert request_id is not None
+        for step in steps:
+            await conn.execute(
+                "INSERT INTO request_steps (request_id, position, step_key, title, actions) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (request_id, step.position, step.step.key, step.step.title,
+                 ",".join(step.step.actions)))
+            await conn.executemany(
+                "INSERT INTO request_step_actors (request_id, position, nip) VALUES (?, ?, ?)",
+                [(request_id, step.position, nip) for nip in step.actors])
+        await audit.record(conn, at=at, actor=audit.Actor(employee.nip, telegram_user_id),
+                           action="request.submit", entity=ENTITY, entity_id=request_id,
+                           detail={"type": kind.key, "start": draft.start, "end": draft.end,
+                                   "working_days": working_days,
+                                   "chain": [list(s.actors) for s in steps]})
+        return await _load(conn, request_id)
+
+
+async def resubmit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
+                   employee: Employee, request_id: int, draft: Draft, *, at: dt.datetime,
+                   telegram_user_id: int | None) -> RequestView:
+    """Send a returned request back into its chain, corrected; the chain starts again."""
+    async with db.transaction() as conn:
+        current = await _load(conn, request_id)
+        if current.applicant.nip != employee.nip:
+            raise DecisionRefused("Pengajuan ini bukan milik Anda.")
+        if current.status != DIKEMBALIKAN:
+            raise DecisionRefused(f"Pengajuan #{request_id} tidak sedang dikembalikan "
+                                  f"(status: {STATUS_LABELS[current.status]}).")
+        draft = replace(draft, type_key=current.kind.key)
+        _, reason, working_days = await _validate(conn, policy, calendar, employee, draft,
+                                                  at.date(), request_id)
+        cursor = await conn.execute(
+            "UPDATE requests SET start_date = ?, end_date = ?, working_days = ?, reason = ?, "
+            "attachment_file_id = ?, attachment_kind = ?, attachment_name = ?, "
+            "attachment_size = ?, status = ?, current_step = 0, round = round + 1, "
+            "updated_at = ? WHERE id = ? AND status = ?",
+            (draft.start.isoformat(), draft.end.isoformat(), working_days, reason,
+             *_attachment_columns(draft), MENUNGGU, at.isoformat(), request_id, DIKEMBALIKAN))
+        if cursor.rowcount != 1:
+            raise DecisionRefused(f"Pengajuan #{request_id} sudah berubah; muat ulang /riwayat.")
+        await conn.execute(
+            "UPDATE request_steps SET outcome = NULL, decided_by = NULL, decided_at = NULL, "
+            "note = NULL WHERE request_id = ?", (request_id,))
+        await audit.record(conn, at=at, actor=audit.Actor(employee.nip, telegram_user_id),
+                           action="request.resubmit", entity=ENTITY, entity_id=request_id,
+                           detail={"start": draft.start, "end": draft.end,
+                                   "working_days": working_days, "round": current.round + 1})
+        return await _load(conn, request_id)
+
+
+async def cancel(db: Database, request_id: int, employee: Employee, *, at: dt.datetime,
+                 telegram_user_id: int | None) -> RequestView:
+    """The applicant withdraws a request that is not decided yet."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE requests SET status = ?, updated_at = ?, closed_at = ? "
+            "WHERE id = ? AND nip = ? AND status IN (?, ?)",
+            (DIBATALKAN, at.isoformat(), at.isoformat(), request_id, employee.nip,
+             *OPEN_STATUSES))
+        if cursor.rowcount != 1:
+            current = await _load(conn, request_id)
+            if current.applicant.nip != employee.nip:
+                raise DecisionRefused("Pengajuan ini bukan milik Anda.")
+            raise DecisionRefused(f"Pengajuan #{request_id} tidak dapat dibatalkan karena "
+                                  f"sudah {STATUS_LABELS[current.status]}.")
+        await audit.record(conn, at=at, actor=audit.Actor(employee.nip, telegram_user_id),
+                           action="request.cancel", entity=ENTITY, entity_id=request_id)
+        return await _load(conn, request_id)
+
+
+# --- deciding --------------------------------------------------------------------------------
+
+def _refusal(view: RequestView, position: int, round_: int, nip: str) -> DecisionRefused:
+    """Why a decision tap changed nothing, most specific reason first."""
+    if view.status != MENUNGGU:
+        return DecisionRefused(f"Pengajuan #{view.id} sudah {STATUS_LABELS[view.status]}; "
+                               "tidak ada yang diubah.")
+    step = view.steps[position] if 0 <= position < len(view.steps) else None
+    if step is None or nip not in {a.nip for a in step.actors}:
+        return DecisionRefused("Anda tidak berwenang memutuskan pengajuan ini.")
+    if round_ != view.round or position != view.current_step:
+        return DecisionRefused("Tombol ini sudah tidak berlaku; keputusan pada tahap ini sudah "
+                               "diberikan.")
+    return DecisionRefused("Pengajuan ini tidak dapat diputuskan sekarang.")
+
+
+async def check_turn(db: Database, request_id: int, position: int, round_: int, nip: str,
+                     action: str) -> RequestView:
+    """Whether `nip` may take `action` now; used before asking for a typed reason."""
+    async with db.read() as conn:
+        view = await _load(conn, request_id)
+    step = view.current
+    if (step is None or view.round != round_ or view.current_step != position
+            or nip not in {a.nip for a in step.actors}):
+        raise _refusal(view, position, round_, nip)
+    if action not in step.actions:
+        raise DecisionRefused("Tindakan ini tidak tersedia pada tahap ini.")
+    return view
+
+
+async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, office: Office,
+                 *, request_id: int, position: int, round_: int, action: str, nip: str,
+                 note: str | None, at: dt.datetime,
+                 telegram_user_id: int | None) -> Decision:
+    """Apply one approver's decision on the step they were shown, atomically."""
+    if action not in chains.ACTIONS:
+        raise DecisionRefused("Tindakan tidak dikenal.")
+    if action != chains.SETUJUI and not (note and note.strip()):
+        raise DecisionRefused("Alasan wajib diisi.")
+    async with db.transaction() as conn:
+        view = await _load(conn, request_id)
+        last = position == len(view.steps) - 1
+        if action == chains.SETUJUI and not last:
+            status, next_step, closed = MENUNGGU, position + 1, None
+        else:
+            status = {chains.SETUJUI: DISETUJUI, chains.TOLAK: DITOLAK,
+                      chains.KEMBALIKAN: DIKEMBALIKAN}[action]
+            next_step, closed = position, (at.isoformat() if action != chains.KEMBALIKAN
+                                           else None)
+        # The guard: the request is still waiting, on this step and round, this person is one of
+        # its actors and the action is offered there. Under BEGIN IMMEDIATE nobody else writes
+        # in between, so exactly one of two racing taps passes.
+        cursor = await conn.execute(
+            "UPDATE requests SET status = ?, current_step = ?, updated_at = ?, closed_at = ? "
+            "WHERE id = ? AND status = ? AND current_step = ? AND round = ? AND EXISTS ("
+            "  SELECT 1 FROM request_step_actors a JOIN request_steps s "
+            "  ON s.request_id = a.request_id AND s.position = a.position "
+            "  WHERE a.request_id = ? AND a.position = ? AND a.nip = ? "
+            "  AND s.outcome IS NULL AND (',' || s.actions || ',') LIKE ?)",
+            (status, next_step, at.isoformat(), closed, request_id, MENUNGGU, position, round_,
+             request_id, position, nip, f"%,{action},%"))
+        if cursor.rowcount != 1:
+            raise _refusal(view, position, round_, nip)
+        await conn.execute(
+            "UPDATE request_steps SET outcome = ?, decided_by = ?, decided_at = ?, note = ? "
+            "WHERE request_id = ? AND position = ?",
+            (action, nip, at.isoformat(), note.strip() if note else None, request_id, position))
+        detail: dict[str, object] = {"position": position, "round": round_}
+        if note:
+            detail["note"] = note.strip()
+        if status == DISETUJUI:
+            kind = view.kind
+            number = await agenda.next_number(
+                conn, policy.agenda_registers[kind.letter], policy.agenda_formats[kind.letter],
+                unit=office.unit_code, day=at.date())
+            await conn.execute("UPDATE requests SET agenda_number = ? WHERE id = ?",
+                               (number, request_id))
+            await _write_absence_days(conn, view, calendar)
+            detail["agenda_number"] = number
+        await audit.record(conn, at=at, actor=audit.Actor(nip, telegram_user_id),
+                           action=f"request.{action}", entity=ENTITY, entity_id=request_id,
+                           detail=detail)
+        decided = await _load(conn, request_id)
+    return Decision(decided, action, position, final=decided.status != MENUNGGU)
+
+
+async def _write_absence_days(conn: aiosqlite.Connection, view: RequestView,
+                              calendar: OfficeCalendar) -> None:
+    # The approved request is the authoritative explanation of those days, so it replaces a
+    # code entered earlier for the same day and part.
+    await conn.executemany(
+        "INSERT INTO absence_days (nip, day, part, code, request_id) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (nip, day, part) DO UPDATE SET code = excluded.code, "
+        "request_id = excluded.request_id",
+        [(view.applicant.nip, day.isoformat(), view.part, view.kind.code, view.id)
+         for day in calendar.working_days(view.start, view.end)])
+
+
+# --- cards -----------------------------------------------------------------------------------
+
+async def record_card(db: Database, request_id: int, position: int, round_: int, nip: str,
+                      chat_id: int, message_id: int) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO request_cards (request_id, position, round, nip, chat_id, message_id) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET chat_id = excluded.chat_id, "
+            "message_id = excluded.message_id",
+            (request_id, position, round_, nip, chat_id, message_id))
+
+
+async def cards(db: Database, request_id: int, position: int, round_: int) -> list[Card]:
+    async with db.read() as conn, conn.execute(
+        "SELECT nip, chat_id, message_id FROM request_cards WHERE request_id = ? "
+        "AND position = ? AND round = ?", (request_id, position, round_)
+    ) as cursor:
+        return [Card(r["nip"], r["chat_id"], r["message_id"]) for r in await cursor.fetchall()]
