@@ -1,0 +1,60 @@
+"""Every word printed in the monthly recap (PDF and XLSX), in formal Indonesian, in one place."""
+
+from __future__ import annotations
+
+TITLE = "REKAPITULASI KEHADIRAN PEGAWAI"
+PERIOD = "Bulan {month}"
+AGENDA = "Nomor: {number}"
+DRAFT_MARK = "DRAF — belum ditandatangani (versi {version})"
+UNIT_ROW = "Unit Kerja: {unit}"
+DAYS_HEADER = "Tanggal"
+TOTALS_HEADER = "Jumlah"
+COL_NO = "No"
+COL_NAMA = "Nama"
+COL_NIP = "NIP"
+COL_GOLONGAN = "Gol."
+COL_JABATAN = "Jabatan"
+COL_LATE_MINUTES = "Mnt\nTL"
+COL_TPP = "Pot.\nTPP %"
+FOOTER = "Rekapitulasi Kehadiran Pegawai · {month}"
+PAGE = "Halaman {page} dari {total}"
+
+LEGEND_TITLE = "Keterangan kode:"
+SHADED_NOTE = "Kolom berlatar abu-abu adalah hari libur atau akhir pekan."
+LEGEND: tuple[tuple[str, str], ...] = (
+    ("H", "Hadir tepat waktu"),
+    ("TL1–TL4", "Terlambat 1–30, 31–60, 61–90, lebih dari 90 menit"),
+    ("PSW1–PSW4", "Pulang sebelum waktu 1–30, 31–60, 61–90, lebih dari 90 menit"),
+    ("TAM", "Tidak absen masuk"),
+    ("TAP", "Tidak absen pulang"),
+    ("TK", "Tanpa keterangan"),
+    ("I", "Izin"),
+    ("S", "Sakit"),
+    ("DL", "Dinas luar"),
+    ("TB", "Tugas belajar"),
+    ("C", "Cuti: CT tahunan, CB besar, CS sakit, CM melahirkan, CAP alasan penting, "
+          "CLTN di luar tanggungan negara"),
+    ("L", "Libur"),
+    ("Mnt TL", "Jumlah menit keterlambatan dalam sebulan"),
+    ("Pot. TPP %", "Persentase potongan Tambahan Penghasilan Pegawai bulan ini"),
+)
+
+SUMMARY_TITLE = "RINGKASAN KEHADIRAN PER UNIT KERJA"
+SUMMARY_HEADER = ("Unit Kerja", "Jumlah Pegawai", "Hari Kerja", "Hadir", "Tanpa Keterangan",
+                  "Izin/Sakit/Cuti", "Tingkat Kehadiran")
+SUMMARY_TOTAL = "Seluruh Kantor"
+CHART_TITLE = "Tingkat kehadiran per unit kerja (%)"
+
+PARAF_TITLE = "Paraf"
+PARAF_WHEN = "Waktu"
+PARAF_DONE = "Diparaf {at}"
+PARAF_PENDING = "Belum diparaf"
+SIGN_PLACE_DATE = "{city}, {date}"
+SIGN_TITLE = "Kepala {office}"
+SIGNED_MARK = "Ditandatangani secara elektronik\n{at}"
+SIGN_NIP = "NIP. {nip}"
+SIGN_UNKNOWN = "(Kepala belum terdaftar)"
+
+XLSX_SHEET = "Rekap {month}"
+XLSX_SUMMARY_SHEET = "Ringkasan"
+XLSX_UNIT = "Unit Kerja"

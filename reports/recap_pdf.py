@@ -1,0 +1,417 @@
+"""The monthly recap as an A4 landscape PDF (reportlab platypus).
+
+Page 1 opens with the kop; the attendance table repeats its two header rows on every page and
+splits between rows; then the legend, a summary page (attendance rate per unit, bar chart) and
+the paraf boxes and signature block. Every page carries "Halaman i dari n", which needs the page
+count, so the canvas holds finished pages back and stamps the footers when the document closes.
+
+Speed matters (1,000 employees × 31 days): cells are plain strings (no Paragraph per cell), row
+heights are computed here instead of measured by reportlab, and styles are range commands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from reports import recap_labels as labels
+from reports.indonesian import long_date, month_year
+from reports.letterhead import letterhead
+from reports.recap_table import (
+    TOTAL_COLUMNS,
+    RecapTable,
+    UnitSummary,
+    build_table,
+    format_percent,
+    office_summary,
+    unit_summaries,
+)
+from services.attendance_model import MonthAttendance
+from services.office import Office
+
+PAGE = landscape(A4)
+MARGIN = 24.0
+FONT = "Helvetica"
+BOLD = "Helvetica-Bold"
+CELL_FONT_SIZE = 5.0
+CODE_FONT_SIZE = 4.6  # day cells: "PSW4" must fit a 1/31 share of the width
+LEADING = 5.8
+PADDING = 0.8
+SHADE = colors.HexColor("#D9D9D9")
+HEADER_BG = colors.HexColor("#EDEDED")
+UNIT_BG = colors.HexColor("#F6F2E4")
+
+# Column widths in points; the identity columns wrap, day and total columns never do.
+NO_W, NAMA_W, NIP_W, GOL_W, JABATAN_W = 14.0, 74.0, 55.0, 17.0, 58.0
+TOTAL_W, MINUTES_W, TPP_W = 11.2, 16.0, 17.0
+IDENTITY_COLUMNS = 5
+# The frame pads 6 pt on each side; the grid must fit inside it.
+FRAME_WIDTH = PAGE[0] - 2 * MARGIN - 12
+
+
+@dataclass(frozen=True)
+class ParafMark:
+    """One paraf box: the role's title, who holds it, and when they initialled (None: not yet)."""
+
+    role_title: str
+    nama: str
+    at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Signatory:
+    nama: str
+    nip: str
+    signed_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class RecapDocument:
+    office: Office
+    attendance: MonthAttendance
+    place_date: dt.date           # the date beside the city above the signature
+    kepala: Signatory | None
+    parafs: tuple[ParafMark, ...]
+    agenda_number: str | None     # set once signed
+    version: int = 1
+
+
+def clock_time(at: dt.datetime) -> str:
+    zone = at.tzname() or ""
+    return f"{long_date(at.date())} pukul {at:%H.%M} {zone}".rstrip()
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    return {
+        "title": ParagraphStyle("recap-title", fontName=BOLD, fontSize=12, leading=15,
+                                alignment=TA_CENTER),
+        "period": ParagraphStyle("recap-period", fontName=BOLD, fontSize=10, leading=13,
+                                 alignment=TA_CENTER),
+        "note": ParagraphStyle("recap-note", fontName=FONT, fontSize=8, leading=10,
+                               alignment=TA_CENTER),
+        "body": ParagraphStyle("recap-body", fontName=FONT, fontSize=8, leading=10),
+        "small": ParagraphStyle("recap-small", fontName=FONT, fontSize=6.5, leading=8),
+        "sign": ParagraphStyle("recap-sign", fontName=FONT, fontSize=9, leading=12,
+                               alignment=TA_CENTER),
+    }
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    return simpleSplit(text, FONT, CELL_FONT_SIZE, width - 2 * PADDING) or [""]
+
+
+def column_widths(day_count: int, frame_width: float) -> list[float]:
+    fixed = NO_W + NAMA_W + NIP_W + GOL_W + JABATAN_W
+    totals = TOTAL_W * len(TOTAL_COLUMNS) + MINUTES_W + TPP_W
+    day_w = min(14.0, (frame_width - fixed - totals) / day_count)
+    return ([NO_W, NAMA_W, NIP_W, GOL_W, JABATAN_W] + [day_w] * day_count
+            + [TOTAL_W] * len(TOTAL_COLUMNS) + [MINUTES_W, TPP_W])
+
+
+class PagedGrid(Flowable):
+    """The attendance grid, paginated by this flowable rather than by reportlab's Table.
+
+    Table.split rebuilds the remaining table (and its span map) at every page, which is
+    quadratic in the number of rows; row heights are known here, so each page gets its own
+    small Table with the two header rows on top. A unit's title row never ends a page.
+    """
+
+    def __init__(self, header: list[list[str]], header_heights: list[float],
+                 rows: list[list[str]], heights: list[float], unit_rows: frozenset[int],
+                 widths: list[float], base_style: list[tuple[Any, ...]]) -> None:
+        super().__init__()
+        self.header = header
+        self.header_heights = header_heights
+        self.rows = rows
+        self.heights = heights
+        self.unit_rows = unit_rows          # indexes into rows
+        self.widths = widths
+        self.base_style = base_style
+
+    def _table(self, start: int, stop: int) -> Table:
+        style = list(self.base_style)
+        offset = len(self.header) - start
+        for index in range(start, stop):
+            if index in self.unit_rows:
+                row = index + offset
+                style += [("SPAN", (0, row), (-1, row)),
+                          ("BACKGROUND", (0, row), (-1, row), UNIT_BG),
+                          ("FONT", (0, row), (-1, row), BOLD, CELL_FONT_SIZE, LEADING),
+                          ("ALIGN", (0, row), (-1, row), "LEFT")]
+        return Table(self.header + self.rows[start:stop], colWidths=self.widths,
+                     rowHeights=self.header_heights + self.heights[start:stop],
+                     style=TableStyle(style), hAlign="LEFT")
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = sum(self.widths)
+        self.height = sum(self.header_heights) + sum(self.heights)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        room = availHeight - sum(self.header_heights)
+        used, stop = 0.0, 0
+        while stop < len(self.rows) and used + self.heights[stop] <= room:
+            used += self.heights[stop]
+            stop += 1
+        while stop > 0 and stop - 1 in self.unit_rows:
+            stop -= 1
+        if stop == 0:
+            return []
+        rest = PagedGrid(self.header, self.header_heights, self.rows[stop:],
+                         self.heights[stop:], frozenset(i - stop for i in self.unit_rows
+                                                        if i >= stop),
+                         self.widths, self.base_style)
+        return [self._table(0, stop), rest]
+
+    def draw(self) -> None:
+        table = self._table(0, len(self.rows))
+        table.wrap(self.width, self.height)
+        table.drawOn(self.canv, 0, 0)
+
+
+def attendance_table(table: RecapTable, frame_width: float) -> PagedGrid:
+    """The big grid: two header rows, a title row per unit, one row per employee."""
+    day_count = len(table.days)
+    widths = column_widths(day_count, frame_width)
+    first_day = IDENTITY_COLUMNS
+    first_total = first_day + day_count
+    last = first_total + len(TOTAL_COLUMNS) + 1
+    blank_totals = [""] * (len(TOTAL_COLUMNS) - 1)
+    top = ([labels.COL_NO, labels.COL_NAMA, labels.COL_NIP, labels.COL_GOLONGAN,
+            labels.COL_JABATAN, labels.DAYS_HEADER] + [""] * (day_count - 1)
+           + [labels.TOTALS_HEADER] + blank_totals + [labels.COL_LATE_MINUTES, labels.COL_TPP])
+    second = ([""] * IDENTITY_COLUMNS + [str(d.day) for d in table.days]
+              + [name for name, _ in TOTAL_COLUMNS] + ["", ""])
+    header_heights = [2 * LEADING + 2 * PADDING, LEADING + 2 * PADDING]
+    data: list[list[str]] = []
+    heights: list[float] = []
+    unit_rows: set[int] = set()
+    for unit, rows in table.units():
+        unit_rows.add(len(data))
+        data.append([labels.UNIT_ROW.format(unit=unit or "-")] + [""] * last)
+        heights.append(LEADING + 2 * PADDING)
+        for row in rows:
+            nama = _wrap(row.nama, NAMA_W)
+            jabatan = _wrap(row.jabatan, JABATAN_W)
+            lines = max(len(nama), len(jabatan))
+            cells = []
+            for label in row.cells:
+                if "/" in label:
+                    # Two codes on one day (late and left early) stack in the cell.
+                    cells.append(label.replace("/", "\n"))
+                    lines = max(lines, label.count("/") + 1)
+                else:
+                    cells.append(label)
+            data.append([str(row.no), "\n".join(nama), row.nip, row.golongan,
+                         "\n".join(jabatan), *cells, *(str(n) for n in row.totals),
+                         str(row.late_minutes), format_percent(row.tpp_percent)])
+            heights.append(lines * LEADING + 2 * PADDING)
+    style: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), FONT, CELL_FONT_SIZE, LEADING),
+        ("FONT", (first_day, 2), (first_total - 1, -1), FONT, CODE_FONT_SIZE, LEADING),
+        ("FONT", (0, 0), (-1, 1), BOLD, CELL_FONT_SIZE, LEADING),
+        ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), PADDING),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (first_day, 0), (-1, -1), "CENTER"),
+        ("ALIGN", (0, 0), (0, -1), "RIGHT"),
+        ("ALIGN", (0, 0), (IDENTITY_COLUMNS - 1, 1), "CENTER"),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 1), HEADER_BG),
+        ("SPAN", (first_day, 0), (first_total - 1, 0)),
+        ("SPAN", (first_total, 0), (first_total + len(TOTAL_COLUMNS) - 1, 0)),
+    ]
+    for column in [*range(IDENTITY_COLUMNS), last - 1, last]:
+        style.append(("SPAN", (column, 0), (column, 1)))
+    for index in sorted(table.days_off):
+        style.append(("BACKGROUND", (first_day + index, 1), (first_day + index, -1), SHADE))
+    return PagedGrid([top, second], header_heights, data, heights, frozenset(unit_rows),
+                     widths, style)
+
+
+def _legend(styles: dict[str, ParagraphStyle]) -> Flowable:
+    entries = [f"<b>{escape(code)}</b> {escape(text)}" for code, text in labels.LEGEND]
+    half = (len(entries) + 1) // 2
+    rows = [[Paragraph(entries[i], styles["small"]),
+             Paragraph(entries[i + half], styles["small"]) if i + half < len(entries) else ""]
+            for i in range(half)]
+    grid = Table(rows, colWidths=[340, 340], hAlign="LEFT",
+                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]))
+    return KeepTogether([Spacer(1, 6), Paragraph(f"<b>{labels.LEGEND_TITLE}</b>", styles["body"]),
+                         grid, Paragraph(labels.SHADED_NOTE, styles["small"])])
+
+
+def _summary_table(units: list[UnitSummary]) -> Table:
+    total = office_summary(units, labels.SUMMARY_TOTAL)
+    rows: list[list[str]] = [list(labels.SUMMARY_HEADER)]
+    for unit in [*units, total]:
+        rows.append([unit.unit or "-", str(unit.employees), str(unit.working_days),
+                     str(unit.present), str(unit.unexcused), str(unit.excused),
+                     f"{format_percent(round(unit.rate, 1))}%"])
+    return Table(rows, colWidths=[230, 70, 60, 55, 80, 75, 80], hAlign="LEFT", repeatRows=1,
+                 style=TableStyle([
+                     ("FONT", (0, 0), (-1, -1), FONT, 8),
+                     ("FONT", (0, 0), (-1, 0), BOLD, 8),
+                     ("FONT", (0, -1), (-1, -1), BOLD, 8),
+                     ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                     ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+                     ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                 ]))
+
+
+def _chart(units: list[UnitSummary], width: float) -> Drawing:
+    bar_height = 14
+    height = 40 + bar_height * max(1, len(units))
+    drawing = Drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 190, 15
+    chart.width, chart.height = width - 230, height - 35
+    # The category axis draws from the bottom up; reverse so the chart reads like the table.
+    chart.data = [[round(u.rate, 1) for u in reversed(units)] or [0]]
+    chart.categoryAxis.categoryNames = [(u.unit or "-")[:45] for u in reversed(units)] or ["-"]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 20
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.bars[0].fillColor = colors.HexColor("#4F81BD")
+    chart.barLabelFormat = lambda value: f"{format_percent(value)}%"
+    chart.barLabels.fontName = FONT
+    chart.barLabels.fontSize = 6.5
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    drawing.add(chart)
+    drawing.add(String(190, height - 10, labels.CHART_TITLE, fontName=BOLD, fontSize=8))
+    return drawing
+
+
+def _signature_block(document: RecapDocument, styles: dict[str, ParagraphStyle]) -> Flowable:
+    paraf_rows: list[list[Any]] = [[labels.PARAF_TITLE, labels.COL_NAMA, labels.PARAF_WHEN]]
+    for mark in document.parafs:
+        when = (labels.PARAF_DONE.format(at=clock_time(mark.at)) if mark.at
+                else labels.PARAF_PENDING)
+        paraf_rows.append([Paragraph(escape(mark.role_title), styles["small"]),
+                           Paragraph(escape(mark.nama), styles["small"]),
+                           Paragraph(escape(when), styles["small"])])
+    parafs = Table(paraf_rows, colWidths=[95, 95, 100], hAlign="LEFT",
+                   style=TableStyle([("FONT", (0, 0), (-1, 0), BOLD, 7),
+                                     ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                                     ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+                                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                     ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white])]))
+    office = document.office
+    kepala = document.kepala
+    lines = [Paragraph(escape(labels.SIGN_PLACE_DATE.format(
+                 city=office.city or "", date=long_date(document.place_date))).lstrip(", "),
+                 styles["sign"]),
+             Paragraph(escape(labels.SIGN_TITLE.format(office=office.name)), styles["sign"])]
+    if kepala is not None and kepala.signed_at is not None:
+        mark = escape(labels.SIGNED_MARK.format(at=clock_time(kepala.signed_at)))
+        lines.append(Paragraph(f"<i>{mark.replace(chr(10), '<br/>')}</i>", styles["sign"]))
+        lines.append(Spacer(1, 6))
+    else:
+        lines.append(Spacer(1, 40))
+    if kepala is None:
+        lines.append(Paragraph(escape(labels.SIGN_UNKNOWN), styles["sign"]))
+    else:
+        lines.append(Paragraph(f"<u><b>{escape(kepala.nama)}</b></u>", styles["sign"]))
+        lines.append(Paragraph(escape(labels.SIGN_NIP.format(nip=kepala.nip)), styles["sign"]))
+    block = Table([[parafs, lines]], colWidths=[420, 300], hAlign="LEFT",
+                  style=TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    return KeepTogether([Spacer(1, 14), block])
+
+
+def _numbered_canvas(footer: str) -> type[Canvas]:
+    class NumberedCanvas(Canvas):
+        """Holds each finished page until the end, then stamps "Halaman i dari n"."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held)
+            for number, state in enumerate(self._held, start=1):
+                self.__dict__.update(state)
+                self.setFont(FONT, 7)
+                self.drawString(MARGIN, MARGIN / 2, footer)
+                self.drawRightString(PAGE[0] - MARGIN, MARGIN / 2,
+                                     labels.PAGE.format(page=number, total=total))
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def story(document: RecapDocument, frame_width: float) -> list[Flowable]:
+    styles = _styles()
+    attendance = document.attendance
+    period = month_year(attendance.year, attendance.month)
+    flowables: list[Flowable] = letterhead(document.office, frame_width)
+    flowables.append(Paragraph(labels.TITLE, styles["title"]))
+    flowables.append(Paragraph(escape(labels.PERIOD.format(month=period.upper())),
+                               styles["period"]))
+    if document.agenda_number:
+        flowables.append(Paragraph(escape(labels.AGENDA.format(number=document.agenda_number)),
+                                   styles["note"]))
+    else:
+        flowables.append(Paragraph(escape(labels.DRAFT_MARK.format(version=document.version)),
+                                   styles["note"]))
+    flowables.append(Spacer(1, 6))
+    flowables.append(attendance_table(build_table(attendance), frame_width))
+    flowables.append(_legend(styles))
+    flowables.append(PageBreak())
+    units = unit_summaries(attendance)
+    flowables.append(Paragraph(labels.SUMMARY_TITLE, styles["title"]))
+    flowables.append(Paragraph(escape(labels.PERIOD.format(month=period)), styles["note"]))
+    flowables.append(Spacer(1, 8))
+    flowables.append(_summary_table(units))
+    flowables.append(Spacer(1, 10))
+    flowables.append(_chart(units, frame_width))
+    flowables.append(_signature_block(document, styles))
+    return flowables
+
+
+def render_pdf(document: RecapDocument) -> bytes:
+    """The whole recap as PDF bytes. Blocking: call through asyncio.to_thread."""
+    buffer = io.BytesIO()
+    attendance = document.attendance
+    period = month_year(attendance.year, attendance.month)
+    template = SimpleDocTemplate(
+        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+        bottomMargin=MARGIN, title=f"{labels.TITLE} {period}", author=document.office.name)
+    template.build(story(document, FRAME_WIDTH),
+                   canvasmaker=_numbered_canvas(labels.FOOTER.format(month=period)))
+    return buffer.getvalue()

@@ -1,0 +1,91 @@
+"""The monthly recap as an XLSX workbook for operators who check and edit in a spreadsheet.
+
+Same rows, order and totals as the PDF (reports.recap_table); NIPs are text so Excel keeps
+all 18 digits; days off are shaded; the header row is frozen. A second sheet holds the
+per-unit summary and the legend of codes.
+"""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from reports import recap_labels as labels
+from reports.indonesian import month_year
+from reports.recap_table import TOTAL_COLUMNS, build_table, office_summary, unit_summaries
+from services.attendance_model import MonthAttendance
+from services.office import Office
+
+SHADE = PatternFill("solid", fgColor="D9D9D9")
+BOLD = Font(bold=True)
+HEADER_ROW = 4
+
+
+def _plain(label: str) -> str:
+    return label.replace("\n", " ")
+
+
+def render_xlsx(office: Office, attendance: MonthAttendance) -> bytes:
+    """The workbook as bytes. Blocking: call through asyncio.to_thread."""
+    table = build_table(attendance)
+    period = month_year(attendance.year, attendance.month)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = labels.XLSX_SHEET.format(month=period)[:31]
+    sheet["A1"] = labels.TITLE
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A2"] = office.name
+    sheet["A3"] = labels.PERIOD.format(month=period)
+    header = [labels.COL_NO, labels.COL_NAMA, labels.COL_NIP, labels.COL_GOLONGAN,
+              labels.COL_JABATAN, labels.XLSX_UNIT, *(str(d.day) for d in table.days),
+              *(name for name, _ in TOTAL_COLUMNS), _plain(labels.COL_LATE_MINUTES),
+              _plain(labels.COL_TPP)]
+    sheet.append(header)
+    first_day = 7  # column G
+    for column in range(1, len(header) + 1):
+        cell = sheet.cell(HEADER_ROW, column)
+        cell.font = BOLD
+        cell.alignment = Alignment(horizontal="center")
+    for row in table.rows:
+        sheet.append([row.no, row.nama, row.nip, row.golongan, row.jabatan, row.unit, *row.cells,
+                      *row.totals, row.late_minutes, row.tpp_percent])
+    last_row = HEADER_ROW + len(table.rows)
+    for index in table.days_off:
+        for cells in sheet.iter_rows(min_row=HEADER_ROW, max_row=last_row,
+                                     min_col=first_day + index, max_col=first_day + index):
+            for cell in cells:
+                cell.fill = SHADE
+    for cells in sheet.iter_rows(min_row=HEADER_ROW + 1, max_row=last_row, min_col=3,
+                                 max_col=3):
+        for cell in cells:
+            cell.number_format = "@"
+    widths = {1: 5, 2: 32, 3: 21, 4: 7, 5: 28, 6: 24}
+    for column in range(1, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, 6)
+    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, first_day)
+
+    summary = book.create_sheet(labels.XLSX_SUMMARY_SHEET)
+    summary.append([labels.SUMMARY_TITLE])
+    summary["A1"].font = Font(bold=True, size=12)
+    summary.append([labels.PERIOD.format(month=period)])
+    summary.append(list(labels.SUMMARY_HEADER))
+    for cell in summary[3]:
+        cell.font = BOLD
+    units = unit_summaries(attendance)
+    for unit in [*units, office_summary(units, labels.SUMMARY_TOTAL)]:
+        summary.append([unit.unit, unit.employees, unit.working_days, unit.present,
+                        unit.unexcused, unit.excused, round(unit.rate, 1)])
+    summary.append([])
+    summary.append([labels.LEGEND_TITLE])
+    for code, text in labels.LEGEND:
+        summary.append([code, text])
+    summary.column_dimensions["A"].width = 36
+    for column in "BCDEFG":
+        summary.column_dimensions[column].width = 16
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
