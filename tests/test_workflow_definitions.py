@@ -8,14 +8,17 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from services import approval_chain
+from services.approval_chain import ATASAN_LANGSUNG, PERAN, Chain, Person
+from services.request_policy import default_chains
+from services.request_types import TYPE_KEYS
 from services.workflows.loader import (
-    REQUEST_TYPES,
     DefinitionError,
     load_catalogue,
     parse_time_standard,
     shipped_folder,
 )
-from services.workflows.model import ATASAN_LANGSUNG, PERAN, Step, TimeStandard
+from services.workflows.model import Step, TimeStandard
 from tests.conftest import BASE_CONFIG
 
 VALID = """\
@@ -93,15 +96,23 @@ def test_seed_time_standards_and_outputs_are_kept() -> None:
 
 def test_izin_and_cuti_are_chains_of_the_same_model() -> None:
     catalogue = load_catalogue()
-    for request_type in REQUEST_TYPES:
-        chain = catalogue.for_request_type(request_type)
-        assert chain is not None, request_type
-        assert chain.kind == "permohonan"
+    for request_type in TYPE_KEYS:
+        workflow = catalogue.for_request_type(request_type)
+        assert workflow is not None, request_type
+        assert workflow.kind == "permohonan"
+        # The YAML chain is the requests feature's own Chain, equal to the built-in one.
+        assert isinstance(workflow.chain, Chain)
+        assert workflow.chain == default_chains()[request_type], request_type
     cuti = catalogue.for_request_type("cuti_tahunan")
     assert cuti is not None
     assert [(s.actor.kind, s.actor.value) for s in cuti.steps] == [
         (ATASAN_LANGSUNG, ""), (PERAN, "kepala")]
     assert cuti.steps[0].skip_if_unresolved and not cuti.steps[1].skip_if_unresolved
+    # The requests feature's resolver takes it as is.
+    staff = [Person("kepala", "kepala", None), Person("kabid", "pegawai", "kepala"),
+             Person("staf", "pegawai", "kabid")]
+    resolved = approval_chain.resolve(cuti.chain, staff[2], staff)
+    assert [r.actors for r in resolved] == [("kabid",), ("kepala",)]
     izin = catalogue.for_request_type("sakit")
     assert izin is not None and izin.key == "izin"
     assert izin.steps[0].time_standard == TimeStandard(10, "menit")
@@ -144,6 +155,10 @@ def test_bad_durations_are_refused(raw: object) -> None:
     ("jenis: [pdf]", "jenis: [exe]", "kelengkapan[0].jenis[0]", "jenis berkas 'exe'"),
     ("kode: cek", "kode: Cek Layanan", "kode", "kode 'Cek Layanan' tidak valid"),
     ("nama: Layanan Cek\n", "", "nama", "wajib diisi"),
+    ("output: Berkas diperiksa", "output: X\n    penomoran: true", "format_agenda",
+     "wajib diisi bila ada langkah dengan penomoran"),
+    ("nama: Layanan Cek", "nama: Cek\nformat_agenda: \"800/{nomor}/{year}\"", "format_agenda",
+     "kolom tidak dikenal: nomor"),
 ])
 def test_each_mistake_names_file_and_key(tmp_path: Path, old: str, new: str, key: str,
                                          problem: str) -> None:
@@ -170,7 +185,8 @@ def test_structural_mistakes(tmp_path: Path) -> None:
     twice = VALID + VALID[VALID.index("  - kode: periksa"):]
     assert _error_for(tmp_path, twice).key == "langkah[1].kode"
     agenda = twice.replace("kode: periksa", "kode: satu", 1).replace(
-        "output: Berkas diperiksa", "output: X\n    penomoran: true")
+        "output: Berkas diperiksa", "output: X\n    penomoran: true").replace(
+        "nama: Layanan Cek", "nama: Cek\nformat_agenda: \"800/{seq}/{year}\"")
     assert _error_for(tmp_path, agenda).problem.startswith("penomoran agenda hanya boleh")
     request = VALID.replace("nama: Layanan Cek", "nama: Cek\njenis: permohonan\n"
                             "jenis_permohonan: [cuti_haji]")

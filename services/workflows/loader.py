@@ -16,15 +16,14 @@ from typing import Any
 
 import yaml
 
+from services import agenda
+from services.approval_chain import ATASAN_LANGSUNG, NIP, PERAN, ActorRef, ChainStep
 from services.employees import ROLES
 from services.nip import nip_problem
+from services.request_types import TYPE_KEYS
 from services.workflows.model import (
     ACTIONS,
-    ATASAN_LANGSUNG,
     MOVING_ACTIONS,
-    NIP,
-    PERAN,
-    ActorSelector,
     Catalogue,
     Document,
     Step,
@@ -32,10 +31,6 @@ from services.workflows.model import (
     Workflow,
 )
 
-# The request types the requests feature serves (cross-team contract).
-REQUEST_TYPES = ("izin", "sakit", "dinas_luar", "izin_terlambat", "izin_pulang_cepat",
-                 "cuti_tahunan", "cuti_besar", "cuti_sakit", "cuti_melahirkan",
-                 "cuti_alasan_penting", "cuti_cltn")
 KINDS = ("layanan", "permohonan")
 FILE_TYPES = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx")
 MAX_DOCUMENT_MB = 50
@@ -43,7 +38,7 @@ MAX_DOCUMENT_MB = 50
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 _DURATION = re.compile(r"^\s*(\d+)\s*(menit|jam|hari)\s*$", re.IGNORECASE)
 
-_WORKFLOW_KEYS = {"kode", "nama", "keterangan", "jenis", "pemohon", "klasifikasi",
+_WORKFLOW_KEYS = {"kode", "nama", "keterangan", "jenis", "pemohon", "format_agenda", "buku_agenda",
                   "waktu_pengajuan", "kelengkapan", "langkah", "jenis_permohonan", "aktif"}
 _DOCUMENT_KEYS = {"kode", "nama", "jenis", "maks_mb"}
 _STEP_KEYS = {"kode", "kegiatan", "jabatan", "pelaksana", "aksi", "waktu", "output",
@@ -152,10 +147,10 @@ def _submitters(node: _Node) -> frozenset[str] | None:
     return frozenset(_role(node, f"pemohon[{i}]", r) for i, r in enumerate(raw))
 
 
-def _actor(step: _Node) -> ActorSelector:
+def _actor(step: _Node) -> ActorRef:
     raw = step.data.get("pelaksana")
     if raw == ATASAN_LANGSUNG:
-        return ActorSelector(ATASAN_LANGSUNG)
+        return ActorRef(ATASAN_LANGSUNG)
     hint = "isi atasan_langsung, {peran: <peran>} atau {nip: \"<18 digit>\"}"
     if raw is None:
         raise step.error("pelaksana", f"wajib diisi; {hint}")
@@ -163,13 +158,13 @@ def _actor(step: _Node) -> ActorSelector:
         raise step.error("pelaksana", f"tidak dikenal {raw!r}; {hint}")
     (kind, value), = raw.items()
     if kind == PERAN:
-        return ActorSelector(PERAN, _role(step, "pelaksana.peran", value))
+        return ActorRef(PERAN, _role(step, "pelaksana.peran", value))
     if kind == NIP:
         nip = str(value)
         problem = nip_problem(nip)
         if problem:
             raise step.error("pelaksana.nip", f"{problem} ({nip!r})")
-        return ActorSelector(NIP, nip)
+        return ActorRef(NIP, nip)
     raise step.error(f"pelaksana.{kind}", f"jenis pelaksana tidak dikenal; {hint}")
 
 
@@ -192,12 +187,11 @@ def _step(file: str, raw: Any, index: int) -> Step:
     node.reject_unknown(_STEP_KEYS)
     time_standard = node.duration("waktu")
     assert time_standard is not None
+    chain_step = ChainStep(key=node.ident("kode"), title=node.text("jabatan"),
+                           actor=_actor(node), actions=_actions(node))
     return Step(
-        key=node.ident("kode"),
+        chain_step=chain_step,
         activity=node.text("kegiatan"),
-        title=node.text("jabatan"),
-        actor=_actor(node),
-        actions=_actions(node),
         time_standard=time_standard,
         output=node.text("output"),
         assigns_agenda=node.flag("penomoran"),
@@ -253,17 +247,26 @@ def parse_workflow(file: str, data: Any) -> tuple[Workflow, bool]:
     if kind == "permohonan":
         raw_types = node.items("jenis_permohonan", required=True)
         for i, name in enumerate(raw_types):
-            if name not in REQUEST_TYPES:
+            if name not in TYPE_KEYS:
                 raise node.error(f"jenis_permohonan[{i}]", f"jenis permohonan {name!r} tidak "
-                                 "dikenal; gunakan " + ", ".join(REQUEST_TYPES))
+                                 "dikenal; gunakan " + ", ".join(TYPE_KEYS))
         request_types = tuple(raw_types)
     elif "jenis_permohonan" in node.data:
         raise node.error("jenis_permohonan", "hanya untuk definisi dengan jenis: permohonan")
+    agenda_format = node.text("format_agenda", "")
+    if agenda_format and (problem := agenda.format_problem(agenda_format)):
+        raise node.error("format_agenda", problem)
+    if any(s.assigns_agenda for s in steps) and not agenda_format:
+        raise node.error("format_agenda", "wajib diisi bila ada langkah dengan penomoran, "
+                         "misalnya \"800/{seq}/{unit}/{year}\"")
     workflow = Workflow(
         key=key, name=node.text("nama"), description=node.text("keterangan", ""),
         source=file, kind=kind, submitters=_submitters(node), documents=documents,
         steps=steps, submit_time_standard=node.duration("waktu_pengajuan", required=False),
-        classification=node.text("klasifikasi", ""), request_types=request_types,
+        agenda_format=agenda_format,
+        agenda_register=node.ident("buku_agenda") if "buku_agenda" in node.data
+        else "surat_keluar",
+        request_types=request_types,
     )
     return workflow, node.flag("aktif", True)
 

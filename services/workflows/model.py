@@ -1,38 +1,25 @@
-"""The approval-chain model shared by SOP services (berkas) and izin/cuti requests.
+"""SOP workflows on top of the requests feature's approval-chain model.
 
-A chain is an ordered list of steps. Each step names who acts (an actor selector relative to
-the applicant), the actions open to that actor, its time standard (SOP column "Waktu") and the
-output it produces (column "Output"). Definitions are plain frozen data; nothing here touches
-the database.
+`services.approval_chain` says who acts on each step (ActorRef) and what they may do
+(ChainStep); a Workflow wraps each ChainStep with what the SOP table adds: the activity, the
+time standard (column "Waktu") and the output (column "Output"). `Workflow.chain` is the plain
+Chain, so izin/cuti defined in YAML are the very chains the requests feature resolves.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The actions an actor may be offered. teruskan/setujui move the file to the next step (the
-# last one closes it); tolak closes it refused; kembalikan sends it back to the applicant.
-ACTIONS = ("teruskan", "setujui", "tolak", "kembalikan")
-MOVING_ACTIONS = frozenset({"teruskan", "setujui"})
-REASONED_ACTIONS = frozenset({"tolak", "kembalikan"})
+from services import approval_chain
+from services.approval_chain import ATASAN_LANGSUNG, ActorRef, Chain, ChainStep
 
-ATASAN_LANGSUNG = "atasan_langsung"
-PERAN = "peran"
-NIP = "nip"
-
-
-@dataclass(frozen=True)
-class ActorSelector:
-    """Who acts on a step: the applicant's direct supervisor, anyone holding a `peran`, or one
-    named employee. The applicant never acts on their own file."""
-
-    kind: str  # ATASAN_LANGSUNG | PERAN | NIP
-    value: str = ""
-
-    def describe(self) -> str:
-        if self.kind == ATASAN_LANGSUNG:
-            return "atasan langsung"
-        return f"{self.kind} {self.value}"
+# SOPs add "teruskan" (pass on without a decision) to the request actions. teruskan/setujui
+# move the file to the next step (the last one closes it); tolak closes it refused;
+# kembalikan sends it back to the applicant.
+TERUSKAN = "teruskan"
+ACTIONS: tuple[str, ...] = (TERUSKAN, *approval_chain.ACTIONS)
+MOVING_ACTIONS = frozenset({TERUSKAN, approval_chain.SETUJUI})
+REASONED_ACTIONS = frozenset({approval_chain.TOLAK, approval_chain.KEMBALIKAN})
 
 
 @dataclass(frozen=True)
@@ -54,18 +41,40 @@ class TimeStandard:
         return f"{self.amount} {self.unit}"
 
 
+def describe_actor(actor: ActorRef) -> str:
+    if actor.kind == ATASAN_LANGSUNG:
+        return "atasan langsung"
+    return f"{actor.kind} {actor.value}"
+
+
 @dataclass(frozen=True)
 class Step:
-    key: str
+    """A chain step (who acts, what they may do) with what the SOP adds to it."""
+
+    chain_step: ChainStep
     activity: str                 # kegiatan, as written in the SOP
-    title: str                    # the acting position as the SOP names it ("Kabag")
-    actor: ActorSelector
-    actions: tuple[str, ...]
     time_standard: TimeStandard
     output: str
     assigns_agenda: bool = False  # this step gives the letter its agenda number
     requires_note: bool = False   # moving on needs a typed note (e.g. the disposisi itself)
     skip_if_unresolved: bool = False  # e.g. the Kepala has no atasan langsung
+
+    @property
+    def key(self) -> str:
+        return self.chain_step.key
+
+    @property
+    def title(self) -> str:
+        """The acting position as the SOP names it ("Kabag")."""
+        return self.chain_step.title
+
+    @property
+    def actor(self) -> ActorRef:
+        return self.chain_step.actor
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return self.chain_step.actions
 
 
 @dataclass(frozen=True)
@@ -89,8 +98,14 @@ class Workflow:
     documents: tuple[Document, ...]
     steps: tuple[Step, ...]
     submit_time_standard: TimeStandard | None = None
-    classification: str = ""      # kode klasifikasi arsip in the agenda number
+    agenda_format: str = ""       # services.agenda template, e.g. "822/{seq}/{unit}/{year}"
+    agenda_register: str = "surat_keluar"
     request_types: tuple[str, ...] = ()  # for kind "permohonan": the request type keys served
+
+    @property
+    def chain(self) -> Chain:
+        """The plain approval chain, as the requests feature uses it."""
+        return Chain(self.key, tuple(s.chain_step for s in self.steps))
 
     def may_submit(self, peran: str) -> bool:
         return self.submitters is None or peran in self.submitters

@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from services.workflows.model import TimeStandard
+
 ON_TIME = "tepat"
 LATE = "terlambat"        # beyond 1× the standard: remind the actor
 ESCALATED = "eskalasi"    # beyond 2× the standard: tell the actor's atasan
@@ -78,3 +80,17 @@ def compliance(samples: list[tuple[float, int]]) -> Compliance:
     within = sum(1 for elapsed, standard in samples if elapsed <= standard)
     ratio = sum(elapsed / standard for elapsed, standard in samples) / len(samples)
     return Compliance(len(samples), within, ratio)
+
+
+@dataclass(frozen=True)
+class OfficeTime:
+    """Office hours and the calendar together: everything needed to time a step."""
+
+    hours: WorkingHours
+    is_working_day: Callable[[dt.date], bool]
+
+    def elapsed(self, start: dt.datetime, end: dt.datetime) -> float:
+        return working_minutes(start, end, self.hours, self.is_working_day)
+
+    def standard(self, time_standard: TimeStandard) -> int:
+        return time_standard.working_minutes(self.hours.workday_minutes)
