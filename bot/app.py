@@ -21,6 +21,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
+from bot.jobs import attendance as attendance_jobs
 from handlers import errors, gate, health, menu, registration
 from services.calendar import OfficeCalendar
 from services.clock import Clock, SystemClock
@@ -33,7 +34,7 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, health)
 
 # Modules with `async def start(app)` and `async def stop(app)`: jobs, servers, device pollers.
 # They start after the services exist and stop, in reverse order, before the database closes.
-LIFECYCLE_MODULES: tuple[ModuleType, ...] = ()
+LIFECYCLE_MODULES: tuple[ModuleType, ...] = (attendance_jobs,)
 
 CLOCK_KEY = "clock_override"
 SETTINGS_KEY = "settings"

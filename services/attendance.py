@@ -133,14 +133,24 @@ async def tk_days(db: Database, policy: AttendancePolicy, calendar: OfficeCalend
                   start: dt.date, end: dt.date) -> dict[str, set[dt.date]]:
     """TK working days from start to end (finished days) of employees with a machine id.
 
+    Days before the office's first recorded scan, and before the employee was registered, are
+    not counted: there is no data to judge them by (a bot installed in October must not count
+    January to September as absence).
+
     A year of punches is too much to classify scan by scan every morning, so this asks SQLite
     only which (employee, day) pairs have a scan inside the window: the wall-clock time is
     characters 12–19 of punched_at ("2026-10-05T07:31:00+07:00"), compared as text against the
     same window classify_day uses.
     """
-    working = calendar.working_days(start, end)
     async with db.read() as conn:
         people = [e for e in await all_active(conn) if e.device_user_id]
+        async with conn.execute("SELECT min(local_date) FROM punches") as cursor:
+            row = await cursor.fetchone()
+        if row is None or row[0] is None:
+            return {e.nip: set() for e in people}
+        data_start = dt.date.fromisoformat(row[0])
+        async with conn.execute("SELECT nip, substr(created_at, 1, 10) FROM employees") as cursor:
+            registered = {nip: dt.date.fromisoformat(day) async for nip, day in cursor}
         scanned: set[tuple[str, str]] = set()
         async with conn.execute(
             "SELECT DISTINCT e.nip, p.local_date FROM punches p "
@@ -158,11 +168,13 @@ async def tk_days(db: Database, policy: AttendancePolicy, calendar: OfficeCalend
         ) as cursor:
             async for nip, day in cursor:
                 away.add((nip, day))
+    working = calendar.working_days(max(start, data_start), end)
     result: dict[str, set[dt.date]] = {}
     for employee in people:
+        since = registered.get(employee.nip, data_start)
         result[employee.nip] = {
             day for day in working
-            if rules.is_tk_day(working=True,
-                               has_valid_scan=(employee.nip, day.isoformat()) in scanned,
-                               full_absence=(employee.nip, day.isoformat()) in away)}
+            if day >= since and rules.is_tk_day(
+                working=True, has_valid_scan=(employee.nip, day.isoformat()) in scanned,
+                full_absence=(employee.nip, day.isoformat()) in away)}
     return result

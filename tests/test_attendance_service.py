@@ -87,3 +87,21 @@ async def test_tk_days_counts_only_working_days_without_valid_scan_or_absence(
     assert found[STAFF_A.nip] == {dt.date(2026, 10, 6), dt.date(2026, 10, 8),
                                   dt.date(2026, 10, 9)}
     assert len(found[STAFF_B.nip]) == 5
+
+
+async def test_tk_days_ignore_days_before_any_data_and_before_registration(
+        db: Database, office) -> None:
+    # The office was registered on 5 October (the clock of the office fixture).
+    nothing = await attendance.tk_days(db, POLICY, CALENDAR, dt.date(2026, 1, 1),
+                                       dt.date(2026, 10, 9))
+    assert nothing[STAFF_B.nip] == set()                        # no scan in the database yet
+    await add_punches(db, STAFF_A, "2026-09-28 07:25:00")
+    found = await attendance.tk_days(db, POLICY, CALENDAR, dt.date(2026, 1, 1),
+                                     dt.date(2026, 10, 9))
+    assert min(found[STAFF_B.nip]) == dt.date(2026, 10, 5)
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE employees SET created_at = '2026-01-01T00:00:00+07:00'")
+    found = await attendance.tk_days(db, POLICY, CALENDAR, dt.date(2026, 1, 1),
+                                     dt.date(2026, 10, 9))
+    assert min(found[STAFF_B.nip]) == dt.date(2026, 9, 28)      # the first day with data
+    assert dt.date(2026, 9, 28) not in found[STAFF_A.nip]

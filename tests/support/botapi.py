@@ -88,6 +88,11 @@ class RecordingRequest(BaseRequest):
         """From now on, sending to chat_id fails as if the user blocked the bot."""
         self._failures[chat_id] = _Failure(403, "Forbidden: bot was blocked by the user", None)
 
+    def fail_with(self, chat_id: int, code: int, description: str, times: int = 1) -> None:
+        """The next `times` calls for chat_id fail with this Bot API error (e.g. 400
+        "Bad Request: chat not found")."""
+        self._failures[chat_id] = _Failure(code, description, times)
+
     def flood(self, chat_id: int, retry_after: int = 1, times: int = 1) -> None:
         self._failures[chat_id] = _Failure(429, f"Too Many Requests: retry after {retry_after}",
                                            times, {"retry_after": retry_after})

@@ -1,0 +1,1 @@
+"""Scheduled jobs (PTB JobQueue); each module is a lifecycle module listed in bot.app."""

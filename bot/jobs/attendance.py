@@ -1,0 +1,151 @@
+"""The daily attendance jobs: morning (after a fresh machine sync) and afternoon notices.
+
+Both are PTB JobQueue jobs at the configured local times in the office's zone, every day of
+the week (the office calendar, not the job schedule, decides whether a day is worked: a
+Saturday can be declared a working day). A job that finished for a day is recorded in job_runs;
+at start-up a job whose time has passed today and that is still relevant runs once.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram.constants import ParseMode
+from telegram.error import Forbidden
+
+from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
+from handlers import attendance_notices
+from services import alerts
+from services.alerts import Delivery, Notice
+
+log = logging.getLogger(__name__)
+
+# APScheduler's default grace is one second; a busy loop or a slow start-up must not make a
+# day's alerts silently skipped.
+JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": 600}
+
+
+async def deliver(app: BotApp, services: AppServices, notices: list[Notice]) -> Delivery:
+    """Send each notice at most once. The Application's AIORateLimiter paces the sends and
+    retries on RetryAfter; a recipient who blocked the bot is marked; any other failure is
+    logged and released for a later run, and never stops the others."""
+    delivery = Delivery(planned=len(notices))
+    db, clock, policy = services.db, services.clock, services.settings.attendance
+    for notice in notices:
+        if not await alerts.claim(db, notice, clock.now()):
+            delivery.already += 1
+            continue
+        chat_id = notice.recipient.telegram_chat_id
+        try:
+            text, markup = attendance_notices.render(notice, policy, clock.now())
+            await app.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                       reply_markup=markup)
+        except Forbidden:
+            await alerts.mark_blocked(db, notice, clock.now())
+            delivery.blocked += 1
+            log.info("alert.blocked kind=%s nip=%s", notice.kind, notice.recipient.nip)
+        except Exception:
+            await alerts.release(db, notice)
+            delivery.failed += 1
+            log.warning("alert.failed kind=%s nip=%s", notice.kind, notice.recipient.nip,
+                        exc_info=True)
+        else:
+            await alerts.mark_sent(db, notice, clock.now())
+            delivery.sent += 1
+    return delivery
+
+
+async def _sync_machines(services: AppServices) -> None:
+    """Pull the machines first so the morning list reflects the scans made until now."""
+    try:
+        from device.sync import sync_all  # the device feature is built in parallel
+    except ImportError:
+        log.info("attendance.sync_skipped reason=no_device_sync")
+        return
+    try:
+        reports = await sync_all(services.db, services.settings.devices,  # type: ignore[attr-defined]
+                                 services.clock)
+    except Exception:
+        log.warning("attendance.sync_failed", exc_info=True)
+        return
+    log.info("attendance.synced machines=%d", len(reports))
+
+
+async def run_morning(app: BotApp) -> Delivery | None:
+    services: AppServices = app.bot_data[SERVICES_KEY]
+    policy, calendar = services.settings.attendance, services.calendar
+    today = services.clock.now().date()
+    if not calendar.is_working_day(today) or await alerts.job_finished(
+            services.db, alerts.MORNING_JOB, today):
+        return None
+    if policy.alerts.sync_before_morning:
+        await _sync_machines(services)
+    now = services.clock.now()
+    notices = await alerts.plan_morning(services.db, policy, calendar, now)
+    notices += await alerts.plan_ladder(services.db, policy, calendar, now)
+    delivery = await deliver(app, services, notices)
+    await alerts.record_job(services.db, alerts.MORNING_JOB, today, services.clock.now())
+    log.info("attendance.morning day=%s %s", today, _describe(delivery))
+    return delivery
+
+
+async def run_afternoon(app: BotApp) -> Delivery | None:
+    services: AppServices = app.bot_data[SERVICES_KEY]
+    policy, calendar = services.settings.attendance, services.calendar
+    now = services.clock.now()
+    if not calendar.is_working_day(now.date()) or await alerts.job_finished(
+            services.db, alerts.AFTERNOON_JOB, now.date()):
+        return None
+    notices = await alerts.plan_afternoon(services.db, policy, calendar, now)
+    delivery = await deliver(app, services, notices)
+    await alerts.record_job(services.db, alerts.AFTERNOON_JOB, now.date(), services.clock.now())
+    log.info("attendance.afternoon day=%s %s", now.date(), _describe(delivery))
+    return delivery
+
+
+def _describe(delivery: Delivery) -> str:
+    return (f"planned={delivery.planned} sent={delivery.sent} already={delivery.already} "
+            f"blocked={delivery.blocked} failed={delivery.failed}")
+
+
+async def morning_job(context: BotContext) -> None:
+    """Morning notices: not yet in, the atasan's summary, PP 94/2021 steps."""
+    await run_morning(context.application)
+
+
+async def afternoon_job(context: BotContext) -> None:
+    """Afternoon notices: left before time, not yet clocked out."""
+    await run_afternoon(context.application)
+
+
+JOBS = {alerts.MORNING_JOB: morning_job, alerts.AFTERNOON_JOB: afternoon_job}
+
+
+async def start(app: BotApp) -> None:
+    services: AppServices = app.bot_data[SERVICES_KEY]
+    policy = services.settings.attendance
+    if not policy.alerts.enabled:
+        return
+    queue = app.job_queue
+    assert queue is not None, "python-telegram-bot[job-queue] is required"
+    zone = services.clock.tz
+    # run_daily's default is every day (PTB counts days from 0 = Sunday).
+    queue.run_daily(morning_job, policy.alerts.morning.replace(tzinfo=zone),
+                    name=alerts.MORNING_JOB, job_kwargs=JOB_KWARGS)
+    queue.run_daily(afternoon_job, policy.alerts.afternoon.replace(tzinfo=zone),
+                    name=alerts.AFTERNOON_JOB, job_kwargs=JOB_KWARGS)
+    now = services.clock.now()
+    for name in alerts.catch_up_due(policy, services.calendar, now):
+        if not await alerts.job_finished(services.db, name, now.date()):
+            log.info("attendance.catch_up job=%s day=%s", name, now.date())
+            queue.run_once(JOBS[name], 0, name=f"{name}.catch_up", job_kwargs=JOB_KWARGS)
+
+
+async def stop(app: BotApp) -> None:
+    queue = app.job_queue
+    if queue is None:
+        return
+    for name in JOBS:
+        for job in queue.get_jobs_by_name(name) + queue.get_jobs_by_name(f"{name}.catch_up"):
+            job.schedule_removal()

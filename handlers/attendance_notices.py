@@ -1,0 +1,128 @@
+"""Rendering attendance notices (services.alerts.Notice) into Telegram messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from handlers.texts import attendance as texts
+from reports.indonesian import long_date, long_date_with_day
+from services import alerts
+from services.alerts import Notice, TeamEntry
+from services.attendance_policy import AttendancePolicy
+
+# An atasan with a very large team still gets one message under Telegram's 4096 characters.
+MAX_LINES_PER_SECTION = 40
+
+
+def clock_time(moment: dt.datetime | dt.time) -> str:
+    """Times the Indonesian way: 07.45."""
+    return f"{moment.hour:02d}.{moment.minute:02d}"
+
+
+def code_label(code: str) -> str:
+    return texts.CODE_NAMES.get(code, code)
+
+
+def request_button(label: str, type_key: str, day: dt.date) -> InlineKeyboardButton:
+    # The requests feature serves req:new:<type>:<YYYYMMDD> as a conversation entry point.
+    return InlineKeyboardButton(label, callback_data=f"req:new:{type_key}:{day:%Y%m%d}")
+
+
+def render(notice: Notice, policy: AttendancePolicy, now: dt.datetime
+           ) -> tuple[str, InlineKeyboardMarkup | None]:
+    renderers = {
+        alerts.MORNING_ABSENT: _morning_absent,
+        alerts.MORNING_SUMMARY: _summary,
+        alerts.AFTERNOON: _afternoon,
+        alerts.LADDER: _ladder,
+        alerts.LADDER_RUN: _ladder_run,
+    }
+    return renderers[notice.kind](notice, policy, now)
+
+
+def _morning_absent(notice: Notice, policy: AttendancePolicy, now: dt.datetime
+                    ) -> tuple[str, InlineKeyboardMarkup | None]:
+    hours = policy.hours_for(notice.day)
+    text = texts.NOT_YET_IN.format(nama=escape(notice.recipient.nama),
+                                   tanggal=long_date_with_day(notice.day), jam=clock_time(now),
+                                   masuk=clock_time(hours.start))
+    markup = InlineKeyboardMarkup([
+        [request_button(texts.BUTTON_IZIN, "izin", notice.day),
+         request_button(texts.BUTTON_SAKIT, "sakit", notice.day)],
+        [request_button(texts.BUTTON_DINAS_LUAR, "dinas_luar", notice.day),
+         request_button(texts.BUTTON_IZIN_TERLAMBAT, "izin_terlambat", notice.day)],
+    ])
+    return text, markup
+
+
+def _section(title: str, entries: tuple[TeamEntry, ...], line: str) -> list[str]:
+    if not entries:
+        return []
+    lines = ["", title.format(jumlah=len(entries))]
+    for entry in entries[:MAX_LINES_PER_SECTION]:
+        status = entry.status
+        lines.append(line.format(
+            nama=escape(entry.employee.nama),
+            masuk=clock_time(status.first_in) if status.first_in else "-",
+            kode=status.codes[0] if status.codes else "-", menit=status.late_minutes,
+            keterangan=code_label(status.codes[0]) if status.codes else "-"))
+    if len(entries) > MAX_LINES_PER_SECTION:
+        lines.append(texts.TEAM_MORE.format(jumlah=len(entries) - MAX_LINES_PER_SECTION))
+    return lines
+
+
+def _summary(notice: Notice, policy: AttendancePolicy, now: dt.datetime
+             ) -> tuple[str, InlineKeyboardMarkup | None]:
+    team = notice.team
+    assert team is not None
+    lines = [texts.TEAM_HEADER.format(tanggal=long_date_with_day(notice.day),
+                                      jam=clock_time(now))]
+    lines += _section(texts.TEAM_LATE, team.late, texts.TEAM_LATE_LINE)
+    lines += _section(texts.TEAM_MISSING, team.missing, texts.TEAM_MISSING_LINE)
+    lines += _section(texts.TEAM_AWAY, team.away, texts.TEAM_AWAY_LINE)
+    lines += ["", texts.TEAM_FOOTER]
+    return "\n".join(lines), None
+
+
+def _afternoon(notice: Notice, policy: AttendancePolicy, now: dt.datetime
+               ) -> tuple[str, InlineKeyboardMarkup | None]:
+    status, hours = notice.status, notice.hours
+    assert status is not None and hours is not None
+    early = next((c for c in status.codes if c.startswith("PSW")), None)
+    common = {"nama": escape(notice.recipient.nama), "tanggal": long_date_with_day(notice.day),
+              "pulang": clock_time(hours.end)}
+    if early is not None and status.last_out is not None:
+        text = texts.LEFT_EARLY.format(**common, keluar=clock_time(status.last_out),
+                                       kode=early, menit=status.early_minutes)
+        markup = InlineKeyboardMarkup([[request_button(texts.BUTTON_IZIN_PULANG_CEPAT,
+                                                       "izin_pulang_cepat", notice.day)]])
+        return text, markup
+    assert status.first_in is not None
+    return texts.NO_OUT_YET.format(**common, masuk=clock_time(status.first_in),
+                                   tutup=clock_time(policy.window_end)), None
+
+
+def _ladder(notice: Notice, policy: AttendancePolicy, now: dt.datetime
+            ) -> tuple[str, InlineKeyboardMarkup | None]:
+    facts = notice.ladder
+    assert facts is not None and facts.step is not None
+    person = facts.employee
+    return texts.LADDER_STEP.format(
+        nama=escape(person.nama), nip=person.nip, jabatan=escape(person.jabatan or "-"),
+        jumlah=facts.tk_days, tahun=facts.year, ambang=facts.step.days,
+        hukuman=escape(facts.step.penalty)), None
+
+
+def _ladder_run(notice: Notice, policy: AttendancePolicy, now: dt.datetime
+                ) -> tuple[str, InlineKeyboardMarkup | None]:
+    facts = notice.ladder
+    assert facts is not None and facts.run_start is not None
+    person = facts.employee
+    return texts.LADDER_RUN.format(
+        nama=escape(person.nama), nip=person.nip, jabatan=escape(person.jabatan or "-"),
+        hari=facts.run_days, mulai=long_date(facts.run_start), tahun=facts.year,
+        jumlah=facts.tk_days, batas=policy.ladder.consecutive_days,
+        hukuman=escape(facts.run_penalty)), None

@@ -1,0 +1,135 @@
+"""Texts of attendance: daily alerts, PP 94/2021 notices, /hadir and /kalender."""
+
+# Names of the daily codes, as written in recaps.
+CODE_NAMES = {
+    "H": "Hadir",
+    "TL1": "Terlambat 1–30 menit", "TL2": "Terlambat 31–60 menit",
+    "TL3": "Terlambat 61–90 menit", "TL4": "Terlambat lebih dari 90 menit",
+    "PSW1": "Pulang sebelum waktu 1–30 menit", "PSW2": "Pulang sebelum waktu 31–60 menit",
+    "PSW3": "Pulang sebelum waktu 61–90 menit",
+    "PSW4": "Pulang sebelum waktu lebih dari 90 menit",
+    "TAM": "Tidak absen masuk", "TAP": "Tidak absen pulang", "TK": "Tanpa keterangan",
+    "I": "Izin", "S": "Sakit", "DL": "Dinas luar", "TB": "Tugas belajar",
+    "CT": "Cuti tahunan", "CB": "Cuti besar", "CS": "Cuti sakit", "CM": "Cuti melahirkan",
+    "CAP": "Cuti karena alasan penting", "CLTN": "Cuti di luar tanggungan negara",
+    "L": "Libur",
+}
+
+# --- morning notice to an employee ---------------------------------------------------------
+NOT_YET_IN = (
+    "Yth. {nama},\n\n"
+    "Anda belum tercatat hadir pada hari ini, {tanggal}, hingga pukul {jam} "
+    "(jam masuk {masuk}).\n\n"
+    "Apabila Anda berhalangan hadir atau datang terlambat dengan alasan yang sah, silakan "
+    "ajukan keterangan melalui tombol di bawah. Apabila Anda sudah memindai sidik jari, "
+    "mohon abaikan pemberitahuan ini."
+)
+BUTTON_IZIN = "📝 Izin"
+BUTTON_SAKIT = "🤒 Sakit"
+BUTTON_DINAS_LUAR = "🚗 Dinas Luar"
+BUTTON_IZIN_TERLAMBAT = "⏰ Izin Terlambat"
+BUTTON_IZIN_PULANG_CEPAT = "📝 Ajukan Izin Pulang Cepat"
+
+# --- morning summary to an atasan ----------------------------------------------------------
+TEAM_HEADER = "Ringkasan kehadiran bawahan Anda\n{tanggal}, keadaan pukul {jam}"
+TEAM_LATE = "<b>Terlambat ({jumlah})</b>"
+TEAM_LATE_LINE = "• {nama} — masuk {masuk} ({kode}, {menit} menit)"
+TEAM_MISSING = "<b>Belum tercatat hadir ({jumlah})</b>"
+TEAM_MISSING_LINE = "• {nama}"
+TEAM_AWAY = "<b>Tidak masuk dengan keterangan sah ({jumlah})</b>"
+TEAM_AWAY_LINE = "• {nama} — {keterangan}"
+TEAM_MORE = "• dan {jumlah} pegawai lainnya"
+TEAM_FOOTER = "Rincian lengkap dapat dilihat dengan perintah /hadir."
+
+# --- afternoon notices ---------------------------------------------------------------------
+LEFT_EARLY = (
+    "Yth. {nama},\n\n"
+    "Absen pulang Anda hari ini, {tanggal}, tercatat pukul {keluar}, sebelum jam pulang "
+    "{pulang} ({kode}, {menit} menit lebih awal).\n\n"
+    "Apabila Anda pulang lebih awal dengan alasan yang sah, silakan ajukan izin pulang cepat "
+    "melalui tombol di bawah."
+)
+NO_OUT_YET = (
+    "Yth. {nama},\n\n"
+    "Anda belum tercatat absen pulang hari ini, {tanggal} (absen masuk pukul {masuk}; jam "
+    "pulang {pulang}).\n\n"
+    "Silakan memindai sidik jari sebelum pukul {tutup} agar tidak tercatat TAP (tidak absen "
+    "pulang)."
+)
+
+# --- PP 94/2021 notices to the atasan and the Kepala ---------------------------------------
+LADDER_STEP = (
+    "<b>Pemberitahuan Disiplin Kehadiran (PP 94/2021)</b>\n\n"
+    "{nama}\nNIP {nip} · {jabatan}\n\n"
+    "Tercatat tidak masuk kerja tanpa alasan yang sah (TK) selama <b>{jumlah} hari kerja</b> "
+    "pada tahun {tahun}, sehingga mencapai ambang <b>{ambang} hari</b>.\n\n"
+    "Menurut Peraturan Pemerintah Nomor 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil, "
+    "ketentuan untuk ambang tersebut: {hukuman}.\n\n"
+    "Pemberitahuan ini hanya laporan data kehadiran. Pemeriksaan dan keputusan hukuman "
+    "disiplin tetap berada pada atasan langsung dan pejabat yang berwenang. Jumlah hari dapat "
+    "berubah apabila kemudian ada keterangan ketidakhadiran yang disetujui."
+)
+LADDER_RUN = (
+    "<b>Pemberitahuan Disiplin Kehadiran (PP 94/2021)</b>\n\n"
+    "{nama}\nNIP {nip} · {jabatan}\n\n"
+    "Tercatat tidak masuk kerja tanpa alasan yang sah (TK) selama <b>{hari} hari kerja "
+    "berturut-turut</b> sejak {mulai} (jumlah TK tahun {tahun}: {jumlah} hari).\n\n"
+    "Menurut Peraturan Pemerintah Nomor 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil, "
+    "ketidakhadiran tanpa alasan yang sah selama {batas} hari kerja berturut-turut: "
+    "{hukuman}.\n\n"
+    "Pemberitahuan ini hanya laporan data kehadiran. Pemeriksaan dan keputusan hukuman "
+    "disiplin tetap berada pada atasan langsung dan pejabat yang berwenang."
+)
+
+# --- /hadir ---------------------------------------------------------------------------------
+TODAY_HEADER = "<b>Kehadiran Anda hari ini</b>\n{tanggal}"
+TODAY_DAY_OFF = "Hari ini libur: {keterangan}."
+TODAY_HOURS = "Jam kerja: {masuk}–{pulang}"
+TODAY_IN = "Absen masuk: {jam}"
+TODAY_OUT = "Absen terakhir: {jam}"
+TODAY_NO_SCAN = "Belum ada pindaian yang tercatat."
+TODAY_STATUS = "Status: {status}"
+TODAY_ABSENCE = "Status: {status} (keterangan yang disetujui)"
+MONTH_SUMMARY_HEADER = "<b>Bulan ini ({bulan})</b>"
+MONTH_TOTALS = "{rincian}"
+MONTH_NO_DAYS = "Belum ada hari kerja yang berlalu."
+MONTH_MINUTES = "Jumlah terlambat {terlambat} menit · pulang cepat {cepat} menit"
+MONTH_TPP = "Perkiraan potongan TPP: {persen}%"
+MONTH_HINT = "Rincian per hari: /hadir bulan {bulan}"
+TEAM_TODAY_HEADER = "<b>Bawahan Anda hari ini</b>"
+TEAM_TODAY_LINE = "• {nama}: {status}"
+TEAM_TODAY_MORE = "• … dan {jumlah} pegawai lainnya"
+NOT_YET = "belum tercatat hadir"
+
+STATEMENT_HEADER = "<b>Rincian Kehadiran {bulan}</b>\n{nama}\nNIP {nip}"
+STATEMENT_LINE = "{hari} {tanggal} · {kode}{jam}"
+STATEMENT_TIMES = " · {masuk}–{keluar}"
+STATEMENT_FUTURE = "(belum berlalu)"
+STATEMENT_TOTALS = "<b>Jumlah:</b> {rincian}"
+BAD_MONTH = (
+    "Format bulan tidak dikenali. Gunakan <code>/hadir bulan MM-YYYY</code>, "
+    "misalnya <code>/hadir bulan 10-2026</code>."
+)
+FUTURE_MONTH = "Bulan {bulan} belum berjalan."
+UNKNOWN_HADIR_ARGUMENT = (
+    "Perintah tidak dikenali. Gunakan /hadir untuk hari ini atau "
+    "<code>/hadir bulan MM-YYYY</code> untuk rincian satu bulan."
+)
+
+# --- /kalender ------------------------------------------------------------------------------
+CALENDAR_HEADER = "<b>Kalender Kerja {bulan}</b>"
+CALENDAR_WEEKDAYS = "Sen Sel Rab Kam Jum Sab Min"
+CALENDAR_LEGEND = "Tanda * = hari libur"
+CALENDAR_WORKING_DAYS = "Hari kerja: {jumlah} hari"
+CALENDAR_HOLIDAYS = "<b>Hari libur dan cuti bersama</b>"
+CALENDAR_HOLIDAY_LINE = "• {tanggal} — {nama}"
+CALENDAR_NO_HOLIDAYS = "Tidak ada hari libur selain akhir pekan."
+CALENDAR_OVERRIDES = "<b>Tetap masuk kerja</b>"
+CALENDAR_RAMADAN = "Jam kerja Ramadan berlaku {mulai} s.d. {akhir}."
+CALENDAR_PREV = "◀ {bulan}"
+CALENDAR_NEXT = "{bulan} ▶"
+CALENDAR_OUT_OF_RANGE = "Kalender hanya tersedia untuk tahun {awal}–{akhir}."
+CALENDAR_BAD_MONTH = (
+    "Format bulan tidak dikenali. Gunakan <code>/kalender MM-YYYY</code>, "
+    "misalnya <code>/kalender 12-2026</code>."
+)

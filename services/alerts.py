@@ -1,0 +1,275 @@
+"""Daily attendance alerts: who should be told what, and the record that each went out once.
+
+Planning is separate from sending: `plan_morning`, `plan_afternoon` and `plan_ladder` return
+Notice values (the recipient and the facts); the bot renders and sends them. Before a notice
+is sent it is claimed in sent_alerts (kind, period, recipient, subject, detail): a claim that
+already exists means it went out before, so a re-run, the catch-up at start-up or a second
+process never sends it again. Failed sends release their claim so a later run may retry;
+a recipient who blocked the bot is marked and is not planned again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+import aiosqlite
+
+from services import attendance, employees
+from services import attendance_rules as rules
+from services.attendance_model import DayStatus
+from services.attendance_policy import AttendancePolicy, LadderStep, WorkHours
+from services.calendar import OfficeCalendar
+from services.employees import Employee
+from services.storage import Database
+
+MORNING_ABSENT = "morning_absent"
+MORNING_SUMMARY = "morning_summary"
+AFTERNOON = "afternoon"
+LADDER = "ladder"
+LADDER_RUN = "ladder_run"
+
+MORNING_JOB = "attendance.morning"
+AFTERNOON_JOB = "attendance.afternoon"
+
+# A run of TK days that began before 1 January still counts; look this far back for it.
+RUN_LOOKBACK_DAYS = 45
+
+
+@dataclass(frozen=True)
+class TeamEntry:
+    employee: Employee
+    status: DayStatus
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    late: tuple[TeamEntry, ...]
+    missing: tuple[TeamEntry, ...]
+    away: tuple[TeamEntry, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.late or self.missing or self.away)
+
+
+@dataclass(frozen=True)
+class LadderFacts:
+    employee: Employee
+    year: int
+    tk_days: int                      # TK days so far this calendar year
+    step: LadderStep | None = None    # the step reached (ladder notices)
+    run_start: dt.date | None = None  # the first day of the run (consecutive-days notices)
+    run_days: int = 0
+    run_penalty: str = ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str
+    period: str                   # the day (YYYY-MM-DD) or year (YYYY) it is about
+    recipient: Employee
+    day: dt.date
+    about_nip: str = ""
+    detail: str = ""
+    status: DayStatus | None = None          # morning_absent, afternoon
+    hours: WorkHours | None = None           # afternoon
+    team: TeamSummary | None = None          # morning_summary
+    ladder: LadderFacts | None = None        # ladder, ladder_run
+
+
+@dataclass
+class Delivery:
+    """What one run did; logged and shown by the benchmark."""
+
+    planned: int = 0
+    sent: int = 0
+    already: int = 0
+    blocked: int = 0
+    failed: int = 0
+
+
+def _enrolled(people: list[Employee]) -> list[Employee]:
+    """Employees the machines can record at all; without a machine id every day would look
+    like an absence, so they are left out of alerts until the operator enrols them."""
+    return [e for e in people if e.device_user_id]
+
+
+async def plan_morning(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
+                       now: dt.datetime) -> list[Notice]:
+    """Notices of the working morning: a private one to each enrolled employee with no IN scan
+    and no approved absence, and one summary per atasan of their subordinates."""
+    today = now.date()
+    if not calendar.is_working_day(today):
+        return []
+    statuses = await attendance.day_statuses(db, policy, calendar, today, now)
+    async with db.read() as conn:
+        everyone = await employees.all_active(conn)
+    by_nip = {e.nip: e for e in everyone}
+    people = _enrolled(everyone)
+    notices: list[Notice] = []
+    teams: dict[str, list[TeamEntry]] = defaultdict(list)
+    for person in people:
+        status = statuses[person.nip]
+        if person.reachable and _not_in(status):
+            notices.append(Notice(MORNING_ABSENT, today.isoformat(), person, today,
+                                  status=status))
+        if person.atasan_nip:
+            teams[person.atasan_nip].append(TeamEntry(person, status))
+    for atasan_nip, members in teams.items():
+        atasan = by_nip.get(atasan_nip)
+        if atasan is None or not atasan.reachable:
+            continue
+        summary = TeamSummary(
+            late=tuple(m for m in members if rules.is_late(m.status)
+                       and m.status.late_minutes >= policy.alerts.summary_late_minutes),
+            missing=tuple(m for m in members if _not_in(m.status)),
+            away=tuple(m for m in members if rules.is_on_absence(m.status)),
+        )
+        if not summary.empty:
+            notices.append(Notice(MORNING_SUMMARY, today.isoformat(), atasan, today,
+                                  team=summary))
+    return notices
+
+
+def _not_in(status: DayStatus) -> bool:
+    return status.first_in is None and not rules.is_on_absence(status)
+
+
+async def plan_afternoon(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
+                         now: dt.datetime) -> list[Notice]:
+    """After the end of work: employees who left before time (PSW) or have an IN scan but no
+    OUT yet, while the scan window is still open to put it right."""
+    today = now.date()
+    if not calendar.is_working_day(today):
+        return []
+    statuses = await attendance.day_statuses(db, policy, calendar, today, now)
+    async with db.read() as conn:
+        people = _enrolled(await employees.all_active(conn))
+    hours = policy.hours_for(today)
+    notices = []
+    for person in people:
+        status = statuses[person.nip]
+        left_early = any(code.startswith(rules.EARLY) for code in status.codes)
+        no_out = status.first_in is not None and status.last_out is None
+        if person.reachable and (left_early or no_out) and not rules.is_on_absence(status):
+            notices.append(Notice(AFTERNOON, today.isoformat(), person, today, status=status,
+                                  hours=hours))
+    return notices
+
+
+async def plan_ladder(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
+                      now: dt.datetime) -> list[Notice]:
+    """PP 94/2021 notices for the atasan and the Kepala, about the days up to yesterday.
+
+    Only the highest step an employee has reached is planned: someone first counted with
+    12 TK days gets one notice (step 11), not five. Each step and each run is claimed once.
+    """
+    today = now.date()
+    yesterday = today - dt.timedelta(days=1)
+    year_start = dt.date(today.year, 1, 1)
+    if yesterday < year_start:
+        return []
+    ladder = policy.ladder
+    lookback = year_start - dt.timedelta(days=RUN_LOOKBACK_DAYS)
+    found = await attendance.tk_days(db, policy, calendar, lookback, yesterday)
+    working = calendar.working_days(lookback, yesterday)
+    async with db.read() as conn:
+        by_nip = {e.nip: e for e in await employees.all_active(conn)}
+        heads = await employees.by_role(conn, "kepala") if ladder.notify_kepala else []
+    notices: list[Notice] = []
+    for nip, days in found.items():
+        person = by_nip[nip]
+        count = sum(1 for d in days if d >= year_start)
+        recipients = _ladder_recipients(person, by_nip, heads)
+        reached = rules.ladder_reached(count, ladder)
+        if reached:
+            step = reached[-1]
+            facts = LadderFacts(person, today.year, count, step=step)
+            notices.extend(Notice(LADDER, str(today.year), r, today, about_nip=nip,
+                                  detail=str(step.days), ladder=facts) for r in recipients)
+        for start, length in rules.long_runs(working, days, ladder):
+            facts = LadderFacts(person, today.year, count, run_start=start, run_days=length,
+                                run_penalty=ladder.consecutive_penalty)
+            notices.extend(Notice(LADDER_RUN, start.isoformat(), r, today, about_nip=nip,
+                                  ladder=facts) for r in recipients)
+    return notices
+
+
+def _ladder_recipients(person: Employee, by_nip: dict[str, Employee],
+                       heads: list[Employee]) -> list[Employee]:
+    chosen: dict[str, Employee] = {}
+    atasan = by_nip.get(person.atasan_nip or "")
+    for candidate in ([atasan] if atasan else []) + heads:
+        if candidate.nip != person.nip and candidate.reachable:
+            chosen[candidate.nip] = candidate
+    return list(chosen.values())
+
+
+def _key(notice: Notice) -> tuple[str, str, str, str, str]:
+    return (notice.kind, notice.period, notice.recipient.nip, notice.about_nip, notice.detail)
+
+
+async def claim(db: Database, notice: Notice, at: dt.datetime) -> bool:
+    """Claim the right to send `notice`; False when it was claimed (sent) before."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT OR IGNORE INTO sent_alerts (kind, period, nip, about_nip, detail, status, at)"
+            " VALUES (?, ?, ?, ?, ?, 'claimed', ?)", (*_key(notice), at.isoformat()))
+        return cursor.rowcount == 1
+
+
+async def _set_status(conn: aiosqlite.Connection, notice: Notice, status: str,
+                      at: dt.datetime) -> None:
+    await conn.execute(
+        "UPDATE sent_alerts SET status = ?, at = ? WHERE kind = ? AND period = ? AND nip = ?"
+        " AND about_nip = ? AND detail = ?", (status, at.isoformat(), *_key(notice)))
+
+
+async def mark_sent(db: Database, notice: Notice, at: dt.datetime) -> None:
+    async with db.transaction() as conn:
+        await _set_status(conn, notice, "sent", at)
+
+
+async def mark_blocked(db: Database, notice: Notice, at: dt.datetime) -> None:
+    """Telegram refused: the recipient blocked the bot. Keep the claim (no retry today) and
+    mark the employee so no alert is planned for them until they come back."""
+    async with db.transaction() as conn:
+        await _set_status(conn, notice, "blocked", at)
+        await employees.mark_blocked(conn, notice.recipient.nip, at)
+
+
+async def release(db: Database, notice: Notice) -> None:
+    """The send failed for a passing reason: forget the claim so a later run may retry."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "DELETE FROM sent_alerts WHERE kind = ? AND period = ? AND nip = ? AND about_nip = ?"
+            " AND detail = ? AND status = 'claimed'", _key(notice))
+
+
+def catch_up_due(policy: AttendancePolicy, calendar: OfficeCalendar,
+                 now: dt.datetime) -> list[str]:
+    """The jobs whose time today has passed and that are still worth running at `now`: the
+    morning notices until the afternoon ones are due, the afternoon ones until midnight."""
+    if not policy.alerts.enabled or not calendar.is_working_day(now.date()):
+        return []
+    moment = now.time().replace(tzinfo=None)
+    if policy.alerts.morning <= moment < policy.alerts.afternoon:
+        return [MORNING_JOB]
+    if moment >= policy.alerts.afternoon:
+        return [AFTERNOON_JOB]
+    return []
+
+
+async def job_finished(db: Database, job: str, day: dt.date) -> bool:
+    async with db.read() as conn, conn.execute(
+        "SELECT 1 FROM job_runs WHERE job = ? AND day = ?", (job, day.isoformat())
+    ) as cursor:
+        return await cursor.fetchone() is not None
+
+
+async def record_job(db: Database, job: str, day: dt.date, at: dt.datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("INSERT OR REPLACE INTO job_runs (job, day, finished_at)"
+                           " VALUES (?, ?, ?)", (job, day.isoformat(), at.isoformat()))
