@@ -1,0 +1,1 @@
+"""ZKTeco machines: the pyzk pull client, sync, the ADMS push receiver and a device simulator."""
