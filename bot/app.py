@@ -22,7 +22,9 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
 from bot.jobs import attendance as attendance_jobs
-from handlers import errors, gate, health, menu, registration
+from bot.jobs import workflow_sla
+from handlers import attendance, errors, gate, health, menu, registration
+from handlers import layanan, pantau
 from services.calendar import OfficeCalendar
 from services.clock import Clock, SystemClock
 from services.storage import open_database
@@ -30,11 +32,12 @@ from services.storage import open_database
 log = logging.getLogger(__name__)
 
 # Order matters: the gate (group -10) must see every update before any feature handler.
-HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, health)
+HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, health, attendance,
+                                           layanan, pantau)
 
 # Modules with `async def start(app)` and `async def stop(app)`: jobs, servers, device pollers.
 # They start after the services exist and stop, in reverse order, before the database closes.
-LIFECYCLE_MODULES: tuple[ModuleType, ...] = (attendance_jobs,)
+LIFECYCLE_MODULES: tuple[ModuleType, ...] = (attendance_jobs, workflow_sla)
 
 CLOCK_KEY = "clock_override"
 SETTINGS_KEY = "settings"
