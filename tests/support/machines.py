@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 from zoneinfo import ZoneInfo
 
+from bot.config.devices import AdmsSettings, DeviceSettings, parse_devices
+from bot.config.reader import Section
 from device.machine_data import MachinePunch, MachineUser
 from device.simulator import Machine
 from services.clock import Clock
@@ -39,3 +42,28 @@ def make_machine(serial: str, clock: Clock, *, ids: list[str], days: list[dt.dat
 def device_toml(name: str, port: int, *, protocol: str = "tcp", password: int = 0) -> str:
     return (f'\n[[devices]]\nname = "{name}"\nhost = "127.0.0.1"\nport = {port}\n'
             f'protocol = "{protocol}"\npassword = {password}\ntimezone = "Asia/Jakarta"\n')
+
+
+def device_settings(machines: list[dict[str, object]], **sync: object) -> DeviceSettings:
+    """DeviceSettings through the real config parser; `machines` are [[devices]] tables."""
+    data: dict[str, object] = {
+        "office": {"timezone": "Asia/Jakarta"},
+        "devices": [{"host": "127.0.0.1", "timezone": "Asia/Jakarta", **m} for m in machines],
+        "sync": {"timeout_seconds": 3, "retry_attempts": 1, "retry_backoff_seconds": 0,
+                 **sync},
+    }
+    return parse_devices(Section(data, ""))
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on (bound once, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def adms_settings(serials: list[str], *, enabled: bool = True) -> AdmsSettings:
+    data = {"office": {"timezone": "Asia/Jakarta"},
+            "adms": {"enabled": enabled, "host": "127.0.0.1", "port": 0,
+                     "machines": [{"serial": s, "name": f"ADMS {s}"} for s in serials]}}
+    return parse_devices(Section(data, "")).adms

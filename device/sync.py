@@ -1,0 +1,152 @@
+"""Pulling every configured machine into `punches`.
+
+Per machine and cycle: download the whole log (retrying an offline, slow or garbled machine
+with back-off), then store it in one transaction with INSERT OR IGNORE, so a read that breaks
+half-way stores nothing and a re-download stores nothing twice. Machines are pulled side by
+side; one failing machine does not hold up the others. A machine that fails is reported once
+(an open row in device_problems), and its recovery once; the same goes for a clock that drifts
+beyond the threshold. The report carries these notices; the caller delivers them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.config.devices import DeviceConfig, DeviceSettings, SyncSettings
+from device.client import Download, MachineError, ZkMachine
+from services import devices as state
+from services.clock import Clock
+from services.punches import count_stored, insert_punches, prepare_punches
+from services.storage import Database
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+# Notice kinds (texts in handlers/texts/devices.py).
+FAILING = "failing"
+RECOVERED = "recovered"
+DRIFT = "drift"
+DRIFT_FIXED = "drift_fixed"
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str
+    machine: str
+    detail: str = ""
+    drift_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    machine: str
+    serial: str | None
+    ok: bool
+    seen: int = 0
+    new: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    attempts: int = 0
+    error_kind: str | None = None
+    error_detail: str | None = None
+    clock_drift_seconds: float | None = None
+    drift_exceeded: bool = False
+    notices: tuple[Notice, ...] = ()
+
+
+async def sync_all(db: Database, devices: DeviceSettings, clock: Clock, *,
+                   sleep: Sleep = asyncio.sleep,
+                   only: str | None = None) -> list[SyncReport]:
+    """Pull every configured machine (or only the one named) once; [] when none is set up."""
+    machines = [m for m in devices.machines if only is None or m.name == only]
+    return list(await asyncio.gather(
+        *(sync_machine(db, m, devices.sync, clock, sleep=sleep) for m in machines)))
+
+
+async def download_with_retry(machine: DeviceConfig, sync: SyncSettings, clock: Clock, *,
+                              sleep: Sleep) -> tuple[Download | None, MachineError | None, int]:
+    client = ZkMachine(machine, sync.timeout_seconds)
+    error: MachineError | None = None
+    for attempt in range(1, sync.retry_attempts + 1):
+        try:
+            return await client.download(clock.now), None, attempt
+        except MachineError as failure:
+            error = failure
+            log.warning("device.pull_failed machine=%s attempt=%d kind=%s detail=%s",
+                        machine.name, attempt, failure.kind, failure.detail)
+            if not failure.retryable or attempt == sync.retry_attempts:
+                return None, error, attempt
+            await sleep(sync.retry_backoff_seconds * 2 ** (attempt - 1))
+    return None, error, sync.retry_attempts
+
+
+def clock_drift(download: Download, machine: DeviceConfig) -> float:
+    """Seconds the machine's clock is ahead of the server's (negative: behind)."""
+    server_local = download.server_time.astimezone(machine.timezone).replace(tzinfo=None)
+    return (download.machine_time - server_local).total_seconds()
+
+
+async def sync_machine(db: Database, machine: DeviceConfig, sync: SyncSettings, clock: Clock, *,
+                       sleep: Sleep = asyncio.sleep) -> SyncReport:
+    download, error, attempts = await download_with_retry(machine, sync, clock, sleep=sleep)
+    now = clock.now()
+    if download is None:
+        assert error is not None
+        async with db.transaction() as conn:
+            await state.remember_machine(conn, name=machine.name, source="pull", serial=None,
+                                         at=now)
+            await state.record_failure(conn, name=machine.name, at=now, error=error.kind)
+            first = await state.open_problem(conn, machine=machine.name, kind=state.FAILURE,
+                                             detail=error.kind, at=now)
+        notices = (Notice(FAILING, machine.name, error.kind),) if first else ()
+        return SyncReport(machine.name, None, False, attempts=attempts, error_kind=error.kind,
+                          error_detail=error.detail, notices=notices)
+
+    prepared = prepare_punches(download.serial, machine.timezone, download.punches,
+                               source="pull", received_at=now)
+    drift = clock_drift(download, machine)
+    drift_exceeded = abs(drift) > sync.drift_threshold_seconds
+    notices: list[Notice] = []
+    async with db.transaction() as conn:
+        new = await insert_punches(conn, prepared)
+        await state.remember_machine(conn, name=machine.name, source="pull",
+                                     serial=download.serial, at=now)
+        await state.record_success(conn, name=machine.name, at=now, seen=len(download.punches),
+                                   new=new, drift_seconds=drift)
+        if await state.resolve_problem(conn, machine=machine.name, kind=state.FAILURE, at=now):
+            notices.append(Notice(RECOVERED, machine.name))
+        if drift_exceeded:
+            if await state.open_problem(conn, machine=machine.name, kind=state.CLOCK_DRIFT,
+                                        detail=f"{drift:.0f}", at=now):
+                notices.append(Notice(DRIFT, machine.name, drift_seconds=drift))
+        elif await state.resolve_problem(conn, machine=machine.name, kind=state.CLOCK_DRIFT,
+                                         at=now):
+            notices.append(Notice(DRIFT_FIXED, machine.name, drift_seconds=drift))
+    seen = len(download.punches)
+    report = SyncReport(machine.name, download.serial, True, seen=seen, new=new,
+                        duplicates=seen - prepared.errors - new, errors=prepared.errors,
+                        attempts=attempts, clock_drift_seconds=drift,
+                        drift_exceeded=drift_exceeded, notices=tuple(notices))
+    log.info("device.synced machine=%s serial=%s seen=%d new=%d duplicates=%d errors=%d "
+             "drift=%.0f", machine.name, download.serial, seen, new, report.duplicates,
+             report.errors, drift)
+    return report
+
+
+async def verify_stored(db: Database, machine: DeviceConfig, download: Download,
+                        at: dt.datetime) -> int:
+    """Store a download and check every record is in the table; returns how many are new."""
+    prepared = prepare_punches(download.serial, machine.timezone, download.punches,
+                               source="pull", received_at=at)
+    async with db.transaction() as conn:
+        new = await insert_punches(conn, prepared)
+    async with db.read() as conn:
+        stored = await count_stored(conn, prepared)
+    if stored != len(prepared.rows) or prepared.errors:
+        raise MachineError("unverified", f"{stored} of {len(download.punches)} stored")
+    return new

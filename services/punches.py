@@ -1,0 +1,105 @@
+"""The punches table: storing machine records once, and the punches nobody can be matched to.
+
+A punch is stored raw, as the machine gave it, keyed by (machine serial, user_id, time); it is
+matched to an employee only when read (employees.device_user_id), so a punch of an id that is
+not registered yet is kept and shows up in `unknown_user_punches` until someone is given it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+SOURCES = ("pull", "adms")
+
+
+@dataclass(frozen=True)
+class RawPunch:
+    """One record as a machine reports it: naive wall-clock time in the machine's zone."""
+
+    user_id: str
+    at: dt.datetime
+    verify: int | None
+    state: int | None
+
+
+@dataclass(frozen=True)
+class PreparedPunches:
+    rows: list[tuple[str, str, str, str, int | None, int | None, str, str]]
+    errors: int                                     # records that cannot be stored
+
+
+@dataclass(frozen=True)
+class UnknownUser:
+    device_serial: str
+    machine: str | None
+    device_user_id: str
+    punches: int
+    first_at: str
+    last_at: str
+
+
+def prepare_punches(serial: str, tz: ZoneInfo, records: Iterable[RawPunch], *, source: str,
+                    received_at: dt.datetime) -> PreparedPunches:
+    """Rows for `insert_punches`. Pure; records without a user id are counted, not stored."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown punch source {source!r}")
+    received = received_at.isoformat()
+    offsets: dict[tuple[dt.date, int], str] = {}
+    rows = []
+    errors = 0
+    for record in records:
+        user_id = record.user_id.strip()
+        if not user_id or record.at.tzinfo is not None:
+            errors += 1
+            continue
+        # The zone's offset is looked up once per hour of the log, not once per record.
+        key = (record.at.date(), record.at.hour)
+        offset = offsets.get(key)
+        if offset is None:
+            offset = record.at.replace(microsecond=0, tzinfo=tz).isoformat()[19:]
+            offsets[key] = offset
+        rows.append((serial, user_id, record.at.isoformat(timespec="seconds") + offset,
+                     record.at.date().isoformat(), record.verify, record.state, source, received))
+    return PreparedPunches(rows, errors)
+
+
+async def insert_punches(conn: aiosqlite.Connection, prepared: PreparedPunches) -> int:
+    """Insert what is not stored yet; returns how many rows are new."""
+    if not prepared.rows:
+        return 0
+    cursor = await conn.executemany(
+        "INSERT OR IGNORE INTO punches (device_serial, device_user_id, punched_at, local_date,"
+        " status, punch, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", prepared.rows)
+    return max(cursor.rowcount, 0)
+
+
+async def count_stored(conn: aiosqlite.Connection, prepared: PreparedPunches) -> int:
+    """How many of `prepared` are in the table (used to verify before a machine is cleared)."""
+    found = 0
+    for serial, user_id, punched_at, *_rest in prepared.rows:
+        async with conn.execute(
+            "SELECT 1 FROM punches WHERE device_serial = ? AND device_user_id = ?"
+            " AND punched_at = ?", (serial, user_id, punched_at)) as cursor:
+            found += await cursor.fetchone() is not None
+    return found
+
+
+async def unknown_user_punches(conn: aiosqlite.Connection) -> list[UnknownUser]:
+    """Punches whose user id belongs to no employee, grouped by machine and user id."""
+    async with conn.execute(
+        "SELECT p.device_serial, m.name, p.device_user_id, COUNT(*) AS n,"
+        " MIN(p.punched_at) AS first_at, MAX(p.punched_at) AS last_at"
+        " FROM punches p"
+        " LEFT JOIN employees e ON e.device_user_id = p.device_user_id"
+        " LEFT JOIN device_machines m ON m.serial = p.device_serial"
+        " WHERE e.nip IS NULL"
+        " GROUP BY p.device_serial, p.device_user_id"
+        " ORDER BY p.device_serial, p.device_user_id") as cursor:
+        rows = await cursor.fetchall()
+    return [UnknownUser(r["device_serial"], r["name"], r["device_user_id"], r["n"],
+                        r["first_at"], r["last_at"]) for r in rows]

@@ -1,0 +1,198 @@
+"""Pull sync: pyzk through device/client.py against simulated machines into a real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from device import client
+from device.machine_data import generate_punches, generate_users
+from device.simulator import Machine, Simulator
+from device.sync import DRIFT, DRIFT_FIXED, FAILING, RECOVERED, sync_all
+from services.clock import FixedClock
+from services.punches import unknown_user_punches
+from services.storage import Database
+from tests.support.machines import WIB, device_settings, free_port, make_machine
+from tests.support.office import Person
+
+DAYS = [dt.date(2026, 10, 1), dt.date(2026, 10, 2)]
+IDS = ["0001", "0002", "0010", "0099"]
+
+
+async def _rows(db: Database) -> list[tuple[str, ...]]:
+    async with db.read() as conn, conn.execute(
+        "SELECT device_serial, device_user_id, punched_at, local_date, status, punch, source"
+        " FROM punches ORDER BY device_serial, punched_at, device_user_id"
+    ) as cursor:
+        return [tuple(r) for r in await cursor.fetchall()]
+
+
+class SleepLog:
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+async def test_first_sync_stores_everything_and_resync_stores_nothing(
+        db: Database, clock: FixedClock) -> None:
+    machine = make_machine("SN-PULL-1", clock, ids=IDS, days=DAYS)
+    async with Simulator(machine) as sim:
+        devices = device_settings([{"name": "Lobi", "port": sim.port}])
+        [first] = await sync_all(db, devices, clock)
+        [again] = await sync_all(db, devices, clock)
+    assert (first.ok, first.serial, first.seen, first.new, first.duplicates, first.errors) == (
+        True, "SN-PULL-1", 16, 16, 0, 0)
+    assert (again.seen, again.new, again.duplicates) == (16, 0, 16)
+    rows = await _rows(db)
+    assert len(rows) == 16
+    assert rows[0] == ("SN-PULL-1", "0001", "2026-10-01T07:10:00+07:00", "2026-10-01", 1, 0,
+                       "pull")
+    assert rows[-1][1:3] == ("0099", "2026-10-02T16:05:03+07:00")
+    assert machine.enabled and len(machine.punches) == 16      # never cleared by a sync
+
+
+async def test_udp_machine_with_comm_key(db: Database, clock: FixedClock) -> None:
+    machine = make_machine("SN-UDP", clock, ids=["1", "2"], days=DAYS, firmware="zk6",
+                           password=4321)
+    async with Simulator(machine, udp=True) as sim:
+        devices = device_settings([{"name": "Aula", "port": sim.port, "protocol": "udp",
+                                    "password": 4321}])
+        [report] = await sync_all(db, devices, clock)
+    assert (report.ok, report.new) == (True, 8)
+
+
+async def test_wrong_comm_key_is_not_retried(db: Database, clock: FixedClock) -> None:
+    machine = make_machine("SN-KEY", clock, ids=IDS, days=DAYS, password=1111)
+    sleeps = SleepLog()
+    async with Simulator(machine) as sim:
+        devices = device_settings([{"name": "Lobi", "port": sim.port, "password": 2222}],
+                                  retry_attempts=3)
+        [report] = await sync_all(db, devices, clock, sleep=sleeps)
+    assert (report.ok, report.error_kind, report.attempts) == (False, client.PASSWORD, 1)
+    assert sleeps.waits == []
+
+
+async def test_drop_mid_read_stores_nothing_and_the_next_sync_completes(
+        db: Database, clock: FixedClock) -> None:
+    users = generate_users(100, seed=9)
+    machine = Machine("SN-DROP", users, WIB, clock.now)
+    machine.add_punches(generate_punches(users, 30, until=dt.datetime(2026, 10, 5, 8, 0)))
+    machine.faults.drop_read = 2           # the third 64 kB chunk of the log breaks off
+    async with Simulator(machine) as sim:
+        devices = device_settings([{"name": "Lobi", "port": sim.port}])
+        [broken] = await sync_all(db, devices, clock)
+        assert (broken.ok, broken.error_kind) == (False, client.OFFLINE)
+        assert machine.faults.drop_read is None            # the drop really happened
+        assert await _rows(db) == []
+        # The session broke while the machine was disabled; it was enabled on a new connection.
+        assert machine.enabled
+        [complete] = await sync_all(db, devices, clock)
+    assert complete.ok and complete.new == len(machine.punches) > 3000
+    assert len(await _rows(db)) == len(machine.punches)
+
+
+async def test_retry_with_back_off_within_one_cycle(db: Database, clock: FixedClock) -> None:
+    users = generate_users(60, seed=4)
+    machine = Machine("SN-RETRY", users, WIB, clock.now)
+    machine.add_punches(generate_punches(users, 30, until=dt.datetime(2026, 10, 5, 8, 0)))
+    machine.faults.drop_read = 0
+    sleeps = SleepLog()
+    async with Simulator(machine) as sim:
+        devices = device_settings([{"name": "Lobi", "port": sim.port}], retry_attempts=3,
+                                  retry_backoff_seconds=4)
+        [report] = await sync_all(db, devices, clock, sleep=sleeps)
+    assert (report.ok, report.attempts, report.new) == (True, 2, len(machine.punches))
+    assert sleeps.waits == [4]
+    assert report.notices == ()
+
+
+async def test_two_machines_with_overlapping_user_ids(db: Database, clock: FixedClock) -> None:
+    lobby = make_machine("SN-LOBI", clock, ids=IDS, days=DAYS)
+    hall = make_machine("SN-AULA", clock, ids=IDS, days=DAYS)
+    async with Simulator(lobby) as one, Simulator(hall, udp=True) as two:
+        devices = device_settings([{"name": "Lobi", "port": one.port},
+                                   {"name": "Aula", "port": two.port, "protocol": "udp"}])
+        reports = await sync_all(db, devices, clock)
+    assert [(r.machine, r.ok, r.new) for r in reports] == [("Lobi", True, 16), ("Aula", True, 16)]
+    rows = await _rows(db)
+    assert len(rows) == 32
+    assert {r[0] for r in rows if r[1] == "0001" and r[2] == "2026-10-01T07:10:00+07:00"} == {
+        "SN-LOBI", "SN-AULA"}
+
+
+async def test_offline_machine_is_reported_once_and_its_recovery_once(
+        db: Database, clock: FixedClock) -> None:
+    good = make_machine("SN-OK", clock, ids=IDS, days=DAYS)
+    port = free_port()
+    async with Simulator(good) as sim:
+        devices = device_settings([{"name": "Lobi", "port": sim.port},
+                                   {"name": "Gudang", "port": port}], retry_attempts=2)
+        first = await sync_all(db, devices, clock, sleep=SleepLog())
+        good.add_punches([good.punches[0].__class__("0001", dt.datetime(2026, 10, 5, 7, 5))])
+        clock.advance(minutes=15)
+        second = await sync_all(db, devices, clock, sleep=SleepLog())
+        back = make_machine("SN-GUDANG", clock, ids=IDS[:1], days=DAYS)
+        async with Simulator(back, port=port):
+            clock.advance(minutes=15)
+            third = await sync_all(db, devices, clock)
+            fourth = await sync_all(db, devices, clock)
+    assert [(r.machine, r.ok, r.new) for r in first] == [("Lobi", True, 16), ("Gudang", False, 0)]
+    assert first[1].error_kind == client.OFFLINE and first[1].attempts == 2
+    assert [n.kind for n in first[1].notices] == [FAILING]
+    assert [(r.ok, r.new, r.notices) for r in second] == [(True, 1, ()), (False, 0, ())]
+    assert third[1].ok and [n.kind for n in third[1].notices] == [RECOVERED]
+    assert fourth[1].notices == ()
+    async with db.read() as conn, conn.execute(
+            "SELECT machine, kind, resolved_at IS NOT NULL FROM device_problems") as cursor:
+        assert [tuple(r) for r in await cursor.fetchall()] == [("Gudang", "failure", 1)]
+
+
+async def test_slow_and_garbled_machines_fail_with_their_kind(
+        db: Database, clock: FixedClock) -> None:
+    slow = make_machine("SN-SLOW", clock, ids=IDS, days=DAYS)
+    slow.faults.delay_seconds = 1.0
+    garbled = make_machine("SN-GARB", clock, ids=IDS, days=DAYS)
+    garbled.faults.garbage = True
+    async with Simulator(slow) as one, Simulator(garbled) as two:
+        devices = device_settings([{"name": "Lambat", "port": one.port},
+                                   {"name": "Rusak", "port": two.port}], timeout_seconds=0.3)
+        reports = await sync_all(db, devices, clock)
+    assert [(r.ok, r.error_kind) for r in reports] == [(False, client.TIMEOUT),
+                                                       (False, client.GARBAGE)]
+    assert slow.enabled and garbled.enabled
+
+
+async def test_clock_drift_is_reported_once_and_when_fixed(db: Database,
+                                                           clock: FixedClock) -> None:
+    machine = make_machine("SN-CLOCK", clock, ids=IDS, days=DAYS)
+    machine.clock_offset = dt.timedelta(minutes=-7)
+    async with Simulator(machine) as sim:
+        devices = device_settings([{"name": "Lobi", "port": sim.port}],
+                                  drift_threshold_seconds=120)
+        [drifting] = await sync_all(db, devices, clock)
+        [still] = await sync_all(db, devices, clock)
+        await client.ZkMachine(devices.machines[0], 3).set_time(
+            clock.now().replace(tzinfo=None))
+        [fixed] = await sync_all(db, devices, clock)
+    assert drifting.clock_drift_seconds == -420 and drifting.drift_exceeded
+    assert [(n.kind, n.drift_seconds) for n in drifting.notices] == [(DRIFT, -420)]
+    assert still.drift_exceeded and still.notices == ()
+    assert fixed.clock_drift_seconds == 0 and [n.kind for n in fixed.notices] == [DRIFT_FIXED]
+
+
+async def test_unknown_user_ids_are_kept_and_listed(db: Database, clock: FixedClock,
+                                                    office: tuple[Person, ...]) -> None:
+    machine = make_machine("SN-UNK", clock, ids=IDS, days=DAYS)
+    async with Simulator(machine) as sim:
+        await sync_all(db, device_settings([{"name": "Lobi", "port": sim.port}]), clock)
+    async with db.read() as conn:
+        unknown = await unknown_user_punches(conn)
+    # 0001 and 0002 are employees; 0010 and 0099 are on the machine but in nobody's record.
+    assert [(u.device_serial, u.machine, u.device_user_id, u.punches) for u in unknown] == [
+        ("SN-UNK", "Lobi", "0010", 4), ("SN-UNK", "Lobi", "0099", 4)]
+    assert unknown[0].first_at == "2026-10-01T07:10:02+07:00"
+
+
+async def test_no_machines_configured(db: Database, clock: FixedClock) -> None:
+    assert await sync_all(db, device_settings([]), clock) == []
