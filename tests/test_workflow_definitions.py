@@ -91,7 +91,7 @@ def test_seed_time_standards_and_outputs_are_kept() -> None:
     assert "kembalikan" in plt.steps[0].actions
     masuk = catalogue.get("surat_masuk")
     assert masuk is not None and masuk.steps[0].requires_note
-    assert masuk.submitters == frozenset({"admin", "kasubbag"})
+    assert masuk.agenda_register == "surat_masuk"
 
 
 def test_izin_and_cuti_are_chains_of_the_same_model() -> None:

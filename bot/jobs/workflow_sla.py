@@ -1,0 +1,56 @@
+"""The SLA watch: every few minutes, remind actors whose step is past its time standard and,
+past twice the standard, tell their own atasan. Each happens once per step visit (marked in
+workflow_files before sending)."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
+from handlers import layanan
+from handlers.texts import layanan as texts
+from services.workflows.monitor import REMINDER, SlaNotice, due_notices
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "workflow.sla"
+
+
+def render(notice: SlaNotice) -> str:
+    item = notice.item
+    step = item.file.step
+    assert step is not None
+    values = {"id": item.file.id, "name": item.file.workflow.name, "title": step.title,
+              "elapsed": texts.minutes(item.elapsed_minutes),
+              "standard": step.time_standard.describe()}
+    if notice.kind == REMINDER:
+        return texts.REMINDER.format(**values)
+    return texts.ESCALATION.format(nama=notice.about.nama, jabatan=notice.about.jabatan or "-",
+                                   **values)
+
+
+async def check_time_standards(context: BotContext) -> None:
+    """JobQueue callback; tests call it directly with a fixed clock."""
+    services: AppServices = context.application.bot_data[SERVICES_KEY]
+    notices = await due_notices(services.db, layanan.env_of(services), services.clock.now())
+    for notice in notices:
+        log.info("workflow.sla kind=%s file=%s to=%s", notice.kind, notice.item.file.id,
+                 notice.to.nip)
+        await layanan.send_to(context, notice.to, render(notice))
+
+
+async def start(app: BotApp) -> None:
+    services: AppServices = app.bot_data[SERVICES_KEY]
+    queue = app.job_queue
+    assert queue is not None, "python-telegram-bot[job-queue] is required"
+    interval = services.settings.workflows.check_interval_seconds
+    queue.run_repeating(check_time_standards, interval=interval, first=interval,
+                        name=JOB_NAME)
+
+
+async def stop(app: BotApp) -> None:
+    queue = app.job_queue
+    if queue is None:
+        return
+    for job in queue.get_jobs_by_name(JOB_NAME):
+        job.schedule_removal()

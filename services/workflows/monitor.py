@@ -1,0 +1,140 @@
+"""Watching time standards: SLA reminders and escalations, the /pantau table, and the monthly
+compliance figures per SOP."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from services import employees
+from services.employees import Employee
+from services.storage import Database
+from services.workflows.files import FileView, WorkflowEnv, actors_for, open_files
+from services.workflows.sla import ESCALATED, ON_TIME, Compliance, compliance, sla_level
+
+REMINDER = "pengingat"
+ESCALATION = "eskalasi"
+
+
+@dataclass(frozen=True)
+class OpenFile:
+    file: FileView
+    actors: tuple[Employee, ...]
+    elapsed_minutes: float
+    standard_minutes: int
+
+    @property
+    def level(self) -> str:
+        return sla_level(self.elapsed_minutes, self.standard_minutes)
+
+
+@dataclass(frozen=True)
+class SlaNotice:
+    kind: str               # REMINDER (to the actor) | ESCALATION (to the actor's atasan)
+    to: Employee
+    about: Employee         # the actor who is late
+    item: OpenFile
+
+
+async def watch(db: Database, env: WorkflowEnv, now: dt.datetime) -> list[OpenFile]:
+    """Every file held by a step, with its actors and working time spent against the standard."""
+    files = await open_files(db, env)
+    async with db.read() as conn:
+        staff = await employees.all_active(conn)
+    result = []
+    for file in files:
+        step = file.step
+        if step is None or file.step_started_at is None:
+            continue
+        result.append(OpenFile(
+            file=file, actors=tuple(actors_for(step, file.applicant, staff)),
+            elapsed_minutes=env.time.elapsed(file.step_started_at, now),
+            standard_minutes=env.time.standard(step.time_standard)))
+    return result
+
+
+async def due_notices(db: Database, env: WorkflowEnv, now: dt.datetime) -> list[SlaNotice]:
+    """Reminders (past 1× the standard) and escalations (past 2×), each once per step visit.
+
+    A file is marked before the notices go out, so a crash between the two loses a reminder
+    rather than repeating it every few minutes. The marks leave `version` alone: the actor's
+    buttons stay valid.
+    """
+    items = [i for i in await watch(db, env, now) if i.level != ON_TIME]
+    notices: list[SlaNotice] = []
+    async with db.transaction() as conn:
+        staff = {e.nip: e for e in await employees.all_active(conn)}
+        for item in items:
+            file = item.file
+            cursor = await conn.execute(
+                "UPDATE workflow_files SET reminded_at = ? WHERE id = ? AND version = ? "
+                "AND reminded_at IS NULL", (now.isoformat(), file.id, file.version))
+            if cursor.rowcount:
+                notices += [SlaNotice(REMINDER, a, a, item) for a in item.actors]
+            if item.level != ESCALATED:
+                continue
+            cursor = await conn.execute(
+                "UPDATE workflow_files SET escalated_at = ? WHERE id = ? AND version = ? "
+                "AND escalated_at IS NULL", (now.isoformat(), file.id, file.version))
+            if not cursor.rowcount:
+                continue
+            told: set[str] = set()
+            for actor in item.actors:
+                boss = staff.get(actor.atasan_nip or "")
+                if boss is not None and boss.nip not in told:
+                    told.add(boss.nip)
+                    notices.append(SlaNotice(ESCALATION, boss, actor, item))
+    return notices
+
+
+@dataclass(frozen=True)
+class StepCompliance:
+    title: str
+    activity: str
+    standard: str
+    figures: Compliance
+
+
+@dataclass(frozen=True)
+class SopCompliance:
+    workflow_key: str
+    name: str
+    files_closed: int
+    figures: Compliance
+    steps: tuple[StepCompliance, ...]
+
+
+async def monthly_compliance(db: Database, env: WorkflowEnv, year: int,
+                             month: int) -> list[SopCompliance]:
+    """Steps acted on in the month, per SOP and per step, against their time standards."""
+    start = dt.date(year, month, 1)
+    end = dt.date(year + month // 12, month % 12 + 1, 1)
+    async with db.read() as conn:
+        async with conn.execute(
+            "SELECT workflow_key, step_index, step_key, standard_minutes, elapsed_minutes "
+            "FROM workflow_steps WHERE substr(acted_at, 1, 10) >= ? "
+            "AND substr(acted_at, 1, 10) < ?", (start.isoformat(), end.isoformat()),
+        ) as cur:
+            rows = await cur.fetchall()
+        async with conn.execute(
+            "SELECT workflow_key, count(*) AS n FROM workflow_files WHERE status IN "
+            "('selesai', 'ditolak') AND substr(closed_at, 1, 10) >= ? "
+            "AND substr(closed_at, 1, 10) < ? GROUP BY workflow_key",
+            (start.isoformat(), end.isoformat()),
+        ) as cur:
+            closed = {r["workflow_key"]: r["n"] for r in await cur.fetchall()}
+    result = []
+    for workflow in env.catalogue.services():
+        mine = [r for r in rows if r["workflow_key"] == workflow.key]
+        steps = []
+        for step in workflow.steps:
+            samples = [(r["elapsed_minutes"], r["standard_minutes"]) for r in mine
+                       if r["step_key"] == step.key]
+            steps.append(StepCompliance(step.title, step.activity,
+                                        step.time_standard.describe(), compliance(samples)))
+        result.append(SopCompliance(
+            workflow.key, workflow.name, closed.get(workflow.key, 0),
+            compliance([(r["elapsed_minutes"], r["standard_minutes"]) for r in mine]),
+            tuple(steps)))
+    return result
+
