@@ -7,27 +7,44 @@ to a `Progress` so the command line can show where it is.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
+import logging
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
 
+from device.machine_data import MachinePunch, MachineUser
+from device.simulator import Machine, Simulator
+from device.sync import sync_all
+from reports.recap_pdf import ParafMark, RecapDocument, Signatory, render_pdf
+from reports.recap_xlsx import render_xlsx
+from services import employees, requests
+from services.approval_chain import SETUJUI
 from services.attendance import month_attendance
 from services.attendance_model import MonthAttendance
 from services.attendance_rules import ABSENCE_CODES, EARLY, LATE, NO_IN, NO_OUT, NO_RECORD, PRESENT
 from services.calendar import OfficeCalendar
-from services.demo_office import DemoPerson, build_people
+from services.clock import FixedClock
+from services.demo_office import DemoMonth, DemoPerson, DemoRequest, build_people, plan_month
 from services.employee_import import HEADER, import_employees
 from services.errors import DomainError
-from services.storage import open_database
+from services.request_rules import attachment_needed
+from services.request_types import request_type
+from services.requests import Attachment, Draft
+from services.storage import Database, open_database
 
 if TYPE_CHECKING:
     from bot.config import Settings
 
+log = logging.getLogger(__name__)
+
 MARKER = ".presensi-demo"
+DEMO_SERIAL = "DEMO0001"
 CONFIG_NAME = "presensi.toml"
 EMPLOYEES_NAME = "pegawai.csv"
 
@@ -66,6 +83,9 @@ class DemoResult:
     config: Path
     employees: int
     working_days: int
+    punches_synced: int
+    requests_approved: int
+    requests_refused: int
     files: tuple[Path, ...]
     summary_header: tuple[str, ...]
     summary: tuple[SummaryRow, ...]
@@ -113,6 +133,12 @@ unit_code = "DISKOMINFO"
 [backup]
 dir = "data/cadangan"
 keep = 7
+
+# The office's machine. `presensi demo` serves it from a simulator on a free port instead.
+[[devices]]
+name = "Mesin Lobi"
+host = "127.0.0.1"
+port = 4370
 """
 
 
@@ -141,25 +167,136 @@ async def run_demo(options: DemoOptions, load: Callable[[Path], Settings],
     days = month_working_days(calendar, options.year, options.month, options.days)
     if not days:
         raise DemoError("Bulan demo tidak memiliki hari kerja.")
+    plan = plan_month(people, days, options.seed)
     # The recap is made on the morning after the last demo day, as an office would.
-    now = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(8, 0),
-                              tzinfo=settings.office.timezone)
+    clock = FixedClock(dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(8, 0),
+                                           tzinfo=settings.office.timezone))
 
     db = await open_database(settings.database.path)
     try:
         progress.step(f"Mengimpor {len(people)} pegawai dari {csv_path.name}")
-        result = await import_employees(db, csv_path, at=now)
-        if result.errors:
-            raise DemoError("Impor pegawai demo gagal: " + "; ".join(
-                f"baris {e.line}: {e.reason}" for e in result.errors[:3]))
+        await _import(db, csv_path, clock.now())
+        progress.step(f"Menyinkronkan {len(plan.punches)} data pindaian dari simulator mesin")
+        synced = await _sync(db, settings, people, plan, clock)
+        progress.step(f"Mengajukan dan menyetujui {len(plan.requests)} izin, sakit, dinas luar "
+                      "dan cuti")
+        approved, refused = await _file_requests(db, settings, calendar, plan, progress)
         progress.step("Menghitung kehadiran sebulan")
         month = await month_attendance(db, settings.attendance, calendar, options.year,
                                        options.month, today=days[-1])
     finally:
         await db.close()
+    progress.step("Menulis rekap PDF dan XLSX")
+    pdf, xlsx = await _write_recap(options.folder, settings, month, people, clock.now())
     return DemoResult(folder=options.folder, config=config, employees=len(people),
-                      working_days=len(days), files=(config, csv_path, settings.database.path),
+                      working_days=len(days), punches_synced=synced,
+                      requests_approved=approved, requests_refused=refused,
+                      files=(config, csv_path, settings.database.path, pdf, xlsx),
                       summary_header=SUMMARY_HEADER, summary=month_summary(month))
+
+
+async def _import(db: Database, csv_path: Path, at: dt.datetime) -> None:
+    result = await import_employees(db, csv_path, at=at)
+    if result.errors:
+        raise DemoError("Impor pegawai demo gagal: " + "; ".join(
+            f"baris {e.line}: {e.reason}" for e in result.errors[:3]))
+
+
+async def _sync(db: Database, settings: Settings, people: tuple[DemoPerson, ...],
+                plan: DemoMonth, clock: FixedClock) -> int:
+    """Serve the month's punches from a simulated machine and pull them with the real sync."""
+    users = [MachineUser(uid=i, user_id=p.device_user_id, name=p.nama[:24])
+             for i, p in enumerate(people, start=1)]
+    machine = Machine(serial=DEMO_SERIAL, users=users, tz=settings.office.timezone,
+                      clock=clock.now)
+    machine.add_punches([MachinePunch(p.device_user_id, p.at) for p in plan.punches])
+    async with Simulator(machine) as simulator:
+        # The config names the machine at its usual port; the simulator listens on a free one.
+        devices = replace(settings.devices, machines=tuple(
+            replace(m, port=simulator.port) for m in settings.devices.machines))
+        reports = await sync_all(db, devices, clock)
+    failed = [r for r in reports if not r.ok]
+    if failed or not reports:
+        raise DemoError("Sinkronisasi simulator gagal: " + "; ".join(
+            f"{r.machine}: {r.error_detail or r.error_kind}" for r in failed))
+    return sum(r.new for r in reports)
+
+
+def _filed_at(request: DemoRequest, zone: ZoneInfo) -> dt.datetime:
+    """When a person files: leave a week ahead, duty the afternoon before, the rest that
+    morning."""
+    if request.type_key == "cuti_tahunan":
+        day, hour = request.start - dt.timedelta(days=7), 9
+    elif request.type_key == "dinas_luar":
+        day, hour = request.start - dt.timedelta(days=1), 14
+    else:
+        day, hour = request.start, 7
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=zone)
+
+
+def _attachment(request: DemoRequest, working_days: int) -> Attachment | None:
+    """A stand-in for the letter a person would upload in Telegram. Its file id is no Telegram
+    file (the demo runs without Telegram); the `demo-` prefix says so."""
+    kind = request_type(request.type_key)
+    if kind is None or not attachment_needed(kind, working_days):
+        return None
+    name = "surat-tugas.pdf" if request.type_key == "dinas_luar" else "surat-dokter.pdf"
+    return Attachment(file_id=f"demo-{request.nip}-{request.start:%Y%m%d}-{name}", kind="pdf",
+                      name=name, size=85_000)
+
+
+async def _file_requests(db: Database, settings: Settings, calendar: OfficeCalendar,
+                         plan: DemoMonth, progress: Progress) -> tuple[int, int]:
+    """File every planned request as its employee would and let each approver in the chain
+    approve it. Requests the rules refuse (e.g. leave without enough balance) are counted."""
+    approved = refused = 0
+    zone = settings.office.timezone
+    for index, planned in enumerate(plan.requests, start=1):
+        at = _filed_at(planned, zone)
+        async with db.read() as conn:
+            employee = await employees.by_nip(conn, planned.nip)
+        assert employee is not None, planned.nip
+        try:
+            check = await requests.check_dates(db, settings.requests, calendar, employee,
+                                               planned.type_key, planned.start, planned.end,
+                                               today=at.date())
+            draft = Draft(planned.type_key, planned.start, planned.end, planned.reason,
+                          _attachment(planned, check.working_days))
+            view = await requests.submit(db, settings.requests, calendar, employee, draft,
+                                         at=at, telegram_user_id=None)
+            while view.current is not None:
+                at += dt.timedelta(hours=1)
+                decision = await requests.decide(
+                    db, settings.requests, calendar, settings.office, request_id=view.id,
+                    position=view.current_step, round_=view.round, action=SETUJUI,
+                    nip=view.current.actors[0].nip, note=None, at=at, telegram_user_id=None)
+                view = decision.request
+            approved += 1
+        except DomainError as refusal:
+            log.info("demo.request_refused type=%s nip=%s reason=%s", planned.type_key,
+                     planned.nip, type(refusal).__name__)
+            refused += 1
+        progress.advance(index, len(plan.requests))
+    return approved, refused
+
+
+async def _write_recap(folder: Path, settings: Settings, month: MonthAttendance,
+                       people: tuple[DemoPerson, ...], now: dt.datetime) -> tuple[Path, Path]:
+    """The recap as the Pengelola Kepegawaian drafts it: not yet initialled or signed."""
+    by_role = {p.peran: p for p in people}
+    kepala = by_role["kepala"]
+    document = RecapDocument(
+        office=settings.office, attendance=month, place_date=now.date(),
+        kepala=Signatory(kepala.nama, kepala.nip, None),
+        parafs=(ParafMark(by_role["kasubbag"].jabatan, by_role["kasubbag"].nama, None),
+                ParafMark(by_role["sekretaris"].jabatan, by_role["sekretaris"].nama, None)),
+        agenda_number=None)
+    stem = f"rekap-kehadiran-{month.year}-{month.month:02d}"
+    pdf = folder / f"{stem}.pdf"
+    xlsx = folder / f"{stem}.xlsx"
+    pdf.write_bytes(await asyncio.to_thread(render_pdf, document))
+    xlsx.write_bytes(await asyncio.to_thread(render_xlsx, settings.office, month))
+    return pdf, xlsx
 
 
 SUMMARY_HEADER = ("Unit", "Pegawai", "Hadir", "Terlambat", "Pulang cepat", "Tanpa pindai",

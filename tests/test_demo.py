@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from bot.cli import main
 from services.attendance_model import DayStatus, EmployeeMonth, MonthAttendance
@@ -58,7 +61,25 @@ async def test_demo_runs_on_a_small_office(tmp_path: Path, capsys: pytest.Captur
     assert str(folder) in out
     assert (folder / "presensi.toml").is_file()
     assert (folder / "pegawai.csv").read_text().count("\n") == employees + 1
-    assert (folder / "data" / "presensi.sqlite3").is_file()
+    database = folder / "data" / "presensi.sqlite3"
+    pdf = folder / "rekap-kehadiran-2026-10.pdf"
+    xlsx = folder / "rekap-kehadiran-2026-10.xlsx"
+    assert pdf.read_bytes().startswith(b"%PDF") and "Seluruh kantor" in out
+    assert "REKAPITULASI KEHADIRAN" in PdfReader(pdf).pages[0].extract_text().upper()
+    sheet = load_workbook(xlsx).active
+    assert sheet is not None and sheet.max_row > employees
+    with sqlite3.connect(database) as conn:
+        punches = conn.execute("SELECT count(*), count(DISTINCT device_serial) FROM punches"
+                               ).fetchone()
+        statuses = dict(conn.execute("SELECT status, count(*) FROM requests GROUP BY status"
+                                     ).fetchall())
+        absences = conn.execute("SELECT count(*) FROM absence_days").fetchone()[0]
+    days = [dt.date(2026, 10, d) for d in (1, 2, 5, 6)]
+    plan = plan_month(build_people(employees), days)
+    # Every planned punch came through the simulator and the real sync, once.
+    assert punches == (len({(p.device_user_id, p.at) for p in plan.punches}), 1)
+    assert statuses == {"disetujui": len(plan.requests)}
+    assert absences == sum(1 for r in plan.requests for d in days if r.start <= d <= r.end) > 0
     # A second run replaces the earlier demo instead of refusing.
     assert await asyncio.to_thread(main, argv) == 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import logging
 import re
 import sys
 import time
@@ -93,6 +94,9 @@ def handle(args: argparse.Namespace) -> int:
     if args.employees < 5:
         print("Kantor demo membutuhkan sedikitnya 5 pegawai.", file=sys.stderr)
         return 2
+    # Progress lines are the demo's output; routine log lines would break them up.
+    if args.log_level == "INFO":
+        logging.getLogger().setLevel(logging.WARNING)
     options = DemoOptions(folder=args.folder.resolve(), employees=args.employees, year=year,
                           month=month, days=args.days)
     progress = ConsoleProgress(sys.stdout)
@@ -102,6 +106,11 @@ def handle(args: argparse.Namespace) -> int:
         progress.close()
         raise
     progress.close()
+    print()
+    print(f"{result.employees} pegawai, {result.working_days} hari kerja, "
+          f"{result.punches_synced} data pindaian tersinkron, {result.requests_approved} "
+          f"pengajuan disetujui" + (f", {result.requests_refused} ditolak aturan"
+                                    if result.requests_refused else "") + ".")
     print()
     print(render_summary(result))
     print()
