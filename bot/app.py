@@ -25,6 +25,7 @@ from bot.jobs import attendance as attendance_jobs
 from bot.jobs import workflow_sla
 from handlers import attendance, errors, gate, health, menu, registration
 from handlers import layanan, pantau
+from handlers import request_decisions, request_form, request_history
 from services.calendar import OfficeCalendar
 from services.clock import Clock, SystemClock
 from services.storage import open_database
@@ -32,7 +33,8 @@ from services.storage import open_database
 log = logging.getLogger(__name__)
 
 # Order matters: the gate (group -10) must see every update before any feature handler.
-HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, health, attendance,
+HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, request_decisions,
+                                           request_form, request_history, health, attendance,
                                            layanan, pantau)
 
 # Modules with `async def start(app)` and `async def stop(app)`: jobs, servers, device pollers.

@@ -290,6 +290,20 @@ def check_attachment(policy: RequestPolicy, *, mime_type: str | None, size: int 
                                  max_bytes=policy.max_attachment_bytes)
 
 
+async def first_deciders(db: Database, policy: RequestPolicy, employee: Employee,
+                         type_key: str) -> tuple[str, tuple[Employee, ...]] | None:
+    """Who would receive the request first (step title and people), for the summary."""
+    kind = _kind(type_key)
+    async with db.read() as conn:
+        staff = await employees.all_active(conn)
+    steps = chains.resolve(policy.chain_for(kind.key), _person(employee),
+                           [_person(e) for e in staff])
+    if not steps:
+        return None
+    by_nip = {e.nip: e for e in staff}
+    return steps[0].step.title, tuple(by_nip[n] for n in steps[0].actors)
+
+
 # --- submitting ------------------------------------------------------------------------------
 
 def _person(e: Employee) -> chains.Person:
@@ -509,8 +523,7 @@ async def record_card(db: Database, request_id: int, position: int, round_: int,
     async with db.transaction() as conn:
         await conn.execute(
             "INSERT INTO request_cards (request_id, position, round, nip, chat_id, message_id) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET chat_id = excluded.chat_id, "
-            "message_id = excluded.message_id",
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (request_id, position, round_, nip, chat_id, message_id))
 
 

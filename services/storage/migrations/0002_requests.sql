@@ -53,7 +53,7 @@ CREATE TABLE request_step_actors (
 );
 CREATE INDEX request_step_actors_nip ON request_step_actors (nip);
 
--- Approval cards sent, so a decision can edit every copy of the card.
+-- Approval cards sent (also the copies /persetujuan shows), so a decision can edit every copy.
 CREATE TABLE request_cards (
     request_id  INTEGER NOT NULL REFERENCES requests (id),
     position    INTEGER NOT NULL,
@@ -61,8 +61,9 @@ CREATE TABLE request_cards (
     nip         TEXT NOT NULL,
     chat_id     INTEGER NOT NULL,
     message_id  INTEGER NOT NULL,
-    PRIMARY KEY (request_id, position, round, nip)
+    PRIMARY KEY (chat_id, message_id)
 );
+CREATE INDEX request_cards_step ON request_cards (request_id, position, round);
 
 -- Agenda registers: the last number given per register and year. Incremented inside the
 -- transaction that approves, so numbers have neither gaps nor duplicates.

@@ -1,0 +1,434 @@
+"""/izin: the guided conversation that files a request (or corrects a returned one).
+
+type → start date → end date (inline calendar, or typed DD-MM-YYYY) → working days shown →
+reason → attachment when the type takes one → summary → Kirim. /batal cancels at any step.
+The draft lives in user_data, which PicklePersistence keeps, and the conversation is persistent,
+so a restart of the bot resumes where the employee was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import BotApp, BotContext
+from handlers import request_notify as notify
+from handlers import request_views as views
+from handlers.texts import requests as texts
+from services import request_rules
+from services import requests as svc
+from services.errors import DomainError
+from services.request_types import ATTACH_NONE, RequestType, request_type
+
+log = logging.getLogger(__name__)
+
+TYPE, START, END, REASON, ATTACH, CONFIRM = range(6)
+DRAFT = "request_draft"
+CONVERSATION_NAME = "request_form"
+_TYPED_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
+
+
+def _draft(context: BotContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    return context.user_data.setdefault(DRAFT, {})
+
+
+def _kind(draft: dict[str, Any]) -> RequestType:
+    kind = request_type(draft["type"])
+    assert kind is not None
+    return kind
+
+
+def _today(context: BotContext) -> dt.date:
+    return context.clock.now().date()
+
+
+def _calendar(context: BotContext, month: dt.date) -> InlineKeyboardMarkup:
+    today = _today(context)
+    policy = context.settings.requests
+    return views.calendar_keyboard(
+        month.year, month.month, context.calendar,
+        earliest=today - dt.timedelta(days=policy.backdate_days),
+        latest=today + dt.timedelta(days=policy.max_ahead_days))
+
+
+async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit the message whose button was tapped, or reply to a typed message."""
+    query = update.callback_query
+    if query is not None:
+        await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
+    else:
+        assert update.effective_message is not None
+        await update.effective_message.reply_html(text, reply_markup=markup)
+
+
+async def _ask_start(update: Update, context: BotContext, prefix: str = "") -> int:
+    kind = _kind(_draft(context))
+    template = texts.CHOOSE_DAY if kind.single_day else texts.CHOOSE_START
+    await _say(update, prefix + template.format(jenis=escape(kind.label)),
+               _calendar(context, _today(context)))
+    return START
+
+
+async def begin(update: Update, context: BotContext) -> int:
+    """Start a new request: choose the type."""
+    assert update.effective_message is not None
+    context.user_data[DRAFT] = {}  # type: ignore[index]
+    await update.effective_message.reply_html(texts.CHOOSE_TYPE,
+                                              reply_markup=views.type_keyboard())
+    return TYPE
+
+
+async def begin_preset(update: Update, context: BotContext) -> int:
+    """req:new:<type>:<YYYYMMDD> from an alert: type and first day already known."""
+    query = update.callback_query
+    assert query is not None and context.matches
+    match = context.matches[0]
+    kind = request_type(match[1])
+    try:
+        day = dt.datetime.strptime(match[2], "%Y%m%d").date()
+    except ValueError:
+        kind = None
+    if kind is None:
+        log.warning("request.forged_callback data=%r user=%s", query.data, query.from_user.id)
+        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data[DRAFT] = {"type": kind.key}  # type: ignore[index]
+    return await _chose_start(update, context, day, edit=False)
+
+
+async def begin_fix(update: Update, context: BotContext) -> int:
+    """req:fix:<id>: correct a returned request and send it again."""
+    query = update.callback_query
+    assert query is not None and context.matches
+    employee = context.require_employee()
+    try:
+        view = await svc.get(context.db, int(context.matches[0][1]))
+    except DomainError as error:
+        await query.answer(error.message, show_alert=True)
+        return ConversationHandler.END
+    if view.applicant.nip != employee.nip or view.status != svc.DIKEMBALIKAN:
+        log.warning("request.fix_refused request=%s nip=%s status=%s", view.id, employee.nip,
+                    view.status)
+        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data[DRAFT] = {"type": view.kind.key, "fix_id": view.id}  # type: ignore[index]
+    note = next((s.note for s in view.steps if s.outcome == "kembalikan"), "") or ""
+    assert update.effective_message is not None
+    kind = view.kind
+    template = texts.CHOOSE_DAY if kind.single_day else texts.CHOOSE_START
+    await update.effective_message.reply_html(
+        texts.FIX_START.format(id=view.id, jenis=escape(kind.label), catatan=escape(note))
+        + template.format(jenis=escape(kind.label)),
+        reply_markup=_calendar(context, _today(context)))
+    return START
+
+
+async def chose_type(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    assert query is not None and context.matches
+    kind = request_type(context.matches[0][1])
+    if kind is None:
+        await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+        return TYPE
+    await query.answer()
+    _draft(context)["type"] = kind.key
+    return await _ask_start(update, context)
+
+
+async def navigate(update: Update, context: BotContext) -> None:
+    """Month arrows: redraw the calendar, stay in the same step."""
+    query = update.callback_query
+    assert query is not None and context.matches
+    await query.answer()
+    month = dt.datetime.strptime(context.matches[0][1], "%Y%m").date()
+    await query.edit_message_reply_markup(_calendar(context, month))
+
+
+async def inert(update: Update, context: BotContext) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
+def _picked(update: Update, context: BotContext) -> dt.date | None:
+    """The date from a calendar tap or a typed DD-MM-YYYY, or None if unreadable."""
+    if update.callback_query is not None:
+        assert context.matches
+        raw = context.matches[0][1]
+        try:
+            return dt.datetime.strptime(raw, "%Y%m%d").date()
+        except ValueError:
+            return None
+    text = update.effective_message.text if update.effective_message else ""
+    match = _TYPED_DATE.match(text or "")
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        return None
+
+
+async def picked_start(update: Update, context: BotContext) -> int | None:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    day = _picked(update, context)
+    if day is None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_html(texts.BAD_DATE)
+        return None
+    return await _chose_start(update, context, day, edit=update.callback_query is not None)
+
+
+async def _chose_start(update: Update, context: BotContext, day: dt.date, *, edit: bool) -> int:
+    draft = _draft(context)
+    draft["start"] = day.isoformat()
+    kind = _kind(draft)
+    if kind.single_day:
+        draft["end"] = day.isoformat()
+        return await _dates_chosen(update, context)
+    text = texts.CHOOSE_END.format(jenis=escape(kind.label), mulai=views.period(day, day))
+    markup = _calendar(context, day)
+    if edit:
+        await _say(update, text, markup)
+    else:
+        assert update.effective_message is not None
+        await update.effective_message.reply_html(text, reply_markup=markup)
+    return END
+
+
+async def picked_end(update: Update, context: BotContext) -> int | None:
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    day = _picked(update, context)
+    if day is None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_html(texts.BAD_DATE)
+        return None
+    _draft(context)["end"] = day.isoformat()
+    return await _dates_chosen(update, context)
+
+
+async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """A new message in the chat (the tapped one stays as a record of the choice)."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_html(text, reply_markup=markup)
+
+
+async def _dates_chosen(update: Update, context: BotContext) -> int:
+    draft = _draft(context)
+    kind = _kind(draft)
+    start, end = dt.date.fromisoformat(draft["start"]), dt.date.fromisoformat(draft["end"])
+    employee = context.require_employee()
+    try:
+        checked = await svc.check_dates(context.db, context.settings.requests, context.calendar,
+                                        employee, kind.key, start, end, today=_today(context),
+                                        ignore_id=draft.get("fix_id"))
+    except DomainError as error:
+        log.info("request.dates_refused nip=%s type=%s reason=%s", employee.nip, kind.key,
+                 error.message)
+        draft.pop("start", None)
+        draft.pop("end", None)
+        await _reply(update, f"⚠️ {escape(error.message)}")
+        template = texts.CHOOSE_DAY if kind.single_day else texts.CHOOSE_START
+        await _reply(update, template.format(jenis=escape(kind.label)), _calendar(context, start))
+        return START
+    draft["working_days"] = checked.working_days
+    draft["needs_attachment"] = checked.attachment_needed
+    days_off = context.calendar.days_off(start, end)
+    libur = texts.DAYS_OFF_LINE.format(daftar=", ".join(
+        f"{d.day:%d/%m} {escape(d.name)}" for d in days_off[:6])) if days_off else ""
+    text = texts.DAYS_SUMMARY.format(periode=views.period(start, end),
+                                     hari=checked.working_days, libur=libur)
+    if checked.balance is not None:
+        text += texts.BALANCE_LINE.format(tahun=checked.balance.year,
+                                          sisa=checked.balance.remaining)
+    if "reason" in draft:
+        await _reply(update, text)
+        return await _after_reason(update, context)
+    await _reply(update, text + texts.ASK_REASON, views.cancel_keyboard())
+    return REASON
+
+
+async def got_reason(update: Update, context: BotContext) -> int | None:
+    assert update.effective_message is not None
+    try:
+        reason = request_rules.check_reason(update.effective_message.text or "")
+    except DomainError as error:
+        await update.effective_message.reply_html(f"⚠️ {escape(error.message)}")
+        return None
+    _draft(context)["reason"] = reason
+    return await _after_reason(update, context)
+
+
+async def _after_reason(update: Update, context: BotContext) -> int:
+    draft = _draft(context)
+    kind = _kind(draft)
+    if kind.attachment == ATTACH_NONE or "attachment" in draft:
+        return await _summary(update, context)
+    mb = f"{context.settings.requests.max_attachment_bytes / (1024 * 1024):g}"
+    if draft.get("needs_attachment"):
+        await _reply(update, texts.ASK_ATTACHMENT_REQUIRED.format(
+            lampiran=escape(kind.attachment_label), mb=mb), views.cancel_keyboard())
+    else:
+        await _reply(update, texts.ASK_ATTACHMENT_OPTIONAL.format(mb=mb), views.skip_keyboard())
+    return ATTACH
+
+
+async def got_attachment(update: Update, context: BotContext) -> int | None:
+    message = update.effective_message
+    assert message is not None
+    if message.photo:
+        photo = message.photo[-1]
+        file_id, size, mime, name, is_photo = (photo.file_id, photo.file_size, None, "foto.jpg",
+                                               True)
+    elif message.document is not None:
+        doc = message.document
+        file_id, size, mime, name, is_photo = (doc.file_id, doc.file_size, doc.mime_type,
+                                               doc.file_name or "dokumen", False)
+    else:
+        await message.reply_html(texts.ATTACHMENT_EXPECTED)
+        return None
+    try:
+        kind = svc.check_attachment(context.settings.requests, mime_type=mime, size=size,
+                                    is_photo=is_photo)
+    except DomainError as error:
+        log.info("request.attachment_refused mime=%s size=%s", mime, size)
+        await message.reply_html(f"⚠️ {escape(error.message)}")
+        return None
+    _draft(context)["attachment"] = {"file_id": file_id, "kind": kind, "name": name,
+                                     "size": size or 0}
+    return await _summary(update, context)
+
+
+async def not_an_attachment(update: Update, context: BotContext) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_html(texts.ATTACHMENT_EXPECTED)
+
+
+async def skip_attachment(update: Update, context: BotContext) -> int | None:
+    query = update.callback_query
+    assert query is not None
+    draft = _draft(context)
+    if draft.get("needs_attachment"):
+        kind = _kind(draft)
+        await query.answer(texts.ATTACHMENT_REQUIRED_ALERT.format(
+            lampiran=kind.attachment_label), show_alert=True)
+        return None
+    await query.answer()
+    draft["attachment"] = None
+    await query.edit_message_reply_markup(None)
+    return await _summary(update, context)
+
+
+async def _summary(update: Update, context: BotContext) -> int:
+    draft = _draft(context)
+    kind = _kind(draft)
+    deciders = await svc.first_deciders(context.db, context.settings.requests,
+                                        context.require_employee(), kind.key)
+    recipients = (f"{', '.join(escape(e.nama) for e in deciders[1])} ({escape(deciders[0])})"
+                  if deciders else "-")
+    attachment = draft.get("attachment")
+    await _reply(update, views.summary_text(
+        kind, dt.date.fromisoformat(draft["start"]), dt.date.fromisoformat(draft["end"]),
+        draft["working_days"], draft["reason"], attachment["name"] if attachment else None,
+        recipients), views.confirm_keyboard())
+    return CONFIRM
+
+
+async def send(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    draft = _draft(context)
+    employee = context.require_employee()
+    raw = draft.get("attachment")
+    request = svc.Draft(draft["type"], dt.date.fromisoformat(draft["start"]),
+                        dt.date.fromisoformat(draft["end"]), draft["reason"],
+                        svc.Attachment(**raw) if raw else None)
+    policy, calendar, now = context.settings.requests, context.calendar, context.clock.now()
+    try:
+        if draft.get("fix_id"):
+            view = await svc.resubmit(context.db, policy, calendar, employee, draft["fix_id"],
+                                      request, at=now, telegram_user_id=query.from_user.id)
+        else:
+            view = await svc.submit(context.db, policy, calendar, employee, request, at=now,
+                                    telegram_user_id=query.from_user.id)
+    except request_rules.RequestRefused as error:
+        # Something changed since the dates were checked (another request, the balance):
+        # keep the reason and attachment, choose the dates again.
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        draft.pop("start", None)
+        draft.pop("end", None)
+        return await _ask_start(update, context, f"⚠️ {escape(error.message)}\n\n")
+    except DomainError as error:
+        await query.answer(error.message, show_alert=True)
+        context.user_data.pop(DRAFT, None)
+        return ConversationHandler.END
+    await query.answer()
+    template = texts.RESUBMITTED if draft.get("fix_id") else texts.SUBMITTED
+    context.user_data.pop(DRAFT, None)
+    log.info("request.submitted id=%s nip=%s type=%s", view.id, employee.nip, view.kind.key)
+    await query.edit_message_text(
+        template.format(id=view.id, jenis=escape(view.kind.label), tujuan=views.targets(view)),
+        parse_mode="HTML")
+    await notify.after_submit(context, view)
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """/batal or the Batal button: drop the draft."""
+    if context.user_data is not None:
+        context.user_data.pop(DRAFT, None)
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_text(texts.CANCELLED_FORM)
+    else:
+        assert update.effective_message is not None
+        await update.effective_message.reply_html(texts.CANCELLED_FORM)
+    return ConversationHandler.END
+
+
+def conversation() -> ConversationHandler:  # type: ignore[type-arg]
+    typed_text = filters.TEXT & ~filters.COMMAND
+    calendar_taps = [CallbackQueryHandler(navigate, pattern=views.FORM_MONTH),
+                     CallbackQueryHandler(inert, pattern=views.FORM_NOOP)]
+    return ConversationHandler(
+        entry_points=[CommandHandler("izin", begin),
+                      CallbackQueryHandler(begin_preset, pattern=views.NEW),
+                      CallbackQueryHandler(begin_fix, pattern=views.FIX)],
+        states={
+            TYPE: [CallbackQueryHandler(chose_type, pattern=views.FORM_TYPE)],
+            START: [CallbackQueryHandler(picked_start, pattern=views.FORM_DAY),
+                    MessageHandler(typed_text, picked_start), *calendar_taps],
+            END: [CallbackQueryHandler(picked_end, pattern=views.FORM_DAY),
+                  MessageHandler(typed_text, picked_end), *calendar_taps],
+            REASON: [MessageHandler(typed_text, got_reason)],
+            ATTACH: [MessageHandler(filters.PHOTO | filters.Document.ALL, got_attachment),
+                     CallbackQueryHandler(skip_attachment, pattern=views.FORM_SKIP),
+                     MessageHandler(typed_text, not_an_attachment)],
+            CONFIRM: [CallbackQueryHandler(send, pattern=views.FORM_SEND)],
+        },
+        fallbacks=[CommandHandler("batal", cancel),
+                   CallbackQueryHandler(cancel, pattern=views.FORM_CANCEL)],
+        name=CONVERSATION_NAME, persistent=True, allow_reentry=True,
+    )
+
+
+def register(app: BotApp) -> None:
+    app.add_handler(conversation())

@@ -1,0 +1,96 @@
+"""/riwayat (with cancel buttons for open requests), /saldo, and the catch-all for request
+buttons that match no live pattern (stale form buttons, forged data)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.context import BotApp, BotContext
+from handlers import request_notify as notify
+from handlers import request_views as views
+from handlers.texts import requests as texts
+from reports.indonesian import long_date
+from services import requests as svc
+from services.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+async def history(update: Update, context: BotContext) -> None:
+    """/riwayat: the latest requests and their status."""
+    message = update.effective_message
+    assert message is not None
+    items = await svc.history(context.db, context.require_employee().nip)
+    if not items:
+        await message.reply_html(texts.HISTORY_EMPTY)
+        return
+    await message.reply_html(views.history_text(items),
+                             reply_markup=views.history_keyboard(items))
+
+
+async def cancel_request(update: Update, context: BotContext) -> None:
+    """Batalkan #id from /riwayat."""
+    query = update.callback_query
+    assert query is not None and context.matches
+    employee = context.require_employee()
+    request_id = int(context.matches[0][1])
+    try:
+        before = await svc.get(context.db, request_id)
+        view = await svc.cancel(context.db, request_id, employee, at=context.clock.now(),
+                                telegram_user_id=query.from_user.id)
+    except DomainError as error:
+        log.warning("request.cancel_refused id=%s telegram_user=%s reason=%s", request_id,
+                    query.from_user.id, error.message)
+        await query.answer(error.message, show_alert=True)
+        return
+    await query.answer(texts.REQUEST_CANCELLED.format(id=view.id))
+    log.info("request.cancelled id=%s nip=%s", view.id, employee.nip)
+    items = await svc.history(context.db, employee.nip)
+    await query.edit_message_text(views.history_text(items), parse_mode="HTML",
+                                  reply_markup=views.history_keyboard(items))
+    if before.status == svc.MENUNGGU:
+        # Cards of a returned request were closed when it was returned.
+        await notify.after_cancel(context, view, before.current_step, before.round)
+
+
+async def balance(update: Update, context: BotContext) -> None:
+    """/saldo: cuti tahunan balance for this year."""
+    message = update.effective_message
+    assert message is not None
+    today = context.clock.now().date()
+    result = await svc.annual_balance(context.db, context.settings.requests, context.calendar,
+                                      context.require_employee().nip, today.year)
+    if today < result.eligible_from:
+        await message.reply_html(texts.BALANCE_NOT_YET.format(
+            tanggal=long_date(result.eligible_from)))
+        return
+    bersama = (texts.BALANCE_BERSAMA.format(hari=result.cuti_bersama)
+               if result.cuti_bersama else "")
+    await message.reply_html(texts.BALANCE.format(
+        tahun=result.year, bawa=result.carried, hak=result.available, pakai=result.used,
+        bersama=bersama, proses=result.pending, sisa=result.remaining))
+
+
+async def stale_form_button(update: Update, context: BotContext) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer(texts.FORM_EXPIRED, show_alert=True)
+
+
+async def unknown_request_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    log.warning("request.forged_callback data=%r telegram_user=%s", query.data,
+                query.from_user.id)
+    await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
+
+
+def register(app: BotApp) -> None:
+    app.add_handler(CommandHandler("riwayat", history))
+    app.add_handler(CommandHandler("saldo", balance))
+    app.add_handler(CallbackQueryHandler(cancel_request, pattern=views.CANCEL))
+    # Last: anything with our prefixes that no live handler took.
+    app.add_handler(CallbackQueryHandler(stale_form_button, pattern=views.FORM_ANY))
+    app.add_handler(CallbackQueryHandler(unknown_request_button, pattern=views.REQ_ANY))

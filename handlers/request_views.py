@@ -1,0 +1,191 @@
+"""Rendering of requests: cards, summaries, keyboards and the inline calendar.
+
+callback_data codec (all ≤ 64 bytes, matched by anchored patterns):
+  rqf:t:<type>  rqf:m:<YYYYMM>  rqf:d:<YYYYMMDD>  rqf:skip  rqf:send  rqf:x  rqf:nop   (the form)
+  req:new:<type>:<YYYYMMDD>  req:fix:<id>                                              (entries)
+  req:ok|no|ret:<id>:<position>:<round>   req:cancel:<id>                             (decisions)
+"""
+
+from __future__ import annotations
+
+import calendar as month_grid
+import datetime as dt
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from handlers.texts import requests as texts
+from reports.indonesian import long_date, long_date_with_day, month_year
+from services.calendar import OfficeCalendar
+from services.request_types import REQUEST_TYPES, RequestType
+from services.requests import STATUS_LABELS, RequestView
+
+FORM_TYPE = r"^rqf:t:([a-z_]+)$"
+FORM_MONTH = r"^rqf:m:(\d{6})$"
+FORM_DAY = r"^rqf:d:(\d{8})$"
+FORM_SKIP = r"^rqf:skip$"
+FORM_SEND = r"^rqf:send$"
+FORM_CANCEL = r"^rqf:x$"
+FORM_NOOP = r"^rqf:nop$"
+FORM_ANY = r"^rqf:"
+NEW = r"^req:new:([a-z_]+):(\d{8})$"
+FIX = r"^req:fix:(\d{1,10})$"
+DECIDE_OK = r"^req:ok:(\d{1,10}):(\d{1,2}):(\d{1,5})$"
+DECIDE_WITH_REASON = r"^req:(no|ret):(\d{1,10}):(\d{1,2}):(\d{1,5})$"
+CANCEL = r"^req:cancel:(\d{1,10})$"
+REQ_ANY = r"^req:"
+ACTION_OF = {"ok": "setujui", "no": "tolak", "ret": "kembalikan"}
+
+
+def period(start: dt.date, end: dt.date) -> str:
+    if start == end:
+        return long_date_with_day(start)
+    return f"{long_date_with_day(start)} s.d. {long_date_with_day(end)}"
+
+
+def stamp(at: dt.datetime) -> str:
+    return f"{long_date(at.date())} pukul {at:%H.%M}"
+
+
+def type_keyboard() -> InlineKeyboardMarkup:
+    buttons = [InlineKeyboardButton(t.label, callback_data=f"rqf:t:{t.key}")
+               for t in REQUEST_TYPES]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([_cancel_button()])
+    return InlineKeyboardMarkup(rows)
+
+
+def calendar_keyboard(year: int, month: int, calendar: OfficeCalendar, *,
+                      earliest: dt.date, latest: dt.date) -> InlineKeyboardMarkup:
+    """A month grid; days off are shown in brackets, days outside the allowed range are
+    inert, and the arrows only lead to months that hold selectable days."""
+    noop = "rqf:nop"
+    rows = [[InlineKeyboardButton(month_year(year, month), callback_data=noop)],
+            [InlineKeyboardButton(d, callback_data=noop) for d in texts.WEEKDAY_HEADER]]
+    for week in month_grid.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        row = []
+        for day in week:
+            if day.month != month or not earliest <= day <= latest:
+                row.append(InlineKeyboardButton(" ", callback_data=noop))
+                continue
+            label = str(day.day) if calendar.is_working_day(day) else f"({day.day})"
+            row.append(InlineKeyboardButton(label, callback_data=f"rqf:d:{day:%Y%m%d}"))
+        rows.append(row)
+    first = dt.date(year, month, 1)
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    blank = InlineKeyboardButton(" ", callback_data=noop)
+    nav = [InlineKeyboardButton(texts.BUTTON_PREV, callback_data=f"rqf:m:{previous:%Y%m}")
+           if previous >= earliest.replace(day=1) else blank,
+           _cancel_button(),
+           InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=f"rqf:m:{following:%Y%m}")
+           if following <= latest else blank]
+    rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+def _cancel_button() -> InlineKeyboardButton:
+    return InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data="rqf:x")
+
+
+def skip_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_SKIP, callback_data="rqf:skip"), _cancel_button()]])
+
+
+def cancel_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_cancel_button()]])
+
+
+def confirm_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_SEND, callback_data="rqf:send"), _cancel_button()]])
+
+
+def fix_keyboard(request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.BUTTON_FIX,
+                                                       callback_data=f"req:fix:{request_id}")]])
+
+
+def decision_keyboard(view: RequestView) -> InlineKeyboardMarkup:
+    step = view.current
+    assert step is not None
+    suffix = f"{view.id}:{step.position}:{view.round}"
+    labels = {"setujui": ("ok", texts.BUTTON_APPROVE), "tolak": ("no", texts.BUTTON_REFUSE),
+              "kembalikan": ("ret", texts.BUTTON_RETURN)}
+    return InlineKeyboardMarkup([[InlineKeyboardButton(labels[a][1],
+                                                       callback_data=f"req:{labels[a][0]}:{suffix}")
+                                  for a in ("setujui", "tolak", "kembalikan")
+                                  if a in step.actions]])
+
+
+def targets(view: RequestView) -> str:
+    step = view.current
+    if step is None:
+        return "-"
+    names = ", ".join(escape(a.nama) for a in step.actors)
+    return f"{names} ({escape(step.title)})"
+
+
+def card_text(view: RequestView, position: int) -> str:
+    step = view.steps[position]
+    text = texts.CARD.format(
+        id=view.id, jenis=escape(view.kind.label), nama=escape(view.applicant.nama),
+        nip=view.applicant.nip, jabatan=escape(view.applicant.jabatan or "-"),
+        periode=period(view.start, view.end), hari=view.working_days,
+        alasan=escape(view.reason),
+        lampiran=texts.ATTACHMENT_PRESENT if view.attachment else texts.NO_ATTACHMENT,
+        tahap=escape(step.title), ke=position + 1, dari=len(view.steps))
+    for earlier in view.steps[:position]:
+        if earlier.outcome and earlier.decided_by:
+            text += texts.CARD_HISTORY_LINE.format(
+                tahap=escape(earlier.title), hasil=texts.OUTCOME[earlier.outcome],
+                nama=escape(earlier.decided_by.nama), catatan=_note(earlier.note))
+    return text
+
+
+def _note(note: str | None) -> str:
+    return texts.NOTE_SUFFIX.format(catatan=escape(note)) if note else ""
+
+
+def decided_card_text(view: RequestView, position: int) -> str:
+    step = view.steps[position]
+    assert step.outcome and step.decided_by and step.decided_at
+    return card_text(view, position) + texts.CARD_DECIDED.format(
+        ikon=texts.OUTCOME_ICON[step.outcome], hasil=texts.OUTCOME[step.outcome],
+        nama=escape(step.decided_by.nama), waktu=stamp(step.decided_at),
+        catatan=_note(step.note))
+
+
+def cancelled_card_text(view: RequestView, position: int) -> str:
+    assert view.closed_at is not None
+    return card_text(view, position) + texts.CARD_CANCELLED.format(waktu=stamp(view.closed_at))
+
+
+def summary_text(kind: RequestType, start: dt.date, end: dt.date, working_days: int,
+                 reason: str, attachment_name: str | None, recipients: str) -> str:
+    return texts.SUMMARY.format(jenis=escape(kind.label), periode=period(start, end),
+                                hari=working_days, alasan=escape(reason),
+                                lampiran=escape(attachment_name) if attachment_name
+                                else texts.NO_ATTACHMENT, tujuan=recipients)
+
+
+def history_text(views: list[RequestView]) -> str:
+    text = texts.HISTORY_HEADER
+    for v in views:
+        extra = ""
+        if v.current is not None:
+            extra += texts.HISTORY_WAITING.format(tahap=escape(v.current.title))
+        if v.agenda_number:
+            extra += texts.HISTORY_NUMBER.format(nomor=escape(v.agenda_number))
+        text += texts.HISTORY_ITEM.format(id=v.id, jenis=escape(v.kind.label),
+                                          periode=period(v.start, v.end), hari=v.working_days,
+                                          status=STATUS_LABELS[v.status], extra=extra)
+    return text
+
+
+def history_keyboard(views: list[RequestView]) -> InlineKeyboardMarkup | None:
+    rows = [[InlineKeyboardButton(texts.BUTTON_CANCEL_REQUEST.format(id=v.id),
+                                  callback_data=f"req:cancel:{v.id}")]
+            for v in views if v.is_open]
+    return InlineKeyboardMarkup(rows) if rows else None

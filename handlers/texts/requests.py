@@ -1,0 +1,101 @@
+"""Texts of izin, sakit, dinas luar and cuti requests and their approval."""
+
+# --- the form ------------------------------------------------------------------------------
+CHOOSE_TYPE = "Silakan pilih jenis pengajuan:"
+CHOOSE_START = "<b>{jenis}</b>\nPilih <b>tanggal mulai</b> pada kalender, atau ketik tanggal " \
+    "dengan format DD-MM-YYYY (mis. 05-10-2026)."
+CHOOSE_DAY = "<b>{jenis}</b>\nPilih <b>tanggal</b> pada kalender, atau ketik tanggal dengan " \
+    "format DD-MM-YYYY."
+CHOOSE_END = "<b>{jenis}</b>\nMulai: {mulai}\nPilih <b>tanggal selesai</b> pada kalender, atau " \
+    "ketik tanggal dengan format DD-MM-YYYY. Untuk satu hari, pilih tanggal yang sama."
+BAD_DATE = "Tanggal tidak dikenali. Gunakan format DD-MM-YYYY, misalnya 05-10-2026."
+DAYS_SUMMARY = "Tanggal: {periode}\nJumlah: <b>{hari} hari kerja</b>{libur}"
+DAYS_OFF_LINE = "\nTidak dihitung: {daftar}"
+BALANCE_LINE = "\nSisa cuti tahunan {tahun}: {sisa} hari kerja"
+ASK_REASON = "\n\nTuliskan <b>alasan</b> pengajuan (paling sedikit 5 huruf)."
+ASK_ATTACHMENT_REQUIRED = "Kirim <b>{lampiran}</b> sebagai foto atau berkas PDF " \
+    "(paling besar {mb} MB)."
+ASK_ATTACHMENT_OPTIONAL = "Bila ada, kirim lampiran pendukung sebagai foto atau berkas PDF " \
+    "(paling besar {mb} MB), atau tekan <b>Lewati</b>."
+ATTACHMENT_REQUIRED_ALERT = "Pengajuan ini wajib dilampiri {lampiran}; kirim foto atau PDF-nya."
+ATTACHMENT_EXPECTED = "Yang diharapkan adalah foto atau berkas PDF."
+SUMMARY = (
+    "<b>Periksa kembali pengajuan Anda</b>\n\n"
+    "Jenis: {jenis}\nTanggal: {periode}\nJumlah: {hari} hari kerja\nAlasan: {alasan}\n"
+    "Lampiran: {lampiran}\nDiajukan kepada: {tujuan}\n\nTekan <b>Kirim</b> bila sudah benar."
+)
+NO_ATTACHMENT = "tidak ada"
+SUBMITTED = "✅ Pengajuan #{id} ({jenis}) telah dikirim kepada {tujuan}. Anda akan diberi tahu " \
+    "setiap ada keputusan. Lihat statusnya dengan /riwayat."
+RESUBMITTED = "✅ Perbaikan pengajuan #{id} ({jenis}) telah dikirim kembali kepada {tujuan}."
+CANCELLED_FORM = "Pengisian pengajuan dibatalkan. Tidak ada yang dikirim."
+FORM_EXPIRED = "Isian ini sudah tidak aktif. Kirim /izin untuk memulai pengajuan baru."
+UNKNOWN_BUTTON = "Tombol ini tidak dikenali atau sudah tidak berlaku."
+FIX_START = "Perbaikan pengajuan #{id} ({jenis}).\nAlasan dikembalikan: <i>{catatan}</i>\n\n"
+
+BUTTON_SKIP = "Lewati"
+BUTTON_SEND = "✅ Kirim"
+BUTTON_CANCEL = "✖️ Batal"
+BUTTON_PREV = "◀"
+BUTTON_NEXT = "▶"
+WEEKDAY_HEADER = ("Sn", "Sl", "Rb", "Km", "Jm", "Sb", "Mg")
+
+# --- approval ------------------------------------------------------------------------------
+CARD = (
+    "📝 <b>Pengajuan #{id} — {jenis}</b>\n"
+    "Pemohon: {nama} (NIP {nip})\nJabatan: {jabatan}\n"
+    "Tanggal: {periode}\nJumlah: {hari} hari kerja\nAlasan: {alasan}\nLampiran: {lampiran}\n"
+    "Tahap: {tahap} ({ke} dari {dari})"
+)
+CARD_HISTORY_LINE = "\n• {tahap}: {hasil} oleh {nama}{catatan}"
+CARD_DECIDED = "\n\n{ikon} <b>{hasil}</b> oleh {nama} pada {waktu}{catatan}"
+CARD_CANCELLED = "\n\n✖️ <b>Dibatalkan oleh pemohon</b> pada {waktu}"
+NOTE_SUFFIX = " — <i>{catatan}</i>"
+ATTACHMENT_PRESENT = "terlampir"
+BUTTON_APPROVE = "✅ Setujui"
+BUTTON_REFUSE = "⛔ Tolak"
+BUTTON_RETURN = "↩️ Kembalikan"
+OUTCOME = {"setujui": "Disetujui", "tolak": "Ditolak", "kembalikan": "Dikembalikan"}
+OUTCOME_ICON = {"setujui": "✅", "tolak": "⛔", "kembalikan": "↩️"}
+ASK_REFUSE_REASON = "Tuliskan alasan <b>penolakan</b> pengajuan #{id} ({nama}). " \
+    "Kirim /batal untuk mengurungkan."
+ASK_RETURN_REASON = "Tuliskan apa yang perlu <b>diperbaiki</b> pada pengajuan #{id} ({nama}). " \
+    "Kirim /batal untuk mengurungkan."
+REASON_EMPTY = "Alasan tidak boleh kosong. Tuliskan alasannya, atau kirim /batal."
+DECISION_ABORTED = "Keputusan diurungkan; pengajuan tetap menunggu keputusan Anda."
+DECISION_DONE = "Keputusan tercatat: {hasil} pengajuan #{id}."
+ANSWER_DONE = "Tercatat: {hasil}."
+
+# --- notices to the applicant --------------------------------------------------------------
+NOTICE_STEP_APPROVED = "ℹ️ Pengajuan #{id} ({jenis}) disetujui oleh {nama} ({tahap}) dan " \
+    "diteruskan kepada {tujuan}."
+NOTICE_APPROVED = "✅ Pengajuan #{id} ({jenis}, {periode}) <b>disetujui</b> oleh {nama}.\n" \
+    "Nomor: {nomor}. Surat terlampir."
+NOTICE_REFUSED = "⛔ Pengajuan #{id} ({jenis}, {periode}) <b>ditolak</b> oleh {nama}.\n" \
+    "Alasan: <i>{catatan}</i>"
+NOTICE_RETURNED = "↩️ Pengajuan #{id} ({jenis}, {periode}) <b>dikembalikan</b> oleh {nama} " \
+    "untuk diperbaiki.\nCatatan: <i>{catatan}</i>\n\nTekan <b>Perbaiki</b> untuk mengubah dan " \
+    "mengirim kembali, atau batalkan melalui /riwayat."
+NOTICE_CANCELLED_TO_APPROVER = "ℹ️ Pengajuan #{id} ({jenis}) dari {nama} dibatalkan oleh pemohon."
+BUTTON_FIX = "✏️ Perbaiki"
+LETTER_CAPTION = "Surat {jenis} nomor {nomor}"
+LETTER_CAPTION_APPROVER = "Arsip: surat {jenis} nomor {nomor} untuk {nama}"
+
+# --- history, balance, approvals list ------------------------------------------------------
+HISTORY_EMPTY = "Anda belum pernah mengajukan izin atau cuti melalui bot ini."
+HISTORY_HEADER = "<b>Riwayat pengajuan Anda</b> (terbaru di atas):"
+HISTORY_ITEM = "\n\n#{id} · {jenis}\n{periode} · {hari} hari kerja\nStatus: <b>{status}</b>{extra}"
+HISTORY_WAITING = " — di {tahap}"
+HISTORY_NUMBER = "\nNomor: {nomor}"
+BUTTON_CANCEL_REQUEST = "✖️ Batalkan #{id}"
+REQUEST_CANCELLED = "Pengajuan #{id} telah dibatalkan."
+BALANCE = (
+    "<b>Cuti tahunan {tahun}</b>\n"
+    "Hak tahun ini: 12 hari kerja\nSisa tahun lalu yang dibawa: {bawa} hari kerja\n"
+    "Jumlah hak: {hak} hari kerja\nSudah diambil: {pakai} hari kerja{bersama}\n"
+    "Sedang diajukan: {proses} hari kerja\n<b>Sisa: {sisa} hari kerja</b>"
+)
+BALANCE_BERSAMA = "\nDipotong cuti bersama: {hari} hari kerja"
+BALANCE_NOT_YET = "Cuti tahunan dapat diambil setelah masa kerja 1 tahun, yaitu mulai {tanggal}."
+APPROVALS_EMPTY = "Tidak ada pengajuan yang menunggu keputusan Anda."
+APPROVALS_HEADER = "Ada {n} pengajuan yang menunggu keputusan Anda:"

@@ -1,0 +1,110 @@
+"""Surat izin / surat cuti for an approved request, on the office letterhead (A4, reportlab).
+
+Blocking: call through asyncio.to_thread from async code.
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from reports.indonesian import long_date, long_date_with_day
+from reports.letterhead import letterhead
+from services.office import Office
+from services.requests import RequestView
+
+_TITLE = ParagraphStyle("letter-title", fontName="Helvetica-Bold", fontSize=12, leading=15,
+                        alignment=TA_CENTER)
+_NUMBER = ParagraphStyle("letter-number", fontName="Helvetica", fontSize=10.5, leading=13,
+                         alignment=TA_CENTER)
+_BODY = ParagraphStyle("letter-body", fontName="Helvetica", fontSize=10.5, leading=14,
+                       alignment=TA_JUSTIFY)
+_SMALL = ParagraphStyle("letter-small", fontName="Helvetica", fontSize=8.5, leading=10.5)
+_SIGN = ParagraphStyle("letter-sign", fontName="Helvetica", fontSize=10.5, leading=14)
+
+
+def _title(view: RequestView) -> str:
+    if view.kind.is_cuti:
+        return f"SURAT IZIN {view.kind.label.upper()}"
+    return "SURAT IZIN"
+
+
+def _period(view: RequestView) -> str:
+    if view.start == view.end:
+        return f"pada hari {long_date_with_day(view.start)}"
+    return (f"selama {view.working_days} hari kerja, terhitung mulai tanggal "
+            f"{long_date(view.start)} sampai dengan tanggal {long_date(view.end)}")
+
+
+def _identity(view: RequestView) -> Table:
+    person = view.applicant
+    rows = [("Nama", person.nama), ("NIP", person.nip),
+            ("Pangkat/Golongan", person.golongan or "-"), ("Jabatan", person.jabatan or "-"),
+            ("Unit Kerja", person.unit or "-")]
+    table = Table([[Paragraph(escape(k), _BODY), Paragraph(":", _BODY), Paragraph(escape(v), _BODY)]
+                   for k, v in rows], colWidths=[4.2 * cm, 0.5 * cm, 10.5 * cm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1)]))
+    return table
+
+
+def _trail(view: RequestView) -> list[Flowable]:
+    lines = []
+    for step in view.steps:
+        if step.decided_by is None or step.decided_at is None:
+            continue
+        lines.append(Paragraph(
+            f"{escape(step.title)}: disetujui oleh {escape(step.decided_by.nama)} "
+            f"(NIP {step.decided_by.nip}) pada {long_date(step.decided_at.date())} pukul "
+            f"{step.decided_at:%H.%M}", _SMALL))
+    return lines
+
+
+def build_letter(office: Office, view: RequestView) -> bytes:
+    """The PDF of the letter for an approved request."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2.5 * cm, rightMargin=2 * cm,
+                            topMargin=1.5 * cm, bottomMargin=2 * cm,
+                            title=f"{_title(view)} {view.agenda_number or ''}".strip(),
+                            author=office.name)
+    final = view.steps[-1] if view.steps else None
+    signer = final.decided_by if final else None
+    verb = "cuti" if view.kind.is_cuti else "izin"
+    story: list[Flowable] = [*letterhead(office, doc.width), Spacer(1, 6),
+                             Paragraph(_title(view), _TITLE),
+                             Paragraph(f"Nomor: {escape(view.agenda_number or '-')}", _NUMBER),
+                             Spacer(1, 14),
+                             Paragraph("Diberikan " + verb + " kepada Pegawai Negeri Sipil:",
+                                       _BODY),
+                             Spacer(1, 4), _identity(view), Spacer(1, 8),
+                             Paragraph(
+                                 f"untuk {escape(view.kind.label.lower())} {_period(view)}, "
+                                 f"dengan alasan: {escape(view.reason)}.", _BODY),
+                             Spacer(1, 6),
+                             Paragraph("Demikian surat " + verb + " ini dibuat untuk dapat "
+                                       "dipergunakan sebagaimana mestinya.", _BODY),
+                             Spacer(1, 18)]
+    signed_on = view.closed_at.date() if view.closed_at else view.created_at.date()
+    place = f"{escape(office.city)}, " if office.city else ""
+    signature = [Paragraph(f"{place}{long_date(signed_on)}", _SIGN),
+                 Paragraph(escape(signer.jabatan if signer and signer.jabatan else
+                                  (final.title if final else "")), _SIGN),
+                 Spacer(1, 36),
+                 Paragraph(f"<u>{escape(signer.nama)}</u>" if signer else "", _SIGN),
+                 Paragraph(f"NIP {signer.nip}" if signer else "", _SIGN)]
+    block = Table([[Spacer(1, 1), signature]], colWidths=[doc.width * 0.5, doc.width * 0.5])
+    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    story += [block, Spacer(1, 24),
+              Paragraph("Ditetapkan secara elektronik melalui layanan presensi dan perizinan "
+                        "pegawai. Jejak persetujuan:", _SMALL), *_trail(view)]
+    doc.build(story)
+    return buffer.getvalue()
