@@ -118,7 +118,8 @@ def task_text(file: FileView) -> str:
         titles = {s.key: s.title for s in file.workflow.steps}
         notes = texts.NOTES_HEADER + "".join(
             texts.NOTE_LINE.format(title=titles.get(h.step_key, h.step_key),
-                                   nama=h.actor_name, note=h.note) for h in file.notes())
+                                   nama=h.actor_name, verdict=texts.NOTE_VERDICT[h.action],
+                                   note=h.note) for h in file.notes())
     text = texts.TASK.format(
         id=file.id, name=file.workflow.name, nama=file.applicant.nama, nip=file.applicant.nip,
         jabatan=file.applicant.jabatan or "-", n=file.step_index + 1,

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from bot.context import SERVICES_KEY, BotContext
 from bot.jobs.workflow_sla import check_time_standards
 from handlers.layanan import env_of
-from services import employees
+from services import audit, employees
 from services.clock import FixedClock
 from services.employees import Employee
 from services.storage import Database
@@ -127,6 +127,11 @@ async def test_reminder_then_escalation_each_once(harness: Harness, db: Database
     await check_time_standards(context)
     assert len(_texts(harness, KASUBBAG.telegram_id)) == 1
     assert len(_texts(harness, ADMIN.telegram_id)) == 1
+    async with db.read() as conn:
+        entries = await audit.entries_for(conn, "workflow_file", file.id)
+    marks = [(e.action, e.detail["to"]) for e in entries if e.action.startswith("workflow.sla")]
+    assert marks == [("workflow.sla_pengingat", [ADMIN.nip]),
+                     ("workflow.sla_eskalasi", [KASUBBAG.nip])]
 
     # The actor's buttons still work after the marks; the next step starts a fresh clock.
     admin = await _employee(db, ADMIN.nip)

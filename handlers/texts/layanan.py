@@ -40,7 +40,9 @@ TASK = ("📂 <b>Berkas #{id}: {name}</b>\nPemohon: {nama} (NIP {nip}), {jabatan
         "Output: {output}{notes}")
 TASK_DOCUMENTS = "\n\nKelengkapan ({count} dokumen) terlampir di atas."
 NOTES_HEADER = "\n\n<b>Catatan</b>"
-NOTE_LINE = "\n• {title} ({nama}): {note}"
+NOTE_LINE = "\n• {title} ({nama}), {verdict}: {note}"
+NOTE_VERDICT = {"teruskan": "diteruskan", "setujui": "disetujui", "tolak": "ditolak",
+                "kembalikan": "dikembalikan"}
 DOCUMENT_CAPTION = "Berkas #{id} · {name}"
 ACTION_BUTTONS = {
     "teruskan": "➡️ Teruskan",

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from services import employees
+import aiosqlite
+
+from services import audit, employees
 from services.employees import Employee
 from services.storage import Database
 from services.workflows.files import FileView, WorkflowEnv, actors_for, open_files
@@ -71,6 +73,7 @@ async def due_notices(db: Database, env: WorkflowEnv, now: dt.datetime) -> list[
                 "AND reminded_at IS NULL", (now.isoformat(), file.id, file.version))
             if cursor.rowcount:
                 notices += [SlaNotice(REMINDER, a, a, item) for a in item.actors]
+                await _audit(conn, now, item, REMINDER, [a.nip for a in item.actors])
             if item.level != ESCALATED:
                 continue
             cursor = await conn.execute(
@@ -84,7 +87,18 @@ async def due_notices(db: Database, env: WorkflowEnv, now: dt.datetime) -> list[
                 if boss is not None and boss.nip not in told:
                     told.add(boss.nip)
                     notices.append(SlaNotice(ESCALATION, boss, actor, item))
+            await _audit(conn, now, item, ESCALATION, sorted(told))
     return notices
+
+
+async def _audit(conn: aiosqlite.Connection, now: dt.datetime, item: OpenFile, kind: str,
+                 recipients: list[str]) -> None:
+    step = item.file.step
+    assert step is not None
+    await audit.record(conn, at=now, actor=audit.Actor.system(), action=f"workflow.sla_{kind}",
+                       entity="workflow_file", entity_id=item.file.id,
+                       detail={"step": step.key, "elapsed_minutes": round(item.elapsed_minutes),
+                               "standard_minutes": item.standard_minutes, "to": recipients})
 
 
 @dataclass(frozen=True)
