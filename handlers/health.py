@@ -44,11 +44,15 @@ def render_report(report: HealthReport, *, as_html: bool) -> str:
         lines.append(texts.MACHINES)
         for machine in report.machines:
             lines.append(texts.MACHINE.format(
-                serial=fmt(machine.serial), received=when(machine.last_received),
-                success=when(machine.last_success) if machine.last_success or machine.last_error
-                else texts.UNKNOWN, punches=machine.punches))
+                name=fmt(machine.name), source=texts.SOURCES.get(machine.source, machine.source),
+                serial=fmt(machine.serial or "-"), success=when(machine.last_success),
+                received=when(machine.last_received), punches=f"{machine.punches:,}".replace(
+                    ",", ".")))
             if machine.last_error:
-                lines.append(texts.MACHINE_ERROR.format(error=fmt(machine.last_error)))
+                lines.append(texts.MACHINE_ERROR.format(error=fmt(machine.last_error),
+                                                        times=machine.consecutive_failures))
+            if machine.clock_drift_seconds is not None and abs(machine.clock_drift_seconds) >= 1:
+                lines.append(texts.MACHINE_DRIFT.format(seconds=round(machine.clock_drift_seconds)))
     else:
         lines.append(texts.NO_MACHINES)
     lines.append(texts.PENDING_REQUESTS.format(

@@ -17,10 +17,14 @@ from services.storage import Database
 
 @dataclass(frozen=True)
 class MachineStatus:
-    serial: str
+    name: str                            # the configured name, or the serial of unknown punches
+    source: str                          # pull, adms, or '' for punches of no known machine
+    serial: str | None
+    last_success: dt.datetime | None     # pull: last completed sync; ADMS: last upload
     last_received: dt.datetime | None    # newest punch stored from this machine
-    last_success: dt.datetime | None     # last sync that completed, when the sync records it
     last_error: str | None
+    consecutive_failures: int
+    clock_drift_seconds: float | None
     punches: int
 
 
@@ -66,17 +70,28 @@ async def _machines(conn: aiosqlite.Connection, tables: set[str]) -> tuple[Machi
             "SELECT device_serial, max(received_at) AS last, count(*) AS n FROM punches"
             " GROUP BY device_serial ORDER BY device_serial") as cursor:
         received = {r["device_serial"]: (r["last"], r["n"]) for r in await cursor.fetchall()}
-    synced: dict[str, tuple[str | None, str | None]] = {}
-    if "device_state" in tables:
+    machines: list[MachineStatus] = []
+    if "device_machines" in tables:
         async with conn.execute(
-                "SELECT serial, last_success_at, last_error FROM device_state") as cursor:
-            synced = {r["serial"]: (r["last_success_at"], r["last_error"])
-                      for r in await cursor.fetchall()}
-    machines = []
-    for serial in sorted(set(received) | set(synced)):
-        last, count = received.get(serial, (None, 0))
-        success, error = synced.get(serial, (None, None))
-        machines.append(MachineStatus(serial, _when(last), _when(success), error, count))
+                "SELECT m.name, m.source, m.serial, m.last_seen_at, s.last_success_at,"
+                " s.last_error, s.consecutive_failures, s.clock_drift_seconds"
+                " FROM device_machines m LEFT JOIN device_sync_state s ON s.name = m.name"
+                " ORDER BY m.name") as cursor:
+            for r in await cursor.fetchall():
+                last, count = received.pop(r["serial"], (None, 0))
+                # A pushing machine has no sync cycle: its last upload is its last success.
+                success = r["last_seen_at"] if r["source"] == "adms" else r["last_success_at"]
+                machines.append(MachineStatus(
+                    name=r["name"], source=r["source"], serial=r["serial"],
+                    last_success=_when(success), last_received=_when(last),
+                    last_error=r["last_error"],
+                    consecutive_failures=int(r["consecutive_failures"] or 0),
+                    clock_drift_seconds=r["clock_drift_seconds"], punches=count))
+    for serial, (last, count) in received.items():
+        machines.append(MachineStatus(name=serial, source="", serial=serial, last_success=None,
+                                      last_received=_when(last), last_error=None,
+                                      consecutive_failures=0, clock_drift_seconds=None,
+                                      punches=count))
     return tuple(machines)
 
 

@@ -80,6 +80,12 @@ async def test_demo_runs_on_a_small_office(tmp_path: Path, capsys: pytest.Captur
     assert punches == (len({(p.device_user_id, p.at) for p in plan.punches}), 1)
     assert statuses == {"disetujui": len(plan.requests)}
     assert absences == sum(1 for r in plan.requests for d in days if r.start <= d <= r.end) > 0
+    # The demo office is a working office: the operator's health report reads it.
+    assert await asyncio.to_thread(
+        main, ["--config", str(folder / "presensi.toml"), "health"]) == 0
+    health = capsys.readouterr().out
+    assert "Mesin Lobi (tarik, SN DEMO0001)" in health
+    assert "Pengajuan menunggu keputusan: 0" in health
     # A second run replaces the earlier demo instead of refusing.
     assert await asyncio.to_thread(main, argv) == 0
 

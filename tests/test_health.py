@@ -70,7 +70,7 @@ async def test_health_command(db: Database, settings: Settings, office: tuple[Pe
     code = await asyncio.to_thread(main, ["--config", str(settings.source), "health"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "Pegawai aktif: 8" in out and "belum ada data yang diterima" in out
+    assert "Pegawai aktif: 8" in out and "belum ada mesin yang tercatat" in out
 
 
 async def _boom(update: Update, context: BotContext) -> None:
@@ -117,3 +117,35 @@ async def test_report_counts_unsent_alerts_and_last_job_runs(db: Database,
     report = await health_report(db, clock.now())
     assert report.pending_alerts == 1
     assert [(j.job, j.day) for j in report.jobs] == [("attendance.morning", dt.date(2026, 10, 5))]
+
+
+async def test_machines_from_the_device_tables(harness: Harness, db: Database,
+                                               office: tuple[Person, ...]) -> None:
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO device_machines (name, source, serial, first_seen_at, last_seen_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [("Lobi", "pull", "SN-PULL", "2026-10-01T07:00:00+07:00",
+              "2026-10-05T07:30:00+07:00"),
+             ("Aula", "adms", "SN-ADMS", "2026-10-01T07:00:00+07:00",
+              "2026-10-05T07:58:00+07:00")])
+        await conn.execute(
+            "INSERT INTO device_sync_state (name, last_attempt_at, last_success_at, last_error,"
+            " consecutive_failures, clock_drift_seconds) VALUES ('Lobi', ?, ?, 'timeout', 3,"
+            " 185.0)", ("2026-10-05T07:45:00+07:00", "2026-10-05T07:15:00+07:00"))
+    await _punch(db, "SN-PULL", "0006", "2026-10-05T07:10:00+07:00", "2026-10-05T07:15:00+07:00")
+    await _punch(db, "SN-ADMS", "0007", "2026-10-05T07:57:00+07:00", "2026-10-05T07:58:00+07:00")
+    await _punch(db, "SN-LAIN", "0008", "2026-10-05T07:20:00+07:00", "2026-10-05T07:21:00+07:00")
+    report = await health_report(db, harness.clock.now())
+    by_name = {m.name: m for m in report.machines}
+    assert list(by_name) == ["Aula", "Lobi", "SN-LAIN"]
+    # A pushing machine's last upload counts as its last success.
+    assert by_name["Aula"].last_success == dt.datetime.fromisoformat("2026-10-05T07:58:00+07:00")
+    assert by_name["Lobi"].last_error == "timeout" and by_name["Lobi"].consecutive_failures == 3
+    assert by_name["SN-LAIN"].source == "" and by_name["SN-LAIN"].punches == 1
+
+    await harness.send(tg(ADMIN), "/kesehatan")
+    text = harness.api.last_to(ADMIN.telegram_id).text
+    assert "Lobi (tarik, SN SN-PULL): sinkron berhasil terakhir 05-10-2026 07:15" in text
+    assert "timeout (3 kali berturut-turut)" in text and "185 detik" in text
+    assert "Aula (ADMS, SN SN-ADMS)" in text and "mesin tidak terdaftar" in text
