@@ -22,8 +22,10 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
 from bot.jobs import attendance as attendance_jobs
+from bot.jobs import recap as recap_jobs
 from bot.jobs import workflow_sla
 from handlers import attendance, errors, gate, health, menu, registration
+from handlers import recap
 from handlers import layanan, pantau
 from handlers import request_decisions, request_form, request_history
 from services.calendar import OfficeCalendar
@@ -35,11 +37,11 @@ log = logging.getLogger(__name__)
 # Order matters: the gate (group -10) must see every update before any feature handler.
 HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, request_decisions,
                                            request_form, request_history, health, attendance,
-                                           layanan, pantau)
+                                           layanan, pantau, recap)
 
 # Modules with `async def start(app)` and `async def stop(app)`: jobs, servers, device pollers.
 # They start after the services exist and stop, in reverse order, before the database closes.
-LIFECYCLE_MODULES: tuple[ModuleType, ...] = (attendance_jobs, workflow_sla)
+LIFECYCLE_MODULES: tuple[ModuleType, ...] = (attendance_jobs, workflow_sla, recap_jobs)
 
 CLOCK_KEY = "clock_override"
 SETTINGS_KEY = "settings"

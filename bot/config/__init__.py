@@ -24,11 +24,13 @@ from bot.config.core import (
 from bot.config.devices import DeviceSettings, parse_devices
 from bot.config.operations import OperationsSettings, parse_operations
 from bot.config.reader import ConfigError, Section
+from bot.config.recap import parse_recap
 from bot.config.requests import parse_requests
 from bot.config.workflows import WorkflowSettings, parse_workflows
 from services.attendance_policy import AttendancePolicy
 from services.calendar import CalendarRules
 from services.office import Office
+from services.recap_settings import RecapSettings
 from services.request_policy import RequestPolicy
 
 CONFIG_ENV = "PRESENSI_CONFIG"
@@ -49,6 +51,7 @@ class Settings:
     workflows: WorkflowSettings
     attendance: AttendancePolicy
     devices: DeviceSettings
+    recap: RecapSettings
 
 
 def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settings:
@@ -64,6 +67,7 @@ def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settin
         workflows=parse_workflows(root, base_dir),
         attendance=parse_attendance(root),
         devices=parse_devices(root),
+        recap=parse_recap(root, base_dir),
     )
 
 

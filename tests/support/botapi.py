@@ -36,6 +36,7 @@ class ApiCall:
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
     result: Any = None
+    file_names: dict[str, str] = field(default_factory=dict)  # multipart upload names
 
     @property
     def message_id(self) -> int:
@@ -146,11 +147,14 @@ class RecordingRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, bytes] = {}
+        file_names: dict[str, str] = {}
         if request_data is not None and request_data.contains_files:
             for name, value in request_data.multipart_data.items():
                 content = value[1] if isinstance(value, tuple) else value
                 files[name] = content if isinstance(content, bytes) else bytes(content)
-        call = ApiCall(api_method, params, files)
+                if isinstance(value, tuple) and value[0]:
+                    file_names[name] = str(value[0])
+        call = ApiCall(api_method, params, files, file_names=file_names)
         self.calls.append(call)
         try:
             result = self._answer(call)
@@ -227,7 +231,9 @@ class RecordingRequest(BaseRequest):
                                  "file_size": size}
         out: dict[str, Any] = {}
         if field_name == "document":
-            media["file_name"] = call.params.get("filename") or "dokumen.pdf"
+            # Telegram keeps the name the file was uploaded with.
+            media["file_name"] = (call.params.get("filename") or call.file_names.get(field_name)
+                                  or "dokumen.pdf")
             out["document"] = media
         else:
             out["photo"] = [{**media, "width": 800, "height": 600}]

@@ -1,0 +1,111 @@
+"""The recap's daily jobs: the automatic draft of last month and the Kepala's absence report.
+
+Both are PTB JobQueue jobs at the configured local times, every day; the office calendar
+decides whether anything happens. Both are safe to run twice: a month has one recap (the
+draft is skipped when it exists) and each report recipient is claimed in SQLite before the
+send. So at start-up a job whose time has already passed today simply runs once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+
+from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
+from handlers import recap as recap_handlers
+from services import employees, recap
+from services.recap import Outcome
+
+log = logging.getLogger(__name__)
+
+AUTO_BUILD_JOB = "recap.auto_build"
+DAILY_REPORT_JOB = "recap.daily_report"
+JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": 600}
+
+
+async def run_auto_build(app: BotApp) -> Outcome | None:
+    services: AppServices = app.bot_data[SERVICES_KEY]
+    outcome = await recap.auto_build(services.db, recap_handlers.env_of(services),
+                                     services.clock)
+    if outcome is not None:
+        await recap_handlers.deliver(app.bot, services, outcome)
+        log.info("recap.auto_built id=%s period=%s", outcome.recap.id, outcome.recap.period)
+    return outcome
+
+
+async def run_daily_report(app: BotApp) -> int:
+    """Send today's absence report to each Kepala once; returns how many were sent now."""
+    services: AppServices = app.bot_data[SERVICES_KEY]
+    report = await recap.daily_report(services.db, recap_handlers.env_of(services),
+                                      services.clock)
+    if report is None:
+        return 0
+    text = recap_handlers.daily_text(report)
+    sent = 0
+    for person in report.recipients:
+        if not person.reachable or not await recap.claim_daily_report(
+                services.db, report.day, person.nip, services.clock.now()):
+            continue
+        try:
+            await app.bot.send_message(person.telegram_chat_id, text,
+                                       parse_mode=ParseMode.HTML)
+        except Forbidden:
+            await recap.finish_daily_report(services.db, report.day, person.nip, "blocked")
+            async with services.db.transaction() as conn:
+                await employees.mark_blocked(conn, person.nip, services.clock.now())
+            log.info("recap.daily_blocked nip=%s", person.nip)
+        except TelegramError:
+            await recap.finish_daily_report(services.db, report.day, person.nip, None)
+            log.warning("recap.daily_failed nip=%s", person.nip, exc_info=True)
+        else:
+            await recap.finish_daily_report(services.db, report.day, person.nip, "sent")
+            sent += 1
+    log.info("recap.daily_report day=%s away=%d sent=%d", report.day, len(report.away), sent)
+    return sent
+
+
+async def auto_build_job(context: BotContext) -> None:
+    """Draft last month's recap on the configured working day."""
+    await run_auto_build(context.application)
+
+
+async def daily_report_job(context: BotContext) -> None:
+    """Tell the Kepala who is not at work today and why."""
+    await run_daily_report(context.application)
+
+
+def _due_today(at: dt.time, now: dt.datetime) -> bool:
+    return now.time() >= at
+
+
+async def start(app: BotApp) -> None:
+    services: AppServices = app.bot_data[SERVICES_KEY]
+    settings = services.settings.recap
+    queue = app.job_queue
+    assert queue is not None, "python-telegram-bot[job-queue] is required"
+    zone = services.clock.tz
+    now = services.clock.now()
+    jobs = ((settings.auto_build_enabled, AUTO_BUILD_JOB, auto_build_job,
+             settings.auto_build_time),
+            (settings.daily_report_enabled, DAILY_REPORT_JOB, daily_report_job,
+             settings.daily_report_time))
+    for enabled, name, callback, at in jobs:
+        if not enabled:
+            continue
+        queue.run_daily(callback, at.replace(tzinfo=zone), name=name, job_kwargs=JOB_KWARGS)
+        if _due_today(at, now):
+            # Missed while the bot was down; running again is harmless (see module doc).
+            queue.run_once(callback, 0, name=f"{name}.catch_up", job_kwargs=JOB_KWARGS)
+
+
+async def stop(app: BotApp) -> None:
+    queue = app.job_queue
+    if queue is None:
+        return
+    for name in (AUTO_BUILD_JOB, DAILY_REPORT_JOB):
+        for job in queue.get_jobs_by_name(name) + queue.get_jobs_by_name(f"{name}.catch_up"):
+            job.schedule_removal()

@@ -1,0 +1,557 @@
+"""The monthly attendance recap: build the draft, carry it through the paraf chain, sign, archive.
+
+Every step re-reads the recap inside the write transaction and changes it with a conditional
+UPDATE on (id, rev, state), so a double tap, a stale button or a second reviewer of the same
+role find the row already changed and are refused. Results carry who must act next; the
+handlers send. PDF rendering (reportlab) runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import aiosqlite
+
+from reports.indonesian import month_year
+from reports.recap_pdf import ParafMark, RecapDocument, Signatory, render_pdf
+from reports.recap_table import PRESENT_CODES
+from reports.recap_xlsx import render_xlsx
+from services import agenda, audit, employees, recap_flow, recap_snapshot
+from services.attendance import day_statuses, month_attendance
+from services.attendance_model import DayStatus, MonthAttendance
+from services.attendance_policy import AttendancePolicy
+from services.calendar import OfficeCalendar
+from services.clock import Clock
+from services.employees import Employee
+from services.errors import Conflict, DomainError, NotAllowed, NotFound
+from services.office import Office
+from services.recap_flow import DRAFT, KASUBBAG, KEPALA, SEKRETARIS, SIGNED
+from services.recap_settings import RecapSettings
+from services.storage import Database
+
+log = logging.getLogger(__name__)
+
+AGENDA_REGISTER = "rekap_kehadiran"
+READER_ROLES = recap_flow.OPERATOR_ROLES | {SEKRETARIS, KEPALA}
+
+
+@dataclass(frozen=True)
+class RecapEnv:
+    """What building and signing a recap needs besides the database and the clock."""
+
+    office: Office
+    policy: AttendancePolicy
+    calendar: OfficeCalendar
+    settings: RecapSettings
+
+
+@dataclass(frozen=True)
+class Recap:
+    id: int
+    year: int
+    month: int
+    state: str
+    rev: int
+    version: int
+    operator_nip: str | None
+    built_at: dt.datetime
+    kasubbag_nip: str | None
+    kasubbag_at: dt.datetime | None
+    sekretaris_nip: str | None
+    sekretaris_at: dt.datetime | None
+    kepala_nip: str | None
+    signed_at: dt.datetime | None
+    returned_reason: str | None
+    returned_by: str | None
+    agenda_number: str | None
+    sha256: str | None
+    archive_path: str | None
+
+    @property
+    def period(self) -> str:
+        return month_year(self.year, self.month)
+
+    @property
+    def filename(self) -> str:
+        suffix = "" if self.state == SIGNED else f"-draf-v{self.version}"
+        return f"rekap-kehadiran-{self.year}-{self.month:02d}{suffix}.pdf"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The recap after a step, its current PDF, and whom the handlers must tell."""
+
+    recap: Recap
+    pdf: bytes
+    action: str
+    actor: Employee | None
+    notify: tuple[Employee, ...]        # must act next: the PDF with the step's buttons
+    copies: tuple[Employee, ...] = ()   # informed only (the signed document)
+    xlsx: bytes | None = None           # the operator's spreadsheet of a fresh build
+    employees: int = 0                  # of a fresh build: rows and working days
+    working_days: int = 0
+    returned_from: str | None = None
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _recap(row: aiosqlite.Row) -> Recap:
+    return Recap(
+        id=row["id"], year=row["year"], month=row["month"], state=row["state"], rev=row["rev"],
+        version=row["version"], operator_nip=row["operator_nip"],
+        built_at=dt.datetime.fromisoformat(row["built_at"]),
+        kasubbag_nip=row["kasubbag_nip"], kasubbag_at=_time(row["kasubbag_at"]),
+        sekretaris_nip=row["sekretaris_nip"], sekretaris_at=_time(row["sekretaris_at"]),
+        kepala_nip=row["kepala_nip"], signed_at=_time(row["signed_at"]),
+        returned_reason=row["returned_reason"], returned_by=row["returned_by"],
+        agenda_number=row["agenda_number"], sha256=row["sha256"],
+        archive_path=row["archive_path"])
+
+
+_COLUMNS = ("id, year, month, state, rev, version, operator_nip, built_at, kasubbag_nip, "
+            "kasubbag_at, sekretaris_nip, sekretaris_at, kepala_nip, signed_at, returned_reason, "
+            "returned_by, agenda_number, sha256, archive_path")
+
+
+async def _get(conn: aiosqlite.Connection, recap_id: int) -> Recap | None:
+    async with conn.execute(f"SELECT {_COLUMNS} FROM recaps WHERE id = ?", (recap_id,)) as cur:
+        row = await cur.fetchone()
+    return _recap(row) if row else None
+
+
+async def find(conn: aiosqlite.Connection, year: int, month: int) -> Recap | None:
+    async with conn.execute(f"SELECT {_COLUMNS} FROM recaps WHERE year = ? AND month = ?",
+                            (year, month)) as cur:
+        row = await cur.fetchone()
+    return _recap(row) if row else None
+
+
+async def _blob(conn: aiosqlite.Connection, recap_id: int, column: str) -> bytes:
+    assert column in ("snapshot", "pdf")
+    async with conn.execute(f"SELECT {column} FROM recaps WHERE id = ?", (recap_id,)) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return bytes(row[0])
+
+
+async def get(db: Database, recap_id: int) -> Recap:
+    async with db.read() as conn:
+        recap = await _get(conn, recap_id)
+    if recap is None:
+        raise NotFound("Rekapitulasi tersebut tidak ditemukan.")
+    return recap
+
+
+def _actor(employee: Employee | None) -> audit.Actor:
+    if employee is None:
+        return audit.Actor.system()
+    return audit.Actor(employee.nip, employee.telegram_user_id)
+
+
+def _first(people: list[Employee]) -> Employee | None:
+    return people[0] if people else None
+
+
+async def _holder(conn: aiosqlite.Connection, nip: str | None, role: str) -> Employee | None:
+    """Who a box names: the person who acted, else the current holder of the role."""
+    if nip:
+        return await employees.by_nip(conn, nip)
+    return _first(await employees.by_role(conn, role))
+
+
+async def _document(conn: aiosqlite.Connection, env: RecapEnv, recap: Recap,
+                    attendance: MonthAttendance, today: dt.date) -> RecapDocument:
+    parafs = []
+    for role, nip, at in ((KASUBBAG, recap.kasubbag_nip, recap.kasubbag_at),
+                          (SEKRETARIS, recap.sekretaris_nip, recap.sekretaris_at)):
+        person = await _holder(conn, nip, role)
+        title = (person.jabatan if person and person.jabatan
+                 else recap_flow.ROLE_TITLES[role])
+        parafs.append(ParafMark(title, person.nama if person else "-", at))
+    kepala = await _holder(conn, recap.kepala_nip, KEPALA)
+    signatory = Signatory(kepala.nama, kepala.nip, recap.signed_at) if kepala else None
+    place_date = recap.signed_at.date() if recap.signed_at else today
+    return RecapDocument(office=env.office, attendance=attendance, place_date=place_date,
+                         kepala=signatory, parafs=tuple(parafs),
+                         agenda_number=recap.agenda_number, version=recap.version)
+
+
+async def _operators(conn: aiosqlite.Connection, recap: Recap) -> tuple[Employee, ...]:
+    """The operator who built it, or every pengelola kepegawaian for an automatic draft."""
+    if recap.operator_nip:
+        person = await employees.by_nip(conn, recap.operator_nip)
+        if person is not None and person.active:
+            return (person,)
+    return tuple(await employees.by_role(conn, "admin"))
+
+
+async def _role_holders(conn: aiosqlite.Connection, state: str, recap: Recap
+                        ) -> tuple[Employee, ...]:
+    if state == DRAFT:
+        return await _operators(conn, recap)
+    return tuple(await employees.by_role(conn, state))
+
+
+def auto_build_due(settings: RecapSettings, calendar: OfficeCalendar,
+                   today: dt.date) -> tuple[int, int] | None:
+    """The month to draft automatically today: the previous one, on the configured n-th
+    working day of this month; None on every other day."""
+    if not settings.auto_build_enabled or not calendar.is_working_day(today):
+        return None
+    first = today.replace(day=1)
+    if calendar.count_working_days(first, today) != settings.auto_build_day:
+        return None
+    return recap_flow.parse_period("", today)
+
+
+# --- building and submitting --------------------------------------------------------------
+
+async def _compute(db: Database, env: RecapEnv, year: int, month: int,
+                   now: dt.datetime) -> MonthAttendance:
+    return await month_attendance(db, env.policy, env.calendar, year, month, today=now.date(),
+                                  now=now)
+
+
+async def build_draft(db: Database, env: RecapEnv, clock: Clock, year: int, month: int, *,
+                      actor: Employee | None) -> Outcome:
+    """Build (or rebuild from current data) the month's draft for the operator to check."""
+    now = clock.now()
+    if (year, month) > (now.year, now.month):
+        raise DomainError(f"Bulan {month_year(year, month)} belum berjalan; rekapitulasi "
+                          "belum dapat disusun.")
+    peran = actor.peran if actor else "admin"
+    async with db.read() as conn:
+        existing = await find(conn, year, month)
+    recap_flow.require_operator(peran)
+    if existing is not None:
+        recap_flow.can_rebuild(existing.state, peran)
+    attendance = await _compute(db, env, year, month, now)
+    version = existing.version + 1 if existing else 1
+    draft = Recap(0, year, month, DRAFT, 0, version, actor.nip if actor else None, now,
+                  None, None, None, None, None, None,
+                  existing.returned_reason if existing else None,
+                  existing.returned_by if existing else None, None, None, None)
+    async with db.read() as conn:
+        document = await _document(conn, env, draft, attendance, now.date())
+    pdf = await asyncio.to_thread(render_pdf, document)
+    xlsx = await asyncio.to_thread(render_xlsx, env.office, attendance)
+    snapshot = recap_snapshot.encode(attendance)
+    async with db.transaction() as conn:
+        if existing is None:
+            cursor = await conn.execute(
+                "INSERT INTO recaps (year, month, state, operator_nip, built_at, snapshot, pdf, "
+                "updated_at) VALUES (?, ?, 'draft', ?, ?, ?, ?, ?) "
+                "ON CONFLICT (year, month) DO NOTHING",
+                (year, month, draft.operator_nip, now.isoformat(), snapshot, pdf,
+                 now.isoformat()))
+            recap_id = cursor.lastrowid if cursor.rowcount == 1 else None
+        else:
+            cursor = await conn.execute(
+                "UPDATE recaps SET version = version + 1, rev = rev + 1, operator_nip = ?, "
+                "built_at = ?, snapshot = ?, pdf = ?, updated_at = ? "
+                "WHERE id = ? AND rev = ? AND state = 'draft'",
+                (draft.operator_nip, now.isoformat(), snapshot, pdf, now.isoformat(),
+                 existing.id, existing.rev))
+            recap_id = existing.id if cursor.rowcount == 1 else None
+        if recap_id is None:
+            raise Conflict("Rekapitulasi bulan ini baru saja diubah oleh orang lain. "
+                           "Silakan ulangi perintah Anda.")
+        await audit.record(conn, at=now, actor=_actor(actor), action="recap.build",
+                           entity="recap", entity_id=recap_id,
+                           detail={"period": f"{year}-{month:02d}", "version": version,
+                                   "employees": len(attendance.employees)})
+        recap = await _get(conn, recap_id)
+        assert recap is not None
+        notify = (actor,) if actor else await _operators(conn, recap)
+    log.info("recap.build id=%s period=%s-%02d version=%s", recap.id, year, month, version)
+    return Outcome(recap, pdf, "recap.build", actor, notify, xlsx=xlsx,
+                   employees=len(attendance.employees),
+                   working_days=len(attendance.working_days))
+
+
+async def submit(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: int, *,
+                 actor: Employee) -> Outcome:
+    """Send the draft to the Kasubbag, regenerated from current data (corrections included)."""
+    recap = await get(db, recap_id)
+    if recap.rev != rev:
+        raise _changed()
+    recap_flow.submit(recap.state, actor.peran)
+    now = clock.now()
+    attendance = await _compute(db, env, recap.year, recap.month, now)
+    fresh = replace(recap, version=recap.version + 1, operator_nip=actor.nip, built_at=now,
+                    kasubbag_nip=None, kasubbag_at=None, sekretaris_nip=None,
+                    sekretaris_at=None)
+    async with db.read() as conn:
+        document = await _document(conn, env, fresh, attendance, now.date())
+    pdf = await asyncio.to_thread(render_pdf, document)
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE recaps SET state = 'kasubbag', rev = rev + 1, version = version + 1, "
+            "operator_nip = ?, built_at = ?, snapshot = ?, pdf = ?, kasubbag_nip = NULL, "
+            "kasubbag_at = NULL, sekretaris_nip = NULL, sekretaris_at = NULL, "
+            "returned_reason = NULL, returned_by = NULL, returned_at = NULL, updated_at = ? "
+            "WHERE id = ? AND rev = ? AND state = 'draft'",
+            (actor.nip, now.isoformat(), recap_snapshot.encode(attendance), pdf,
+             now.isoformat(), recap_id, rev))
+        if cursor.rowcount != 1:
+            raise _changed()
+        await audit.record(conn, at=now, actor=_actor(actor), action="recap.submit",
+                           entity="recap", entity_id=recap_id,
+                           detail={"version": fresh.version, "to": KASUBBAG})
+        updated = await _get(conn, recap_id)
+        assert updated is not None
+        notify = await _role_holders(conn, KASUBBAG, updated)
+    log.info("recap.submit id=%s version=%s", recap_id, fresh.version)
+    return Outcome(updated, pdf, "recap.submit", actor, notify)
+
+
+def _changed() -> Conflict:
+    # Checked before the role: a double tap or an old button says so, not "wrong person".
+    return Conflict("Rekapitulasi ini sudah diproses sebelumnya (tombol ini tidak berlaku lagi).")
+
+
+# --- the chain ------------------------------------------------------------------------------
+
+async def _locked(conn: aiosqlite.Connection, recap_id: int) -> Recap:
+    recap = await _get(conn, recap_id)
+    if recap is None:
+        raise NotFound("Rekapitulasi tersebut tidak ditemukan.")
+    return recap
+
+
+def _archive_file(folder: Path, recap: Recap, pdf: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"rekap-kehadiran-{recap.year}-{recap.month:02d}.pdf"
+    temporary = path.with_suffix(".pdf.tmp")
+    temporary.write_bytes(pdf)
+    temporary.replace(path)
+    return path
+
+
+async def approve(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: int, *,
+                  actor: Employee) -> Outcome:
+    """Paraf (Kasubbag, Sekretaris) or signature (Kepala) of the recap the button was for."""
+    async with db.transaction() as conn:
+        recap = await _locked(conn, recap_id)
+        if recap.rev != rev:
+            raise _changed()
+        step = recap_flow.approve(recap.state, actor.peran)
+        now = clock.now()
+        if step.state == SIGNED:
+            number = await agenda.next_number(conn, AGENDA_REGISTER, env.settings.agenda_format,
+                                              unit=env.office.unit_code, day=now.date())
+            marked = replace(recap, state=SIGNED, kepala_nip=actor.nip, signed_at=now,
+                             agenda_number=number)
+        elif recap.state == KASUBBAG:
+            marked = replace(recap, state=step.state, kasubbag_nip=actor.nip, kasubbag_at=now)
+        else:
+            marked = replace(recap, state=step.state, sekretaris_nip=actor.nip,
+                             sekretaris_at=now)
+        attendance = recap_snapshot.decode(await _blob(conn, recap_id, "snapshot"))
+        document = await _document(conn, env, marked, attendance, now.date())
+        pdf = await asyncio.to_thread(render_pdf, document)
+        digest = hashlib.sha256(pdf).hexdigest() if step.state == SIGNED else None
+        archive = None
+        if step.state == SIGNED:
+            # Inside the transaction: if the copy cannot be written, nothing is signed.
+            archive = str(await asyncio.to_thread(_archive_file, env.settings.archive_dir,
+                                                  marked, pdf))
+        cursor = await conn.execute(
+            "UPDATE recaps SET state = ?, rev = rev + 1, pdf = ?, kasubbag_nip = ?, "
+            "kasubbag_at = ?, sekretaris_nip = ?, sekretaris_at = ?, kepala_nip = ?, "
+            "signed_at = ?, agenda_number = ?, sha256 = ?, archive_path = ?, updated_at = ? "
+            "WHERE id = ? AND rev = ? AND state = ?",
+            (marked.state, pdf, marked.kasubbag_nip, _iso(marked.kasubbag_at),
+             marked.sekretaris_nip, _iso(marked.sekretaris_at), marked.kepala_nip,
+             _iso(marked.signed_at), marked.agenda_number, digest, archive, now.isoformat(),
+             recap_id, rev, recap.state))
+        if cursor.rowcount != 1:
+            raise _changed()
+        detail: dict[str, object] = {"from": recap.state, "to": marked.state,
+                                     "version": recap.version}
+        if digest:
+            detail.update(agenda_number=marked.agenda_number, sha256=digest, archive=archive)
+        await audit.record(conn, at=now, actor=_actor(actor), action=step.action,
+                           entity="recap", entity_id=recap_id, detail=detail)
+        updated = await _get(conn, recap_id)
+        assert updated is not None
+        if step.state == SIGNED:
+            operators = await _operators(conn, updated)
+            copies = (actor, *(p for p in operators if p.nip != actor.nip))
+            notify: tuple[Employee, ...] = ()
+        else:
+            copies = ()
+            notify = await _role_holders(conn, step.state, updated)
+    log.info("recap.%s id=%s by=%s", step.action, recap_id, actor.nip)
+    return Outcome(updated, pdf, step.action, actor, notify, copies)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+async def check_return(db: Database, recap_id: int, rev: int, *, actor: Employee) -> Recap:
+    """Whether `actor` may return this recap now (asked before typing the reason)."""
+    recap = await get(db, recap_id)
+    if recap.rev != rev:
+        raise _changed()
+    recap_flow.send_back(recap.state, actor.peran)
+    return recap
+
+
+async def send_back(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: int, *,
+                    actor: Employee, reason: str) -> Outcome:
+    """Return the recap one step with the reason; the step returned to must initial again."""
+    problem = recap_flow.reason_problem(reason)
+    if problem:
+        raise DomainError(problem)
+    reason = reason.strip()
+    async with db.transaction() as conn:
+        recap = await _locked(conn, recap_id)
+        if recap.rev != rev:
+            raise _changed()
+        step = recap_flow.send_back(recap.state, actor.peran)
+        now = clock.now()
+        cleared = replace(recap, state=step.state)
+        if step.state in (DRAFT, KASUBBAG):
+            cleared = replace(cleared, kasubbag_nip=None, kasubbag_at=None)
+        if step.state in (DRAFT, KASUBBAG, SEKRETARIS):
+            cleared = replace(cleared, sekretaris_nip=None, sekretaris_at=None)
+        attendance = recap_snapshot.decode(await _blob(conn, recap_id, "snapshot"))
+        document = await _document(conn, env, cleared, attendance, now.date())
+        pdf = await asyncio.to_thread(render_pdf, document)
+        cursor = await conn.execute(
+            "UPDATE recaps SET state = ?, rev = rev + 1, pdf = ?, kasubbag_nip = ?, "
+            "kasubbag_at = ?, sekretaris_nip = ?, sekretaris_at = ?, returned_reason = ?, "
+            "returned_by = ?, returned_at = ?, updated_at = ? "
+            "WHERE id = ? AND rev = ? AND state = ?",
+            (step.state, pdf, cleared.kasubbag_nip, _iso(cleared.kasubbag_at),
+             cleared.sekretaris_nip, _iso(cleared.sekretaris_at), reason, actor.nip,
+             now.isoformat(), now.isoformat(), recap_id, rev, recap.state))
+        if cursor.rowcount != 1:
+            raise _changed()
+        await audit.record(conn, at=now, actor=_actor(actor), action=step.action,
+                           entity="recap", entity_id=recap_id,
+                           detail={"from": recap.state, "to": step.state, "reason": reason})
+        updated = await _get(conn, recap_id)
+        assert updated is not None
+        notify = await _role_holders(conn, step.state, updated)
+    log.info("recap.return id=%s from=%s to=%s", recap_id, recap.state, step.state)
+    return Outcome(updated, pdf, step.action, actor, notify, returned_from=recap.state)
+
+
+# --- the archive ----------------------------------------------------------------------------
+
+def require_reader(actor: Employee) -> None:
+    if actor.peran not in READER_ROLES:
+        raise NotAllowed("Maaf, arsip rekapitulasi hanya dapat dibuka oleh pengelola "
+                         "kepegawaian, Kasubbag Umum, Sekretaris dan Kepala.")
+
+
+async def archived(db: Database, *, actor: Employee, limit: int = 24) -> list[Recap]:
+    require_reader(actor)
+    async with db.read() as conn, conn.execute(
+        f"SELECT {_COLUMNS} FROM recaps WHERE state = 'signed' "
+        "ORDER BY year DESC, month DESC LIMIT ?", (limit,),
+    ) as cursor:
+        return [_recap(row) for row in await cursor.fetchall()]
+
+
+async def archived_copy(db: Database, recap_id: int, *, actor: Employee) -> tuple[Recap, bytes]:
+    """The signed PDF as archived, checked against its recorded SHA-256."""
+    require_reader(actor)
+    async with db.read() as conn:
+        recap = await _get(conn, recap_id)
+        if recap is None or recap.state != SIGNED:
+            raise NotFound("Arsip rekapitulasi tersebut tidak ditemukan.")
+        pdf = await _blob(conn, recap_id, "pdf")
+    if hashlib.sha256(pdf).hexdigest() != recap.sha256:
+        log.error("recap.archive_corrupt id=%s", recap_id)
+        raise DomainError("Berkas arsip tidak cocok dengan sidik (hash) yang tercatat. "
+                          "Hubungi pengelola sistem.")
+    return recap, pdf
+
+
+async def current_pdf(db: Database, recap: Recap) -> bytes:
+    async with db.read() as conn:
+        return await _blob(conn, recap.id, "pdf")
+
+
+# --- automatic draft and the Kepala's daily report ---------------------------------------
+
+async def auto_build(db: Database, env: RecapEnv, clock: Clock) -> Outcome | None:
+    """On the configured working day, draft last month unless a recap for it exists."""
+    due = auto_build_due(env.settings, env.calendar, clock.now().date())
+    if due is None:
+        return None
+    async with db.read() as conn:
+        if await find(conn, *due) is not None:
+            return None
+    try:
+        return await build_draft(db, env, clock, *due, actor=None)
+    except Conflict:
+        return None  # another process drafted it meanwhile
+
+
+@dataclass(frozen=True)
+class AbsenceLine:
+    employee: Employee
+    status: DayStatus
+
+
+@dataclass(frozen=True)
+class DailyReport:
+    day: dt.date
+    at: dt.datetime
+    total: int
+    present: int
+    away: tuple[AbsenceLine, ...]       # ordered by code, then unit and name
+    recipients: tuple[Employee, ...]
+
+
+async def daily_report(db: Database, env: RecapEnv, clock: Clock) -> DailyReport | None:
+    """Who is not at work today and why, for the Kepala; None on days off."""
+    now = clock.now()
+    if not env.calendar.is_working_day(now.date()):
+        return None
+    statuses = await day_statuses(db, env.policy, env.calendar, now.date(), now)
+    async with db.read() as conn:
+        people = {e.nip: e for e in await employees.all_active(conn)}
+        recipients = tuple(await employees.by_role(conn, KEPALA))
+    away = []
+    present = 0
+    for nip, status in statuses.items():
+        if set(status.codes) & PRESENT_CODES - {"DL"}:
+            present += 1
+        elif nip in people:
+            away.append(AbsenceLine(people[nip], status))
+    away.sort(key=lambda line: (line.status.codes[:1] or ("~",), line.employee.unit,
+                                line.employee.nama))
+    return DailyReport(now.date(), now, len(statuses), present, tuple(away), recipients)
+
+
+async def claim_daily_report(db: Database, day: dt.date, nip: str, at: dt.datetime) -> bool:
+    """Claim today's report for one recipient; False if it was already sent (or is being)."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO recap_daily_reports (day, nip, at) VALUES (?, ?, ?) "
+            "ON CONFLICT (day, nip) DO NOTHING", (day.isoformat(), nip, at.isoformat()))
+        return cursor.rowcount == 1
+
+
+async def finish_daily_report(db: Database, day: dt.date, nip: str, status: str | None) -> None:
+    """Record the outcome of a claimed send; None releases the claim for a later retry."""
+    async with db.transaction() as conn:
+        if status is None:
+            await conn.execute("DELETE FROM recap_daily_reports WHERE day = ? AND nip = ?",
+                               (day.isoformat(), nip))
+        else:
+            await conn.execute("UPDATE recap_daily_reports SET status = ? "
+                               "WHERE day = ? AND nip = ?", (status, day.isoformat(), nip))
