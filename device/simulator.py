@@ -20,11 +20,13 @@ the middle of reading the attendance log.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import random
 import struct
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -428,3 +430,38 @@ class _UdpEndpoint(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         self.simulator._datagram(data, addr)
+
+
+@contextlib.contextmanager
+def serve_in_thread(machine: Machine, *, udp: bool = False,
+                    port: int = 0) -> Iterator[Simulator]:
+    """Serve `machine` from a background thread with its own event loop (for blocking code:
+    the command line, benchmarks, the demo)."""
+    started = threading.Event()
+    loop = asyncio.new_event_loop()
+    simulator = Simulator(machine, udp=udp, port=port)
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(simulator.start())
+        except BaseException as error:
+            failure.append(error)
+            started.set()
+            return
+        started.set()
+        loop.run_forever()
+        loop.run_until_complete(simulator.stop())
+        loop.close()
+
+    thread = threading.Thread(target=run, name=f"simulator-{machine.serial}", daemon=True)
+    thread.start()
+    started.wait()
+    if failure:
+        raise failure[0]
+    try:
+        yield simulator
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from bot.config.devices import DeviceConfig, DeviceSettings, SyncSettings
 from device.client import Download, MachineError, ZkMachine
+from services import audit
 from services import devices as state
 from services.clock import Clock
 from services.punches import count_stored, insert_punches, prepare_punches
@@ -150,3 +151,33 @@ async def verify_stored(db: Database, machine: DeviceConfig, download: Download,
     if stored != len(prepared.rows) or prepared.errors:
         raise MachineError("unverified", f"{stored} of {len(download.punches)} stored")
     return new
+
+
+@dataclass(frozen=True)
+class ClearReport:
+    machine: str
+    serial: str
+    records: int
+    new: int
+
+
+async def clear_machine_log(db: Database, machine: DeviceConfig, sync: SyncSettings,
+                            clock: Clock) -> ClearReport:
+    """Empty a machine's attendance log, only once every record on it is stored and verified.
+
+    Only ever run on the operator's explicit request (`presensi device clear-log`).
+    """
+    client = ZkMachine(machine, sync.timeout_seconds)
+    new: list[int] = []
+
+    async def confirm(download: Download) -> None:
+        new.append(await verify_stored(db, machine, download, clock.now()))
+
+    download = await client.clear_log(clock.now, confirm)
+    async with db.transaction() as conn:
+        await audit.record(conn, at=clock.now(), actor=audit.Actor.system(),
+                           action="device.clear_log", entity="device", entity_id=machine.name,
+                           detail={"serial": download.serial, "records": len(download.punches)})
+    log.warning("device.log_cleared machine=%s serial=%s records=%d", machine.name,
+                download.serial, len(download.punches))
+    return ClearReport(machine.name, download.serial, len(download.punches), new[0])

@@ -1,0 +1,93 @@
+"""Fingerprint machines while the bot runs: the pull every N minutes (PTB JobQueue) and the
+ADMS receiver (aiohttp, its own port). Problems go to the admin chat once, recoveries too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+
+from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
+from device.adms import AdmsReceiver, AdmsServer, UnknownSerial
+from device.sync import DRIFT, DRIFT_FIXED, FAILING, RECOVERED, Notice, sync_all
+from handlers.texts import devices as texts
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "device-sync"
+ADMS_KEY = "devices.adms_server"
+# The first pull waits a little so start-up (webhook, commands) is not slowed by the machines.
+FIRST_PULL_DELAY = dt.timedelta(seconds=20)
+
+
+async def start(app: BotApp) -> None:
+    services: AppServices = app.bot_data[SERVICES_KEY]
+    devices = services.settings.devices
+    if devices.machines:
+        if app.job_queue is None:
+            log.warning("devices.no_job_queue machines=%d (install python-telegram-bot"
+                        "[job-queue] for scheduled pulls)", len(devices.machines))
+        else:
+            app.job_queue.run_repeating(
+                pull_job, interval=dt.timedelta(minutes=devices.sync.interval_minutes),
+                first=FIRST_PULL_DELAY, name=JOB_NAME)
+            log.info("devices.pull_scheduled machines=%d every_minutes=%d",
+                     len(devices.machines), devices.sync.interval_minutes)
+    if devices.adms.enabled:
+        async def report_unknown(problem: UnknownSerial) -> None:
+            await _tell_admin(app, texts.UNKNOWN_SERIAL.format(
+                serial=html.escape(problem.serial), remote=html.escape(problem.remote)))
+
+        receiver = AdmsReceiver(services.db, devices.adms, services.clock, report_unknown)
+        server = AdmsServer(receiver, devices.adms.host, devices.adms.port)
+        await server.start()
+        app.bot_data[ADMS_KEY] = server
+
+
+async def stop(app: BotApp) -> None:
+    if app.job_queue is not None:
+        for job in app.job_queue.get_jobs_by_name(JOB_NAME):
+            job.schedule_removal()
+    server: AdmsServer | None = app.bot_data.pop(ADMS_KEY, None)
+    if server is not None:
+        await server.stop()
+
+
+async def pull_job(context: BotContext) -> None:
+    """One pull of every machine; notices of new problems and recoveries to the admin chat."""
+    devices = context.settings.devices
+    reports = await sync_all(context.db, devices, context.clock)
+    for report in reports:
+        for notice in report.notices:
+            await _tell_admin(context.application,
+                              notice_text(notice, devices.sync.interval_minutes))
+
+
+def notice_text(notice: Notice, interval_minutes: int) -> str:
+    machine = html.escape(notice.machine)
+    if notice.kind == FAILING:
+        reason = texts.FAILURE_REASONS.get(notice.detail, notice.detail)
+        return texts.MACHINE_FAILING.format(machine=machine, reason=reason,
+                                            minutes=interval_minutes)
+    if notice.kind == RECOVERED:
+        return texts.MACHINE_RECOVERED.format(machine=machine)
+    if notice.kind == DRIFT:
+        drift = notice.drift_seconds or 0.0
+        return texts.CLOCK_DRIFT.format(machine=machine,
+                                        direction=texts.AHEAD if drift > 0 else texts.BEHIND,
+                                        amount=texts.duration(drift))
+    if notice.kind == DRIFT_FIXED:
+        return texts.CLOCK_FIXED.format(machine=machine)
+    raise ValueError(f"unknown notice kind {notice.kind!r}")
+
+
+async def _tell_admin(app: BotApp, text: str) -> None:
+    services: AppServices | None = app.bot_data.get(SERVICES_KEY)
+    chat = services.settings.telegram.admin_chat_id if services else None
+    if chat is None:
+        log.warning("devices.no_admin_chat text=%r", text[:80])
+        return
+    try:
+        await app.bot.send_message(chat, text, parse_mode="HTML")
+    except Exception:
+        log.warning("devices.admin_report_failed", exc_info=True)

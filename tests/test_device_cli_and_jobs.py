@@ -1,0 +1,196 @@
+"""The device commands (`presensi sync`, `presensi device ...`, `presensi simulate-device`) and
+the scheduled pull / ADMS server inside the running bot."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+from zk import ZK
+
+from bot.cli import main
+from bot.config import load_settings
+from bot.context import SERVICES_KEY
+from bot.jobs.devices import ADMS_KEY, JOB_NAME
+from device.simulator import Simulator, serve_in_thread
+from services.clock import FixedClock, SystemClock
+from services.storage import open_database
+from tests.conftest import BASE_CONFIG
+from tests.support.harness import Harness
+from tests.support.machines import WIB, device_toml, free_port, make_machine
+from tests.support.office import PEOPLE, seed_office
+
+ADMIN_CHAT = -100500
+DAYS = [dt.date(2026, 10, 1), dt.date(2026, 10, 2)]
+FAST_RETRY = "\n[sync]\nretry_attempts = 1\nretry_backoff_seconds = 0\ntimeout_seconds = 3\n"
+
+
+def _write_config(tmp_path: Path, extra: str) -> Path:
+    path = tmp_path / "presensi.toml"
+    path.write_text(BASE_CONFIG + extra, encoding="utf-8")
+    return path
+
+
+def _run(path: Path, *argv: str) -> int:
+    return main(["--config", str(path), *argv])
+
+
+def test_sync_command_prints_per_machine_counts(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    machine = make_machine("SN-CLI", SystemClock(WIB), ids=["0001", "0077"], days=DAYS)
+    offline = free_port()
+    with serve_in_thread(machine) as sim:
+        path = _write_config(tmp_path, device_toml("Lobi", sim.port)
+                             + device_toml("Gudang", offline) + FAST_RETRY)
+        assert _run(path, "sync") == 1                     # one machine failed
+        first = capsys.readouterr().out
+        assert _run(path, "sync", "--device", "Lobi") == 0
+        second = capsys.readouterr().out
+    row = next(line for line in first.splitlines() if line.startswith("Lobi"))
+    assert row.split() == ["Lobi", "SN-CLI", "8", "8", "0", "0"]
+    assert "Gudang" in first and "GAGAL" in first and "tidak dapat dihubungi" in first
+    assert next(line for line in second.splitlines() if line.startswith("Lobi")).split() == [
+        "Lobi", "SN-CLI", "8", "0", "8", "0"]
+    assert "Gudang" not in second
+
+
+def test_device_commands_users_push_time_unknown_and_clear(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    machine = make_machine("SN-OPS", SystemClock(WIB), ids=["0001", "0077"], days=DAYS)
+    machine.clock_offset = dt.timedelta(minutes=9)
+    with serve_in_thread(machine) as sim:
+        path = _write_config(tmp_path, device_toml("Lobi", sim.port) + FAST_RETRY)
+        settings = load_settings(str(path))
+
+        async def seed() -> None:
+            db = await open_database(settings.database.path)
+            await seed_office(db, tmp_path, dt.datetime.now(WIB), bind=False)
+            await db.close()
+        asyncio.run(seed())
+
+        assert _run(path, "device", "users") == 0
+        listing = capsys.readouterr().out
+        assert "Dr. Budi Santoso" in listing and "(tidak terdaftar)" in listing
+
+        assert _run(path, "device", "push-users") == 0
+        assert "8 pengguna ditulis, 0 dihapus, 0 gagal" in capsys.readouterr().out
+        by_id = {u.user_id: u for u in machine.users}
+        assert by_id["0003"].name == "Ahmad Fauzi, S.E."
+        assert by_id["0001"].uid == 1 and "0077" in by_id      # kept, not pruned
+        assert _run(path, "device", "push-users", "--prune") == 0
+        assert "0077" not in {u.user_id for u in machine.users}
+
+        assert _run(path, "device", "set-time") == 0
+        assert abs(machine.clock_offset.total_seconds()) < 5
+
+        assert _run(path, "sync") == 0
+        capsys.readouterr()
+        assert _run(path, "device", "unknown-users") == 0
+        unknown = capsys.readouterr().out
+        assert "0077" in unknown and "0001 " not in unknown
+
+        assert _run(path, "device", "clear-log", "--device", "Lobi") == 0
+        assert "dikosongkan setelah 8 catatan" in capsys.readouterr().out
+        assert machine.punches == () and machine.enabled
+    async def check() -> tuple[int, list[str]]:
+        db = await open_database(settings.database.path)
+        async with db.read() as conn:
+            async with conn.execute("SELECT COUNT(*) FROM punches") as cursor:
+                count = (await cursor.fetchone())[0]
+            async with conn.execute("SELECT action FROM audit_log WHERE entity = 'device'"
+                                    ) as cursor:
+                actions = [r[0] for r in await cursor.fetchall()]
+        await db.close()
+        return count, actions
+    assert asyncio.run(check()) == (8, ["device.clear_log"])
+
+
+def test_clear_log_needs_a_named_machine(tmp_path: Path) -> None:
+    path = _write_config(tmp_path, device_toml("Lobi", free_port()))
+    with pytest.raises(SystemExit):
+        _run(path, "device", "clear-log")
+
+
+def test_simulate_device_command_serves_pyzk(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "simulate-device", "--port", "0", "--users", "7",
+         "--days", "10", "--password", "55", "--serial", "SIMCLI1"],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[1],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert "SIMCLI1" in line and "TCP" in line
+        port = int(line.split("127.0.0.1:")[1].split(" ")[0])
+        conn = ZK("127.0.0.1", port=port, timeout=5, password=55, ommit_ping=True).connect()
+        try:
+            assert len(conn.get_users()) == 7 and conn.get_serialnumber() == "SIMCLI1"
+        finally:
+            conn.disconnect()
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+
+
+async def test_scheduled_pull_reports_to_admin_once_and_recovery(
+        tmp_path: Path, clock: FixedClock) -> None:
+    good = make_machine("SN-JOB", clock, ids=["0001"], days=DAYS)
+    offline = free_port()
+    async with Simulator(good) as sim:
+        settings = load_settings(str(_write_config(
+            tmp_path, device_toml("Lobi", sim.port) + device_toml("Gudang", offline)
+            + FAST_RETRY)))
+        harness = await Harness.start(settings, clock)
+        try:
+            app = harness.application
+            [job] = app.job_queue.get_jobs_by_name(JOB_NAME)
+            await job.run(app)
+            await job.run(app)
+            sent = harness.api.sent_to(ADMIN_CHAT)
+            assert len(sent) == 1
+            assert "Gudang" in sent[0].text and "tidak dapat dihubungi" in sent[0].text
+            back = make_machine("SN-GUDANG", clock, ids=["0002"], days=DAYS)
+            async with Simulator(back, port=offline):
+                await job.run(app)
+            sent = harness.api.sent_to(ADMIN_CHAT)
+            assert len(sent) == 2 and "kembali berhasil" in sent[1].text
+            db = app.bot_data[SERVICES_KEY].db
+            async with db.read() as conn, conn.execute(
+                    "SELECT device_serial, COUNT(*) FROM punches GROUP BY 1 ORDER BY 1") as cur:
+                assert [tuple(r) for r in await cur.fetchall()] == [("SN-GUDANG", 4),
+                                                                    ("SN-JOB", 4)]
+            assert good.enabled and back.enabled
+        finally:
+            await harness.stop()
+        assert app.job_queue.get_jobs_by_name(JOB_NAME) == ()
+
+
+async def test_adms_server_runs_with_the_bot(tmp_path: Path, clock: FixedClock) -> None:
+    adms = ('\n[adms]\nenabled = true\nhost = "127.0.0.1"\nport = 0\n'
+            '[[adms.machines]]\nserial = "ADMS0001"\nname = "Pintu Depan"\n')
+    settings = load_settings(str(_write_config(tmp_path, adms)))
+    harness = await Harness.start(settings, clock)
+    app = harness.application
+    try:
+        server = app.bot_data[ADMS_KEY]
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{server.port}") as http:
+            async with http.post("/iclock/cdata.aspx",
+                                 params={"SN": "ADMS0001", "table": "ATTLOG", "Stamp": "1"},
+                                 data=f"{PEOPLE[0].device_user_id}\t2026-10-05 07:02:03\t0\t1\n"
+                                 ) as answer:
+                assert await answer.text() == "OK:1"
+            for _ in range(2):
+                async with http.get("/iclock/cdata", params={"SN": "STRANGER"}) as answer:
+                    assert answer.status == 403
+        [report] = harness.api.sent_to(ADMIN_CHAT)
+        assert "STRANGER" in report.text
+    finally:
+        await harness.stop()
+    assert ADMS_KEY not in app.bot_data
