@@ -31,16 +31,18 @@ def request_button(label: str, type_key: str, day: dt.date) -> InlineKeyboardBut
     return InlineKeyboardButton(label, callback_data=f"req:new:{type_key}:{day:%Y%m%d}")
 
 
-def render(notice: Notice, policy: AttendancePolicy, now: dt.datetime
+def render(notices: list[Notice], policy: AttendancePolicy, now: dt.datetime
            ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One message: a single daily notice, or several PP 94/2021 notices to one recipient."""
+    first = notices[0]
+    if first.kind in (alerts.LADDER, alerts.LADDER_RUN):
+        return _ladder(notices, policy), None
     renderers = {
         alerts.MORNING_ABSENT: _morning_absent,
         alerts.MORNING_SUMMARY: _summary,
         alerts.AFTERNOON: _afternoon,
-        alerts.LADDER: _ladder,
-        alerts.LADDER_RUN: _ladder_run,
     }
-    return renderers[notice.kind](notice, policy, now)
+    return renderers[first.kind](first, policy, now)
 
 
 def _morning_absent(notice: Notice, policy: AttendancePolicy, now: dt.datetime
@@ -80,6 +82,8 @@ def _summary(notice: Notice, policy: AttendancePolicy, now: dt.datetime
     assert team is not None
     lines = [texts.TEAM_HEADER.format(tanggal=long_date_with_day(notice.day),
                                       jam=clock_time(now))]
+    if team.unsynced:
+        lines += ["", texts.TEAM_UNSYNCED.format(mesin=escape(", ".join(team.unsynced)))]
     lines += _section(texts.TEAM_LATE, team.late, texts.TEAM_LATE_LINE)
     lines += _section(texts.TEAM_MISSING, team.missing, texts.TEAM_MISSING_LINE)
     lines += _section(texts.TEAM_AWAY, team.away, texts.TEAM_AWAY_LINE)
@@ -105,24 +109,24 @@ def _afternoon(notice: Notice, policy: AttendancePolicy, now: dt.datetime
                                    tutup=clock_time(policy.window_end)), None
 
 
-def _ladder(notice: Notice, policy: AttendancePolicy, now: dt.datetime
-            ) -> tuple[str, InlineKeyboardMarkup | None]:
+def _ladder_entry(notice: Notice, policy: AttendancePolicy) -> str:
     facts = notice.ladder
-    assert facts is not None and facts.step is not None
+    assert facts is not None
     person = facts.employee
-    return texts.LADDER_STEP.format(
-        nama=escape(person.nama), nip=person.nip, jabatan=escape(person.jabatan or "-"),
-        jumlah=facts.tk_days, tahun=facts.year, ambang=facts.step.days,
-        hukuman=escape(facts.step.penalty)), None
+    common = {"nama": escape(person.nama), "nip": person.nip,
+              "jabatan": escape(person.jabatan or "-"), "jumlah": facts.tk_days,
+              "tahun": facts.year}
+    if notice.kind == alerts.LADDER_RUN:
+        assert facts.run_start is not None
+        return texts.LADDER_RUN.format(**common, hari=facts.run_days,
+                                       mulai=long_date(facts.run_start),
+                                       batas=policy.ladder.consecutive_days,
+                                       hukuman=escape(facts.run_penalty))
+    assert facts.step is not None
+    return texts.LADDER_STEP.format(**common, ambang=facts.step.days,
+                                    hukuman=escape(facts.step.penalty))
 
 
-def _ladder_run(notice: Notice, policy: AttendancePolicy, now: dt.datetime
-                ) -> tuple[str, InlineKeyboardMarkup | None]:
-    facts = notice.ladder
-    assert facts is not None and facts.run_start is not None
-    person = facts.employee
-    return texts.LADDER_RUN.format(
-        nama=escape(person.nama), nip=person.nip, jabatan=escape(person.jabatan or "-"),
-        hari=facts.run_days, mulai=long_date(facts.run_start), tahun=facts.year,
-        jumlah=facts.tk_days, batas=policy.ladder.consecutive_days,
-        hukuman=escape(facts.run_penalty)), None
+def _ladder(notices: list[Notice], policy: AttendancePolicy) -> str:
+    parts = [texts.LADDER_HEADER] + [_ladder_entry(n, policy) for n in notices]
+    return "\n\n".join([*parts, texts.LADDER_FOOTER])

@@ -33,6 +33,9 @@ LADDER_RUN = "ladder_run"
 MORNING_JOB = "attendance.morning"
 AFTERNOON_JOB = "attendance.afternoon"
 
+# Keeps a grouped PP 94/2021 message well under Telegram's 4096 characters.
+LADDER_PER_MESSAGE = 6
+
 # A run of TK days that began before 1 January still counts; look this far back for it.
 RUN_LOOKBACK_DAYS = 45
 
@@ -48,6 +51,7 @@ class TeamSummary:
     late: tuple[TeamEntry, ...]
     missing: tuple[TeamEntry, ...]
     away: tuple[TeamEntry, ...]
+    unsynced: tuple[str, ...] = ()   # machines that could not be read before the summary
 
     @property
     def empty(self) -> bool:
@@ -97,9 +101,13 @@ def _enrolled(people: list[Employee]) -> list[Employee]:
 
 
 async def plan_morning(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
-                       now: dt.datetime) -> list[Notice]:
+                       now: dt.datetime, *, unsynced: tuple[str, ...] = ()) -> list[Notice]:
     """Notices of the working morning: a private one to each enrolled employee with no IN scan
-    and no approved absence, and one summary per atasan of their subordinates."""
+    and no approved absence, and one summary per atasan of their subordinates.
+
+    When a machine could not be read (`unsynced`), nobody is told they are missing: whoever
+    scanned on that machine would be told wrongly. The atasan still get their summary, with a
+    warning that it may be incomplete."""
     today = now.date()
     if not calendar.is_working_day(today):
         return []
@@ -112,7 +120,7 @@ async def plan_morning(db: Database, policy: AttendancePolicy, calendar: OfficeC
     teams: dict[str, list[TeamEntry]] = defaultdict(list)
     for person in people:
         status = statuses[person.nip]
-        if person.reachable and _not_in(status):
+        if person.reachable and _not_in(status) and not unsynced:
             notices.append(Notice(MORNING_ABSENT, today.isoformat(), person, today,
                                   status=status))
         if person.atasan_nip:
@@ -126,6 +134,7 @@ async def plan_morning(db: Database, policy: AttendancePolicy, calendar: OfficeC
                        and m.status.late_minutes >= policy.alerts.summary_late_minutes),
             missing=tuple(m for m in members if _not_in(m.status)),
             away=tuple(m for m in members if rules.is_on_absence(m.status)),
+            unsynced=unsynced,
         )
         if not summary.empty:
             notices.append(Notice(MORNING_SUMMARY, today.isoformat(), atasan, today,
@@ -211,41 +220,65 @@ def _key(notice: Notice) -> tuple[str, str, str, str, str]:
     return (notice.kind, notice.period, notice.recipient.nip, notice.about_nip, notice.detail)
 
 
-async def claim(db: Database, notice: Notice, at: dt.datetime) -> bool:
-    """Claim the right to send `notice`; False when it was claimed (sent) before."""
+def messages(notices: list[Notice]) -> list[list[Notice]]:
+    """Group notices into messages: PP 94/2021 notices to one recipient go out together (a
+    Kepala of a large office would otherwise get dozens of messages at once), at most
+    LADDER_PER_MESSAGE to a message; every other notice is a message of its own."""
+    grouped: list[list[Notice]] = []
+    ladders: dict[str, list[Notice]] = defaultdict(list)
+    for notice in notices:
+        if notice.kind in (LADDER, LADDER_RUN):
+            ladders[notice.recipient.nip].append(notice)
+        else:
+            grouped.append([notice])
+    for batch in ladders.values():
+        grouped.extend(batch[i:i + LADDER_PER_MESSAGE]
+                       for i in range(0, len(batch), LADDER_PER_MESSAGE))
+    return grouped
+
+
+async def claim(db: Database, notices: list[Notice], at: dt.datetime) -> list[Notice]:
+    """Claim the right to send; returns the notices not claimed (sent) before."""
+    claimed = []
     async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO sent_alerts (kind, period, nip, about_nip, detail, status, at)"
-            " VALUES (?, ?, ?, ?, ?, 'claimed', ?)", (*_key(notice), at.isoformat()))
-        return cursor.rowcount == 1
+        for notice in notices:
+            cursor = await conn.execute(
+                "INSERT OR IGNORE INTO sent_alerts (kind, period, nip, about_nip, detail,"
+                " status, at) VALUES (?, ?, ?, ?, ?, 'claimed', ?)",
+                (*_key(notice), at.isoformat()))
+            if cursor.rowcount == 1:
+                claimed.append(notice)
+    return claimed
 
 
-async def _set_status(conn: aiosqlite.Connection, notice: Notice, status: str,
+async def _set_status(conn: aiosqlite.Connection, notices: list[Notice], status: str,
                       at: dt.datetime) -> None:
-    await conn.execute(
+    await conn.executemany(
         "UPDATE sent_alerts SET status = ?, at = ? WHERE kind = ? AND period = ? AND nip = ?"
-        " AND about_nip = ? AND detail = ?", (status, at.isoformat(), *_key(notice)))
+        " AND about_nip = ? AND detail = ?",
+        [(status, at.isoformat(), *_key(notice)) for notice in notices])
 
 
-async def mark_sent(db: Database, notice: Notice, at: dt.datetime) -> None:
+async def mark_sent(db: Database, notices: list[Notice], at: dt.datetime) -> None:
     async with db.transaction() as conn:
-        await _set_status(conn, notice, "sent", at)
+        await _set_status(conn, notices, "sent", at)
 
 
-async def mark_blocked(db: Database, notice: Notice, at: dt.datetime) -> None:
-    """Telegram refused: the recipient blocked the bot. Keep the claim (no retry today) and
+async def mark_blocked(db: Database, notices: list[Notice], at: dt.datetime) -> None:
+    """Telegram refused: the recipient blocked the bot. Keep the claims (no retry today) and
     mark the employee so no alert is planned for them until they come back."""
     async with db.transaction() as conn:
-        await _set_status(conn, notice, "blocked", at)
-        await employees.mark_blocked(conn, notice.recipient.nip, at)
+        await _set_status(conn, notices, "blocked", at)
+        for nip in {notice.recipient.nip for notice in notices}:
+            await employees.mark_blocked(conn, nip, at)
 
 
-async def release(db: Database, notice: Notice) -> None:
-    """The send failed for a passing reason: forget the claim so a later run may retry."""
+async def release(db: Database, notices: list[Notice]) -> None:
+    """The send failed for a passing reason: forget the claims so a later run may retry."""
     async with db.transaction() as conn:
-        await conn.execute(
+        await conn.executemany(
             "DELETE FROM sent_alerts WHERE kind = ? AND period = ? AND nip = ? AND about_nip = ?"
-            " AND detail = ? AND status = 'claimed'", _key(notice))
+            " AND detail = ? AND status = 'claimed'", [_key(notice) for notice in notices])
 
 
 def catch_up_due(policy: AttendancePolicy, calendar: OfficeCalendar,

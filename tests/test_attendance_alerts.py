@@ -12,7 +12,7 @@ from services.calendar import CalendarRules, OfficeCalendar
 from services.clock import FixedClock
 from services.storage import Database
 from tests.conftest import WIB
-from tests.support.attendance import add_absence, add_punches
+from tests.support.attendance import add_absence, add_punches, run_job, texts_to
 from tests.support.harness import Harness
 from tests.support.office import (
     ADMIN,
@@ -32,19 +32,6 @@ MONDAY = dt.date(2026, 10, 5)
 
 def at(day: dt.date, clock: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.fromisoformat(clock), WIB)
-
-
-async def run_job(harness: Harness, name: str) -> None:
-    """Run a scheduled job's callback now, the way the JobQueue would."""
-    queue = harness.application.job_queue
-    assert queue is not None
-    jobs = queue.get_jobs_by_name(name)
-    assert len(jobs) == 1, [j.name for j in queue.jobs()]
-    await jobs[0].run(harness.application)
-
-
-def texts_to(harness: Harness, person: Person) -> list[str]:
-    return [c.text for c in harness.api.sent_to(person.telegram_id)]
 
 
 async def monday_morning(db: Database) -> None:
@@ -219,8 +206,13 @@ async def test_which_missed_job_is_still_relevant_at_start_up(
     queue = harness.application.job_queue
     assert queue is not None
     catch_up = sorted(j.name.removesuffix(".catch_up") for j in queue.jobs()
-                      if j.name.endswith(".catch_up"))
+                      if j.name.startswith("attendance.") and j.name.endswith(".catch_up"))
     assert catch_up == expected
+
+
+async def _everyone(db: Database) -> list[employees.Employee]:
+    async with db.read() as conn:
+        return await employees.all_active(conn)
 
 
 async def _long_absence(db: Database, person: Person, days: int) -> None:
@@ -271,6 +263,35 @@ async def test_ten_consecutive_working_days_are_reported_once(
     assert len(run) == 1
     assert "<b>10 hari kerja berturut-turut</b> sejak 1 September 2026" in run[0]
     assert "Peraturan BKN 6/2022" in run[0]
+    # Both the run and the step reached (7 days: pernyataan tidak puas) come in one message.
     kepala = [t for t in texts_to(harness, KEPALA) if "PP 94/2021" in t]
-    # The Kepala hears of both the run and the step reached (7 days: pernyataan tidak puas).
-    assert len(kepala) == 2 and any("ambang <b>7 hari</b>" in t for t in kepala)
+    assert len(kepala) == 1
+    assert "berturut-turut" in kepala[0] and "ambang <b>7 hari</b>" in kepala[0]
+    assert kepala[0].count(STAFF_C.nip) == 2
+
+    # Staff C is back on Monday; on Tuesday the same run and step are not reported again.
+    await add_punches(db, STAFF_C, "2026-10-05 07:20:00", "2026-10-05 16:00:00")
+    clock.set(at(dt.date(2026, 10, 6), "08:00"))
+    harness.api.clear()
+    await run_job(harness, alerts.MORNING_JOB)
+    assert not any("PP 94/2021" in c.text for c in harness.api.sent("sendMessage"))
+
+
+async def test_many_ladder_notices_to_one_recipient_are_grouped(
+        harness: Harness, db: Database, office, clock: FixedClock) -> None:
+    services = harness.application.bot_data["services"]
+    kepala = next(e for e in (await _everyone(db)) if e.nip == KEPALA.nip)
+    subject = next(e for e in (await _everyone(db)) if e.nip == STAFF_A.nip)
+    facts = alerts.LadderFacts(subject, 2026, 28, step=services.settings.attendance.ladder
+                               .steps[-1])
+    notices = [alerts.Notice(alerts.LADDER, "2026", kepala, MONDAY, about_nip=f"{i:018d}",
+                             detail="28", ladder=facts) for i in range(15)]
+    notices.append(alerts.Notice(alerts.MORNING_ABSENT, "2026-10-05", kepala, MONDAY,
+                                 status=None))
+    batches = alerts.messages(notices)
+    assert [len(b) for b in batches] == [1, 6, 6, 3]
+    harness.api.clear()
+    delivery = await deliver(harness.application, services, notices[:15])
+    assert delivery.sent == 15
+    sent = harness.api.sent_to(KEPALA.telegram_id)
+    assert len(sent) == 3 and all(len(c.text) < 4096 for c in sent)

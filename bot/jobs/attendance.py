@@ -15,6 +15,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden
 
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
+from device.sync import sync_all
 from handlers import attendance_notices
 from services import alerts
 from services.alerts import Delivery, Notice
@@ -32,44 +33,43 @@ async def deliver(app: BotApp, services: AppServices, notices: list[Notice]) -> 
     logged and released for a later run, and never stops the others."""
     delivery = Delivery(planned=len(notices))
     db, clock, policy = services.db, services.clock, services.settings.attendance
-    for notice in notices:
-        if not await alerts.claim(db, notice, clock.now()):
-            delivery.already += 1
+    for batch in alerts.messages(notices):
+        claimed = await alerts.claim(db, batch, clock.now())
+        delivery.already += len(batch) - len(claimed)
+        if not claimed:
             continue
-        chat_id = notice.recipient.telegram_chat_id
+        recipient = claimed[0].recipient
         try:
-            text, markup = attendance_notices.render(notice, policy, clock.now())
-            await app.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                       reply_markup=markup)
+            text, markup = attendance_notices.render(claimed, policy, clock.now())
+            await app.bot.send_message(recipient.telegram_chat_id, text,
+                                       parse_mode=ParseMode.HTML, reply_markup=markup)
         except Forbidden:
-            await alerts.mark_blocked(db, notice, clock.now())
-            delivery.blocked += 1
-            log.info("alert.blocked kind=%s nip=%s", notice.kind, notice.recipient.nip)
+            await alerts.mark_blocked(db, claimed, clock.now())
+            delivery.blocked += len(claimed)
+            log.info("alert.blocked kind=%s nip=%s", claimed[0].kind, recipient.nip)
         except Exception:
-            await alerts.release(db, notice)
-            delivery.failed += 1
-            log.warning("alert.failed kind=%s nip=%s", notice.kind, notice.recipient.nip,
+            await alerts.release(db, claimed)
+            delivery.failed += len(claimed)
+            log.warning("alert.failed kind=%s nip=%s", claimed[0].kind, recipient.nip,
                         exc_info=True)
         else:
-            await alerts.mark_sent(db, notice, clock.now())
-            delivery.sent += 1
+            await alerts.mark_sent(db, claimed, clock.now())
+            delivery.sent += len(claimed)
     return delivery
 
 
-async def _sync_machines(services: AppServices) -> None:
-    """Pull the machines first so the morning list reflects the scans made until now."""
+async def _sync_machines(services: AppServices) -> tuple[str, ...]:
+    """Pull the machines first so the morning list reflects the scans made until now; return
+    the names of the machines that could not be read."""
+    devices = services.settings.devices
     try:
-        from device.sync import sync_all  # the device feature is built in parallel
-    except ImportError:
-        log.info("attendance.sync_skipped reason=no_device_sync")
-        return
-    try:
-        reports = await sync_all(services.db, services.settings.devices,  # type: ignore[attr-defined]
-                                 services.clock)
+        reports = await sync_all(services.db, devices, services.clock)
     except Exception:
         log.warning("attendance.sync_failed", exc_info=True)
-        return
-    log.info("attendance.synced machines=%d", len(reports))
+        return tuple(m.name for m in devices.machines)
+    failed = tuple(r.machine for r in reports if not r.ok)
+    log.info("attendance.synced machines=%d failed=%d", len(reports), len(failed))
+    return failed
 
 
 async def run_morning(app: BotApp) -> Delivery | None:
@@ -79,10 +79,9 @@ async def run_morning(app: BotApp) -> Delivery | None:
     if not calendar.is_working_day(today) or await alerts.job_finished(
             services.db, alerts.MORNING_JOB, today):
         return None
-    if policy.alerts.sync_before_morning:
-        await _sync_machines(services)
+    unsynced = await _sync_machines(services) if policy.alerts.sync_before_morning else ()
     now = services.clock.now()
-    notices = await alerts.plan_morning(services.db, policy, calendar, now)
+    notices = await alerts.plan_morning(services.db, policy, calendar, now, unsynced=unsynced)
     notices += await alerts.plan_ladder(services.db, policy, calendar, now)
     delivery = await deliver(app, services, notices)
     await alerts.record_job(services.db, alerts.MORNING_JOB, today, services.clock.now())

@@ -32,6 +32,10 @@ BUTTON_IZIN_PULANG_CEPAT = "📝 Ajukan Izin Pulang Cepat"
 
 # --- morning summary to an atasan ----------------------------------------------------------
 TEAM_HEADER = "Ringkasan kehadiran bawahan Anda\n{tanggal}, keadaan pukul {jam}"
+TEAM_UNSYNCED = (
+    "⚠️ Data mesin presensi {mesin} belum dapat diambil pagi ini; daftar di bawah mungkin "
+    "belum lengkap dan pegawai belum diberi pemberitahuan."
+)
 TEAM_LATE = "<b>Terlambat ({jumlah})</b>"
 TEAM_LATE_LINE = "• {nama} — masuk {masuk} ({kode}, {menit} menit)"
 TEAM_MISSING = "<b>Belum tercatat hadir ({jumlah})</b>"
@@ -58,27 +62,25 @@ NO_OUT_YET = (
 )
 
 # --- PP 94/2021 notices to the atasan and the Kepala ---------------------------------------
+LADDER_HEADER = "<b>Pemberitahuan Disiplin Kehadiran (PP 94/2021)</b>"
 LADDER_STEP = (
-    "<b>Pemberitahuan Disiplin Kehadiran (PP 94/2021)</b>\n\n"
-    "{nama}\nNIP {nip} · {jabatan}\n\n"
+    "<b>{nama}</b>\nNIP {nip} · {jabatan}\n"
     "Tercatat tidak masuk kerja tanpa alasan yang sah (TK) selama <b>{jumlah} hari kerja</b> "
-    "pada tahun {tahun}, sehingga mencapai ambang <b>{ambang} hari</b>.\n\n"
-    "Menurut Peraturan Pemerintah Nomor 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil, "
-    "ketentuan untuk ambang tersebut: {hukuman}.\n\n"
+    "pada tahun {tahun}, sehingga mencapai ambang <b>{ambang} hari</b>. Menurut Peraturan "
+    "Pemerintah Nomor 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil, ketentuan untuk "
+    "ambang tersebut: {hukuman}."
+)
+LADDER_RUN = (
+    "<b>{nama}</b>\nNIP {nip} · {jabatan}\n"
+    "Tercatat tidak masuk kerja tanpa alasan yang sah (TK) selama <b>{hari} hari kerja "
+    "berturut-turut</b> sejak {mulai} (jumlah TK tahun {tahun}: {jumlah} hari). Menurut "
+    "Peraturan Pemerintah Nomor 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil, "
+    "ketidakhadiran tanpa alasan yang sah selama {batas} hari kerja berturut-turut: {hukuman}."
+)
+LADDER_FOOTER = (
     "Pemberitahuan ini hanya laporan data kehadiran. Pemeriksaan dan keputusan hukuman "
     "disiplin tetap berada pada atasan langsung dan pejabat yang berwenang. Jumlah hari dapat "
     "berubah apabila kemudian ada keterangan ketidakhadiran yang disetujui."
-)
-LADDER_RUN = (
-    "<b>Pemberitahuan Disiplin Kehadiran (PP 94/2021)</b>\n\n"
-    "{nama}\nNIP {nip} · {jabatan}\n\n"
-    "Tercatat tidak masuk kerja tanpa alasan yang sah (TK) selama <b>{hari} hari kerja "
-    "berturut-turut</b> sejak {mulai} (jumlah TK tahun {tahun}: {jumlah} hari).\n\n"
-    "Menurut Peraturan Pemerintah Nomor 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil, "
-    "ketidakhadiran tanpa alasan yang sah selama {batas} hari kerja berturut-turut: "
-    "{hukuman}.\n\n"
-    "Pemberitahuan ini hanya laporan data kehadiran. Pemeriksaan dan keputusan hukuman "
-    "disiplin tetap berada pada atasan langsung dan pejabat yang berwenang."
 )
 
 # --- /hadir ---------------------------------------------------------------------------------

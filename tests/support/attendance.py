@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from services.storage import Database
+from tests.support.harness import Harness
 from tests.support.office import Person
 
 OFFSET = "+07:00"
@@ -28,3 +29,16 @@ async def add_absence(db: Database, person: Person, day: str, code: str, *,
     async with db.transaction() as conn:
         await conn.execute("INSERT INTO absence_days (nip, day, part, code) VALUES (?, ?, ?, ?)",
                            (person.nip, day, part, code))
+
+
+async def run_job(harness: Harness, name: str) -> None:
+    """Run a scheduled job's callback now, the way the JobQueue would."""
+    queue = harness.application.job_queue
+    assert queue is not None
+    jobs = queue.get_jobs_by_name(name)
+    assert len(jobs) == 1, [j.name for j in queue.jobs()]
+    await jobs[0].run(harness.application)
+
+
+def texts_to(harness: Harness, person: Person) -> list[str]:
+    return [c.text for c in harness.api.sent_to(person.telegram_id)]
