@@ -76,7 +76,7 @@ def check_dates(kind: RequestType, start: dt.date, end: dt.date, *, today: dt.da
                              f"(sampai dengan {_date(last)}).")
 
 
-def check_working_days(kind: RequestType, working_days: int) -> None:
+def check_working_days(working_days: int) -> None:
     if working_days == 0:
         raise RequestRefused("Rentang tanggal yang dipilih tidak memuat hari kerja "
                              "(akhir pekan atau hari libur). Pilih tanggal lain.")

@@ -43,9 +43,11 @@ REQUEST_TYPES: tuple[RequestType, ...] = (
                 attachment_label="surat keterangan dokter", max_months=1),
     RequestType("dinas_luar", "Dinas luar", "DL", "izin", attachment=ATTACH_REQUIRED,
                 attachment_label="surat tugas", max_months=3),
-    RequestType("izin_terlambat", "Izin datang terlambat", "I", "izin", part="arrive_late"),
+    # Part-day permits are a note to the atasan: nothing to attach.
+    RequestType("izin_terlambat", "Izin datang terlambat", "I", "izin", part="arrive_late",
+                attachment=ATTACH_NONE),
     RequestType("izin_pulang_cepat", "Izin pulang sebelum waktunya", "I", "izin",
-                part="leave_early"),
+                part="leave_early", attachment=ATTACH_NONE),
     RequestType("cuti_tahunan", "Cuti tahunan", "CT", "cuti", min_service_years=1,
                 uses_annual_balance=True),
     RequestType("cuti_besar", "Cuti besar", "CB", "cuti", min_service_years=5, max_months=3),

@@ -253,7 +253,7 @@ async def _check_dates(conn: aiosqlite.Connection, policy: RequestPolicy,
     rules.check_dates(kind, start, end, today=today, backdate_days=policy.backdate_days,
                       max_ahead_days=policy.max_ahead_days)
     days = calendar.working_days(start, end)
-    rules.check_working_days(kind, len(days))
+    rules.check_working_days(len(days))
     rules.check_service(kind, service_start(employee.nip), start)
     rules.check_overlap(start, end, kind.part, await _open_spans(conn, employee.nip, start, end),
                         ignore_id=ignore_id)

@@ -307,6 +307,9 @@ async def test_stranger_tap_double_tap_and_forged_data(harness: Harness, office,
     assert "tidak dikenali" in answers(h)[-1]
     await h.tap(ATASAN, "req:new:bolos:20261006", on=card)
     assert "tidak dikenali" in answers(h)[-1]
+    # Someone else's "Perbaiki" (fix) button for a request that is not theirs.
+    await h.tap(tg(STAFF_B), "req:fix:1", on=card)
+    assert "tidak dikenali" in answers(h)[-1]
     # The real tap works, the second tap changes nothing.
     await h.tap(ATASAN, data, on=card)
     await h.tap(ATASAN, data, on=card)

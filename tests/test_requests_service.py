@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -117,3 +118,40 @@ async def test_kepala_cannot_file_without_anyone_to_decide(db: Database, office,
                                                            clock: FixedClock) -> None:
     with pytest.raises(RequestRefused, match="Belum ada pejabat"):
         await _submit(db, settings, clock, KEPALA.nip, "izin", D(2026, 10, 6), D(2026, 10, 6))
+
+
+async def test_cuti_over_the_year_end_is_counted_per_year(db: Database, office,
+                                                          settings: Settings,
+                                                          clock: FixedClock) -> None:
+    calendar = OfficeCalendar(settings.calendar)
+    clock.set(dt.datetime(2026, 12, 21, 8, 0, tzinfo=clock.tz))
+    # Mon 28 Dec 2026 – Fri 8 Jan 2027, excluding holidays and cuti bersama of each year.
+    days = calendar.working_days(D(2026, 12, 28), D(2027, 1, 8))
+    in_2026 = sum(1 for d in days if d.year == 2026)
+    in_2027 = len(days) - in_2026
+    view = await _submit(db, settings, clock, STAFF_A.nip, "cuti_tahunan", D(2026, 12, 28),
+                         D(2027, 1, 8))
+    assert view.working_days == len(days)
+    await _decide(db, settings, clock, view, KABID.nip)
+    await _decide(db, settings, clock, await svc.get(db, view.id), KEPALA.nip)
+    this_year = await svc.annual_balance(db, settings.requests, calendar, STAFF_A.nip, 2026)
+    next_year = await svc.annual_balance(db, settings.requests, calendar, STAFF_A.nip, 2027)
+    assert this_year.used == in_2026 and next_year.used == in_2027
+    # What 2026 left (12 − its share) carries, capped at 6.
+    assert next_year.available == 12 + min(6, 12 - in_2026)
+    assert next_year.remaining == next_year.available - in_2027
+
+
+async def test_cuti_bersama_deduction_is_a_setting(db: Database, office, settings: Settings,
+                                                   clock: FixedClock) -> None:
+    calendar = OfficeCalendar(settings.calendar)
+    deducting = replace(settings.requests,
+                        leave=replace(settings.requests.leave, deduct_cuti_bersama=True))
+    plain = await svc.annual_balance(db, settings.requests, calendar, STAFF_A.nip, 2026)
+    deducted = await svc.annual_balance(db, deducting, calendar, STAFF_A.nip, 2026)
+    joint_days = sum(1 for off in calendar.days_off(D(2026, 1, 1), D(2026, 12, 31))
+                     if off.kind == "cuti_bersama")
+    assert joint_days > 0
+    assert plain.remaining == 12 and plain.cuti_bersama == 0
+    assert deducted.cuti_bersama == joint_days
+    assert deducted.remaining == max(0, 12 - joint_days)

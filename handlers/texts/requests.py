@@ -76,7 +76,6 @@ NOTICE_REFUSED = "⛔ Pengajuan #{id} ({jenis}, {periode}) <b>ditolak</b> oleh {
 NOTICE_RETURNED = "↩️ Pengajuan #{id} ({jenis}, {periode}) <b>dikembalikan</b> oleh {nama} " \
     "untuk diperbaiki.\nCatatan: <i>{catatan}</i>\n\nTekan <b>Perbaiki</b> untuk mengubah dan " \
     "mengirim kembali, atau batalkan melalui /riwayat."
-NOTICE_CANCELLED_TO_APPROVER = "ℹ️ Pengajuan #{id} ({jenis}) dari {nama} dibatalkan oleh pemohon."
 BUTTON_FIX = "✏️ Perbaiki"
 LETTER_CAPTION = "Surat {jenis} nomor {nomor}"
 LETTER_CAPTION_APPROVER = "Arsip: surat {jenis} nomor {nomor} untuk {nama}"
