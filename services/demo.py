@@ -7,7 +7,6 @@ to a `Progress` so the command line can show where it is.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import datetime as dt
 import logging
@@ -21,18 +20,19 @@ from zoneinfo import ZoneInfo
 from device.machine_data import MachinePunch, MachineUser
 from device.simulator import Machine, Simulator
 from device.sync import sync_all
-from reports.recap_pdf import ParafMark, RecapDocument, Signatory, render_pdf
-from reports.recap_xlsx import render_xlsx
-from services import employees, requests
+from reports.recap_table import EXCUSED_CODES, PRESENT_CODES
+from services import employees, recap, requests
 from services.approval_chain import SETUJUI
 from services.attendance import month_attendance
 from services.attendance_model import MonthAttendance
-from services.attendance_rules import ABSENCE_CODES, EARLY, LATE, NO_IN, NO_OUT, NO_RECORD, PRESENT
+from services.attendance_rules import EARLY, LATE, NO_IN, NO_OUT, NO_RECORD
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
 from services.demo_office import DemoMonth, DemoPerson, DemoRequest, build_people, plan_month
 from services.employee_import import HEADER, import_employees
+from services.employees import Employee
 from services.errors import DomainError
+from services.recap import RecapEnv
 from services.request_rules import attachment_needed
 from services.request_types import request_type
 from services.requests import Attachment, Draft
@@ -86,6 +86,7 @@ class DemoResult:
     punches_synced: int
     requests_approved: int
     requests_refused: int
+    recap_agenda_number: str | None
     files: tuple[Path, ...]
     summary_header: tuple[str, ...]
     summary: tuple[SummaryRow, ...]
@@ -168,8 +169,8 @@ async def run_demo(options: DemoOptions, load: Callable[[Path], Settings],
     if not days:
         raise DemoError("Bulan demo tidak memiliki hari kerja.")
     plan = plan_month(people, days, options.seed)
-    # The recap is made on the morning after the last demo day, as an office would.
-    clock = FixedClock(dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(8, 0),
+    # The recap is made on the next working morning after the last demo day, as an office would.
+    clock = FixedClock(dt.datetime.combine(calendar.next_working_day(days[-1]), dt.time(8, 0),
                                            tzinfo=settings.office.timezone))
 
     db = await open_database(settings.database.path)
@@ -184,13 +185,20 @@ async def run_demo(options: DemoOptions, load: Callable[[Path], Settings],
         progress.step("Menghitung kehadiran sebulan")
         month = await month_attendance(db, settings.attendance, calendar, options.year,
                                        options.month, today=days[-1])
+        progress.step("Menyusun rekap: draf, paraf Kasubbag dan Sekretaris, tanda tangan Kepala")
+        pdf_bytes, xlsx_bytes, agenda_number = await _recap(
+            db, settings, calendar, options.year, options.month, people, clock)
     finally:
         await db.close()
-    progress.step("Menulis rekap PDF dan XLSX")
-    pdf, xlsx = await _write_recap(options.folder, settings, month, people, clock.now())
+    stem = f"rekap-kehadiran-{options.year}-{options.month:02d}"
+    pdf = options.folder / f"{stem}.pdf"
+    xlsx = options.folder / f"{stem}.xlsx"
+    pdf.write_bytes(pdf_bytes)
+    xlsx.write_bytes(xlsx_bytes)
     return DemoResult(folder=options.folder, config=config, employees=len(people),
                       working_days=len(days), punches_synced=synced,
                       requests_approved=approved, requests_refused=refused,
+                      recap_agenda_number=agenda_number,
                       files=(config, csv_path, settings.database.path, pdf, xlsx),
                       summary_header=SUMMARY_HEADER, summary=month_summary(month))
 
@@ -280,49 +288,58 @@ async def _file_requests(db: Database, settings: Settings, calendar: OfficeCalen
     return approved, refused
 
 
-async def _write_recap(folder: Path, settings: Settings, month: MonthAttendance,
-                       people: tuple[DemoPerson, ...], now: dt.datetime) -> tuple[Path, Path]:
-    """The recap as the Pengelola Kepegawaian drafts it: not yet initialled or signed."""
-    by_role = {p.peran: p for p in people}
-    kepala = by_role["kepala"]
-    document = RecapDocument(
-        office=settings.office, attendance=month, place_date=now.date(),
-        kepala=Signatory(kepala.nama, kepala.nip, None),
-        parafs=(ParafMark(by_role["kasubbag"].jabatan, by_role["kasubbag"].nama, None),
-                ParafMark(by_role["sekretaris"].jabatan, by_role["sekretaris"].nama, None)),
-        agenda_number=None)
-    stem = f"rekap-kehadiran-{month.year}-{month.month:02d}"
-    pdf = folder / f"{stem}.pdf"
-    xlsx = folder / f"{stem}.xlsx"
-    pdf.write_bytes(await asyncio.to_thread(render_pdf, document))
-    xlsx.write_bytes(await asyncio.to_thread(render_xlsx, settings.office, month))
-    return pdf, xlsx
+async def _recap(db: Database, settings: Settings, calendar: OfficeCalendar, year: int,
+                 month: int, people: tuple[DemoPerson, ...], clock: FixedClock
+                 ) -> tuple[bytes, bytes, str | None]:
+    """The recap through its real paraf chain: the Pengelola Kepegawaian drafts and submits,
+    the Kasubbag and the Sekretaris initial, the Kepala signs (agenda number, archive copy).
+    Returns the signed PDF, the spreadsheet and the agenda number."""
+    env = RecapEnv(office=settings.office, policy=settings.attendance, calendar=calendar,
+                   settings=settings.recap)
+    by_role: dict[str, Employee] = {}
+    async with db.read() as conn:
+        for role in ("admin", "kasubbag", "sekretaris", "kepala"):
+            nip = next(p.nip for p in people if p.peran == role)
+            employee = await employees.by_nip(conn, nip)
+            assert employee is not None, nip
+            by_role[role] = employee
+    built = await recap.build_draft(db, env, clock, year, month, actor=by_role["admin"])
+    assert built.xlsx is not None
+    clock.advance(minutes=30)
+    outcome = await recap.submit(db, env, clock, built.recap.id, built.recap.rev,
+                                 actor=by_role["admin"])
+    for role in ("kasubbag", "sekretaris", "kepala"):
+        clock.advance(hours=2)
+        outcome = await recap.approve(db, env, clock, outcome.recap.id, outcome.recap.rev,
+                                      actor=by_role[role])
+    return outcome.pdf, built.xlsx, outcome.recap.agenda_number
 
 
-SUMMARY_HEADER = ("Unit", "Pegawai", "Hadir", "Terlambat", "Pulang cepat", "Tanpa pindai",
-                  "Izin/cuti", "TK", "Potongan TPP")
+SUMMARY_HEADER = ("Unit", "Pegawai", "Hadir", "Dinas luar", "Terlambat", "Pulang cepat",
+                  "Tanpa pindai", "Izin/sakit/cuti", "TK", "Potongan TPP")
 
 
 def month_summary(month: MonthAttendance) -> tuple[SummaryRow, ...]:
-    """Per unit, in person-days: present, late, left early, a missing scan, excused, TK; and
-    the average TPP deduction. The last row is the whole office."""
+    """Per unit, in person-days, counted as the recap counts them (dinas luar is present):
+    present, of which on duty elsewhere, late, left early, a missing scan, excused, TK; and the
+    average TPP deduction. The last row is the whole office."""
     units: dict[str, list[int]] = {}
     deductions: dict[str, list[float]] = {}
     for person in month.employees:
         for unit in (person.unit, ""):
-            figures = units.setdefault(unit, [0] * 7)
+            figures = units.setdefault(unit, [0] * 8)
             deductions.setdefault(unit, []).append(person.tpp_deduction_percent)
             figures[0] += 1
             for day in person.days:
-                codes = day.codes
-                present = any(c == PRESENT or c.startswith((LATE, EARLY)) or c in (NO_IN, NO_OUT)
-                              for c in codes)
+                codes = set(day.codes)
+                present = bool(codes & PRESENT_CODES)
                 figures[1] += present
-                figures[2] += any(c.startswith(LATE) for c in codes)
-                figures[3] += any(c.startswith(EARLY) for c in codes)
-                figures[4] += any(c in (NO_IN, NO_OUT) for c in codes)
-                figures[5] += any(c in ABSENCE_CODES for c in codes)
-                figures[6] += NO_RECORD in codes
+                figures[2] += "DL" in codes
+                figures[3] += any(c.startswith(LATE) for c in codes)
+                figures[4] += any(c.startswith(EARLY) for c in codes)
+                figures[5] += bool(codes & {NO_IN, NO_OUT})
+                figures[6] += not present and bool(codes & EXCUSED_CODES)
+                figures[7] += NO_RECORD in codes
     rows = []
     for unit in sorted(units, key=lambda u: (u == "", u)):
         figures = units[unit]

@@ -74,12 +74,16 @@ async def test_demo_runs_on_a_small_office(tmp_path: Path, capsys: pytest.Captur
         statuses = dict(conn.execute("SELECT status, count(*) FROM requests GROUP BY status"
                                      ).fetchall())
         absences = conn.execute("SELECT count(*) FROM absence_days").fetchone()[0]
+        signed = conn.execute("SELECT state, agenda_number, archive_path FROM recaps").fetchall()
     days = [dt.date(2026, 10, d) for d in (1, 2, 5, 6)]
     plan = plan_month(build_people(employees), days)
     # Every planned punch came through the simulator and the real sync, once.
     assert punches == (len({(p.device_user_id, p.at) for p in plan.punches}), 1)
     assert statuses == {"disetujui": len(plan.requests)}
     assert absences == sum(1 for r in plan.requests for d in days if r.start <= d <= r.end) > 0
+    # The recap went through the paraf chain and was signed and archived.
+    assert len(signed) == 1 and signed[0][0] == "signed" and signed[0][1] in out
+    assert Path(signed[0][2]).read_bytes() == pdf.read_bytes()
     # The demo office is a working office: the operator's health report reads it.
     assert await asyncio.to_thread(
         main, ["--config", str(folder / "presensi.toml"), "health"]) == 0
@@ -109,8 +113,8 @@ def test_month_summary_counts_person_days_per_unit() -> None:
         person("c", "Sekretariat", [("L",), ("H",), ("TAM", "PSW4"), ("DL",), ("H",)], 3.0),
     ))
     rows = {row.label: row.values for row in month_summary(month)}
-    # Pegawai, Hadir, Terlambat, Pulang cepat, Tanpa pindai, Izin/cuti, TK, Potongan TPP
-    assert rows["Bidang A"] == ("2", "5", "2", "1", "1", "3", "1", "3,00%")
-    assert rows["Sekretariat"] == ("1", "3", "0", "1", "1", "1", "0", "3,00%")
-    assert rows["Seluruh kantor"] == ("3", "8", "2", "2", "2", "4", "1", "3,00%")
+    # Pegawai, Hadir, Dinas luar, Terlambat, Pulang cepat, Tanpa pindai, Izin/sakit/cuti, TK, TPP
+    assert rows["Bidang A"] == ("2", "5", "0", "2", "1", "1", "3", "1", "3,00%")
+    assert rows["Sekretariat"] == ("1", "4", "1", "0", "1", "1", "0", "0", "3,00%")
+    assert rows["Seluruh kantor"] == ("3", "9", "1", "2", "2", "2", "3", "1", "3,00%")
     assert list(rows)[-1] == "Seluruh kantor"

@@ -111,6 +111,8 @@ def handle(args: argparse.Namespace) -> int:
           f"{result.punches_synced} data pindaian tersinkron, {result.requests_approved} "
           f"pengajuan disetujui" + (f", {result.requests_refused} ditolak aturan"
                                     if result.requests_refused else "") + ".")
+    if result.recap_agenda_number:
+        print(f"Rekap ditandatangani Kepala dengan nomor {result.recap_agenda_number}.")
     print()
     print(render_summary(result))
     print()
