@@ -95,7 +95,7 @@ class RecapDocument:
     kepala: Signatory | None
     parafs: tuple[ParafMark, ...]
     agenda_number: str | None     # set once signed
-    version: int = 1
+    version: int | None = 1       # None: printed outside the paraf chain (console export)
 
 
 def clock_time(at: dt.datetime) -> str:
@@ -386,6 +386,9 @@ def story(document: RecapDocument, frame_width: float) -> list[Flowable]:
     if document.agenda_number:
         flowables.append(Paragraph(escape(labels.AGENDA.format(number=document.agenda_number)),
                                    styles["note"]))
+    elif document.version is None:
+        flowables.append(Paragraph(escape(labels.EXPORT_MARK.format(
+            date=long_date(document.place_date))), styles["note"]))
     else:
         flowables.append(Paragraph(escape(labels.DRAFT_MARK.format(version=document.version)),
                                    styles["note"]))

@@ -167,7 +167,8 @@ async def _holder(conn: aiosqlite.Connection, nip: str | None, role: str) -> Emp
 
 
 async def _document(conn: aiosqlite.Connection, env: RecapEnv, recap: Recap,
-                    attendance: MonthAttendance, today: dt.date) -> RecapDocument:
+                    attendance: MonthAttendance, today: dt.date, *,
+                    export: bool = False) -> RecapDocument:
     parafs = []
     for role, nip, at in ((KASUBBAG, recap.kasubbag_nip, recap.kasubbag_at),
                           (SEKRETARIS, recap.sekretaris_nip, recap.sekretaris_at)):
@@ -180,7 +181,8 @@ async def _document(conn: aiosqlite.Connection, env: RecapEnv, recap: Recap,
     place_date = recap.signed_at.date() if recap.signed_at else today
     return RecapDocument(office=env.office, attendance=attendance, place_date=place_date,
                          kepala=signatory, parafs=tuple(parafs),
-                         agenda_number=recap.agenda_number, version=recap.version)
+                         agenda_number=recap.agenda_number,
+                         version=None if export else recap.version)
 
 
 async def _operators(conn: aiosqlite.Connection, recap: Recap) -> tuple[Employee, ...]:
@@ -389,7 +391,7 @@ async def approve(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev:
         else:
             copies = ()
             notify = await _role_holders(conn, step.state, updated)
-    log.info("recap.%s id=%s by=%s", step.action, recap_id, actor.nip)
+    log.info("%s id=%s by=%s", step.action, recap_id, actor.nip)
     return Outcome(updated, pdf, step.action, actor, notify, copies)
 
 
@@ -482,6 +484,36 @@ async def archived_copy(db: Database, recap_id: int, *, actor: Employee) -> tupl
 async def current_pdf(db: Database, recap: Recap) -> bytes:
     async with db.read() as conn:
         return await _blob(conn, recap.id, "pdf")
+
+
+@dataclass(frozen=True)
+class Export:
+    pdf: bytes
+    attendance: MonthAttendance
+    signed: Recap | None        # set when the PDF is the archived, signed document
+
+
+async def export(db: Database, env: RecapEnv, clock: Clock, year: int, month: int) -> Export:
+    """The month's recap for the console: the signed archive copy if there is one (with the
+    data it was signed on), else a draft printed from current data, outside the chain."""
+    async with db.read() as conn:
+        existing = await find(conn, year, month)
+        if existing is not None and existing.state == SIGNED:
+            pdf = await _blob(conn, existing.id, "pdf")
+            attendance = recap_snapshot.decode(await _blob(conn, existing.id, "snapshot"))
+    if existing is not None and existing.state == SIGNED:
+        if hashlib.sha256(pdf).hexdigest() != existing.sha256:
+            raise DomainError("Berkas arsip tidak cocok dengan sidik (hash) yang tercatat.")
+        return Export(pdf, attendance, existing)
+    now = clock.now()
+    if (year, month) > (now.year, now.month):
+        raise DomainError(f"Bulan {month_year(year, month)} belum berjalan.")
+    attendance = await _compute(db, env, year, month, now)
+    draft = Recap(0, year, month, DRAFT, 0, 0, None, now, None, None, None, None, None, None,
+                  None, None, None, None, None)
+    async with db.read() as conn:
+        document = await _document(conn, env, draft, attendance, now.date(), export=True)
+    return Export(await asyncio.to_thread(render_pdf, document), attendance, None)
 
 
 # --- automatic draft and the Kepala's daily report ---------------------------------------
