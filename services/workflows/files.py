@@ -100,6 +100,8 @@ class FileView:
     return_reason: str | None
     documents: tuple[StoredDocument, ...]
     history: tuple[StepRecord, ...]
+    reminded: bool = False    # the current step's SLA reminder went out
+    escalated: bool = False   # the current step's SLA escalation went out
 
     @property
     def step(self) -> Step | None:
@@ -166,17 +168,28 @@ def _person(employee: Employee) -> chains.Person:
     return chains.Person(employee.nip, employee.peran, employee.atasan_nip, employee.active)
 
 
-def actors_for(step: Step, applicant: Employee, staff: Iterable[Employee]) -> list[Employee]:
-    """Who may act on `step` for this applicant (never the applicant), by the requests
-    feature's own resolver."""
-    staff = list(staff)
-    nips = chains.actors_for(step.chain_step, _person(applicant), map(_person, staff))
-    by_nip = {e.nip: e for e in staff}
-    return [by_nip[nip] for nip in nips]
+class Staff:
+    """The active employees, with the resolver's view of them built once per transaction
+    (the SLA watch resolves actors for every open file)."""
+
+    def __init__(self, people: Iterable[Employee]) -> None:
+        self.all = list(people)
+        self.by_nip = {e.nip: e for e in self.all}
+        self._persons = [_person(e) for e in self.all]
+
+    def actors(self, step: Step, applicant: Employee) -> list[Employee]:
+        """Who may act on `step` for this applicant (never the applicant), by the requests
+        feature's own resolver."""
+        nips = chains.actors_for(step.chain_step, _person(applicant), self._persons)
+        return [self.by_nip[nip] for nip in nips]
+
+
+async def active_staff(conn: aiosqlite.Connection) -> Staff:
+    return Staff(await employees.all_active(conn))
 
 
 def next_step(workflow: Workflow, after: int, applicant: Employee,
-              staff: list[Employee]) -> int | None:
+              staff: Staff) -> int | None:
     """The index of the next step that applies after `after` (-1: the first); None: done.
 
     A step nobody can take is skipped only where the definition allows it
@@ -185,16 +198,16 @@ def next_step(workflow: Workflow, after: int, applicant: Employee,
     index = after + 1
     while index < len(workflow.steps):
         step = workflow.steps[index]
-        if actors_for(step, applicant, staff) or not step.skip_if_unresolved:
+        if staff.actors(step, applicant) or not step.skip_if_unresolved:
             return index
         index += 1
     return None
 
 
 def unresolved_steps(workflow: Workflow, applicant: Employee,
-                     staff: list[Employee]) -> list[Step]:
+                     staff: Staff) -> list[Step]:
     return [s for s in workflow.steps
-            if not s.skip_if_unresolved and not actors_for(s, applicant, staff)]
+            if not s.skip_if_unresolved and not staff.actors(s, applicant)]
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -204,38 +217,64 @@ async def _row(conn: aiosqlite.Connection, file_id: int) -> aiosqlite.Row | None
         return await cur.fetchone()
 
 
+_CHUNK = 500  # well under SQLite's limit of host parameters per statement
+
+
+async def _views(conn: aiosqlite.Connection, env: WorkflowEnv,
+                 rows: list[aiosqlite.Row]) -> list[FileView]:
+    """Files with their applicant, documents and history, loaded in a few queries whatever
+    their number (the SLA job and /pantau read every open file)."""
+    documents: dict[int, list[StoredDocument]] = {}
+    history: dict[int, list[StepRecord]] = {}
+    for first in range(0, len(rows), _CHUNK):
+        ids = [r["id"] for r in rows[first:first + _CHUNK]]
+        marks = ", ".join("?" * len(ids))
+        async with conn.execute(
+            "SELECT file_id, doc_key, telegram_file_id, kind, file_name, size "
+            f"FROM workflow_documents WHERE file_id IN ({marks})", ids,
+        ) as cur:
+            for r in await cur.fetchall():
+                documents.setdefault(r["file_id"], []).append(StoredDocument(
+                    r["doc_key"], r["telegram_file_id"], r["kind"], r["file_name"], r["size"]))
+        async with conn.execute(
+            "SELECT s.*, e.nama FROM workflow_steps s JOIN employees e ON e.nip = s.actor_nip "
+            f"WHERE s.file_id IN ({marks}) ORDER BY s.id", ids,
+        ) as cur:
+            for r in await cur.fetchall():
+                history.setdefault(r["file_id"], []).append(StepRecord(
+                    r["step_index"], r["step_key"], r["actor_nip"], r["nama"], r["action"],
+                    r["note"], r["output"], r["standard_minutes"], r["elapsed_minutes"],
+                    r["acted_at"]))
+    applicants: dict[str, Employee] = {}
+    views = []
+    for row in rows:
+        workflow = env.catalogue.get(row["workflow_key"])
+        if workflow is None:
+            raise NotFound(f"Layanan {row['workflow_name']} tidak lagi tersedia dalam katalog "
+                           "layanan. Hubungi pengelola kepegawaian.")
+        nip = row["applicant_nip"]
+        if nip not in applicants:
+            found = await employees.by_nip(conn, nip)
+            assert found is not None
+            applicants[nip] = found
+        order = [d.key for d in workflow.documents]
+        stored = sorted(documents.get(row["id"], []), key=lambda d: (
+            order.index(d.doc_key) if d.doc_key in order else len(order)))
+        started = row["step_started_at"]
+        views.append(FileView(
+            id=row["id"], workflow=workflow, applicant=applicants[nip], status=row["status"],
+            step_index=row["step_index"],
+            step_started_at=dt.datetime.fromisoformat(started) if started else None,
+            version=row["version"], agenda_number=row["agenda_number"],
+            return_reason=row["return_reason"], documents=tuple(stored),
+            history=tuple(history.get(row["id"], [])),
+            reminded=row["reminded_at"] is not None,
+            escalated=row["escalated_at"] is not None))
+    return views
+
+
 async def _view(conn: aiosqlite.Connection, env: WorkflowEnv, row: aiosqlite.Row) -> FileView:
-    workflow = env.catalogue.get(row["workflow_key"])
-    if workflow is None:
-        raise NotFound(f"Layanan {row['workflow_name']} tidak lagi tersedia dalam katalog "
-                       "layanan. Hubungi pengelola kepegawaian.")
-    applicant = await employees.by_nip(conn, row["applicant_nip"])
-    assert applicant is not None
-    async with conn.execute(
-        "SELECT doc_key, telegram_file_id, kind, file_name, size FROM workflow_documents "
-        "WHERE file_id = ?", (row["id"],)
-    ) as cur:
-        stored = {r["doc_key"]: StoredDocument(r["doc_key"], r["telegram_file_id"], r["kind"],
-                                               r["file_name"], r["size"])
-                  for r in await cur.fetchall()}
-    order = [d.key for d in workflow.documents]
-    documents = tuple(sorted(stored.values(), key=lambda d: (
-        order.index(d.doc_key) if d.doc_key in order else len(order))))
-    async with conn.execute(
-        "SELECT s.*, e.nama FROM workflow_steps s JOIN employees e ON e.nip = s.actor_nip "
-        "WHERE s.file_id = ? ORDER BY s.id", (row["id"],)
-    ) as cur:
-        history = tuple(StepRecord(r["step_index"], r["step_key"], r["actor_nip"], r["nama"],
-                                   r["action"], r["note"], r["output"], r["standard_minutes"],
-                                   r["elapsed_minutes"], r["acted_at"])
-                        for r in await cur.fetchall())
-    started = row["step_started_at"]
-    return FileView(
-        id=row["id"], workflow=workflow, applicant=applicant, status=row["status"],
-        step_index=row["step_index"],
-        step_started_at=dt.datetime.fromisoformat(started) if started else None,
-        version=row["version"], agenda_number=row["agenda_number"],
-        return_reason=row["return_reason"], documents=documents, history=history)
+    return (await _views(conn, env, [row]))[0]
 
 
 async def get_file(db: Database, env: WorkflowEnv, file_id: int) -> FileView:
@@ -256,7 +295,7 @@ async def files_of(db: Database, env: WorkflowEnv, nip: str, *, limit: int = 10
             (nip, CANCELLED, limit),
         ) as cur:
             rows = await cur.fetchall()
-        return [await _view(conn, env, r) for r in rows if env.catalogue.get(r["workflow_key"])]
+        return await _views(conn, env, [r for r in rows if env.catalogue.get(r["workflow_key"])])
 
 
 async def open_files(db: Database, env: WorkflowEnv) -> list[FileView]:
@@ -267,7 +306,7 @@ async def open_files(db: Database, env: WorkflowEnv) -> list[FileView]:
             (RUNNING,),
         ) as cur:
             rows = await cur.fetchall()
-        return [await _view(conn, env, r) for r in rows if env.catalogue.get(r["workflow_key"])]
+        return await _views(conn, env, [r for r in rows if env.catalogue.get(r["workflow_key"])])
 
 
 # --- changes -------------------------------------------------------------------------------
@@ -299,7 +338,7 @@ async def start_draft(db: Database, env: WorkflowEnv, applicant: Employee, workf
     if not workflow.may_submit(applicant.peran):
         raise NotAllowed(f"Layanan {workflow.name} tidak dapat Anda ajukan.")
     async with db.transaction() as conn:
-        staff = await employees.all_active(conn)
+        staff = await active_staff(conn)
         _require_resolvable(workflow, applicant, staff)
         async with conn.execute(
             "SELECT id FROM workflow_files WHERE applicant_nip = ? AND status = ?",
@@ -323,7 +362,7 @@ async def start_draft(db: Database, env: WorkflowEnv, applicant: Employee, workf
         return await _locked(conn, env, file_id)
 
 
-def _require_resolvable(workflow: Workflow, applicant: Employee, staff: list[Employee]) -> None:
+def _require_resolvable(workflow: Workflow, applicant: Employee, staff: Staff) -> None:
     missing = unresolved_steps(workflow, applicant, staff)
     if missing:
         step = missing[0]
@@ -403,7 +442,7 @@ async def submit(db: Database, env: WorkflowEnv, file_id: int, version: int,
         if file.missing:
             raise DomainError("Kelengkapan belum lengkap: "
                               + ", ".join(d.name for d in file.missing) + ".")
-        staff = await employees.all_active(conn)
+        staff = await active_staff(conn)
         _require_resolvable(file.workflow, applicant, staff)
         resubmitted = file.status == RETURNED
         target = file.step_index if resubmitted else next_step(file.workflow, -1, applicant,
@@ -420,13 +459,13 @@ async def submit(db: Database, env: WorkflowEnv, file_id: int, version: int,
         return Outcome(moved, _arrival_notices(moved, staff))
 
 
-def _arrival_notices(file: FileView, staff: list[Employee]) -> tuple[Notice, ...]:
+def _arrival_notices(file: FileView, staff: Staff) -> tuple[Notice, ...]:
     step = file.step
     assert step is not None
-    actors = actors_for(step, file.applicant, staff)
+    actors = staff.actors(step, file.applicant)
     if not actors:
         log.warning("workflow.no_actor file=%s step=%s", file.id, step.key)
-        admins = [e for e in staff if e.is_admin and e.nip != file.applicant.nip]
+        admins = [e for e in staff.all if e.is_admin and e.nip != file.applicant.nip]
         return tuple(Notice("tanpa_pelaksana", a, file) for a in admins)
     return tuple(Notice("tugas", a, file) for a in actors)
 
@@ -436,12 +475,12 @@ def needs_note(step: Step, action: str) -> bool:
 
 
 def _check_act(file: FileView, version: int, actor: Employee, action: str,
-               staff: list[Employee]) -> Step:
+               staff: Staff) -> Step:
     step = file.step
     if file.status != RUNNING or step is None or file.version != version:
         raise Conflict("Berkas ini sudah diproses atau telah berubah; tombol ini tidak "
                        "berlaku lagi.")
-    if actor.nip not in {e.nip for e in actors_for(step, file.applicant, staff)}:
+    if actor.nip not in {e.nip for e in staff.actors(step, file.applicant)}:
         raise NotAllowed("Anda bukan pelaksana langkah ini.")
     if action not in step.actions:
         raise NotAllowed("Aksi tersebut tidak tersedia pada langkah ini.")
@@ -453,7 +492,7 @@ async def check_can_act(db: Database, env: WorkflowEnv, file_id: int, version: i
     """The checks of `act` without acting: before asking an actor to type a reason."""
     async with db.read() as conn:
         file = await _locked(conn, env, file_id)
-        staff = await employees.all_active(conn)
+        staff = await active_staff(conn)
     return file, _check_act(file, version, actor, action, staff)
 
 
@@ -464,7 +503,7 @@ async def act(db: Database, env: WorkflowEnv, file_id: int, version: int, actor:
     note = (note or "").strip() or None
     async with db.transaction() as conn:
         file = await _locked(conn, env, file_id)
-        staff = await employees.all_active(conn)
+        staff = await active_staff(conn)
         step = _check_act(file, version, actor, action, staff)
         if note is None and needs_note(step, action):
             raise DomainError("Alasan atau catatan wajib diisi.")
@@ -505,7 +544,7 @@ async def act(db: Database, env: WorkflowEnv, file_id: int, version: int, actor:
     return Outcome(moved, _after_action(moved, actor, staff))
 
 
-def _after_action(file: FileView, actor: Employee, staff: list[Employee]) -> tuple[Notice, ...]:
+def _after_action(file: FileView, actor: Employee, staff: Staff) -> tuple[Notice, ...]:
     applicant = file.applicant
     if file.status == RUNNING:
         return (Notice("diproses", applicant, file), *_arrival_notices(file, staff))

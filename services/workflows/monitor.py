@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from services import audit, employees
+from services import audit
 from services.employees import Employee
 from services.storage import Database
-from services.workflows.files import FileView, WorkflowEnv, actors_for, open_files
+from services.workflows.files import FileView, WorkflowEnv, active_staff, open_files
 from services.workflows.sla import ESCALATED, ON_TIME, Compliance, compliance, sla_level
 
 REMINDER = "pengingat"
@@ -42,14 +42,14 @@ async def watch(db: Database, env: WorkflowEnv, now: dt.datetime) -> list[OpenFi
     """Every file held by a step, with its actors and working time spent against the standard."""
     files = await open_files(db, env)
     async with db.read() as conn:
-        staff = await employees.all_active(conn)
+        staff = await active_staff(conn)
     result = []
     for file in files:
         step = file.step
         if step is None or file.step_started_at is None:
             continue
         result.append(OpenFile(
-            file=file, actors=tuple(actors_for(step, file.applicant, staff)),
+            file=file, actors=tuple(staff.actors(step, file.applicant)),
             elapsed_minutes=env.time.elapsed(file.step_started_at, now),
             standard_minutes=env.time.standard(step.time_standard)))
     return result
@@ -62,10 +62,12 @@ async def due_notices(db: Database, env: WorkflowEnv, now: dt.datetime) -> list[
     rather than repeating it every few minutes. The marks leave `version` alone: the actor's
     buttons stay valid.
     """
-    items = [i for i in await watch(db, env, now) if i.level != ON_TIME]
+    items = [i for i in await watch(db, env, now)
+             if (i.level != ON_TIME and not i.file.reminded)
+             or (i.level == ESCALATED and not i.file.escalated)]
     notices: list[SlaNotice] = []
     async with db.transaction() as conn:
-        staff = {e.nip: e for e in await employees.all_active(conn)}
+        staff = (await active_staff(conn)).by_nip
         for item in items:
             file = item.file
             cursor = await conn.execute(
