@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.logging_setup import configure_logging
+from services.demo_office import build_people
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +58,18 @@ def test_token_and_update_bodies_stay_out_even_at_debug(capsys: pytest.CaptureFi
     err = capsys.readouterr().err
     assert "SECRET" not in err and "0811" not in err and "Processing update" not in err
     assert "own.debug" in err
+
+
+def test_a_whole_office_month_logs_no_names_or_phone_numbers(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo walks import, machine sync, requests and the signed recap; at DEBUG, its log
+    names people by NIP only."""
+    monkeypatch.delenv("PRESENSI_BOT_TOKEN", raising=False)
+    code = main(["--log-level", "DEBUG", "demo", "--folder", str(tmp_path / "kantor"),
+                 "--employees", "8", "--month", "2026-10", "--days", "5"])
+    err = capsys.readouterr().err
+    assert code == 0 and "device.synced" in err and "recap.sign" in err
+    for person in build_people(8):
+        assert person.nama.split(",")[0] not in err
+        assert person.telepon not in err and "62" + person.telepon[1:] not in err
