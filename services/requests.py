@@ -295,12 +295,9 @@ async def first_deciders(db: Database, policy: RequestPolicy, employee: Employee
     """Who would receive the request first (step title and people), for the summary."""
     kind = _kind(type_key)
     async with db.read() as conn:
-        staff = await employees.all_active(conn)
-    steps = chains.resolve(policy.chain_for(kind.key), _person(employee),
-                           [_person(e) for e in staff])
+        steps, by_nip = await _resolve(conn, policy, kind, employee)
     if not steps:
         return None
-    by_nip = {e.nip: e for e in staff}
     return steps[0].step.title, tuple(by_nip[n] for n in steps[0].actors)
 
 
@@ -308,6 +305,30 @@ async def first_deciders(db: Database, policy: RequestPolicy, employee: Employee
 
 def _person(e: Employee) -> chains.Person:
     return chains.Person(e.nip, e.peran, e.atasan_nip, e.active)
+
+
+async def _candidates(conn: aiosqlite.Connection, chain: chains.Chain,
+                      applicant: Employee) -> list[Employee]:
+    """Only the employees the chain's steps can name (not the whole office): the atasan,
+    holders of the perans it uses, and the NIPs it names."""
+    found: dict[str, Employee] = {}
+    for step in chain.steps:
+        if step.actor.kind == chains.PERAN:
+            found.update((e.nip, e) for e in await employees.by_role(conn, step.actor.value))
+            continue
+        nip = applicant.atasan_nip if step.actor.kind == chains.ATASAN_LANGSUNG \
+            else step.actor.value
+        if nip and nip not in found and (person := await employees.by_nip(conn, nip)):
+            found[nip] = person
+    return list(found.values())
+
+
+async def _resolve(conn: aiosqlite.Connection, policy: RequestPolicy, kind: RequestType,
+                   applicant: Employee) -> tuple[list[chains.ResolvedStep], dict[str, Employee]]:
+    chain = policy.chain_for(kind.key)
+    staff = await _candidates(conn, chain, applicant)
+    steps = chains.resolve(chain, _person(applicant), [_person(e) for e in staff])
+    return steps, {e.nip: e for e in staff}
 
 
 async def _validate(conn: aiosqlite.Connection, policy: RequestPolicy, calendar: OfficeCalendar,
@@ -333,8 +354,7 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
     async with db.transaction() as conn:
         kind, reason, working_days = await _validate(conn, policy, calendar, employee, draft,
                                                      at.date(), None)
-        staff = [_person(e) for e in await employees.all_active(conn)]
-        steps = chains.resolve(policy.chain_for(kind.key), _person(employee), staff)
+        steps, _ = await _resolve(conn, policy, kind, employee)
         if not steps:
             raise rules.RequestRefused(
                 "Belum ada pejabat yang dapat memproses pengajuan Anda (atasan langsung atau "
