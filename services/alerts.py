@@ -284,13 +284,14 @@ async def release(db: Database, notices: list[Notice]) -> None:
 def catch_up_due(policy: AttendancePolicy, calendar: OfficeCalendar,
                  now: dt.datetime) -> list[str]:
     """The jobs whose time today has passed and that are still worth running at `now`: the
-    morning notices until the afternoon ones are due, the afternoon ones until midnight."""
+    morning notices until the afternoon ones are due, the afternoon ones until the scan window
+    closes (after that a missing OUT can no longer be put right)."""
     if not policy.alerts.enabled or not calendar.is_working_day(now.date()):
         return []
     moment = now.time().replace(tzinfo=None)
-    if policy.alerts.morning <= moment < policy.alerts.afternoon:
+    if policy.morning_alert_at(now.date()) <= moment < policy.alerts.afternoon:
         return [MORNING_JOB]
-    if moment >= policy.alerts.afternoon:
+    if policy.alerts.afternoon <= moment <= policy.window_end:
         return [AFTERNOON_JOB]
     return []
 

@@ -49,13 +49,16 @@ async def _punches(conn: aiosqlite.Connection, start: dt.date, end: dt.date,
 async def _absences(conn: aiosqlite.Connection, start: dt.date, end: dt.date,
                     nips: set[str] | None) -> AbsenceMap:
     found: AbsenceMap = defaultdict(list)
+    # The approved request's agenda number becomes the day's note (shown in recaps).
     async with conn.execute(
-        "SELECT nip, day, part, code FROM absence_days WHERE day BETWEEN ? AND ?",
+        "SELECT a.nip, a.day, a.part, a.code, r.agenda_number FROM absence_days a "
+        "LEFT JOIN requests r ON r.id = a.request_id WHERE a.day BETWEEN ? AND ?",
         (start.isoformat(), end.isoformat()),
     ) as cursor:
-        async for nip, day, part, code in cursor:
+        async for nip, day, part, code, agenda in cursor:
             if nips is None or nip in nips:
-                found[(nip, dt.date.fromisoformat(day))].append(rules.Absence(code, part))
+                found[(nip, dt.date.fromisoformat(day))].append(
+                    rules.Absence(code, part, agenda or ""))
     return found
 
 

@@ -96,6 +96,8 @@ class LadderPolicy:
 class AlertPolicy:
     enabled: bool = True
     morning: dt.time = dt.time(8, 0)
+    # Ramadan work starts at 08:00, so its morning notices come later.
+    ramadan_morning: dt.time = dt.time(8, 30)
     afternoon: dt.time = dt.time(16, 45)
     sync_before_morning: bool = True
     # The atasan's morning summary lists a subordinate as late from this many minutes.
@@ -129,6 +131,12 @@ class AttendancePolicy:
         period = self.ramadan_on(day)
         table = period.hours if period is not None else self.hours
         return table.get(day.weekday()) or table.get(0) or DEFAULT_HOURS[0]
+
+    def morning_alert_at(self, day: dt.date) -> dt.time:
+        """When the morning notices of `day` go out."""
+        if self.ramadan_on(day) is not None:
+            return self.alerts.ramadan_morning
+        return self.alerts.morning
 
     @property
     def latest_end(self) -> dt.time:

@@ -28,6 +28,13 @@ from tests.support.office import (
 )
 
 MONDAY = dt.date(2026, 10, 5)
+RAMADAN_MONDAY = dt.date(2027, 2, 8)
+
+
+@pytest.fixture
+def config_text() -> str:
+    from tests.conftest import BASE_CONFIG
+    return BASE_CONFIG + '[[attendance.ramadan]]\nstart = "2027-02-08"\nend = "2027-03-09"\n'
 
 
 def at(day: dt.date, clock: str) -> dt.datetime:
@@ -187,7 +194,26 @@ async def test_missed_morning_runs_once_at_start_up_if_still_relevant(
     queue = harness.application.job_queue
     assert queue is not None
     assert queue.get_jobs_by_name(f"{alerts.MORNING_JOB}.catch_up") == ()
-    assert len(queue.get_jobs_by_name(alerts.MORNING_JOB)) == 1
+    # The usual 08:00 trigger and the Ramadan 08:30 one.
+    assert sorted(j.data for j in queue.get_jobs_by_name(alerts.MORNING_JOB)) == [
+        dt.time(8), dt.time(8, 30)]
+
+
+async def test_ramadan_mornings_wait_for_the_later_start(
+        harness: Harness, db: Database, office, clock: FixedClock) -> None:
+    clock.set(at(RAMADAN_MONDAY, "08:00"))
+    harness.api.clear()
+    await run_job(harness, alerts.MORNING_JOB, data=dt.time(8))
+    assert harness.api.sent("sendMessage") == []
+    clock.set(at(RAMADAN_MONDAY, "08:30"))
+    await run_job(harness, alerts.MORNING_JOB, data=dt.time(8, 30))
+    notice = texts_to(harness, STAFF_A)
+    assert len(notice) == 1 and "hingga pukul 08.30 (jam masuk 08.00)" in notice[0]
+    # Outside Ramadan the 08:30 trigger does nothing.
+    clock.set(at(MONDAY, "08:30"))
+    harness.api.clear()
+    await run_job(harness, alerts.MORNING_JOB, data=dt.time(8, 30))
+    assert harness.api.sent("sendMessage") == []
 
 
 @pytest.mark.parametrize(("day", "clock_time", "expected"), [
@@ -195,8 +221,11 @@ async def test_missed_morning_runs_once_at_start_up_if_still_relevant(
     (MONDAY, "08:00", [alerts.MORNING_JOB]),
     (MONDAY, "16:44", [alerts.MORNING_JOB]),
     (MONDAY, "16:45", [alerts.AFTERNOON_JOB]),
-    (MONDAY, "23:30", [alerts.AFTERNOON_JOB]),
+    (MONDAY, "17:59", [alerts.AFTERNOON_JOB]),
+    (MONDAY, "18:30", []),
     (dt.date(2026, 10, 10), "09:00", []),
+    (RAMADAN_MONDAY, "08:15", []),
+    (RAMADAN_MONDAY, "08:30", [alerts.MORNING_JOB]),
 ])
 async def test_which_missed_job_is_still_relevant_at_start_up(
         harness: Harness, db: Database, office, clock: FixedClock, day: dt.date,

@@ -84,6 +84,8 @@ afternoon = "17:00"
     ('[attendance.tpp.percent]\nXX = 1', "attendance.tpp.percent.XX"),
     ('[attendance.tpp.percent]\nTK = 300', "attendance.tpp.percent.TK"),
     ('[attendance.alerts]\nafternoon = "16:15"', "attendance.alerts.afternoon"),
+    ('[attendance.alerts]\nafternoon = "18:00"', "attendance.alerts.afternoon"),
+    ('[attendance.alerts]\nmorning = "17:00"', "attendance.alerts.morning"),
     ('[attendance.ladder.steps]\ntiga = "teguran"', "attendance.ladder.steps.tiga"),
     ('[[attendance.ramadan]]\nstart = "2027-03-09"\nend = "2027-02-08"',
      "attendance.ramadan[0].end"),

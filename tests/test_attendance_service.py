@@ -105,3 +105,19 @@ async def test_tk_days_ignore_days_before_any_data_and_before_registration(
                                      dt.date(2026, 10, 9))
     assert min(found[STAFF_B.nip]) == dt.date(2026, 9, 28)      # the first day with data
     assert dt.date(2026, 9, 28) not in found[STAFF_A.nip]
+
+
+async def test_an_absence_carries_the_agenda_number_of_its_request(db: Database, office) -> None:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO requests (nip, type, start_date, end_date, working_days, reason, status,"
+            " agenda_number, created_at, updated_at) VALUES (?, 'sakit', '2026-10-05',"
+            " '2026-10-05', 1, 'Demam', 'disetujui', '800/017/DISKOMINFO/2026',"
+            " '2026-10-05T07:00:00+07:00', '2026-10-05T07:30:00+07:00')", (STAFF_A.nip,))
+        request_id = cursor.lastrowid
+        await conn.execute("INSERT INTO absence_days (nip, day, part, code, request_id)"
+                           " VALUES (?, '2026-10-05', 'full', 'S', ?)", (STAFF_A.nip, request_id))
+    now = dt.datetime(2026, 10, 5, 9, 0, tzinfo=WIB)
+    statuses = await attendance.day_statuses(db, POLICY, CALENDAR, now.date(), now)
+    assert statuses[STAFF_A.nip].codes == ("S",)
+    assert statuses[STAFF_A.nip].note == "800/017/DISKOMINFO/2026"

@@ -119,11 +119,12 @@ def _ladder(root: Section) -> LadderPolicy:
     )
 
 
-def _alerts(root: Section, latest_end: dt.time) -> AlertPolicy:
+def _alerts(root: Section, latest_end: dt.time, window_end: dt.time) -> AlertPolicy:
     section = root.section("alerts")
     alerts = AlertPolicy(
         enabled=section.bool("enabled", True),
         morning=section.time("morning", "08:00"),
+        ramadan_morning=section.time("ramadan_morning", "08:30"),
         afternoon=section.time("afternoon", "16:45"),
         sync_before_morning=section.bool("sync_before_morning", True),
         summary_late_minutes=section.int("summary_late_minutes", 1, minimum=1),
@@ -131,8 +132,13 @@ def _alerts(root: Section, latest_end: dt.time) -> AlertPolicy:
     if alerts.afternoon <= latest_end:
         raise ConfigError(section.key("afternoon"),
                           f"harus sesudah jam pulang paling akhir ({latest_end:%H:%M})")
-    if alerts.morning >= alerts.afternoon:
-        raise ConfigError(section.key("morning"), "harus sebelum pemberitahuan sore")
+    if alerts.afternoon >= window_end:
+        # After the window closes a missing OUT can no longer be put right.
+        raise ConfigError(section.key("afternoon"),
+                          f"harus sebelum rentang pindai ditutup ({window_end:%H:%M})")
+    for name in ("morning", "ramadan_morning"):
+        if getattr(alerts, name) >= alerts.afternoon:
+            raise ConfigError(section.key(name), "harus sebelum pemberitahuan sore")
     return alerts
 
 
@@ -157,4 +163,5 @@ def parse_attendance(root: Section) -> AttendancePolicy:
         bands=_bands(section), tpp=_tpp(section), ladder=_ladder(section),
     )
     # The alert times are checked against the latest end of work of the schedules above.
-    return replace(policy, alerts=_alerts(section, policy.latest_end))
+    return replace(policy, alerts=_alerts(section, policy.latest_end,
+                                                  policy.window_end))

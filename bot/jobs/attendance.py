@@ -110,6 +110,13 @@ def _describe(delivery: Delivery) -> str:
 
 async def morning_job(context: BotContext) -> None:
     """Morning notices: not yet in, the atasan's summary, PP 94/2021 steps."""
+    services: AppServices = context.application.bot_data[SERVICES_KEY]
+    policy = services.settings.attendance
+    # Two daily triggers exist (the usual time and the Ramadan time); each day only the one
+    # matching that day's schedule runs. A catch-up run (no data) always goes ahead.
+    if context.job is not None and context.job.data is not None and (
+            context.job.data != policy.morning_alert_at(services.clock.now().date())):
+        return
     await run_morning(context.application)
 
 
@@ -130,8 +137,9 @@ async def start(app: BotApp) -> None:
     assert queue is not None, "python-telegram-bot[job-queue] is required"
     zone = services.clock.tz
     # run_daily's default is every day (PTB counts days from 0 = Sunday).
-    queue.run_daily(morning_job, policy.alerts.morning.replace(tzinfo=zone),
-                    name=alerts.MORNING_JOB, job_kwargs=JOB_KWARGS)
+    for moment in {policy.alerts.morning, policy.alerts.ramadan_morning}:
+        queue.run_daily(morning_job, moment.replace(tzinfo=zone), data=moment,
+                        name=alerts.MORNING_JOB, job_kwargs=JOB_KWARGS)
     queue.run_daily(afternoon_job, policy.alerts.afternoon.replace(tzinfo=zone),
                     name=alerts.AFTERNOON_JOB, job_kwargs=JOB_KWARGS)
     now = services.clock.now()

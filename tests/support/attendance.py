@@ -31,13 +31,15 @@ async def add_absence(db: Database, person: Person, day: str, code: str, *,
                            (person.nip, day, part, code))
 
 
-async def run_job(harness: Harness, name: str) -> None:
-    """Run a scheduled job's callback now, the way the JobQueue would."""
+async def run_job(harness: Harness, name: str, data: object = None) -> None:
+    """Run the callbacks of the scheduled jobs called `name` now, the way the JobQueue would
+    when they fire (only those carrying `data`, when given)."""
     queue = harness.application.job_queue
     assert queue is not None
-    jobs = queue.get_jobs_by_name(name)
-    assert len(jobs) == 1, [j.name for j in queue.jobs()]
-    await jobs[0].run(harness.application)
+    jobs = [j for j in queue.get_jobs_by_name(name) if data is None or j.data == data]
+    assert jobs, [j.name for j in queue.jobs()]
+    for job in jobs:
+        await job.run(harness.application)
 
 
 def texts_to(harness: Harness, person: Person) -> list[str]:
