@@ -39,29 +39,36 @@ def previous_month(today: dt.date) -> tuple[int, int]:
 
 
 class ConsoleProgress:
-    """Numbered steps with their duration; long steps redraw one counter line."""
+    """Numbered steps with their duration; on a terminal, long steps count up in place."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.number = 0
+        self.title = ""
         self.started: float | None = None
         self.live = out.isatty()
 
+    def _line(self) -> str:
+        return f"[{self.number}] {self.title} …"
+
     def _finish(self) -> None:
         if self.started is not None:
-            self.out.write(f" selesai ({time.monotonic() - self.started:.1f} dtk)\n")
+            took = time.monotonic() - self.started
+            prefix = f"\r\033[K{self._line()}" if self.live else ""
+            self.out.write(f"{prefix} selesai ({took:.1f} dtk)\n")
             self.out.flush()
 
     def step(self, title: str) -> None:
         self._finish()
         self.number += 1
+        self.title = title
         self.started = time.monotonic()
-        self.out.write(f"[{self.number}] {title} …")
+        self.out.write(self._line())
         self.out.flush()
 
     def advance(self, done: int, total: int) -> None:
         if self.live:
-            self.out.write(f"\r\033[K[{self.number}] … {done}/{total}")
+            self.out.write(f"\r\033[K{self._line()} {done}/{total}")
             self.out.flush()
 
     def close(self) -> None:
