@@ -3,6 +3,7 @@ resubmission, the signature, /arsip, the automatic draft and the Kepala's daily 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
@@ -12,8 +13,9 @@ import pytest
 from pypdf import PdfReader
 
 from bot.jobs import recap as recap_jobs
+from handlers import recap as recap_handlers
 from reports.recap_pdf import FRAME_WIDTH, column_widths
-from services import audit, recap
+from services import audit, employees, recap
 from services.clock import FixedClock
 from services.storage import Database
 from tests.conftest import BASE_CONFIG, WIB, tg
@@ -268,3 +270,40 @@ async def test_daily_report_for_the_kepala_once_per_working_day(
     clock.set(dt.datetime(2026, 11, 7, 9, 0, tzinfo=WIB))  # Saturday
     assert await recap_jobs.run_daily_report(harness.application) == 0
     assert len(harness.api.sent_to(KEPALA.telegram_id)) == 1
+
+
+async def test_simultaneous_taps_let_exactly_one_through(harness: Harness, db: Database, office,
+                                                         clock: FixedClock, settings) -> None:
+    env = recap_handlers.env_of(harness.application.bot_data["services"])
+    async with db.read() as conn:
+        admin = await employees.by_nip(conn, ADMIN.nip)
+        kasubbag = await employees.by_nip(conn, KASUBBAG.nip)
+    assert admin is not None and kasubbag is not None
+    built = await recap.build_draft(db, env, clock, 2026, 10, actor=admin)
+    results = await asyncio.gather(
+        *(recap.submit(db, env, clock, built.recap.id, built.recap.rev, actor=admin)
+          for _ in range(2)), return_exceptions=True)
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Outcome"]
+    submitted = next(r for r in results if isinstance(r, recap.Outcome))
+    results = await asyncio.gather(
+        recap.approve(db, env, clock, submitted.recap.id, submitted.recap.rev, actor=kasubbag),
+        recap.send_back(db, env, clock, submitted.recap.id, submitted.recap.rev,
+                        actor=kasubbag, reason="Data bidang aplikasi belum lengkap"),
+        return_exceptions=True)
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "Outcome"]
+    async with db.read() as conn:
+        entries = await audit.entries_for(conn, "recap", built.recap.id)
+    assert len(entries) == 3  # build, one submit, one decision
+
+
+async def test_next_reviewer_unreachable_is_reported_to_the_one_who_tapped(
+        harness: Harness, db: Database, office) -> None:
+    await harness.block_bot(tg(SEKRETARIS))
+    await harness.send(tg(ADMIN), "/rekap")
+    draft = last_pdf_to(harness, ADMIN)
+    await harness.tap(tg(ADMIN), draft.button("Ajukan"), on=draft)
+    card = last_pdf_to(harness, KASUBBAG)
+    await harness.tap(tg(KASUBBAG), card.button("Paraf"), on=card)
+    caption = harness.api.message(KASUBBAG.telegram_id, card.message_id)["caption"]
+    assert "Belum ada Sekretaris yang terhubung" in caption
+    assert (await state_of(db)).state == "sekretaris"
