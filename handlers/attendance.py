@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 _MONTH_ARG = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
 CALENDAR_PATTERN = r"^kal:(\d{4})(\d{2})$"
+# Keeps /hadir of a Kepala with a flat office under Telegram's 4096 characters.
+MAX_TEAM_LINES = 40
 # Order of codes in a one-line summary: presence, lateness, missing scans, absences.
 _CODE_ORDER = ("H", "TL1", "TL2", "TL3", "TL4", "PSW1", "PSW2", "PSW3", "PSW4", "TAM", "TAP",
                "TK", *rules.ABSENCE_CODES)
@@ -82,9 +84,12 @@ def render_today(view: TodayView) -> str:
     lines.append(texts.MONTH_HINT.format(bulan=f"{view.day.month:02d}-{view.day.year}"))
     if view.team:
         lines += ["", texts.TEAM_TODAY_HEADER]
+        shown = view.team[:MAX_TEAM_LINES]
         lines += [texts.TEAM_TODAY_LINE.format(nama=escape(entry.employee.nama),
                                                status=_status_text(entry.status))
-                  for entry in view.team]
+                  for entry in shown]
+        if len(view.team) > len(shown):
+            lines.append(texts.TEAM_TODAY_MORE.format(jumlah=len(view.team) - len(shown)))
     return "\n".join(lines)
 
 

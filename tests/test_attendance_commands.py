@@ -125,3 +125,18 @@ async def test_kalender_shows_holidays_overrides_and_navigates(harness: Harness,
     await harness.tap(user, "kal:210001")
     answer = harness.api.sent("answerCallbackQuery")[-1]
     assert "2000–2099" in answer.params["text"]
+
+
+async def test_hadir_of_a_large_team_stays_one_message(harness: Harness, db: Database,
+                                                       office) -> None:
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO employees (nip, nama, atasan_nip, device_user_id, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, '2026-10-01T08:00:00+07:00',"
+            " '2026-10-01T08:00:00+07:00')",
+            [(f"19900101202001{1000 + i}", f"Pegawai Tambahan Dengan Nama Panjang {i:02d}",
+              KABID.nip, f"9{i:03d}") for i in range(45)])
+    await harness.send(tg(KABID), "/hadir")
+    text = harness.api.last_to(KABID.telegram_id).text
+    assert "• dan 7 pegawai lainnya" in text
+    assert text.count("• ") == 41

@@ -99,6 +99,7 @@ MONTH_TPP = "Perkiraan potongan TPP: {persen}%"
 MONTH_HINT = "Rincian per hari: /hadir bulan {bulan}"
 TEAM_TODAY_HEADER = "<b>Bawahan Anda hari ini</b>"
 TEAM_TODAY_LINE = "• {nama}: {status}"
+TEAM_TODAY_MORE = "• dan {jumlah} pegawai lainnya; ringkasan lengkap dikirim setiap pagi."
 NOT_YET = "belum tercatat hadir"
 
 STATEMENT_HEADER = "<b>Rincian Kehadiran {bulan}</b>\n{nama}\nNIP {nip}"

@@ -9,7 +9,7 @@ CREATE TABLE sent_alerts (
     about_nip   TEXT NOT NULL DEFAULT '',    -- the employee a ladder notice is about
     detail      TEXT NOT NULL DEFAULT '',    -- e.g. the ladder step (days) or the run's first day
     status      TEXT NOT NULL DEFAULT 'claimed'
-                CHECK (status IN ('claimed', 'sent', 'blocked', 'unreachable')),
+                CHECK (status IN ('claimed', 'sent', 'blocked')),
     at          TEXT NOT NULL,
     PRIMARY KEY (kind, period, nip, about_nip, detail)
 );
