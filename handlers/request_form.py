@@ -200,7 +200,7 @@ async def _chose_start(update: Update, context: BotContext, day: dt.date, *, edi
     kind = _kind(draft)
     if kind.single_day:
         draft["end"] = day.isoformat()
-        return await _dates_chosen(update, context)
+        return await _dates_chosen(update, context, from_calendar=edit)
     text = texts.CHOOSE_END.format(jenis=escape(kind.label), mulai=views.period(day, day))
     markup = _calendar(context, day)
     if edit:
@@ -220,7 +220,7 @@ async def picked_end(update: Update, context: BotContext) -> int | None:
         await update.effective_message.reply_html(texts.BAD_DATE)
         return None
     _draft(context)["end"] = day.isoformat()
-    return await _dates_chosen(update, context)
+    return await _dates_chosen(update, context, from_calendar=update.callback_query is not None)
 
 
 async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -229,7 +229,7 @@ async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None 
     await update.effective_message.reply_html(text, reply_markup=markup)
 
 
-async def _dates_chosen(update: Update, context: BotContext) -> int:
+async def _dates_chosen(update: Update, context: BotContext, *, from_calendar: bool) -> int:
     draft = _draft(context)
     kind = _kind(draft)
     start, end = dt.date.fromisoformat(draft["start"]), dt.date.fromisoformat(draft["end"])
@@ -247,6 +247,10 @@ async def _dates_chosen(update: Update, context: BotContext) -> int:
         template = texts.CHOOSE_DAY if kind.single_day else texts.CHOOSE_START
         await _reply(update, template.format(jenis=escape(kind.label)), _calendar(context, start))
         return START
+    if from_calendar and update.callback_query is not None:
+        # The dates are settled: the calendar's days must not be tapped again. (A tap on
+        # another feature's message, e.g. the morning alert, leaves that message alone.)
+        await update.callback_query.edit_message_reply_markup(None)
     draft["working_days"] = checked.working_days
     draft["needs_attachment"] = checked.attachment_needed
     days_off = context.calendar.days_off(start, end)

@@ -169,7 +169,7 @@ async def test_return_for_correction_and_resubmit(harness: Harness, office, db: 
     await h.tap(ATASAN, card.button("Kembalikan"), on=card)
     assert "perlu <b>diperbaiki</b>" in last(h, ATASAN).text
     await h.send(ATASAN, "Mohon lengkapi alasan secara rinci")
-    assert "Keputusan tercatat: Dikembalikan pengajuan #1" in last(h, ATASAN).text
+    assert "Keputusan atas pengajuan #1 tercatat: Dikembalikan" in last(h, ATASAN).text
     edited = h.api.message(ATASAN.id, card.message_id)
     assert "Dikembalikan</b>" in edited["text"] and "reply_markup" not in edited
 

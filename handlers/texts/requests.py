@@ -63,7 +63,7 @@ ASK_RETURN_REASON = "Tuliskan apa yang perlu <b>diperbaiki</b> pada pengajuan #{
     "Kirim /batal untuk mengurungkan."
 REASON_EMPTY = "Alasan tidak boleh kosong. Tuliskan alasannya, atau kirim /batal."
 DECISION_ABORTED = "Keputusan diurungkan; pengajuan tetap menunggu keputusan Anda."
-DECISION_DONE = "Keputusan tercatat: {hasil} pengajuan #{id}."
+DECISION_DONE = "Keputusan atas pengajuan #{id} tercatat: {hasil}."
 ANSWER_DONE = "Tercatat: {hasil}."
 
 # --- notices to the applicant --------------------------------------------------------------
