@@ -232,3 +232,17 @@ def test_bot_refuses_to_start_on_an_invalid_file(tmp_path: Path, capsys: pytest.
     config.write_text(BASE_CONFIG + '\n[workflows]\ndir = "tidak-ada"\n', encoding="utf-8")
     assert main(["--config", str(config), "run"]) == 2
     assert "folder definisi layanan tidak ada" in capsys.readouterr().err
+
+
+def test_cli_shows_the_catalogue(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _write(tmp_path / "layanan", "cek.yaml", VALID)
+    config = _write(tmp_path, "presensi.toml", BASE_CONFIG + '\n[workflows]\ndir = "layanan"\n')
+    assert main(["--config", str(config), "layanan"]) == 0
+    out = capsys.readouterr().out
+    assert "Definisi layanan valid" in out
+    assert "cek: Layanan Cek [layanan /layanan], total waktu standar 10 menit kerja" in out
+    assert "1. Pengelola Kepegawaian (peran admin): 10 menit, teruskan/kembalikan" in out
+    assert "cuti: Cuti Pegawai [rantai cuti_tahunan" in out
+    # One working day is the span of [workflows] work_start..work_end (07:30-16:00).
+    assert "administrasi_plt_plh: Administrasi Pelaksana Tugas/Pelaksana Harian " \
+           "[layanan /layanan], total waktu standar 590 menit kerja" in out

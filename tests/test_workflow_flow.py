@@ -3,8 +3,12 @@ strangers, stale buttons and double taps refused, agenda number and archive at t
 
 from __future__ import annotations
 
-from services import audit
+from bot.context import SERVICES_KEY
+from handlers.layanan import env_of
+from services import audit, employees
 from services.storage import Database
+from services.workflows import files as wf
+from services.workflows.monitor import watch
 from tests.conftest import tg
 from tests.support.harness import Harness, TgUser
 from tests.support.office import (
@@ -173,3 +177,39 @@ async def test_unregistered_and_wrong_people_cannot_touch_files(harness: Harness
     assert "Kepada Kabid Aplikasi untuk ditindaklanjuti" in distribution.text
     await harness.tap(tg(ADMIN), distribution.button("Teruskan"))
     assert "005/1/DISKOMINFO/2026" in harness.api.last_to(applicant.id).text
+
+
+async def _employee(db: Database, nip: str):  # type: ignore[no-untyped-def]
+    async with db.read() as conn:
+        return await employees.by_nip(conn, nip)
+
+
+async def test_chains_that_cannot_be_staffed(harness: Harness, db: Database, office,
+                                             clock) -> None:
+    env = env_of(harness.application.bot_data[SERVICES_KEY])
+    # The Kepala has no atasan langsung: the Plt/Plh chain cannot be staffed for them.
+    await harness.send(tg(KEPALA), "/layanan")
+    await harness.tap(tg(KEPALA), harness.api.last_to(KEPALA.telegram_id).button(
+        "Pelaksana Tugas"))
+    refusal = str(_answer(harness)["text"])
+    assert "belum dapat diajukan" in refusal and "Pejabat Fungsional" in refusal
+
+    # An actor who leaves while the file is on its way: the admins are told, not nobody.
+    applicant = await _employee(db, STAFF_A.nip)
+    file = await wf.start_draft(db, env, applicant, "surat_masuk", clock.now())
+    file, _ = await wf.attach_document(db, env, file.id, applicant, wf.Upload(
+        harness.api.add_file(b"%PDF"), "document", "surat.pdf", "application/pdf", 4),
+        clock.now())
+    outcome = await wf.submit(db, env, file.id, file.version, applicant, clock.now())
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE employees SET active = 0 WHERE nip = ?", (ADMIN.nip,))
+    kepala = await _employee(db, KEPALA.nip)
+    outcome = await wf.act(db, env, file.id, outcome.file.version, kepala, "teruskan",
+                           clock.now(), note="Segera distribusikan")
+    assert [(n.kind, n.to.nip) for n in outcome.notices] == [
+        ("diproses", STAFF_A.nip), ("tanpa_pelaksana", KASUBBAG.nip)]
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE employees SET peran = 'admin' WHERE nip = ?",
+                           (STAFF_B.nip,))
+    items = await watch(db, env, clock.now())
+    assert [a.nip for a in items[0].actors] == [STAFF_B.nip]

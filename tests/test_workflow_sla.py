@@ -191,3 +191,10 @@ async def test_pantau_table_and_monthly_pdf(harness: Harness, db: Database, offi
     assert "LAPORAN KEPATUHAN WAKTU LAYANAN" in text and "Oktober 2026" in text
     assert "Kenaikan Gaji Berkala" in text and "0,0%" in text
     assert "DINAS KOMUNIKASI DAN INFORMATIKA" in text
+
+
+async def test_the_watch_is_scheduled_with_the_configured_interval(harness: Harness) -> None:
+    queue = harness.application.job_queue
+    assert queue is not None
+    (job,) = queue.get_jobs_by_name("workflow.sla")
+    assert job.job.trigger.interval == dt.timedelta(minutes=5)
