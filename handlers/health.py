@@ -59,6 +59,10 @@ def render_report(report: HealthReport, *, as_html: bool) -> str:
         count=texts.NOT_AVAILABLE if report.pending_requests is None else report.pending_requests))
     lines.append(texts.PENDING_ALERTS.format(
         count=texts.NOT_AVAILABLE if report.pending_alerts is None else report.pending_alerts))
+    for problem in report.problems:
+        lines.append(texts.PROBLEM.format(
+            machine=fmt(problem.machine), kind=texts.PROBLEM_KINDS.get(problem.kind, problem.kind),
+            detail=fmt(problem.detail or "-"), since=when(problem.since)))
     for job in report.jobs:
         lines.append(texts.JOB.format(job=fmt(job.job), day=job.day.strftime("%d-%m-%Y"),
                                       finished=when(job.finished_at)))

@@ -29,6 +29,14 @@ class MachineStatus:
 
 
 @dataclass(frozen=True)
+class OpenProblem:
+    machine: str
+    kind: str                            # failure, clock_drift, unknown_serial
+    detail: str
+    since: dt.datetime
+
+
+@dataclass(frozen=True)
 class JobRun:
     job: str
     day: dt.date                          # the latest day the job ran to the end for
@@ -48,6 +56,12 @@ class HealthReport:
     pending_requests: int | None         # None: this schema has no requests yet
     pending_alerts: int | None
     jobs: tuple[JobRun, ...]
+    problems: tuple[OpenProblem, ...]    # machine problems reported and not yet resolved
+
+    @property
+    def healthy(self) -> bool:
+        """No open machine problem and no machine whose last attempt failed."""
+        return not self.problems and not any(m.last_error for m in self.machines)
 
 
 async def _tables(conn: aiosqlite.Connection) -> set[str]:
@@ -121,9 +135,17 @@ async def health_report(db: Database, at: dt.datetime) -> HealthReport:
                 jobs = tuple(JobRun(r["job"], dt.date.fromisoformat(r["day"]),
                                     dt.datetime.fromisoformat(r["finished"]))
                              for r in await cursor.fetchall())
+        problems: tuple[OpenProblem, ...] = ()
+        if "device_problems" in tables:
+            async with conn.execute(
+                    "SELECT machine, kind, detail, opened_at FROM device_problems"
+                    " WHERE resolved_at IS NULL ORDER BY opened_at") as cursor:
+                problems = tuple(OpenProblem(r["machine"], r["kind"], r["detail"],
+                                             dt.datetime.fromisoformat(r["opened_at"]))
+                                 for r in await cursor.fetchall())
     wal = Path(f"{db.path}-wal")
     return HealthReport(at=at, schema_version=version, migrations=migrations,
                         database_bytes=size, wal_bytes=wal.stat().st_size if wal.exists() else 0,
                         employees_active=active, employees_linked=linked, machines=machines,
                         pending_requests=pending_requests, pending_alerts=pending_alerts,
-                        jobs=jobs)
+                        jobs=jobs, problems=problems)

@@ -133,10 +133,15 @@ async def test_machines_from_the_device_tables(harness: Harness, db: Database,
             "INSERT INTO device_sync_state (name, last_attempt_at, last_success_at, last_error,"
             " consecutive_failures, clock_drift_seconds) VALUES ('Lobi', ?, ?, 'timeout', 3,"
             " 185.0)", ("2026-10-05T07:45:00+07:00", "2026-10-05T07:15:00+07:00"))
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO device_problems (machine, kind, detail, opened_at) VALUES"
+            " ('Lobi', 'failure', 'timeout', '2026-10-05T07:30:00+07:00')")
     await _punch(db, "SN-PULL", "0006", "2026-10-05T07:10:00+07:00", "2026-10-05T07:15:00+07:00")
     await _punch(db, "SN-ADMS", "0007", "2026-10-05T07:57:00+07:00", "2026-10-05T07:58:00+07:00")
     await _punch(db, "SN-LAIN", "0008", "2026-10-05T07:20:00+07:00", "2026-10-05T07:21:00+07:00")
     report = await health_report(db, harness.clock.now())
+    assert not report.healthy and [p.kind for p in report.problems] == ["failure"]
     by_name = {m.name: m for m in report.machines}
     assert list(by_name) == ["Aula", "Lobi", "SN-LAIN"]
     # A pushing machine's last upload counts as its last success.
@@ -149,3 +154,6 @@ async def test_machines_from_the_device_tables(harness: Harness, db: Database,
     assert "Lobi (tarik, SN SN-PULL): sinkron berhasil terakhir 05-10-2026 07:15" in text
     assert "timeout (3 kali berturut-turut)" in text and "185 detik" in text
     assert "Aula (ADMS, SN SN-ADMS)" in text and "mesin tidak terdaftar" in text
+    assert "Masalah terbuka pada Lobi: gagal disinkronkan (timeout), sejak 05-10-2026 07:30" in text
+    # For monitoring: the console report exits 1 while a machine has a problem.
+    assert await asyncio.to_thread(main, ["--config", str(harness.settings.source), "health"]) == 1

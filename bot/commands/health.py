@@ -14,7 +14,9 @@ from services.storage import Database
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "health", help="kondisi sistem: sinkronisasi mesin, antrean, ukuran basis data")
+        "health", help="kondisi sistem: sinkronisasi mesin, antrean, ukuran basis data",
+        description="Status keluar 0 bila semua mesin sehat, 1 bila ada mesin yang gagal "
+                    "disinkronkan atau masalah mesin yang belum selesai (untuk pemantauan).")
     parser.set_defaults(handler=handle)
 
 
@@ -22,6 +24,6 @@ def handle(args: argparse.Namespace) -> int:
     async def work(settings: Settings, db: Database) -> int:
         report = await health_report(db, SystemClock(settings.office.timezone).now())
         print(render_report(report, as_html=False))
-        return 0
+        return 0 if report.healthy else 1
 
     return run_with_db(args, work)

@@ -21,3 +21,6 @@ NOT_AVAILABLE = "belum tersedia"
 ERROR_LOCATION = "\nLokasi: <code>{where}</code>"
 ERRORS_SUPPRESSED = "\n{count} galat lain sejak laporan sebelumnya tidak dilaporkan tersendiri."
 JOB = "Tugas terjadwal {job}: terakhir tuntas untuk {day} (pukul {finished})"
+PROBLEM = "⚠️ Masalah terbuka pada {machine}: {kind} ({detail}), sejak {since}"
+PROBLEM_KINDS = {"failure": "gagal disinkronkan", "clock_drift": "jam mesin bergeser",
+                 "unknown_serial": "nomor seri tidak terdaftar"}
