@@ -175,8 +175,7 @@ async def _close_card(message: Message | None, note: str) -> None:
         log.info("recap.card_not_closed message_id=%s", message.message_id, exc_info=True)
 
 
-def _forwarded_note(services: AppServices, outcome: Outcome, reached: list[Employee],
-                    done: str) -> str:
+def _forwarded_note(outcome: Outcome, reached: list[Employee], done: str) -> str:
     if outcome.notify and not reached:
         role = ROLE_TITLES.get(outcome.recap.state, outcome.recap.state)
         return done + "\n" + texts.NOBODY_TO_NOTIFY.format(jabatan=role)
@@ -244,7 +243,7 @@ async def decide(update: Update, context: BotContext) -> None:
         done = texts.PARAF_DONE.format(waktu=now,
                                        ke=ROLE_TITLES.get(outcome.recap.state, "-"))
     await _close_card(query.message if isinstance(query.message, Message) else None,
-                      _forwarded_note(services, outcome, reached, done))
+                      _forwarded_note(outcome, reached, done))
 
 
 async def ask_reason(update: Update, context: BotContext) -> int:
@@ -299,7 +298,7 @@ async def take_reason(update: Update, context: BotContext) -> int:
     reached = await deliver(context.bot, services, outcome)
     done = texts.RETURN_DONE.format(ke=ROLE_TITLES.get(outcome.recap.state, "-"),
                                     waktu=clock_time(context.clock.now()))
-    note = _forwarded_note(services, outcome, reached, done)
+    note = _forwarded_note(outcome, reached, done)
     await message.reply_html(note)
     if pending.get("chat_id") and pending.get("message_id"):
         try:

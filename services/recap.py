@@ -95,7 +95,6 @@ class Outcome:
     xlsx: bytes | None = None           # the operator's spreadsheet of a fresh build
     employees: int = 0                  # of a fresh build: rows and working days
     working_days: int = 0
-    returned_from: str | None = None
 
 
 def _time(value: str | None) -> dt.datetime | None:
@@ -446,7 +445,7 @@ async def send_back(db: Database, env: RecapEnv, clock: Clock, recap_id: int, re
         assert updated is not None
         notify = await _role_holders(conn, step.state, updated)
     log.info("recap.return id=%s from=%s to=%s", recap_id, recap.state, step.state)
-    return Outcome(updated, pdf, step.action, actor, notify, returned_from=recap.state)
+    return Outcome(updated, pdf, step.action, actor, notify)
 
 
 # --- the archive ----------------------------------------------------------------------------
@@ -479,11 +478,6 @@ async def archived_copy(db: Database, recap_id: int, *, actor: Employee) -> tupl
         raise DomainError("Berkas arsip tidak cocok dengan sidik (hash) yang tercatat. "
                           "Hubungi pengelola sistem.")
     return recap, pdf
-
-
-async def current_pdf(db: Database, recap: Recap) -> bytes:
-    async with db.read() as conn:
-        return await _blob(conn, recap.id, "pdf")
 
 
 @dataclass(frozen=True)

@@ -307,3 +307,22 @@ async def test_next_reviewer_unreachable_is_reported_to_the_one_who_tapped(
     caption = harness.api.message(KASUBBAG.telegram_id, card.message_id)["caption"]
     assert "Belum ada Sekretaris yang terhubung" in caption
     assert (await state_of(db)).state == "sekretaris"
+
+
+async def test_signed_recaps_are_kept_at_least_one_year(db: Database) -> None:
+    # The rule lives in a trigger that compares with SQLite's own clock, so the rows are dated
+    # from the real current time here.
+    now = dt.datetime.now(WIB)
+    async with db.transaction() as conn:
+        for month, signed_at in ((1, now - dt.timedelta(days=30)),
+                                 (2, now - dt.timedelta(days=400))):
+            await conn.execute(
+                "INSERT INTO recaps (year, month, state, built_at, snapshot, pdf, signed_at, "
+                "agenda_number, sha256, updated_at) VALUES (2020, ?, 'signed', ?, x'00', "
+                "x'00', ?, ?, 'h', ?)", (month, signed_at.isoformat(), signed_at.isoformat(),
+                                         f"A/{month}", signed_at.isoformat()))
+    with pytest.raises(Exception, match="at least one year"):
+        async with db.transaction() as conn:
+            await conn.execute("DELETE FROM recaps WHERE month = 1")
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM recaps WHERE month = 2")
