@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import pickle
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -19,8 +20,9 @@ from services.backup import (
     make_backup,
     prune_backups,
 )
-from services.storage import Database
+from services.storage import Database, open_database
 from tests.conftest import BASE_CONFIG
+from tests.support.office import Person
 
 AT = dt.datetime(2026, 10, 5, 23, 30)
 
@@ -125,3 +127,25 @@ async def test_backup_command(db: Database, settings: Settings, tmp_path: Path,
     assert await asyncio.to_thread(main, ["--config", str(settings.source), "backup", "--list"]
                                    ) == 0
     assert "1 cadangan" in capsys.readouterr().out
+
+
+async def test_restore_as_documented(db: Database, settings: Settings, tmp_path: Path,
+                                     office: tuple[Person, ...]) -> None:
+    """README: stop the bot, move the database and its -wal/-shm away, copy the backup in."""
+    result = await asyncio.to_thread(make_backup, settings.database.path, None,
+                                     tmp_path / "cadangan", AT, keep=3, keep_days=0)
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE employees SET nama = 'Sesudah Cadangan'")
+    await db.close()
+    live = settings.database.path
+    for path in live.parent.glob(live.name + "*"):
+        path.unlink()
+    shutil.copyfile(result.database, live)
+    restored = await open_database(live)
+    try:
+        async with restored.read() as conn, conn.execute(
+                "SELECT nip, nama FROM employees ORDER BY nip") as cursor:
+            rows = [tuple(r) for r in await cursor.fetchall()]
+    finally:
+        await restored.close()
+    assert rows == sorted((p.nip, p.nama) for p in office)
