@@ -45,6 +45,7 @@ REASON_GROUP = -1
 PENDING = "recap.pending_return"
 CONVERSATION_NAME = "recap_return"
 DAILY_MAX_LINES = 40
+MAX_CAPTION = 1024
 
 
 def env_of(services: AppServices) -> RecapEnv:
@@ -129,8 +130,8 @@ async def _send(bot: Bot, services: AppServices, person: Employee, outcome: Outc
         return False
     try:
         await bot.send_document(person.telegram_chat_id, document=outcome.pdf,
-                                    filename=outcome.recap.filename, caption=caption,
-                                    parse_mode=ParseMode.HTML, reply_markup=markup)
+                                filename=outcome.recap.filename, caption=caption,
+                                parse_mode=ParseMode.HTML, reply_markup=markup)
         if outcome.xlsx is not None:
             await bot.send_document(
                 person.telegram_chat_id, document=outcome.xlsx,
@@ -168,8 +169,10 @@ async def _close_card(message: Message | None, note: str) -> None:
     if message is None:
         return
     caption = (message.caption_html or "") + "\n\n" + note
+    if len(caption) > MAX_CAPTION:
+        caption = note  # cutting HTML could break a tag; the outcome is what matters now
     try:
-        await message.edit_caption(caption=caption[:1024], parse_mode=ParseMode.HTML,
+        await message.edit_caption(caption=caption, parse_mode=ParseMode.HTML,
                                    reply_markup=None)
     except TelegramError:
         log.info("recap.card_not_closed message_id=%s", message.message_id, exc_info=True)
