@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from handlers.texts import attendance as texts
 from reports.indonesian import long_date, long_date_with_day
 from services import alerts
+from services import attendance_rules as rules
 from services.alerts import Notice, TeamEntry
 from services.attendance_policy import AttendancePolicy
 
@@ -60,6 +61,13 @@ def _morning_absent(notice: Notice, policy: AttendancePolicy, now: dt.datetime
     return text, markup
 
 
+def _excuse(entry: TeamEntry) -> str:
+    """Why an excused subordinate is not in: the absence, or a permit to arrive late."""
+    if rules.is_on_absence(entry.status):
+        return code_label(entry.status.codes[0])
+    return texts.LATE_PERMIT
+
+
 def _section(title: str, entries: tuple[TeamEntry, ...], line: str) -> list[str]:
     if not entries:
         return []
@@ -70,7 +78,7 @@ def _section(title: str, entries: tuple[TeamEntry, ...], line: str) -> list[str]
             nama=escape(entry.employee.nama),
             masuk=clock_time(status.first_in) if status.first_in else "-",
             kode=status.codes[0] if status.codes else "-", menit=status.late_minutes,
-            keterangan=code_label(status.codes[0]) if status.codes else "-"))
+            keterangan=_excuse(entry)))
     if len(entries) > MAX_LINES_PER_SECTION:
         lines.append(texts.TEAM_MORE.format(jumlah=len(entries) - MAX_LINES_PER_SECTION))
     return lines

@@ -44,6 +44,16 @@ RUN_LOOKBACK_DAYS = 45
 class TeamEntry:
     employee: Employee
     status: DayStatus
+    late_permit: bool = False     # an approved permit to arrive late today (izin terlambat)
+
+    @property
+    def waiting(self) -> bool:
+        """No IN scan yet and nothing that explains it."""
+        return _not_in(self.status) and not self.late_permit
+
+    @property
+    def excused(self) -> bool:
+        return rules.is_on_absence(self.status) or (self.late_permit and _not_in(self.status))
 
 
 @dataclass(frozen=True)
@@ -114,17 +124,17 @@ async def plan_morning(db: Database, policy: AttendancePolicy, calendar: OfficeC
     statuses = await attendance.day_statuses(db, policy, calendar, today, now)
     async with db.read() as conn:
         everyone = await employees.all_active(conn)
+        permits = await _late_permits(conn, today)
     by_nip = {e.nip: e for e in everyone}
-    people = _enrolled(everyone)
     notices: list[Notice] = []
     teams: dict[str, list[TeamEntry]] = defaultdict(list)
-    for person in people:
-        status = statuses[person.nip]
-        if person.reachable and _not_in(status) and not unsynced:
+    for person in _enrolled(everyone):
+        entry = TeamEntry(person, statuses[person.nip], late_permit=person.nip in permits)
+        if person.reachable and entry.waiting and not unsynced:
             notices.append(Notice(MORNING_ABSENT, today.isoformat(), person, today,
-                                  status=status))
+                                  status=entry.status))
         if person.atasan_nip:
-            teams[person.atasan_nip].append(TeamEntry(person, status))
+            teams[person.atasan_nip].append(entry)
     for atasan_nip, members in teams.items():
         atasan = by_nip.get(atasan_nip)
         if atasan is None or not atasan.reachable:
@@ -132,8 +142,8 @@ async def plan_morning(db: Database, policy: AttendancePolicy, calendar: OfficeC
         summary = TeamSummary(
             late=tuple(m for m in members if rules.is_late(m.status)
                        and m.status.late_minutes >= policy.alerts.summary_late_minutes),
-            missing=tuple(m for m in members if _not_in(m.status)),
-            away=tuple(m for m in members if rules.is_on_absence(m.status)),
+            missing=tuple(m for m in members if m.waiting),
+            away=tuple(m for m in members if m.excused),
             unsynced=unsynced,
         )
         if not summary.empty:
@@ -144,6 +154,14 @@ async def plan_morning(db: Database, policy: AttendancePolicy, calendar: OfficeC
 
 def _not_in(status: DayStatus) -> bool:
     return status.first_in is None and not rules.is_on_absence(status)
+
+
+async def _late_permits(conn: aiosqlite.Connection, day: dt.date) -> set[str]:
+    async with conn.execute(
+        "SELECT nip FROM absence_days WHERE day = ? AND part = ?",
+        (day.isoformat(), rules.ARRIVE_LATE),
+    ) as cursor:
+        return {nip for (nip,) in await cursor.fetchall()}
 
 
 async def plan_afternoon(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,

@@ -71,7 +71,7 @@ async def test_morning_job_tells_each_absent_employee_and_each_atasan_once(
     # One summary per atasan, listing only their own subordinates.
     kepala = texts_to(harness, KEPALA)
     assert len(kepala) == 1
-    assert "Tidak masuk dengan keterangan sah (1)" in kepala[0]
+    assert "Berhalangan dengan keterangan sah (1)" in kepala[0]
     assert f"{KABID.nama} — Sakit" in kepala[0]
     assert STAFF_A.nama not in kepala[0]
     sekretaris = texts_to(harness, SEKRETARIS)
@@ -84,6 +84,18 @@ async def test_morning_job_tells_each_absent_employee_and_each_atasan_once(
     assert len(kabid) == 1 and "Belum tercatat hadir (1)" in kabid[0]
     assert STAFF_A.nama in kabid[0] and STAFF_B.nama not in kabid[0]
     assert len(harness.api.sent("sendMessage")) == 7
+
+
+async def test_a_permit_to_arrive_late_spares_the_notice(
+        harness: Harness, db: Database, office) -> None:
+    await monday_morning(db)
+    await add_absence(db, STAFF_C, "2026-10-05", "I", part="arrive_late")
+    harness.api.clear()
+    await run_job(harness, alerts.MORNING_JOB)
+    assert texts_to(harness, STAFF_C) == []
+    [summary] = texts_to(harness, KASUBBAG)
+    assert "Belum tercatat hadir (1)" in summary and ADMIN.nama in summary
+    assert f"{STAFF_C.nama} — Izin datang terlambat (belum tiba)" in summary
 
 
 async def test_running_the_morning_twice_sends_nothing_more(
