@@ -1,8 +1,11 @@
 """The demo office, end to end, through the real services.
 
-`prepare_folder` writes the office's config and employee CSV; `run_demo` then imports the
-employees with the real import, and walks the month the way an office would. Each step reports
-to a `Progress` so the command line can show where it is.
+`run_demo` writes the office's config and employee CSV into an empty folder, imports the
+employees with the real import, serves their month of punches from the device simulator to the
+real sync, files and approves their requests through the approval chain, computes the month and
+carries the recap through its paraf chain to the Kepala's signature. It is the one place outside
+`bot/` that puts device, services and reports together, because that is what it demonstrates.
+Each step reports to a `Progress` so the command line can show where it is.
 """
 
 from __future__ import annotations
