@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -58,6 +59,8 @@ class SyncReport:
     clock_drift_seconds: float | None = None
     drift_exceeded: bool = False
     notices: tuple[Notice, ...] = ()
+    download_seconds: float = 0.0     # the pyzk session, retries included
+    store_seconds: float = 0.0        # preparing rows and the one transaction
 
 
 async def sync_all(db: Database, devices: DeviceSettings, clock: Clock, *,
@@ -94,7 +97,9 @@ def clock_drift(download: Download, machine: DeviceConfig) -> float:
 
 async def sync_machine(db: Database, machine: DeviceConfig, sync: SyncSettings, clock: Clock, *,
                        sleep: Sleep = asyncio.sleep) -> SyncReport:
+    started = time.perf_counter()
     download, error, attempts = await download_with_retry(machine, sync, clock, sleep=sleep)
+    downloaded = time.perf_counter()
     now = clock.now()
     if download is None:
         assert error is not None
@@ -106,7 +111,8 @@ async def sync_machine(db: Database, machine: DeviceConfig, sync: SyncSettings, 
                                              detail=error.kind, at=now)
         notices = (Notice(FAILING, machine.name, error.kind),) if first else ()
         return SyncReport(machine.name, None, False, attempts=attempts, error_kind=error.kind,
-                          error_detail=error.detail, notices=notices)
+                          error_detail=error.detail, notices=notices,
+                          download_seconds=downloaded - started)
 
     prepared = prepare_punches(download.serial, machine.timezone, download.punches,
                                source="pull", received_at=now)
@@ -132,7 +138,9 @@ async def sync_machine(db: Database, machine: DeviceConfig, sync: SyncSettings, 
     report = SyncReport(machine.name, download.serial, True, seen=seen, new=new,
                         duplicates=seen - prepared.errors - new, errors=prepared.errors,
                         attempts=attempts, clock_drift_seconds=drift,
-                        drift_exceeded=drift_exceeded, notices=tuple(notices))
+                        drift_exceeded=drift_exceeded, notices=tuple(notices),
+                        download_seconds=downloaded - started,
+                        store_seconds=time.perf_counter() - downloaded)
     log.info("device.synced machine=%s serial=%s seen=%d new=%d duplicates=%d errors=%d "
              "drift=%.0f", machine.name, download.serial, seen, new, report.duplicates,
              report.errors, drift)

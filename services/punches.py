@@ -8,18 +8,23 @@ not registered yet is kept and shows up in `unknown_user_punches` until someone 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
 SOURCES = ("pull", "adms")
+_UNIQUE_KEY = operator.itemgetter(1, 2)     # (device_user_id, punched_at) within one machine
 
 
-@dataclass(frozen=True)
-class RawPunch:
-    """One record as a machine reports it: naive wall-clock time in the machine's zone."""
+class RawPunch(NamedTuple):
+    """One record as a machine reports it: naive wall-clock time in the machine's zone.
+
+    A NamedTuple rather than a dataclass: a pull makes 100,000 of them at once.
+    """
 
     user_id: str
     at: dt.datetime
@@ -49,22 +54,24 @@ def prepare_punches(serial: str, tz: ZoneInfo, records: Iterable[RawPunch], *, s
     if source not in SOURCES:
         raise ValueError(f"unknown punch source {source!r}")
     received = received_at.isoformat()
-    offsets: dict[tuple[dt.date, int], str] = {}
+    offsets: dict[str, str] = {}
     rows = []
     errors = 0
-    for record in records:
-        user_id = record.user_id.strip()
-        if not user_id or record.at.tzinfo is not None:
+    for user_id, at, verify, state in records:
+        user_id = user_id.strip()
+        if not user_id or at.tzinfo is not None:
             errors += 1
             continue
+        local = at.isoformat(timespec="seconds")
         # The zone's offset is looked up once per hour of the log, not once per record.
-        key = (record.at.date(), record.at.hour)
-        offset = offsets.get(key)
+        offset = offsets.get(local[:13])
         if offset is None:
-            offset = record.at.replace(microsecond=0, tzinfo=tz).isoformat()[19:]
-            offsets[key] = offset
-        rows.append((serial, user_id, record.at.isoformat(timespec="seconds") + offset,
-                     record.at.date().isoformat(), record.verify, record.state, source, received))
+            offset = at.replace(microsecond=0, tzinfo=tz).isoformat()[19:]
+            offsets[local[:13]] = offset
+        rows.append((serial, user_id, local + offset, local[:10], verify, state, source,
+                     received))
+    # In the order of the unique key, the index is filled twice as fast as in time order.
+    rows.sort(key=_UNIQUE_KEY)
     return PreparedPunches(rows, errors)
 
 

@@ -1,0 +1,142 @@
+"""Pull sync against the simulator with 100,000 records.
+
+Times pyzk's raw get_attendance() alone and a full sync (download + store in SQLite) in the same
+run, prints both and their ratio (goal: ≤ 1.2), then re-syncs the unchanged machine (new rows
+must be 0). The simulator runs in its own process so it does not share the GIL with pyzk.
+pyzk's own parsing is memory-bound and swings with the load of the host, so raw reads and full
+syncs alternate for a few rounds (each full sync into a fresh database) and medians are compared.
+
+    .venv/bin/python bench/bench_sync.py [--records 100000] [--rounds 3] [--udp]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from zk import ZK
+
+from bot.config.devices import parse_devices
+from bot.config.reader import Section
+from device.machine_data import generate_punches, generate_users
+from device.simulator import Machine, serve_in_thread
+from device.sync import sync_all
+from services.clock import SystemClock
+from services.storage import open_database
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def build_machine(records: int) -> Machine:
+    clock = SystemClock(WIB)
+    users = generate_users(max(records // 85, 1), seed=7)
+    machine = Machine("BENCH0000001", users, WIB, clock.now)
+    punches = generate_punches(users, 60, until=machine.now(), seed=7)
+    while len(punches) < records:
+        punches += generate_punches(users, 60, until=machine.now(), seed=len(punches))
+    machine.add_punches(punches[-records:])
+    return machine
+
+
+def serve(records: int, udp: bool, pipe: Connection) -> None:
+    machine = build_machine(records)
+    machine.attendance_table()          # build the image before the clock starts
+    with serve_in_thread(machine, udp=udp) as sim:
+        pipe.send((sim.port, len(machine.punches)))
+        pipe.recv()                     # until the benchmark is done
+
+
+def raw_pyzk(port: int, udp: bool) -> tuple[float, int]:
+    conn = ZK("127.0.0.1", port=port, timeout=120, force_udp=udp, ommit_ping=True).connect()
+    try:
+        conn.disable_device()
+        started = time.perf_counter()
+        records = conn.get_attendance()
+        elapsed = time.perf_counter() - started
+        conn.enable_device()
+    finally:
+        conn.disconnect()
+    return elapsed, len(records)
+
+
+async def full_sync(port: int, udp: bool, database: Path,
+                    runs: int) -> list[tuple[float, int, int, float]]:
+    devices = parse_devices(Section({
+        "office": {"timezone": "Asia/Jakarta"},
+        "devices": [{"name": "Bench", "host": "127.0.0.1", "port": port,
+                     "protocol": "udp" if udp else "tcp"}],
+        "sync": {"timeout_seconds": 120, "retry_attempts": 1}}, ""))
+    db = await open_database(database)
+    clock = SystemClock(WIB)
+    results = []
+    try:
+        for _ in range(runs):
+            started = time.perf_counter()
+            [report] = await sync_all(db, devices, clock)
+            elapsed = time.perf_counter() - started
+            if not report.ok:
+                raise SystemExit(f"sync failed: {report.error_kind} {report.error_detail}")
+            results.append((elapsed, report.seen, report.new, report.store_seconds))
+    finally:
+        await db.close()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--udp", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    ours, theirs = multiprocessing.Pipe()
+    child = multiprocessing.Process(target=serve, args=(args.records, args.udp, theirs))
+    child.start()
+    try:
+        port, count = ours.recv()
+        print(f"simulator: {count:,} records, {'UDP' if args.udp else 'TCP'} port {port}")
+        raws: list[float] = []
+        syncs: list[float] = []
+        stores: list[float] = []
+        with tempfile.TemporaryDirectory() as folder:
+            for round_no in range(1, args.rounds + 1):
+                raw, raw_count = raw_pyzk(port, args.udp)
+                last = round_no == args.rounds
+                # The last round's database is synced twice: the second time is the re-sync.
+                runs = asyncio.run(full_sync(port, args.udp, Path(folder) / f"r{round_no}.db",
+                                             2 if last else 1))
+                first, seen, new, store = runs[0]
+                raws.append(raw)
+                syncs.append(first)
+                stores.append(store)
+                print(f"round {round_no}: raw get_attendance() {raw:6.2f} s ({raw_count:,}), "
+                      f"full sync {first:6.2f} s of which storing {store:4.2f} s "
+                      f"(seen {seen:,}, new {new:,})")
+                if new != count or raw_count != count:
+                    raise SystemExit("unexpected row counts")
+            again, seen2, new2, _store = runs[1]
+        raw_median, sync_median = statistics.median(raws), statistics.median(syncs)
+        print(f"pyzk get_attendance() alone : {raw_median:7.2f} s  (median)")
+        print(f"full sync (download + store): {sync_median:7.2f} s  (median)")
+        print(f"ratio full sync / raw        : {sync_median / raw_median:7.2f}  (goal <= 1.2)")
+        print(f"storing 100% new rows        : {statistics.median(stores):7.2f} s  (median; the "
+              "rest of a full sync is the pyzk session itself)")
+        print(f"re-sync of unchanged machine : {again:7.2f} s  (seen {seen2:,}, new {new2:,})")
+        if new2 != 0:
+            raise SystemExit("the re-sync stored rows again")
+    finally:
+        ours.send("stop")
+        child.join()
+
+
+if __name__ == "__main__":
+    main()
