@@ -8,6 +8,7 @@ some approved absences, then, in the same run:
                 summary page with chart, signature block, "Halaman i dari n"),
   3. baseline — reportlab alone drawing the same grid (the same cell strings, column widths
                 and row heights) as one Table with repeated header rows, no other logic.
+Then the whole draft build the bot runs (/rekap), for reference.
 Goal: compute + render ≤ 3 s, render / baseline ≤ 1.5. Peak memory: tracemalloc in a separate
 pass (so it does not slow the timed passes) and the process's maximum RSS.
 
@@ -46,11 +47,14 @@ from reports.recap_pdf import (
     render_pdf,
 )
 from reports.recap_table import build_table
+from services import recap
 from services.attendance import month_attendance
 from services.attendance_model import MonthAttendance
 from services.attendance_policy import AttendancePolicy
 from services.calendar import CalendarRules, OfficeCalendar, month_days
+from services.clock import FixedClock
 from services.office import Office
+from services.recap_settings import RecapSettings
 from services.storage import Database, open_database
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -166,6 +170,14 @@ async def main(count: int, repeat: int) -> None:
             print(f"best: compute {best[0]:.3f} s + render {best[1]:.3f} s = {total:.3f} s "
                   f"(goal ≤ 3 s: {'met' if total <= 3 else 'NOT met'}); render/bare = "
                   f"{ratio:.2f} (goal ≤ 1.5: {'met' if ratio <= 1.5 else 'NOT met'})")
+
+            env = recap.RecapEnv(OFFICE, policy, calendar, RecapSettings())
+            clock = FixedClock(dt.datetime(2026, 11, 2, 8, 0, tzinfo=WIB))
+            t0 = time.perf_counter()
+            built = await recap.build_draft(db, env, clock, YEAR, MONTH, actor=None)
+            print(f"whole draft build (services.recap.build_draft: compute, PDF, XLSX, snapshot, "
+                  f"store): {time.perf_counter() - t0:.3f} s, PDF {len(built.pdf) / 1024:.0f} KiB,"
+                  f" XLSX {len(built.xlsx or b'') / 1024:.0f} KiB")
 
             tracemalloc.start()
             month = await compute(db, policy, calendar)
