@@ -128,7 +128,8 @@ async def plan_morning(db: Database, policy: AttendancePolicy, calendar: OfficeC
     by_nip = {e.nip: e for e in everyone}
     notices: list[Notice] = []
     teams: dict[str, list[TeamEntry]] = defaultdict(list)
-    for person in _enrolled(everyone):
+    # Someone registered between the two reads has no status yet; they are left for tomorrow.
+    for person in (e for e in _enrolled(everyone) if e.nip in statuses):
         entry = TeamEntry(person, statuses[person.nip], late_permit=person.nip in permits)
         if person.reachable and entry.waiting and not unsynced:
             notices.append(Notice(MORNING_ABSENT, today.isoformat(), person, today,
@@ -176,7 +177,7 @@ async def plan_afternoon(db: Database, policy: AttendancePolicy, calendar: Offic
         people = _enrolled(await employees.all_active(conn))
     hours = policy.hours_for(today)
     notices = []
-    for person in people:
+    for person in (e for e in people if e.nip in statuses):
         status = statuses[person.nip]
         left_early = any(code.startswith(rules.EARLY) for code in status.codes)
         no_out = status.first_in is not None and status.last_out is None
@@ -207,7 +208,9 @@ async def plan_ladder(db: Database, policy: AttendancePolicy, calendar: OfficeCa
         heads = await employees.by_role(conn, "kepala") if ladder.notify_kepala else []
     notices: list[Notice] = []
     for nip, days in found.items():
-        person = by_nip[nip]
+        person = by_nip.get(nip)
+        if person is None:      # deactivated between the two reads
+            continue
         count = sum(1 for d in days if d >= year_start)
         recipients = _ladder_recipients(person, by_nip, heads)
         reached = rules.ladder_reached(count, ladder)
