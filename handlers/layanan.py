@@ -46,6 +46,7 @@ SEND = r"^wf:send:(\d+):(\d+)$"
 DROP = r"^wf:drop:(\d+)$"
 REPLACE = r"^wf:rep:(\d+):(\d+)$"
 ACT = r"^wf:a:(\d+):(\d+):([tsxk])$"
+SHOW = r"^wf:show:(\d+)$"
 
 
 def env_of(services: AppServices) -> WorkflowEnv:
@@ -170,6 +171,11 @@ def notice_text(notice: Notice) -> tuple[str, InlineKeyboardMarkup | None]:
                                  actor=describe_actor(step.actor)), None
 
 
+def show_button(file_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(texts.BTN_SHOW.format(id=file_id),
+                                callback_data=f"wf:show:{file_id}")
+
+
 # --- sending -------------------------------------------------------------------------------
 
 async def send_to(context: BotContext, employee: Employee, text: str,
@@ -248,15 +254,21 @@ async def layanan(update: Update, context: BotContext) -> None:
     env = _env(context)
     offered = [w for w in env.catalogue.services() if w.may_submit(employee.peran)]
     mine = await wf.files_of(context.db, env, employee.nip)
+    waiting = await wf.tasks_of(context.db, env, employee)
     text = texts.MENU_HEADER + "\n" + (texts.MENU_CHOOSE if offered else texts.MENU_NONE)
     if mine:
         text += texts.MY_FILES_HEADER + "".join(
             "\n" + texts.FILE_LINE.format(id=f.id, name=f.workflow.name, status=status_text(f))
             for f in mine)
+    if waiting:
+        text += texts.TASKS_HEADER + "".join(
+            "\n" + texts.FILE_LINE.format(id=f.id, name=f.workflow.name, status=status_text(f))
+            for f in waiting)
     rows = [[InlineKeyboardButton(w.name, callback_data=f"wf:new:{w.key}")] for w in offered]
     rows += [[InlineKeyboardButton(texts.BTN_CONTINUE.format(id=f.id),
                                    callback_data=f"wf:edit:{f.id}")]
              for f in mine if f.status in wf.EDITABLE_STATUSES]
+    rows += [[show_button(f.id)] for f in waiting]
     await update.effective_message.reply_html(
         text, reply_markup=InlineKeyboardMarkup(rows) if rows else None)
 
@@ -472,6 +484,21 @@ async def note_typed(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
+async def show_task(update: Update, context: BotContext) -> None:
+    """Send a waiting file's documents and card again (a lost card, a reminder)."""
+    query = update.callback_query
+    assert query is not None and context.matches
+    employee = context.require_employee()
+    try:
+        file = await wf.task_for(context.db, _env(context), int(context.matches[0][1]),
+                                 employee)
+    except DomainError as error:
+        await _refuse(update, error)
+        return
+    await query.answer()
+    await send_task(context, file, employee)
+
+
 def register(app: BotApp) -> None:
     buttons = [
         CallbackQueryHandler(new_file, pattern=NEW),
@@ -495,5 +522,6 @@ def register(app: BotApp) -> None:
         persistent=True,
     )
     app.add_handler(CommandHandler("layanan", layanan))
+    app.add_handler(CallbackQueryHandler(show_task, pattern=SHOW))
     app.add_handler(conversation)
 

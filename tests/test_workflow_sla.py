@@ -112,9 +112,23 @@ async def test_reminder_then_escalation_each_once(harness: Harness, db: Database
     assert "11 menit" in reminders[0] and "waktu standar 10 menit" in reminders[0]
     assert _texts(harness, KASUBBAG.telegram_id) == []
 
+    # The reminder opens the file again; /layanan lists it as waiting; strangers cannot open it.
+    reminder = harness.api.last_to(ADMIN.telegram_id)
+    await harness.tap(tg(STAFF_A), reminder.button("Buka"), on=reminder)
+    assert "bukan pelaksana" in harness.api.sent("answerCallbackQuery")[-1].params["text"]
+    await harness.tap(tg(ADMIN), reminder.button("Buka"))
+    card = harness.api.last_to(ADMIN.telegram_id)
+    assert "Langkah 1/5: <b>Pengelola Kepegawaian</b>" in card.text
+    assert [c.method for c in harness.api.sent_to(ADMIN.telegram_id)[-4:-1]] == [
+        "sendDocument"] * 3
+    await harness.send(tg(ADMIN), "/layanan")
+    menu = harness.api.last_to(ADMIN.telegram_id)
+    assert "Menunggu tindakan Anda" in menu.text and f"Buka #{file.id}" in str(menu.buttons)
+    harness.api.clear()
+
     clock.set(_at(5, 8, 15))
     await check_time_standards(context)
-    assert len(_texts(harness, ADMIN.telegram_id)) == 1
+    assert len(_texts(harness, ADMIN.telegram_id)) == 0
 
     # Past twice the standard the admin's own atasan (the Kasubbag) is told, once.
     clock.set(_at(5, 8, 21))
@@ -122,11 +136,11 @@ async def test_reminder_then_escalation_each_once(harness: Harness, db: Database
     escalations = _texts(harness, KASUBBAG.telegram_id)
     assert len(escalations) == 1 and "Eskalasi waktu layanan" in escalations[0]
     assert ADMIN.nama in escalations[0] and "dua kali waktu standar 10 menit" in escalations[0]
-    assert len(_texts(harness, ADMIN.telegram_id)) == 1
+    assert len(_texts(harness, ADMIN.telegram_id)) == 0
     clock.set(_at(5, 9, 30))
     await check_time_standards(context)
     assert len(_texts(harness, KASUBBAG.telegram_id)) == 1
-    assert len(_texts(harness, ADMIN.telegram_id)) == 1
+    assert len(_texts(harness, ADMIN.telegram_id)) == 0
     async with db.read() as conn:
         entries = await audit.entries_for(conn, "workflow_file", file.id)
     marks = [(e.action, e.detail["to"]) for e in entries if e.action.startswith("workflow.sla")]
@@ -139,10 +153,10 @@ async def test_reminder_then_escalation_each_once(harness: Harness, db: Database
     assert outcome.file.step_index == 1
     clock.advance(minutes=10)
     await check_time_standards(context)
-    assert len(_texts(harness, ADMIN.telegram_id)) == 1
+    assert len(_texts(harness, ADMIN.telegram_id)) == 0
     clock.advance(minutes=1)
     await check_time_standards(context)
-    assert len(_texts(harness, ADMIN.telegram_id)) == 2
+    assert len(_texts(harness, ADMIN.telegram_id)) == 1
 
 
 async def test_nothing_is_due_outside_office_hours(harness: Harness, db: Database, office,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 
+from telegram import InlineKeyboardMarkup
+
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
 from handlers import layanan
 from handlers.texts import layanan as texts
@@ -36,7 +38,9 @@ async def check_time_standards(context: BotContext) -> None:
     for notice in notices:
         log.info("workflow.sla kind=%s file=%s to=%s", notice.kind, notice.item.file.id,
                  notice.to.nip)
-        await layanan.send_to(context, notice.to, render(notice))
+        markup = (InlineKeyboardMarkup([[layanan.show_button(notice.item.file.id)]])
+                  if notice.kind == REMINDER else None)
+        await layanan.send_to(context, notice.to, render(notice), markup)
 
 
 async def start(app: BotApp) -> None:

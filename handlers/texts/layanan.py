@@ -14,6 +14,8 @@ STATUS_DONE = "selesai, nomor agenda {agenda}"
 STATUS_DONE_PLAIN = "selesai"
 STATUS_REFUSED = "ditolak ({reason})"
 BTN_CONTINUE = "✏️ Lanjutkan #{id}"
+TASKS_HEADER = "\n\n<b>Menunggu tindakan Anda</b>"
+BTN_SHOW = "📂 Buka #{id}"
 
 EDITOR = ("<b>{name}</b> · berkas #{id}\n{description}\n\n<b>Kelengkapan</b>\n{checklist}\n\n"
           "{next}")

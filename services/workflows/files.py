@@ -475,16 +475,34 @@ def needs_note(step: Step, action: str) -> bool:
 
 
 def _check_act(file: FileView, version: int, actor: Employee, action: str,
-               staff: Staff) -> Step:
+               staff: Staff, *, any_action: bool = False) -> Step:
     step = file.step
     if file.status != RUNNING or step is None or file.version != version:
         raise Conflict("Berkas ini sudah diproses atau telah berubah; tombol ini tidak "
                        "berlaku lagi.")
     if actor.nip not in {e.nip for e in staff.actors(step, file.applicant)}:
         raise NotAllowed("Anda bukan pelaksana langkah ini.")
-    if action not in step.actions:
+    if not any_action and action not in step.actions:
         raise NotAllowed("Aksi tersebut tidak tersedia pada langkah ini.")
     return step
+
+
+async def tasks_of(db: Database, env: WorkflowEnv, actor: Employee) -> list[FileView]:
+    """The files whose current step waits for this employee."""
+    files = await open_files(db, env)
+    async with db.read() as conn:
+        staff = await active_staff(conn)
+    return [f for f in files if f.step is not None
+            and actor.nip in {e.nip for e in staff.actors(f.step, f.applicant)}]
+
+
+async def task_for(db: Database, env: WorkflowEnv, file_id: int, actor: Employee) -> FileView:
+    """A file waiting for this actor, to show its card again."""
+    async with db.read() as conn:
+        file = await _locked(conn, env, file_id)
+        staff = await active_staff(conn)
+    _check_act(file, file.version, actor, "", staff, any_action=True)
+    return file
 
 
 async def check_can_act(db: Database, env: WorkflowEnv, file_id: int, version: int,
