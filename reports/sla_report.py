@@ -82,7 +82,7 @@ def render_sla_report(office: Office, year: int, month: int, rows: list[SopCompl
             data.append([_cell(step.activity), _cell(step.title), step.standard,
                          str(figures.steps), str(figures.within),
                          texts.percent(figures.percent) if figures.steps else "-"])
-        steps = Table(data, colWidths=[6.4 * cm, 3.2 * cm, 2.0 * cm, 1.6 * cm, 1.8 * cm,
+        steps = Table(data, colWidths=[6.2 * cm, 3.2 * cm, 2.0 * cm, 1.8 * cm, 1.8 * cm,
                                        width - 15.0 * cm], repeatRows=1)
         steps.setStyle(_GRID)
         story.append(steps)
