@@ -213,3 +213,42 @@ async def test_chains_that_cannot_be_staffed(harness: Harness, db: Database, off
                            (STAFF_B.nip,))
     items = await watch(db, env, clock.now())
     assert [a.nip for a in items[0].actors] == [STAFF_B.nip]
+
+
+async def test_a_draft_survives_a_restart_and_batal(harness: Harness, db: Database, office,
+                                                    clock) -> None:
+    applicant = tg(STAFF_A)
+    await harness.send(applicant, "/layanan")
+    await harness.tap(applicant, harness.api.last_to(applicant.id).button("Kenaikan Gaji"))
+    await harness.send_document(applicant, PDF, file_name="kgb.pdf",
+                                mime_type="application/pdf")
+
+    # A process restart keeps the conversation: the next upload fills the next item.
+    await harness.restart()
+    await harness.send_document(applicant, PDF, file_name="pangkat.pdf",
+                                mime_type="application/pdf")
+    assert "SK pangkat terakhir diterima" in harness.api.sent_to(applicant.id)[-2].text
+
+    # Text is not a document; /batal stops the input but keeps the draft.
+    await harness.send(applicant, "ini suratnya")
+    assert "kirim dokumen" in harness.api.last_to(applicant.id).text
+    await harness.send(applicant, "/batal")
+    assert "Draf tetap tersimpan" in harness.api.last_to(applicant.id).text
+    await harness.send_document(applicant, PDF, file_name="skp.pdf",
+                                mime_type="application/pdf")
+    async with db.read() as conn, conn.execute("SELECT count(*) FROM workflow_documents") as cur:
+        assert (await cur.fetchone())[0] == 2
+
+    await harness.send(applicant, "/layanan")
+    menu = harness.api.last_to(applicant.id)
+    assert "draf, kelengkapan 2/3" in menu.text
+    await harness.tap(applicant, menu.button("Lanjutkan"))
+    await harness.send_document(applicant, PDF, file_name="skp.pdf",
+                                mime_type="application/pdf")
+    editor = harness.api.last_to(applicant.id)
+    await harness.tap(applicant, editor.button("Ajukan"))
+    # A second tap on the same button does not submit twice.
+    await harness.tap(applicant, editor.button("Ajukan"), on=editor)
+    assert "sudah diajukan" in str(_answer(harness)["text"])
+    assert len([c for c in harness.api.sent_to(ADMIN.telegram_id)
+                if c.method == "sendMessage"]) == 1
