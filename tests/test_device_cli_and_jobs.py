@@ -139,6 +139,18 @@ def test_simulate_device_command_serves_pyzk(tmp_path: Path) -> None:
         assert process.wait(timeout=10) == 0
 
 
+def test_simulate_device_stops_on_sigterm() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "simulate-device", "--port", "0", "--udp", "--users", "3",
+         "--days", "2"], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[1],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert process.stdout is not None
+    assert "UDP" in process.stdout.readline()
+    process.terminate()
+    assert process.wait(timeout=10) == 0
+    assert "dihentikan" in process.stdout.read()
+
+
 async def test_scheduled_pull_reports_to_admin_once_and_recovery(
         tmp_path: Path, clock: FixedClock) -> None:
     good = make_machine("SN-JOB", clock, ids=["0001"], days=DAYS)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import signal
 from zoneinfo import ZoneInfo
 
 from bot.commands.common import run_with_db
@@ -239,16 +241,18 @@ def handle_simulate(args: argparse.Namespace) -> int:
     machine.add_punches(generate_punches(users, args.days, until=machine.now(), seed=args.seed))
 
     async def serve() -> None:
+        stop = asyncio.Event()
+        # Ctrl-C arrives as KeyboardInterrupt; a service manager stops us with SIGTERM.
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
         async with Simulator(machine, udp=args.udp, port=args.port) as sim:
             print(texts.SIMULATOR_RUNNING.format(
                 port=sim.port, transport="UDP" if args.udp else "TCP", serial=machine.serial,
                 users=len(machine.users), records=len(machine.punches)), flush=True)
-            await asyncio.Event().wait()
+            await stop.wait()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve())
-    except KeyboardInterrupt:
-        print(texts.SIMULATOR_STOPPED)
+    print(texts.SIMULATOR_STOPPED)
     return 0
 
 
