@@ -252,3 +252,36 @@ async def test_a_draft_survives_a_restart_and_batal(harness: Harness, db: Databa
     assert "sudah diajukan" in str(_answer(harness)["text"])
     assert len([c for c in harness.api.sent_to(ADMIN.telegram_id)
                 if c.method == "sendMessage"]) == 1
+
+
+async def test_a_refusal_closes_the_file_with_its_reason(harness: Harness, db: Database,
+                                                         office, clock) -> None:
+    env = env_of(harness.application.bot_data[SERVICES_KEY])
+    applicant = await _employee(db, STAFF_A.nip)
+    file = await wf.start_draft(db, env, applicant, "kenaikan_gaji_berkala", clock.now())
+    for name in ("a.pdf", "b.pdf", "c.pdf"):
+        file, _ = await wf.attach_document(db, env, file.id, applicant, wf.Upload(
+            harness.api.add_file(PDF), "document", name, "application/pdf", len(PDF)),
+            clock.now())
+    outcome = await wf.submit(db, env, file.id, file.version, applicant, clock.now())
+    admin = await _employee(db, ADMIN.nip)
+    for _ in range(2):
+        outcome = await wf.act(db, env, file.id, outcome.file.version, admin, "teruskan",
+                               clock.now())
+    await harness.send(tg(SEKRETARIS), "/layanan")
+    await harness.tap(tg(SEKRETARIS), harness.api.last_to(SEKRETARIS.telegram_id).button(
+        f"Buka #{file.id}"))
+    card = harness.api.last_to(SEKRETARIS.telegram_id)
+    assert "Langkah 3/5: <b>Kabag</b>" in card.text
+    await harness.tap(tg(SEKRETARIS), card.button("Tolak"))
+    # An empty reason is asked again; the file does not move meanwhile.
+    await harness.send(tg(SEKRETARIS), "   ")
+    assert "tidak boleh kosong" in harness.api.last_to(SEKRETARIS.telegram_id).text
+    await harness.send(tg(SEKRETARIS), "Masa kerja golongan belum memenuhi")
+    refused = harness.api.last_to(STAFF_A.telegram_id)
+    assert "ditolak oleh Kabag" in refused.text
+    assert "Masa kerja golongan belum memenuhi" in refused.text
+    closed = await wf.get_file(db, env, file.id)
+    assert closed.status == "ditolak" and closed.agenda_number is None
+    # The card lost its buttons.
+    assert "reply_markup" not in harness.api.message(SEKRETARIS.telegram_id, card.message_id)
