@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -336,31 +337,63 @@ def _archive_file(folder: Path, recap: Recap, pdf: bytes) -> Path:
     return path
 
 
-async def approve(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: int, *,
-                  actor: Employee) -> Outcome:
-    """Paraf (Kasubbag, Sekretaris) or signature (Kepala) of the recap the button was for."""
-    async with db.transaction() as conn:
+async def _prepare(db: Database, env: RecapEnv, recap_id: int, rev: int,
+                   marks: Callable[[Recap], Recap], today: dt.date
+                   ) -> tuple[Recap, Recap, RecapDocument]:
+    """Read the recap and its snapshot and build the marked document, outside the write lock:
+    rendering a large office takes a second, and the one connection must not wait for it.
+    The caller's conditional UPDATE on (id, rev, state) catches any change in between."""
+    async with db.read() as conn:
         recap = await _locked(conn, recap_id)
         if recap.rev != rev:
             raise _changed()
+        marked = marks(recap)
+        attendance = recap_snapshot.decode(await _blob(conn, recap_id, "snapshot"))
+        document = await _document(conn, env, marked, attendance, today)
+    return recap, marked, document
+
+
+async def _expected_number(db: Database, env: RecapEnv, day: dt.date) -> str:
+    async with db.read() as conn, conn.execute(
+        "SELECT last_seq FROM agenda_sequences WHERE register = ? AND year = ?",
+        (AGENDA_REGISTER, day.year),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return agenda.render(env.settings.agenda_format, seq=(row[0] if row else 0) + 1,
+                         unit=env.office.unit_code, day=day)
+
+
+async def approve(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: int, *,
+                  actor: Employee) -> Outcome:
+    """Paraf (Kasubbag, Sekretaris) or signature (Kepala) of the recap the button was for."""
+    now = clock.now()
+    expected = await _expected_number(db, env, now.date())
+
+    def marks(recap: Recap) -> Recap:
         step = recap_flow.approve(recap.state, actor.peran)
-        now = clock.now()
+        if step.state == SIGNED:
+            return replace(recap, state=SIGNED, kepala_nip=actor.nip, signed_at=now,
+                           agenda_number=expected)
+        if recap.state == KASUBBAG:
+            return replace(recap, state=step.state, kasubbag_nip=actor.nip, kasubbag_at=now)
+        return replace(recap, state=step.state, sekretaris_nip=actor.nip, sekretaris_at=now)
+
+    recap, marked, document = await _prepare(db, env, recap_id, rev, marks, now.date())
+    step = recap_flow.approve(recap.state, actor.peran)
+    pdf = await asyncio.to_thread(render_pdf, document)
+    async with db.transaction() as conn:
+        digest = archive = None
         if step.state == SIGNED:
             number = await agenda.next_number(conn, AGENDA_REGISTER, env.settings.agenda_format,
                                               unit=env.office.unit_code, day=now.date())
-            marked = replace(recap, state=SIGNED, kepala_nip=actor.nip, signed_at=now,
-                             agenda_number=number)
-        elif recap.state == KASUBBAG:
-            marked = replace(recap, state=step.state, kasubbag_nip=actor.nip, kasubbag_at=now)
-        else:
-            marked = replace(recap, state=step.state, sekretaris_nip=actor.nip,
-                             sekretaris_at=now)
-        attendance = recap_snapshot.decode(await _blob(conn, recap_id, "snapshot"))
-        document = await _document(conn, env, marked, attendance, now.date())
-        pdf = await asyncio.to_thread(render_pdf, document)
-        digest = hashlib.sha256(pdf).hexdigest() if step.state == SIGNED else None
-        archive = None
-        if step.state == SIGNED:
+            if number != marked.agenda_number:
+                # Another month was signed meanwhile: draw the number actually taken.
+                log.info("recap.sign_renumbered id=%s expected=%s taken=%s", recap_id,
+                         marked.agenda_number, number)
+                marked = replace(marked, agenda_number=number)
+                pdf = await asyncio.to_thread(
+                    render_pdf, replace(document, agenda_number=number))
+            digest = hashlib.sha256(pdf).hexdigest()
             # Inside the transaction: if the copy cannot be written, nothing is signed.
             archive = str(await asyncio.to_thread(_archive_file, env.settings.archive_dir,
                                                   marked, pdf))
@@ -414,38 +447,36 @@ async def send_back(db: Database, env: RecapEnv, clock: Clock, recap_id: int, re
     if problem:
         raise DomainError(problem)
     reason = reason.strip()
-    async with db.transaction() as conn:
-        recap = await _locked(conn, recap_id)
-        if recap.rev != rev:
-            raise _changed()
-        step = recap_flow.send_back(recap.state, actor.peran)
-        now = clock.now()
-        cleared = replace(recap, state=step.state)
-        if step.state in (DRAFT, KASUBBAG):
+    now = clock.now()
+
+    def marks(recap: Recap) -> Recap:
+        target = recap_flow.send_back(recap.state, actor.peran).state
+        cleared = replace(recap, state=target)
+        if target in (DRAFT, KASUBBAG):
             cleared = replace(cleared, kasubbag_nip=None, kasubbag_at=None)
-        if step.state in (DRAFT, KASUBBAG, SEKRETARIS):
-            cleared = replace(cleared, sekretaris_nip=None, sekretaris_at=None)
-        attendance = recap_snapshot.decode(await _blob(conn, recap_id, "snapshot"))
-        document = await _document(conn, env, cleared, attendance, now.date())
-        pdf = await asyncio.to_thread(render_pdf, document)
+        return replace(cleared, sekretaris_nip=None, sekretaris_at=None)
+
+    recap, cleared, document = await _prepare(db, env, recap_id, rev, marks, now.date())
+    pdf = await asyncio.to_thread(render_pdf, document)
+    async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE recaps SET state = ?, rev = rev + 1, pdf = ?, kasubbag_nip = ?, "
             "kasubbag_at = ?, sekretaris_nip = ?, sekretaris_at = ?, returned_reason = ?, "
             "returned_by = ?, returned_at = ?, updated_at = ? "
             "WHERE id = ? AND rev = ? AND state = ?",
-            (step.state, pdf, cleared.kasubbag_nip, _iso(cleared.kasubbag_at),
+            (cleared.state, pdf, cleared.kasubbag_nip, _iso(cleared.kasubbag_at),
              cleared.sekretaris_nip, _iso(cleared.sekretaris_at), reason, actor.nip,
              now.isoformat(), now.isoformat(), recap_id, rev, recap.state))
         if cursor.rowcount != 1:
             raise _changed()
-        await audit.record(conn, at=now, actor=_actor(actor), action=step.action,
+        await audit.record(conn, at=now, actor=_actor(actor), action="recap.return",
                            entity="recap", entity_id=recap_id,
-                           detail={"from": recap.state, "to": step.state, "reason": reason})
+                           detail={"from": recap.state, "to": cleared.state, "reason": reason})
         updated = await _get(conn, recap_id)
         assert updated is not None
-        notify = await _role_holders(conn, step.state, updated)
-    log.info("recap.return id=%s from=%s to=%s", recap_id, recap.state, step.state)
-    return Outcome(updated, pdf, step.action, actor, notify)
+        notify = await _role_holders(conn, cleared.state, updated)
+    log.info("recap.return id=%s from=%s to=%s", recap_id, recap.state, cleared.state)
+    return Outcome(updated, pdf, "recap.return", actor, notify)
 
 
 # --- the archive ----------------------------------------------------------------------------

@@ -326,3 +326,33 @@ async def test_signed_recaps_are_kept_at_least_one_year(db: Database) -> None:
             await conn.execute("DELETE FROM recaps WHERE month = 1")
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM recaps WHERE month = 2")
+
+
+async def test_two_months_signed_at_once_get_consecutive_numbers(
+        harness: Harness, db: Database, office, clock: FixedClock,
+        caplog: pytest.LogCaptureFixture) -> None:
+    env = recap_handlers.env_of(harness.application.bot_data["services"])
+    async with db.read() as conn:
+        people = {p.peran: await employees.by_nip(conn, p.nip)
+                  for p in (ADMIN, KASUBBAG, SEKRETARIS, KEPALA)}
+    waiting = []
+    for month in (9, 10):
+        step = await recap.build_draft(db, env, clock, 2026, month, actor=people["admin"])
+        step = await recap.submit(db, env, clock, step.recap.id, step.recap.rev,
+                                  actor=people["admin"])
+        for role in ("kasubbag", "sekretaris"):
+            step = await recap.approve(db, env, clock, step.recap.id, step.recap.rev,
+                                       actor=people[role])
+        waiting.append(step.recap)
+    caplog.set_level("INFO", logger="services.recap")
+    signed = await asyncio.gather(*(recap.approve(db, env, clock, r.id, r.rev,
+                                                  actor=people["kepala"]) for r in waiting))
+    # Both expected 001 while rendering; the second to commit took 002 and redrew its PDF.
+    assert any("recap.sign_renumbered" in r.getMessage() for r in caplog.records)
+    numbers = sorted(s.recap.agenda_number or "" for s in signed)
+    assert numbers == ["000.8.3.3/001/DISKOMINFO/11/2026", "000.8.3.3/002/DISKOMINFO/11/2026"]
+    for outcome in signed:
+        # Each archived PDF carries the number actually taken, and the hash is of that PDF.
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(outcome.pdf)).pages)
+        assert f"Nomor: {outcome.recap.agenda_number}" in text
+        assert hashlib.sha256(outcome.pdf).hexdigest() == outcome.recap.sha256
