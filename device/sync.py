@@ -17,6 +17,8 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.config.devices import DeviceConfig, DeviceSettings, SyncSettings
 from device.client import Download, MachineError, ZkMachine
 from services import audit
@@ -64,12 +66,18 @@ class SyncReport:
 
 
 async def sync_all(db: Database, devices: DeviceSettings, clock: Clock, *,
-                   sleep: Sleep = asyncio.sleep,
-                   only: str | None = None) -> list[SyncReport]:
-    """Pull every configured machine (or only the one named) once; [] when none is set up."""
+                   sleep: Sleep = asyncio.sleep, only: str | None = None,
+                   track_problems: bool = True) -> list[SyncReport]:
+    """Pull every configured machine (or only the one named) once; [] when none is set up.
+
+    With `track_problems` (the scheduled pull) problems are opened and closed and the reports
+    carry the notices to deliver; a manual run shows its results on the console instead and
+    leaves that bookkeeping, and so the admin chat, to the scheduler.
+    """
     machines = [m for m in devices.machines if only is None or m.name == only]
     return list(await asyncio.gather(
-        *(sync_machine(db, m, devices.sync, clock, sleep=sleep) for m in machines)))
+        *(sync_machine(db, m, devices.sync, clock, sleep=sleep, track_problems=track_problems)
+          for m in machines)))
 
 
 async def download_with_retry(machine: DeviceConfig, sync: SyncSettings, clock: Clock, *,
@@ -89,6 +97,21 @@ async def download_with_retry(machine: DeviceConfig, sync: SyncSettings, clock: 
     return None, error, sync.retry_attempts
 
 
+async def _track_success(conn: aiosqlite.Connection, name: str, now: dt.datetime, drift: float,
+                         drift_exceeded: bool) -> list[Notice]:
+    """Close a reported failure, open or close a clock drift problem; the notices to send."""
+    notices = []
+    if await state.resolve_problem(conn, machine=name, kind=state.FAILURE, at=now):
+        notices.append(Notice(RECOVERED, name))
+    if drift_exceeded:
+        if await state.open_problem(conn, machine=name, kind=state.CLOCK_DRIFT,
+                                    detail=f"{drift:.0f}", at=now):
+            notices.append(Notice(DRIFT, name, drift_seconds=drift))
+    elif await state.resolve_problem(conn, machine=name, kind=state.CLOCK_DRIFT, at=now):
+        notices.append(Notice(DRIFT_FIXED, name, drift_seconds=drift))
+    return notices
+
+
 def clock_drift(download: Download, machine: DeviceConfig) -> float:
     """Seconds the machine's clock is ahead of the server's (negative: behind)."""
     server_local = download.server_time.astimezone(machine.timezone).replace(tzinfo=None)
@@ -96,7 +119,7 @@ def clock_drift(download: Download, machine: DeviceConfig) -> float:
 
 
 async def sync_machine(db: Database, machine: DeviceConfig, sync: SyncSettings, clock: Clock, *,
-                       sleep: Sleep = asyncio.sleep) -> SyncReport:
+                       sleep: Sleep = asyncio.sleep, track_problems: bool = True) -> SyncReport:
     started = time.perf_counter()
     download, error, attempts = await download_with_retry(machine, sync, clock, sleep=sleep)
     downloaded = time.perf_counter()
@@ -107,8 +130,8 @@ async def sync_machine(db: Database, machine: DeviceConfig, sync: SyncSettings, 
             await state.remember_machine(conn, name=machine.name, source="pull", serial=None,
                                          at=now)
             await state.record_failure(conn, name=machine.name, at=now, error=error.kind)
-            first = await state.open_problem(conn, machine=machine.name, kind=state.FAILURE,
-                                             detail=error.kind, at=now)
+            first = track_problems and await state.open_problem(
+                conn, machine=machine.name, kind=state.FAILURE, detail=error.kind, at=now)
         notices = (Notice(FAILING, machine.name, error.kind),) if first else ()
         return SyncReport(machine.name, None, False, attempts=attempts, error_kind=error.kind,
                           error_detail=error.detail, notices=notices,
@@ -125,15 +148,8 @@ async def sync_machine(db: Database, machine: DeviceConfig, sync: SyncSettings, 
                                      serial=download.serial, at=now)
         await state.record_success(conn, name=machine.name, at=now, seen=len(download.punches),
                                    new=new, drift_seconds=drift)
-        if await state.resolve_problem(conn, machine=machine.name, kind=state.FAILURE, at=now):
-            notices.append(Notice(RECOVERED, machine.name))
-        if drift_exceeded:
-            if await state.open_problem(conn, machine=machine.name, kind=state.CLOCK_DRIFT,
-                                        detail=f"{drift:.0f}", at=now):
-                notices.append(Notice(DRIFT, machine.name, drift_seconds=drift))
-        elif await state.resolve_problem(conn, machine=machine.name, kind=state.CLOCK_DRIFT,
-                                         at=now):
-            notices.append(Notice(DRIFT_FIXED, machine.name, drift_seconds=drift))
+        if track_problems:
+            notices = await _track_success(conn, machine.name, now, drift, drift_exceeded)
     seen = len(download.punches)
     report = SyncReport(machine.name, download.serial, True, seen=seen, new=new,
                         duplicates=seen - prepared.errors - new, errors=prepared.errors,

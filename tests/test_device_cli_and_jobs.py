@@ -60,6 +60,19 @@ def test_sync_command_prints_per_machine_counts(tmp_path: Path,
         "Lobi", "SN-CLI", "8", "0", "8", "0"]
     assert "Gudang" not in second
 
+    async def bookkeeping() -> tuple[list[tuple[object, ...]], int]:
+        db = await open_database(load_settings(str(path)).database.path)
+        async with db.read() as conn:
+            async with conn.execute("SELECT name, last_error, consecutive_failures"
+                                    " FROM device_sync_state ORDER BY name") as cursor:
+                state = [tuple(r) for r in await cursor.fetchall()]
+            async with conn.execute("SELECT COUNT(*) FROM device_problems") as cursor:
+                problems = (await cursor.fetchone())[0]
+        await db.close()
+        return state, problems
+    # A manual run records the results but leaves reporting (device_problems) to the scheduler.
+    assert asyncio.run(bookkeeping()) == ([("Gudang", "offline", 1), ("Lobi", None, 0)], 0)
+
 
 def test_device_commands_users_push_time_unknown_and_clear(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
