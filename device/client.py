@@ -36,6 +36,7 @@ OFFLINE = "offline"
 TIMEOUT = "timeout"
 GARBAGE = "garbage"
 PASSWORD = "password"
+UNSUPPORTED = "unsupported"
 CHANGED = "changed"
 
 
@@ -47,8 +48,8 @@ class MachineError(Exception):
 
     @property
     def retryable(self) -> bool:
-        # A wrong comm key stays wrong however often it is tried.
-        return self.kind != PASSWORD
+        # A wrong comm key stays wrong, and firmware that refuses bulk reads keeps refusing.
+        return self.kind not in (PASSWORD, UNSUPPORTED)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ def classify(error: BaseException) -> MachineError:
     text = str(error)
     if isinstance(error, ZKErrorResponse) and "Unauthenticated" in text:
         return MachineError(PASSWORD, text)
+    if isinstance(error, ZKErrorResponse) and "RWB Not supported" in text:
+        return MachineError(UNSUPPORTED, text)
     if isinstance(error, TimeoutError) or "timed out" in text:
         return MachineError(TIMEOUT, text)
     if isinstance(error, ConnectionError) or (isinstance(error, ZKNetworkError)

@@ -51,6 +51,8 @@ class Faults:
     garbage: bool = False          # answer every request with bytes that are no packet
     drop_read: int | None = None   # drop the connection while answering this READ_BUFFER of the
                                    # attendance log (0 = the first chunk); happens once
+    refuse_bulk_read: bool = False # answer PREPARE_BUFFER with an error, as SpeedFace-H5L and
+                                   # ZAM180 firmware do (those machines need ADMS)
 
 
 @dataclass
@@ -271,6 +273,8 @@ class _Protocol:
         if len(data) < 11:
             return _Answer([w.packet(w.CMD_ACK_ERROR, session.id, reply)])
         _one, table, fct, _ext = struct.unpack("<bhii", data[:11])
+        if self.machine.faults.refuse_bulk_read:
+            return _Answer([w.packet(w.CMD_ACK_ERROR, session.id, reply)])
         if table == w.CMD_ATTLOG_RRQ:
             content, attendance = self.machine.attendance_table(), True
         elif table == w.CMD_USERTEMP_RRQ and fct == w.FCT_USER:

@@ -196,3 +196,30 @@ async def test_unknown_user_ids_are_kept_and_listed(db: Database, clock: FixedCl
 
 async def test_no_machines_configured(db: Database, clock: FixedClock) -> None:
     assert await sync_all(db, device_settings([]), clock) == []
+
+
+async def test_udp_drop_mid_read_times_out_and_leaves_the_machine_enabled(
+        db: Database, clock: FixedClock) -> None:
+    users = generate_users(40, seed=2)
+    machine = Machine("SN-UDPDROP", users, WIB, clock.now, firmware="zk6")
+    machine.add_punches(generate_punches(users, 20, until=dt.datetime(2026, 10, 5, 8, 0)))
+    machine.faults.drop_read = 1
+    async with Simulator(machine, udp=True) as sim:
+        devices = device_settings([{"name": "Aula", "port": sim.port, "protocol": "udp"}],
+                                  timeout_seconds=0.3)
+        [broken] = await sync_all(db, devices, clock)
+        [complete] = await sync_all(db, devices, clock)
+    assert (broken.ok, broken.error_kind) == (False, client.TIMEOUT)
+    assert machine.faults.drop_read is None and machine.enabled
+    assert complete.ok and complete.new == len(machine.punches)
+
+
+async def test_firmware_refusing_bulk_reads_is_not_retried(db: Database,
+                                                           clock: FixedClock) -> None:
+    machine = make_machine("SN-H5L", clock, ids=IDS, days=DAYS)
+    machine.faults.refuse_bulk_read = True
+    async with Simulator(machine) as sim:
+        devices = device_settings([{"name": "Lobi", "port": sim.port}], retry_attempts=3)
+        [report] = await sync_all(db, devices, clock, sleep=SleepLog())
+    assert (report.ok, report.error_kind, report.attempts) == (False, client.UNSUPPORTED, 1)
+    assert machine.enabled

@@ -6,6 +6,8 @@ FAILURE_REASONS = {
     "timeout": "mesin tidak menjawab dalam batas waktu",
     "garbage": "jawaban mesin tidak dapat dibaca",
     "password": "kata sandi komunikasi (comm key) ditolak oleh mesin",
+    "unsupported": ("mesin menolak pembacaan seluruh log; mesin jenis ini perlu diatur mengirim "
+                    "data sendiri (ADMS)"),
     "changed": "isi mesin berubah selama proses berlangsung",
     "unverified": "data mesin belum seluruhnya tersimpan",
 }
