@@ -68,9 +68,9 @@ def parse_attlog(body: str) -> ParsedLog:
     return ParsedLog(punches, malformed)
 
 
-def handshake(machine: AdmsMachine, stamps: dict[str, str | None]) -> str:
+def handshake(machine: AdmsMachine, stamps: dict[str, str | None], now: dt.datetime) -> str:
     """The option lines a machine expects in answer to its first GET /iclock/cdata."""
-    offset = dt.datetime(2026, 1, 1, tzinfo=machine.timezone).utcoffset() or dt.timedelta(0)
+    offset = now.astimezone(machine.timezone).utcoffset() or dt.timedelta(0)
     hours = offset.total_seconds() / 3600
     lines = [
         f"GET OPTION FROM: {machine.serial}",
@@ -142,7 +142,8 @@ class AdmsReceiver:
                       for table in ("ATTLOG", "OPERLOG", "ATTPHOTO")}
         log.info("adms.handshake serial=%s pushver=%s", machine.serial,
                  request.query.get("pushver", "-"))
-        return web.Response(text=handshake(machine, stamps), content_type=TEXT)
+        return web.Response(text=handshake(machine, stamps, self.clock.now()),
+                            content_type=TEXT)
 
     async def cdata_post(self, request: web.Request) -> web.Response:
         machine = await self._machine(request)

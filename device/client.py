@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 import socket
 import struct
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -38,6 +38,7 @@ GARBAGE = "garbage"
 PASSWORD = "password"
 UNSUPPORTED = "unsupported"
 CHANGED = "changed"
+UNVERIFIED = "unverified"
 
 
 class MachineError(Exception):
@@ -200,7 +201,7 @@ class ZkMachine:
                                        disable=True)
 
     async def clear_log(self, now: Callable[[], dt.datetime],
-                        confirm: Callable[[Download], Any]) -> Download:
+                        confirm: Callable[[Download], Awaitable[None]]) -> Download:
         """Download, await `confirm(download)` (store and verify; raise to abort), then clear.
 
         The machine stays disabled from the download to the clear, so no punch can arrive in

@@ -72,7 +72,7 @@ class Machine:
     faults: Faults = field(default_factory=Faults)
     _punches: list[MachinePunch] = field(default_factory=list)
     _attendance: bytes | None = None
-    _attendance_reads: int = 0
+    attendance_reads: int = 0                  # READ_BUFFER chunks of the log served
 
     def __post_init__(self) -> None:
         if self.firmware not in FIRMWARES:
@@ -306,10 +306,10 @@ class _Protocol:
         partial = False
         if session.buffer_is_attendance:
             faults = self.machine.faults
-            if faults.drop_read is not None and faults.drop_read == self.machine._attendance_reads:
+            if faults.drop_read is not None and faults.drop_read == self.machine.attendance_reads:
                 faults.drop_read = None
                 partial = True
-            self.machine._attendance_reads += 1
+            self.machine.attendance_reads += 1
         return _Answer(packets, close=partial, partial=partial)
 
     def _new_session_id(self) -> int:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.config.devices import DeviceConfig, DeviceSettings, SyncSettings
-from device.client import Download, MachineError, ZkMachine
+from device.client import UNVERIFIED, Download, MachineError, ZkMachine
 from services import audit
 from services import devices as state
 from services.clock import Clock
@@ -173,7 +173,7 @@ async def verify_stored(db: Database, machine: DeviceConfig, download: Download,
     async with db.read() as conn:
         stored = await count_stored(conn, prepared)
     if stored != len(prepared.rows) or prepared.errors:
-        raise MachineError("unverified", f"{stored} of {len(download.punches)} stored")
+        raise MachineError(UNVERIFIED, f"{stored} of {len(download.punches)} stored")
     return new
 
 

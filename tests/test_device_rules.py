@@ -57,7 +57,7 @@ def test_prepare_punches_keeps_zone_offset_and_counts_unusable_records() -> None
 
 def test_handshake_time_zone_follows_the_machine() -> None:
     lines = handshake(AdmsMachine("X1", "Pintu", ZoneInfo("Asia/Jayapura")),
-                      {"ATTLOG": "42"}).splitlines()
+                      {"ATTLOG": "42"}, AT).splitlines()
     assert "TimeZone=9" in lines and "ATTLOGStamp=42" in lines and "OPERLOGStamp=0" in lines
 
 
