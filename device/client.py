@@ -238,6 +238,10 @@ def _download(zk: ZK, now: Callable[[], dt.datetime]) -> Download:
     zk.read_sizes()
     count = zk.records
     records = zk.get_attendance()
+    if len(records) != count:
+        # pyzk parses whatever record size it does not know as 40-byte records and returns
+        # nonsense instead of failing; the machine's own count gives that away.
+        raise MachineError(GARBAGE, f"machine holds {count} records, pyzk read {len(records)}")
     punches = [RawPunch(str(r.user_id), r.timestamp, r.status, r.punch) for r in records]
     return Download(serial, machine_time, server_time, count, punches)
 

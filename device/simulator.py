@@ -11,7 +11,9 @@ the demo and the benchmarks pull from. It answers the way the machines in pyzk's
   data (TCP: one DATA frame; UDP: DATA datagrams of 1024 bytes numbered in the session field)
   and a closing ACK_OK; FREE_DATA releases the buffer.
 - "zk8" firmware (the TCP default) keeps 72-byte users and 40-byte records with text user ids;
-  "zk6" (the UDP default) keeps 28-byte users and 16-byte records with numeric user ids.
+  "zk6" (the UDP default) keeps 28-byte users and 16-byte records with numeric user ids;
+  "v5l" stands for the SpeedFace-V5L family, whose 49-byte records pyzk 0.9 misreads (the
+  9 bytes it adds to the zk8 record are modelled as padding; their meaning is not public).
 
 `Faults` make it misbehave for tests: answer late, answer garbage, or drop the connection in
 the middle of reading the attendance log.
@@ -35,7 +37,7 @@ from device.machine_data import MachinePunch, MachineUser
 
 log = logging.getLogger(__name__)
 
-FIRMWARES = ("zk8", "zk6")
+FIRMWARES = ("zk8", "zk6", "v5l")
 # Results up to this size are answered to PREPARE_BUFFER directly with one DATA packet; it must
 # fit the 1024-byte receive pyzk uses for that answer over UDP.
 DIRECT_LIMIT = 1016
@@ -109,7 +111,7 @@ class Machine:
         return struct.pack("<20i", *fields) + _SIZES_FACES.pack(0, 0, 0)
 
     def user_table(self) -> bytes:
-        if self.firmware == "zk8":
+        if self.firmware != "zk6":
             rows = [w.USER_ZK8.pack(u.uid, u.privilege, u.password.encode()[:8],
                                     u.name.encode()[:24], u.card, 1, u.group_id.encode()[:7],
                                     u.user_id.encode()[:24]) for u in self.users]
@@ -123,10 +125,11 @@ class Machine:
     def attendance_table(self) -> bytes:
         if self._attendance is None:
             uids = {u.user_id: u.uid for u in self.users}
-            if self.firmware == "zk8":
+            if self.firmware != "zk6":
+                pad = b"\x00" * (9 if self.firmware == "v5l" else 0)
                 rows = [w.ATT_ZK8.pack(uids.get(p.user_id, 0), p.user_id.encode()[:24], p.verify,
                                        struct.pack("<I", w.encode_time(p.at)), p.state, b"")
-                        for p in self._punches]
+                        + pad for p in self._punches]
             else:
                 rows = [w.ATT_ZK6.pack(int(p.user_id), struct.pack("<I", w.encode_time(p.at)),
                                        p.verify, p.state, b"", 0) for p in self._punches]

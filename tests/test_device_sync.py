@@ -223,3 +223,14 @@ async def test_firmware_refusing_bulk_reads_is_not_retried(db: Database,
         [report] = await sync_all(db, devices, clock, sleep=SleepLog())
     assert (report.ok, report.error_kind, report.attempts) == (False, client.UNSUPPORTED, 1)
     assert machine.enabled
+
+
+async def test_records_pyzk_cannot_parse_are_refused_not_stored(db: Database,
+                                                                clock: FixedClock) -> None:
+    machine = make_machine("SN-V5L", clock, ids=IDS, days=DAYS, firmware="v5l")
+    async with Simulator(machine) as sim:
+        [report] = await sync_all(db, device_settings([{"name": "Lobi", "port": sim.port}]),
+                                  clock)
+    assert (report.ok, report.error_kind) == (False, client.GARBAGE)
+    assert report.error_detail == "machine holds 16 records, pyzk read 19"
+    assert await _rows(db) == [] and machine.enabled
