@@ -45,9 +45,10 @@ def test_prepare_punches_keeps_zone_offset_and_counts_unusable_records() -> None
     prepared = prepare_punches("SN1", WITA, [
         RawPunch("0007", dt.datetime(2026, 10, 5, 7, 29, 59), 15, 0),
         RawPunch("  ", dt.datetime(2026, 10, 5, 7, 30), 1, 0),
-        RawPunch("0002", dt.datetime(2026, 10, 5, 7, 1, 2), None, None),
+        RawPunch("0002", dt.datetime(2026, 10, 5, 7, 1, 2, 999_999), None, None),
+        RawPunch("0003", dt.datetime(2026, 10, 5, 7, 1, 2, tzinfo=WITA), None, None),
     ], source="adms", received_at=AT)
-    assert prepared.errors == 1
+    assert prepared.errors == 2
     assert prepared.rows == [
         ("SN1", "0002", "2026-10-05T07:01:02+08:00", "2026-10-05", None, None, "adms",
          AT.isoformat()),
