@@ -40,6 +40,8 @@ UNSUPPORTED = "unsupported"
 CHANGED = "changed"
 UNVERIFIED = "unverified"
 
+CLOSED = "the machine closed the connection"
+
 
 class MachineError(Exception):
     def __init__(self, kind: str, detail: str) -> None:
@@ -88,7 +90,7 @@ def classify(error: BaseException) -> MachineError:
     if isinstance(error, TimeoutError) or "timed out" in text:
         return MachineError(TIMEOUT, text)
     if isinstance(error, ConnectionError) or (isinstance(error, ZKNetworkError)
-                                              and "Errno" in text):
+                                              and ("Errno" in text or CLOSED in text)):
         return MachineError(OFFLINE, text)
     if isinstance(error, OSError) and not isinstance(error, ZKNetworkError):
         return MachineError(OFFLINE, text)
@@ -108,7 +110,7 @@ class _EofGuard:
     def recv(self, size: int) -> bytes:
         data = self._sock.recv(size)
         if not data and size > 0:
-            raise ConnectionResetError("the machine closed the connection")
+            raise ConnectionResetError(CLOSED)
         return data
 
     def __getattr__(self, name: str) -> Any:
@@ -177,7 +179,8 @@ class ZkMachine:
     # --- operations ------------------------------------------------------------------------
     async def download(self, now: Callable[[], dt.datetime]) -> Download:
         """Every record on the machine; `now` is the server clock, read next to the machine's."""
-        return await asyncio.to_thread(self._session, lambda zk: _download(zk, now),
+        name = self.config.name
+        return await asyncio.to_thread(self._session, lambda zk: _download(zk, now, name),
                                        disable=True)
 
     async def users(self) -> tuple[str, list[DeviceUser]]:
@@ -212,7 +215,7 @@ class ZkMachine:
         try:
             await asyncio.to_thread(zk.disable_device)
             disabled = True
-            download = await asyncio.to_thread(_download, zk, now)
+            download = await asyncio.to_thread(_download, zk, now, self.config.name)
             await confirm(download)
 
             def clear() -> None:
@@ -231,8 +234,9 @@ class ZkMachine:
             await asyncio.to_thread(self._release, zk, disabled)
 
 
-def _download(zk: ZK, now: Callable[[], dt.datetime]) -> Download:
-    serial = zk.get_serialnumber()
+def _download(zk: ZK, now: Callable[[], dt.datetime], name: str) -> Download:
+    # A machine without a serial (seen on some OEM firmware) is known by its configured name.
+    serial = zk.get_serialnumber().strip() or f"NOSN-{name}"
     machine_time = zk.get_time()
     server_time = now()
     zk.read_sizes()

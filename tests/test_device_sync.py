@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from zk.exception import ZKNetworkError
+
 from device import client
 from device.machine_data import generate_punches, generate_users
 from device.simulator import Machine, Simulator
@@ -234,3 +236,19 @@ async def test_records_pyzk_cannot_parse_are_refused_not_stored(db: Database,
     assert (report.ok, report.error_kind) == (False, client.GARBAGE)
     assert report.error_detail == "machine holds 16 records, pyzk read 19"
     assert await _rows(db) == [] and machine.enabled
+
+
+async def test_machine_without_serial_is_known_by_its_name(db: Database,
+                                                          clock: FixedClock) -> None:
+    machine = make_machine("", clock, ids=IDS[:1], days=DAYS)
+    async with Simulator(machine) as sim:
+        [report] = await sync_all(db, device_settings([{"name": "Lobi", "port": sim.port}]),
+                                  clock)
+    assert (report.serial, report.new) == ("NOSN-Lobi", 4)
+    assert {row[0] for row in await _rows(db)} == {"NOSN-Lobi"}
+
+
+def test_end_of_stream_inside_a_command_counts_as_offline() -> None:
+    assert client.classify(ZKNetworkError(client.CLOSED)).kind == client.OFFLINE
+    assert client.classify(ZKNetworkError("TCP packet invalid")).kind == client.GARBAGE
+    assert client.classify(ZKNetworkError("timed out")).kind == client.TIMEOUT
