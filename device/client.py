@@ -165,11 +165,12 @@ class ZkMachine:
 
     def _session(self, work: Callable[[ZK], T], *, disable: bool) -> T:
         zk = self._connect()
-        disabled = False
+        # Counted as disabled from the moment the command is sent: the machine may have obeyed
+        # even if its answer never arrived.
+        disabled = disable
         try:
             if disable:
                 zk.disable_device()
-                disabled = True
             return work(zk)
         except Exception as error:
             raise classify(error) from error
@@ -187,9 +188,6 @@ class ZkMachine:
         def work(zk: ZK) -> tuple[str, list[DeviceUser]]:
             return zk.get_serialnumber(), _users(zk)
         return await asyncio.to_thread(self._session, work, disable=False)
-
-    async def machine_time(self) -> dt.datetime:
-        return await asyncio.to_thread(self._session, lambda zk: zk.get_time(), disable=False)
 
     async def set_time(self, at: dt.datetime) -> dt.datetime:
         """Set the machine's clock to naive local `at`; returns what it reads back."""
@@ -211,10 +209,8 @@ class ZkMachine:
         between; its record count is checked again right before clearing all the same.
         """
         zk = await asyncio.to_thread(self._connect)
-        disabled = False
         try:
             await asyncio.to_thread(zk.disable_device)
-            disabled = True
             download = await asyncio.to_thread(_download, zk, now, self.config.name)
             await confirm(download)
 
@@ -231,7 +227,7 @@ class ZkMachine:
         except Exception as error:
             raise classify(error) from error
         finally:
-            await asyncio.to_thread(self._release, zk, disabled)
+            await asyncio.to_thread(self._release, zk, True)
 
 
 def _download(zk: ZK, now: Callable[[], dt.datetime], name: str) -> Download:
