@@ -25,10 +25,20 @@ from bot.jobs import attendance as attendance_jobs
 from bot.jobs import devices as device_jobs
 from bot.jobs import recap as recap_jobs
 from bot.jobs import workflow_sla
-from handlers import attendance, errors, gate, health, menu, registration
-from handlers import recap
-from handlers import layanan, pantau
-from handlers import request_decisions, request_form, request_history
+from handlers import (
+    attendance,
+    errors,
+    gate,
+    health,
+    layanan,
+    menu,
+    pantau,
+    recap,
+    registration,
+    request_decisions,
+    request_form,
+    request_history,
+)
 from services.calendar import OfficeCalendar
 from services.clock import Clock, SystemClock
 from services.storage import open_database
