@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from html import escape
+from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ParseMode
@@ -79,7 +80,7 @@ async def _names(services: AppServices, item: Recap) -> dict[str, Employee]:
     return found
 
 
-def _trail(item: Recap, people: dict[str, Employee]) -> str:
+def _trail(item: Recap, people: dict[str, Employee], zone: ZoneInfo) -> str:
     lines = []
     for nip, at in ((item.kasubbag_nip, item.kasubbag_at),
                     (item.sekretaris_nip, item.sekretaris_at)):
@@ -87,7 +88,7 @@ def _trail(item: Recap, people: dict[str, Employee]) -> str:
             person = people[nip]
             lines.append(texts.TRAIL_PARAF.format(jabatan=escape(person.jabatan or "-"),
                                                   nama=escape(person.nama),
-                                                  waktu=clock_time(at)))
+                                                  waktu=clock_time(at, zone)))
     return "\n".join(lines)
 
 
@@ -99,7 +100,8 @@ async def caption_for(services: AppServices, outcome: Outcome) -> str:
         assert item.signed_at is not None and item.agenda_number and item.sha256
         return texts.SIGNED_CAPTION.format(periode=item.period, nomor=escape(item.agenda_number),
                                            nama=escape(signer.nama if signer else "-"),
-                                           waktu=clock_time(item.signed_at), hash=item.sha256)
+                                           waktu=clock_time(item.signed_at, services.clock.tz),
+                                           hash=item.sha256)
     if outcome.action == "recap.return":
         returner = people.get(item.returned_by or "")
         text = texts.RETURNED_TO_YOU.format(
@@ -120,7 +122,8 @@ async def caption_for(services: AppServices, outcome: Outcome) -> str:
     operator = people.get(item.operator_nip or "")
     return texts.REVIEW_CAPTION.format(
         periode=item.period, versi=item.version,
-        operator=escape(operator.nama if operator else "-"), jejak=_trail(item, people),
+        operator=escape(operator.nama if operator else "-"),
+        jejak=_trail(item, people, services.clock.tz),
         tombol=texts.BUTTON_SIGN if item.state == KEPALA else texts.BUTTON_PARAF)
 
 
@@ -237,7 +240,7 @@ async def decide(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     reached = await deliver(context.bot, services, outcome)
-    now = clock_time(context.clock.now())
+    now = clock_time(context.clock.now(), context.clock.tz)
     if outcome.action == "recap.submit":
         done = texts.SUBMITTED.format(waktu=now)
     elif outcome.action == "recap.sign":
@@ -300,7 +303,7 @@ async def take_reason(update: Update, context: BotContext) -> int:
     context.user_data.pop(PENDING, None)
     reached = await deliver(context.bot, services, outcome)
     done = texts.RETURN_DONE.format(ke=ROLE_TITLES.get(outcome.recap.state, "-"),
-                                    waktu=clock_time(context.clock.now()))
+                                    waktu=clock_time(context.clock.now(), context.clock.tz))
     note = _forwarded_note(outcome, reached, done)
     await message.reply_html(note)
     if pending.get("chat_id") and pending.get("message_id"):
@@ -373,7 +376,8 @@ async def archive_copy(update: Update, context: BotContext) -> None:
         update.effective_chat.id, document=pdf, filename=item.filename,
         caption=texts.ARCHIVE_COPY_CAPTION.format(periode=item.period,
                                                   nomor=escape(item.agenda_number or "-"),
-                                                  tanggal=clock_time(item.signed_at),
+                                                  tanggal=clock_time(item.signed_at,
+                                                                     context.clock.tz),
                                                   hash=item.sha256),
         parse_mode=ParseMode.HTML)
     log.info("recap.archive_sent id=%s to=%s", item.id, employee.nip)

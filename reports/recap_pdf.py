@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -98,9 +99,11 @@ class RecapDocument:
     version: int | None = 1       # None: printed outside the paraf chain (console export)
 
 
-def clock_time(at: dt.datetime) -> str:
-    zone = at.tzname() or ""
-    return f"{long_date(at.date())} pukul {at:%H.%M} {zone}".rstrip()
+def clock_time(at: dt.datetime, zone: ZoneInfo) -> str:
+    """"2 November 2026 pukul 10.30 WIB": stored times carry only an offset, so the office's
+    zone gives them back their name (WIB, WITA, WIT)."""
+    local = at.astimezone(zone)
+    return f"{long_date(local.date())} pukul {local:%H.%M} {local.tzname() or ''}".rstrip()
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -315,8 +318,9 @@ def _chart(units: list[UnitSummary], width: float) -> Drawing:
 
 def _signature_block(document: RecapDocument, styles: dict[str, ParagraphStyle]) -> Flowable:
     paraf_rows: list[list[Any]] = [[labels.PARAF_TITLE, labels.COL_NAMA, labels.PARAF_WHEN]]
+    zone = document.office.timezone
     for mark in document.parafs:
-        when = (labels.PARAF_DONE.format(at=clock_time(mark.at)) if mark.at
+        when = (labels.PARAF_DONE.format(at=clock_time(mark.at, zone)) if mark.at
                 else labels.PARAF_PENDING)
         paraf_rows.append([Paragraph(escape(mark.role_title), styles["small"]),
                            Paragraph(escape(mark.nama), styles["small"]),
@@ -334,7 +338,7 @@ def _signature_block(document: RecapDocument, styles: dict[str, ParagraphStyle])
                  styles["sign"]),
              Paragraph(escape(labels.SIGN_TITLE.format(office=office.name)), styles["sign"])]
     if kepala is not None and kepala.signed_at is not None:
-        mark = escape(labels.SIGNED_MARK.format(at=clock_time(kepala.signed_at)))
+        mark = escape(labels.SIGNED_MARK.format(at=clock_time(kepala.signed_at, zone)))
         lines.append(Paragraph(f"<i>{mark.replace(chr(10), '<br/>')}</i>", styles["sign"]))
         lines.append(Spacer(1, 6))
     else:

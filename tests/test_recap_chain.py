@@ -180,6 +180,8 @@ async def test_paraf_chain_with_return_resubmit_and_signature(
     assert "Nomor: 000.8.3.3/001/DISKOMINFO/11/2026" in final
     assert "Ditandatangani secara elektronik" in final and KEPALA.nama in final
     assert final.count("Diparaf 2 November 2026") == 2
+    # Times read back from the database keep the office zone's name, not a bare offset.
+    assert final.count("WIB") == 3 and "UTC" not in final
     archive = Path(settings.recap.archive_dir) / "rekap-kehadiran-2026-10.pdf"
     assert hashlib.sha256(archive.read_bytes()).hexdigest() == signed.sha256
 
