@@ -194,6 +194,8 @@ class _Protocol:
         self.machine = machine
         self.udp = udp
         self.sessions: dict[int, _Session] = {}
+        # Most sessions open at once (CONNECT without EXIT yet); real machines serve one.
+        self.peak_sessions = 0
 
     def answer(self, session: _Session | None, raw: bytes) -> tuple[_Session | None, _Answer]:
         command, _checksum, _session, reply = w.HEADER.unpack(raw[:8])
@@ -202,6 +204,7 @@ class _Protocol:
         if command == w.CMD_CONNECT:
             session = _Session(id=self._new_session_id(), authenticated=m.password == 0)
             self.sessions[session.id] = session
+            self.peak_sessions = max(self.peak_sessions, len(self.sessions))
             code = w.CMD_ACK_OK if session.authenticated else w.CMD_ACK_UNAUTH
             return session, _Answer([w.packet(code, session.id, reply)])
         if session is None:
@@ -340,6 +343,10 @@ class Simulator:
         self._server: asyncio.Server | None = None
         self._udp_transport: asyncio.DatagramTransport | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def peak_sessions(self) -> int:
+        return self._protocol.peak_sessions
 
     async def __aenter__(self) -> Simulator:
         await self.start()

@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 import logging
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -118,8 +119,27 @@ def clock_drift(download: Download, machine: DeviceConfig) -> float:
     return (download.machine_time - server_local).total_seconds()
 
 
+# Machines serve one session at a time; the scheduled pull and the morning job's fresh pull
+# may meet, so each machine is pulled by one coroutine at a time (per event loop).
+_MACHINE_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary())
+
+
+def machine_lock(name: str) -> asyncio.Lock:
+    locks = _MACHINE_LOCKS.setdefault(asyncio.get_running_loop(), {})
+    return locks.setdefault(name, asyncio.Lock())
+
+
 async def sync_machine(db: Database, machine: DeviceConfig, sync: SyncSettings, clock: Clock, *,
                        sleep: Sleep = asyncio.sleep, track_problems: bool = True) -> SyncReport:
+    """Pull one machine; a caller arriving while it is being pulled waits, then pulls afresh."""
+    async with machine_lock(machine.name):
+        return await _pull_and_store(db, machine, sync, clock, sleep=sleep,
+                                     track_problems=track_problems)
+
+
+async def _pull_and_store(db: Database, machine: DeviceConfig, sync: SyncSettings, clock: Clock,
+                          *, sleep: Sleep, track_problems: bool) -> SyncReport:
     started = time.perf_counter()
     download, error, attempts = await download_with_retry(machine, sync, clock, sleep=sleep)
     downloaded = time.perf_counter()
@@ -197,7 +217,8 @@ async def clear_machine_log(db: Database, machine: DeviceConfig, sync: SyncSetti
     async def confirm(download: Download) -> None:
         new.append(await verify_stored(db, machine, download, clock.now()))
 
-    download = await client.clear_log(clock.now, confirm)
+    async with machine_lock(machine.name):
+        download = await client.clear_log(clock.now, confirm)
     async with db.transaction() as conn:
         await audit.record(conn, at=clock.now(), actor=audit.Actor.system(),
                            action="device.clear_log", entity="device", entity_id=machine.name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from zk.exception import ZKNetworkError
@@ -52,6 +53,19 @@ async def test_first_sync_stores_everything_and_resync_stores_nothing(
                        "pull")
     assert rows[-1][1:3] == ("0099", "2026-10-02T16:05:03+07:00")
     assert machine.enabled and len(machine.punches) == 16      # never cleared by a sync
+
+
+async def test_concurrent_pulls_of_one_machine_take_turns(db: Database,
+                                                         clock: FixedClock) -> None:
+    # The scheduled pull and the morning job's fresh pull can start at the same moment.
+    machine = make_machine("SN-PULL-2", clock, ids=IDS, days=DAYS)
+    async with Simulator(machine) as sim:
+        devices = device_settings([{"name": "Lobi", "port": sim.port}])
+        first, second = await asyncio.gather(sync_all(db, devices, clock),
+                                             sync_all(db, devices, clock))
+    assert sim.peak_sessions == 1
+    assert sorted(r.new for r in first + second) == [0, 16]
+    assert all(r.ok for r in first + second)
 
 
 async def test_udp_machine_with_comm_key(db: Database, clock: FixedClock) -> None:
