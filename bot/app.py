@@ -28,6 +28,7 @@ from bot.jobs import workflow_sla
 from handlers import (
     attendance,
     errors,
+    fallback,
     gate,
     health,
     layanan,
@@ -48,7 +49,9 @@ log = logging.getLogger(__name__)
 # Order matters: the gate (group -10) must see every update before any feature handler.
 HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, request_decisions,
                                            request_form, request_history, health, attendance,
-                                           layanan, pantau, recap)
+                                           layanan, pantau, recap,
+                                           # Last: answers only what no feature took.
+                                           fallback)
 
 # Modules with `async def start(app)` and `async def stop(app)`: jobs, servers, device pollers.
 # They start after the services exist and stop, in reverse order, before the database closes.

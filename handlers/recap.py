@@ -266,7 +266,8 @@ async def ask_reason(update: Update, context: BotContext) -> int:
         log.info("recap.return_refused nip=%s data=%s reason=%s", employee.nip, query.data,
                  type(error).__name__)
         await query.answer(error.message[:200], show_alert=True)
-        return ConversationHandler.END
+        # This conversation runs in its own group: stop here so the tap is not answered twice.
+        raise ApplicationHandlerStop(ConversationHandler.END) from None
     await query.answer()
     message = query.message if isinstance(query.message, Message) else None
     context.user_data[PENDING] = {
@@ -278,7 +279,7 @@ async def ask_reason(update: Update, context: BotContext) -> int:
     await context.bot.send_message(update.effective_chat.id,
                                    texts.ASK_REASON.format(periode=item.period),
                                    parse_mode=ParseMode.HTML)
-    return WAIT_REASON
+    raise ApplicationHandlerStop(WAIT_REASON)
 
 
 async def take_reason(update: Update, context: BotContext) -> int:

@@ -41,3 +41,12 @@ CMD_ARSIP = "Arsip rekapitulasi kehadiran"
 CMD_PANTAU = "Pantau berkas layanan yang sedang berjalan"
 CMD_KESEHATAN = "Kondisi sistem: sinkronisasi mesin, antrean, basis data"
 CMD_BATAL = "Batalkan isian yang sedang berjalan"
+NOTHING_TO_CANCEL = "Tidak ada isian yang sedang berjalan untuk dibatalkan."
+UNKNOWN_COMMAND = (
+    "Perintah tersebut tidak dikenal. Kirim /help untuk melihat perintah yang tersedia."
+)
+UNEXPECTED_MESSAGE = (
+    "Pesan Anda belum dapat diproses karena tidak ada isian yang sedang berjalan. "
+    "Pilih perintah dari menu atau kirim /help."
+)
+STALE_BUTTON = "Tombol ini sudah tidak berlaku."
