@@ -1,7 +1,8 @@
 """Approval chains as data: an ordered list of steps, each naming who acts and what they may do.
 
-The model is deliberately generic (no request types, no Telegram): a chain for izin/cuti is
-configured in [requests] today, and SOP workflows can express theirs with the same pieces.
+The model is deliberately generic (no request types, no Telegram): the izin/cuti chains and
+the SOP workflows are both written as YAML definitions (services.workflows) built from these
+pieces; the requests feature takes its chains from that catalogue.
 `resolve` turns a chain into the concrete people who act for one applicant.
 """
 

@@ -1,31 +1,22 @@
-"""The office's choices for requests: limits, agenda formats and which chain serves each type."""
+"""The office's choices for requests: limits, agenda formats and which chain serves each type.
+
+The chains are not configured here: they come from the workflow catalogue (izin.yaml,
+cuti.yaml and the office's overrides in [workflows] dir), so an SOP file is the one place that
+says who approves.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from services.approval_chain import ATASAN_LANGSUNG, PERAN, ActorRef, Chain, ChainStep
+from services.approval_chain import Chain
 from services.leave_balance import LeavePolicy
-from services.request_types import REQUEST_TYPES
-
-DEFAULT_IZIN_CHAIN = Chain("izin", (
-    ChainStep("atasan", "Atasan Langsung", ActorRef(ATASAN_LANGSUNG)),
-))
-# Cuti: the atasan langsung recommends, the pejabat berwenang (the Kepala, by delegation) grants.
-DEFAULT_CUTI_CHAIN = Chain("cuti", (
-    ChainStep("atasan", "Atasan Langsung", ActorRef(ATASAN_LANGSUNG)),
-    ChainStep("pejabat", "Pejabat yang Berwenang Memberikan Cuti", ActorRef(PERAN, "kepala")),
-))
-
-
-def default_chains() -> dict[str, Chain]:
-    return {t.key: DEFAULT_CUTI_CHAIN if t.is_cuti else DEFAULT_IZIN_CHAIN
-            for t in REQUEST_TYPES}
 
 
 @dataclass(frozen=True)
 class RequestPolicy:
+    chains: Mapping[str, Chain]      # type key → chain, from Catalogue.request_chains()
     backdate_days: int = 3
     max_ahead_days: int = 365
     max_attachment_bytes: int = 5 * 1024 * 1024
@@ -35,7 +26,6 @@ class RequestPolicy:
         "izin": "800/{seq}/{unit}/{year}", "cuti": "851/{seq}/{unit}/{year}"})
     agenda_registers: Mapping[str, str] = field(default_factory=lambda: {
         "izin": "surat_keluar", "cuti": "surat_keluar"})
-    chains: Mapping[str, Chain] = field(default_factory=default_chains)
     leave: LeavePolicy = field(default_factory=lambda: LeavePolicy(2026, False))
 
     def chain_for(self, type_key: str) -> Chain:

@@ -9,9 +9,8 @@ import pytest
 
 from bot.cli import main
 from services import approval_chain
-from services.approval_chain import ATASAN_LANGSUNG, PERAN, Chain, Person
-from services.request_policy import default_chains
-from services.request_types import TYPE_KEYS
+from services.approval_chain import ATASAN_LANGSUNG, PERAN, ActorRef, Chain, ChainStep, Person
+from services.request_types import REQUEST_TYPES, TYPE_KEYS
 from services.workflows.loader import (
     DefinitionError,
     load_catalogue,
@@ -94,20 +93,29 @@ def test_seed_time_standards_and_outputs_are_kept() -> None:
     assert masuk.agenda_register == "surat_masuk"
 
 
+IZIN_CHAIN = Chain("izin", (
+    ChainStep("atasan", "Atasan Langsung", ActorRef(ATASAN_LANGSUNG)),
+))
+# Cuti: the atasan langsung recommends, the pejabat berwenang (the Kepala, by delegation) grants.
+CUTI_CHAIN = Chain("cuti", (
+    ChainStep("atasan", "Atasan Langsung", ActorRef(ATASAN_LANGSUNG)),
+    ChainStep("pejabat", "Pejabat yang Berwenang Memberikan Cuti", ActorRef(PERAN, "kepala")),
+))
+
+
 def test_izin_and_cuti_are_chains_of_the_same_model() -> None:
     catalogue = load_catalogue()
-    for request_type in TYPE_KEYS:
-        workflow = catalogue.for_request_type(request_type)
-        assert workflow is not None, request_type
+    chains = catalogue.request_chains()
+    assert set(chains) == set(TYPE_KEYS)
+    for kind in REQUEST_TYPES:
+        workflow = catalogue.for_request_type(kind.key)
+        assert workflow is not None, kind.key
         assert workflow.kind == "permohonan"
-        # The YAML chain is the requests feature's own Chain, equal to the built-in one.
+        # The YAML chain is the requests feature's own Chain: every action is one /izin knows.
         assert isinstance(workflow.chain, Chain)
-        assert workflow.chain == default_chains()[request_type], request_type
+        assert chains[kind.key] == (CUTI_CHAIN if kind.is_cuti else IZIN_CHAIN), kind.key
     cuti = catalogue.for_request_type("cuti_tahunan")
     assert cuti is not None
-    assert [(s.actor.kind, s.actor.value) for s in cuti.steps] == [
-        (ATASAN_LANGSUNG, ""), (PERAN, "kepala")]
-    assert cuti.steps[0].skip_if_unresolved and not cuti.steps[1].skip_if_unresolved
     # The requests feature's resolver takes it as is.
     staff = [Person("kepala", "kepala", None), Person("kabid", "pegawai", "kepala"),
              Person("staf", "pegawai", "kabid")]
@@ -188,8 +196,7 @@ def test_structural_mistakes(tmp_path: Path) -> None:
         "output: Berkas diperiksa", "output: X\n    penomoran: true").replace(
         "nama: Layanan Cek", "nama: Cek\nformat_agenda: \"800/{seq}/{year}\"")
     assert _error_for(tmp_path, agenda).problem.startswith("penomoran agenda hanya boleh")
-    request = VALID.replace("nama: Layanan Cek", "nama: Cek\njenis: permohonan\n"
-                            "jenis_permohonan: [cuti_haji]")
+    request = _shipped("izin.yaml").replace("jenis_permohonan: [", "jenis_permohonan: [cuti_haji, ")
     assert _error_for(tmp_path, request).key == "jenis_permohonan[0]"
 
 
@@ -215,6 +222,63 @@ def test_office_folder_adds_replaces_and_withdraws(tmp_path: Path) -> None:
     assert len(pensiun.steps) == 1
 
 
+def _shipped(name: str) -> str:
+    return (shipped_folder() / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("old, new, key, problem", [
+    ("aksi: [setujui, tolak, kembalikan]\n    waktu: 1 hari\n    output: Surat",
+     "aksi: [teruskan, setujui]\n    waktu: 1 hari\n    output: Surat", "langkah[1].aksi[0]",
+     "aksi 'teruskan' tidak berlaku untuk permohonan"),
+    ("aksi: [setujui, tolak, kembalikan]\n    waktu: 1 hari\n    output: Surat",
+     "aksi: [tolak, kembalikan]\n    waktu: 1 hari\n    output: Surat", "langkah[1].aksi",
+     "harus memiliki aksi teruskan atau setujui"),
+    ("output: Surat ijin cuti", "output: Surat ijin cuti\n    penomoran: true",
+     "langkah[1].penomoran", "hanya untuk jenis: layanan"),
+    ("output: Surat ijin cuti", "output: Surat ijin cuti\n    lewati_bila_kosong: false",
+     "langkah[1].lewati_bila_kosong", "selalu dilewati"),
+    ("pemohon: semua", "pemohon: semua\nformat_agenda: \"851/{seq}/{year}\"", "format_agenda",
+     "diatur di [requests]"),
+    ("cuti_cltn]", "cuti_cltn, cuti_besar]", "jenis_permohonan", "tertulis dua kali"),
+])
+def test_request_chain_mistakes_are_named(tmp_path: Path, old: str, new: str, key: str,
+                                          problem: str) -> None:
+    text = _shipped("cuti.yaml")
+    assert old in text
+    folder = tmp_path / "layanan"
+    _write(folder, "cuti.yaml", text.replace(old, new, 1))
+    with pytest.raises(DefinitionError) as caught:
+        load_catalogue(folder)
+    assert caught.value.file == f"{folder}/cuti.yaml"
+    assert (caught.value.key, problem in caught.value.problem) == (key, True)
+
+
+def test_every_request_type_needs_exactly_one_chain(tmp_path: Path) -> None:
+    folder = tmp_path / "layanan"
+    # Withdrawing the izin chain leaves izin, sakit, ... without approvers.
+    _write(folder, "izin.yaml", _shipped("izin.yaml") + "aktif: false\n")
+    with pytest.raises(DefinitionError) as caught:
+        load_catalogue(folder)
+    assert caught.value.file == f"{folder}/izin.yaml"
+    assert caught.value.key == "jenis_permohonan"
+    assert "jenis permohonan 'izin' tidak dilayani definisi aktif" in caught.value.problem
+
+    # A replacement that forgets a type is named the same way.
+    _write(folder, "izin.yaml", _shipped("izin.yaml").replace(", izin_pulang_cepat]", "]"))
+    with pytest.raises(DefinitionError, match="'izin_pulang_cepat' tidak dilayani"):
+        load_catalogue(folder)
+
+    # A second definition claiming a type already served is refused, naming both files.
+    (folder / "izin.yaml").unlink()
+    _write(folder, "sakit.yaml", _shipped("izin.yaml").replace("kode: izin", "kode: sakit")
+           .replace("[izin, sakit, dinas_luar, izin_terlambat, izin_pulang_cepat]", "[sakit]"))
+    with pytest.raises(DefinitionError) as caught:
+        load_catalogue(folder)
+    assert caught.value.file == f"{folder}/sakit.yaml"
+    assert caught.value.key == "jenis_permohonan[0]"
+    assert "sudah dilayani oleh definisi bawaan izin.yaml" in caught.value.problem
+
+
 def test_bot_refuses_to_start_on_an_invalid_file(tmp_path: Path, capsys: pytest.CaptureFixture[
         str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PRESENSI_BOT_TOKEN", "123:abc")
@@ -232,6 +296,18 @@ def test_bot_refuses_to_start_on_an_invalid_file(tmp_path: Path, capsys: pytest.
     config.write_text(BASE_CONFIG + '\n[workflows]\ndir = "tidak-ada"\n', encoding="utf-8")
     assert main(["--config", str(config), "run"]) == 2
     assert "folder definisi layanan tidak ada" in capsys.readouterr().err
+
+
+def test_bot_refuses_to_start_without_a_cuti_chain(tmp_path: Path, capsys: pytest.CaptureFixture[
+        str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESENSI_BOT_TOKEN", "123:abc")
+    _write(tmp_path / "layanan", "cuti.yaml", _shipped("cuti.yaml") + "aktif: false\n")
+    config = _write(tmp_path, "presensi.toml", BASE_CONFIG + '\n[workflows]\ndir = "layanan"\n')
+    assert main(["--config", str(config), "run"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "layanan/cuti.yaml" in err[0] and "jenis_permohonan" in err[0]
+    assert "'cuti_tahunan' tidak dilayani" in err[0]
 
 
 def test_cli_shows_the_catalogue(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

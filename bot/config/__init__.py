@@ -56,6 +56,8 @@ class Settings:
 
 def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settings:
     root = Section(data, "")
+    # Read before [requests]: the requests feature takes its approval chains from the catalogue.
+    workflows = parse_workflows(root, base_dir)
     return Settings(
         source=source,
         telegram=parse_telegram(root, base_dir),
@@ -63,8 +65,8 @@ def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settin
         office=parse_office(root),
         calendar=parse_calendar(root),
         operations=parse_operations(root, base_dir),
-        requests=parse_requests(root),
-        workflows=parse_workflows(root, base_dir),
+        requests=parse_requests(root, workflows.catalogue),
+        workflows=workflows,
         attendance=parse_attendance(root),
         devices=parse_devices(root),
         recap=parse_recap(root, base_dir),

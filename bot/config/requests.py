@@ -1,77 +1,20 @@
-"""[requests]: limits, agenda formats, cuti tahunan policy and the approval chain per type."""
+"""[requests]: limits, agenda formats and cuti tahunan policy.
+
+The approval chain per type is read from the workflow catalogue ([workflows]: izin.yaml,
+cuti.yaml or the office's replacements), never from this section.
+"""
 
 from __future__ import annotations
 
 from bot.config.reader import ConfigError, Section
 from services import agenda
-from services.approval_chain import (
-    ACTIONS,
-    ACTOR_KINDS,
-    NIP,
-    PERAN,
-    SETUJUI,
-    ActorRef,
-    Chain,
-    ChainStep,
-)
-from services.employees import ROLES
 from services.leave_balance import LeavePolicy
-from services.nip import nip_problem
-from services.request_policy import RequestPolicy, default_chains
-from services.request_types import TYPE_KEYS
+from services.request_policy import RequestPolicy
+from services.workflows.model import Catalogue
 
 LETTER_KINDS = ("izin", "cuti")
-_DEFAULTS = RequestPolicy()
-
-
-def _actor(raw: object, key: str) -> ActorRef:
-    if not isinstance(raw, str):
-        raise ConfigError(key, "harus berupa teks: atasan_langsung, peran:<peran> atau nip:<NIP>")
-    actor = ActorRef.parse(raw)
-    if actor.kind not in ACTOR_KINDS:
-        raise ConfigError(key, f"pelaku {raw!r} tidak dikenal (atasan_langsung, peran:<peran>, "
-                          "nip:<NIP>)")
-    if actor.kind == PERAN and actor.value not in ROLES:
-        raise ConfigError(key, f"peran {actor.value!r} tidak dikenal ({', '.join(ROLES)})")
-    if actor.kind == NIP and (problem := nip_problem(actor.value)):
-        raise ConfigError(key, problem)
-    return actor
-
-
-def _step(section: Section, index: int) -> ChainStep:
-    actions = tuple(section.str_list("actions", list(ACTIONS)))
-    unknown = [a for a in actions if a not in ACTIONS]
-    if unknown:
-        raise ConfigError(section.key("actions"),
-                          f"tindakan tidak dikenal: {', '.join(unknown)} ({', '.join(ACTIONS)})")
-    if SETUJUI not in actions:
-        raise ConfigError(section.key("actions"), "wajib memuat setujui")
-    return ChainStep(key=section.nonempty_str("key", f"tahap{index + 1}"),
-                     title=section.nonempty_str("title"),
-                     actor=_actor(section.data.get("actor"), section.key("actor")),
-                     actions=actions)
-
-
-def _chains(section: Section) -> dict[str, Chain]:
-    chains = default_chains()
-    named: dict[str, str] = {}
-    table = section.section("chains")
-    for name in table.data:
-        chain_section = table.section(name)
-        steps = tuple(_step(s, i) for i, s in enumerate(chain_section.sections("steps")))
-        if not steps:
-            raise ConfigError(chain_section.key("steps"), "rantai persetujuan tidak boleh kosong")
-        types = chain_section.str_list("types")
-        for type_key in types:
-            if type_key not in TYPE_KEYS:
-                raise ConfigError(chain_section.key("types"),
-                                  f"jenis {type_key!r} tidak dikenal ({', '.join(TYPE_KEYS)})")
-            if type_key in named:
-                raise ConfigError(chain_section.key("types"),
-                                  f"jenis {type_key!r} sudah diatur di rantai {named[type_key]!r}")
-            named[type_key] = name
-            chains[type_key] = Chain(name, steps)
-    return chains
+# Only the scalar defaults are read from here; the chains always come from the catalogue.
+_DEFAULTS = RequestPolicy(chains={})
 
 
 def _per_letter(section: Section, name: str, defaults: dict[str, str]) -> dict[str, str]:
@@ -84,8 +27,14 @@ def _per_letter(section: Section, name: str, defaults: dict[str, str]) -> dict[s
     return result
 
 
-def parse_requests(root: Section) -> RequestPolicy:
+def parse_requests(root: Section, catalogue: Catalogue) -> RequestPolicy:
     section = root.section("requests")
+    if "chains" in section.data:
+        # Older config files configured the chains here; ignoring them would silently change
+        # who approves, so the operator is told where they live now.
+        raise ConfigError(section.key("chains"), "tidak dipakai lagi; rantai persetujuan izin "
+                          "dan cuti ditulis di izin.yaml dan cuti.yaml dalam folder "
+                          "[workflows] dir (salin dari services/workflows/definitions/)")
     formats = _per_letter(section, "agenda_format", dict(_DEFAULTS.agenda_formats))
     for kind, template in formats.items():
         if problem := agenda.format_problem(template):
@@ -103,7 +52,7 @@ def parse_requests(root: Section) -> RequestPolicy:
         agenda_formats=formats,
         agenda_registers=_per_letter(section, "agenda_register",
                                      dict(_DEFAULTS.agenda_registers)),
-        chains=_chains(section),
+        chains=catalogue.request_chains(),
         leave=LeavePolicy(
             tracking_from=section.int("leave_tracking_from", _DEFAULTS.leave.tracking_from,
                                       minimum=2000, maximum=2100),

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from services import agenda
+from services import agenda, approval_chain
 from services.approval_chain import ATASAN_LANGSUNG, NIP, PERAN, ActorRef, ChainStep
 from services.employees import ROLES
 from services.nip import nip_problem
@@ -43,6 +43,21 @@ _WORKFLOW_KEYS = {"kode", "nama", "keterangan", "jenis", "pemohon", "format_agen
 _DOCUMENT_KEYS = {"kode", "nama", "jenis", "maks_mb"}
 _STEP_KEYS = {"kode", "kegiatan", "jabatan", "pelaksana", "aksi", "waktu", "output",
               "penomoran", "catatan_wajib", "lewati_bila_kosong"}
+# The requests feature (/izin) runs "permohonan" chains: its letters take their agenda number
+# from [requests], it has no kelengkapan nor notes, and its resolver always skips a step nobody
+# can take. Keys it would silently ignore are refused instead.
+_AGENDA_IN_CONFIG = "nomor agenda surat izin dan cuti diatur di [requests] presensi.toml"
+_LAYANAN_ONLY_KEYS = {
+    "kelengkapan": "lampiran pengajuan /izin ditentukan oleh jenis pengajuannya",
+    "format_agenda": _AGENDA_IN_CONFIG,
+    "buku_agenda": _AGENDA_IN_CONFIG,
+}
+_LAYANAN_ONLY_STEP_KEYS = {
+    "penomoran": _AGENDA_IN_CONFIG,
+    "catatan_wajib": "/izin selalu meminta alasan saat menolak atau mengembalikan",
+    "lewati_bila_kosong": "pada permohonan, langkah yang tidak memiliki pelaksana selalu "
+                          "dilewati",
+}
 
 
 class DefinitionError(Exception):
@@ -227,6 +242,26 @@ def _unique(file: str, what: str, keys: Iterable[str]) -> None:
         seen.add(key)
 
 
+def _check_request_chain(node: _Node) -> None:
+    """What a "permohonan" definition may say beyond the common shape: only the requests
+    feature's actions (it has no teruskan; setujui is what moves a request on)."""
+    for name, reason in _LAYANAN_ONLY_KEYS.items():
+        if name in node.data:
+            raise node.error(name, f"hanya untuk jenis: layanan; {reason}")
+    for index, raw in enumerate(node.data["langkah"]):
+        step = _Node(node.file, raw, f"langkah[{index}]")
+        for name, reason in _LAYANAN_ONLY_STEP_KEYS.items():
+            if name in step.data:
+                raise step.error(name, f"hanya untuk jenis: layanan; {reason}")
+        actions = step.data["aksi"]
+        for i, action in enumerate(actions):
+            if action not in approval_chain.ACTIONS:
+                raise step.error(f"aksi[{i}]", f"aksi {action!r} tidak berlaku untuk "
+                                 "permohonan; gunakan " + ", ".join(approval_chain.ACTIONS))
+        if approval_chain.SETUJUI not in actions:
+            raise step.error("aksi", "langkah permohonan wajib memuat setujui")
+
+
 def parse_workflow(file: str, data: Any) -> tuple[Workflow, bool]:
     """One definition from its parsed YAML; returns it and whether it is active."""
     node = _Node(file, data, "")
@@ -245,11 +280,14 @@ def parse_workflow(file: str, data: Any) -> tuple[Workflow, bool]:
     _unique(file, "kelengkapan", (d.key for d in documents))
     request_types: tuple[str, ...] = ()
     if kind == "permohonan":
+        _check_request_chain(node)
         raw_types = node.items("jenis_permohonan", required=True)
         for i, name in enumerate(raw_types):
             if name not in TYPE_KEYS:
                 raise node.error(f"jenis_permohonan[{i}]", f"jenis permohonan {name!r} tidak "
                                  "dikenal; gunakan " + ", ".join(TYPE_KEYS))
+        if len(set(raw_types)) != len(raw_types):
+            raise node.error("jenis_permohonan", "ada jenis permohonan yang tertulis dua kali")
         request_types = tuple(raw_types)
     elif "jenis_permohonan" in node.data:
         raise node.error("jenis_permohonan", "hanya untuk definisi dengan jenis: permohonan")
@@ -302,11 +340,38 @@ def shipped_folder() -> Path:
     return Path(str(resources.files("services.workflows") / "definitions"))
 
 
+def _check_request_coverage(shipped: dict[str, tuple[Workflow, bool]],
+                            merged: dict[str, tuple[Workflow, bool]]) -> None:
+    """Every request type has exactly one active chain: /izin takes its approvers from here."""
+    served: dict[str, Workflow] = {}
+    for workflow, active in merged.values():
+        if not active:
+            continue
+        for i, type_key in enumerate(workflow.request_types):
+            if type_key in served:
+                raise DefinitionError(workflow.source, f"jenis_permohonan[{i}]",
+                                      f"jenis permohonan {type_key!r} sudah dilayani oleh "
+                                      f"{served[type_key].source}")
+            served[type_key] = workflow
+    for type_key in TYPE_KEYS:
+        if type_key in served:
+            continue
+        # The file to blame is the one that replaced or withdrew the shipped chain for it.
+        home = next(w.key for w, _ in shipped.values() if type_key in w.request_types)
+        culprit = merged[home][0]
+        raise DefinitionError(culprit.source, "jenis_permohonan",
+                              f"jenis permohonan {type_key!r} tidak dilayani definisi aktif "
+                              f"mana pun; /izin memerlukan rantai persetujuannya (bawaan: "
+                              f"{home}, jenis: permohonan)")
+
+
 def load_catalogue(office_folder: Path | None = None) -> Catalogue:
     """The shipped definitions overlaid with the office's own folder."""
-    merged = _folder(shipped_folder(), "definisi bawaan ")
+    shipped = _folder(shipped_folder(), "definisi bawaan ")
+    merged = dict(shipped)
     if office_folder is not None:
         if not office_folder.is_dir():
             raise DefinitionError(str(office_folder), "", "folder definisi layanan tidak ada")
         merged.update(_folder(office_folder, f"{office_folder}/"))
+    _check_request_coverage(shipped, merged)
     return Catalogue(tuple(w for w, active in merged.values() if active))

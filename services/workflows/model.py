@@ -129,3 +129,9 @@ class Catalogue:
         """The approval chain that serves a request type (izin, cuti_tahunan, ...)."""
         return next((w for w in self.workflows
                      if w.kind == "permohonan" and request_type in w.request_types), None)
+
+    def request_chains(self) -> dict[str, Chain]:
+        """The approval chain of every request type, as /izin runs it (the loader has checked
+        that each type has exactly one)."""
+        return {t: w.chain for w in self.workflows if w.kind == "permohonan"
+                for t in w.request_types}
