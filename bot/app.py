@@ -8,6 +8,7 @@ run_webhook, not under `async with app`, so tests call `start_services` themselv
 from __future__ import annotations
 
 import logging
+import warnings
 from types import ModuleType
 
 from telegram.ext import (
@@ -18,6 +19,7 @@ from telegram.ext import (
     PicklePersistence,
 )
 from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
@@ -45,6 +47,10 @@ from services.clock import Clock, SystemClock
 from services.storage import open_database
 
 log = logging.getLogger(__name__)
+
+# Our conversations are per user and chat on purpose (a form spans several bot messages), so
+# PTB's reminder that callback queries are then not tracked per message is noise.
+warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 # Order matters: the gate (group -10) must see every update before any feature handler.
 HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, request_decisions,
