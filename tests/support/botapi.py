@@ -83,6 +83,8 @@ class RecordingRequest(BaseRequest):
         self._message_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._failures: dict[int, _Failure] = {}
+        self._pending_updates: list[dict[str, Any]] = []
+        self._update_ids = 0
 
     # --- controls for tests -------------------------------------------------------------
     def block(self, chat_id: int) -> None:
@@ -154,7 +156,11 @@ class RecordingRequest(BaseRequest):
                 files[name] = content if isinstance(content, bytes) else bytes(content)
                 if isinstance(value, tuple) and value[0]:
                     file_names[name] = str(value[0])
-        call = ApiCall(api_method, params, files, file_names=file_names)
+        return self.handle(ApiCall(api_method, params, files, file_names=file_names))
+
+    def handle(self, call: ApiCall) -> tuple[int, bytes]:
+        """Record one Bot API call and answer it as Telegram would: (HTTP status, JSON body).
+        Also used by tests that serve this API over real HTTP."""
         self.calls.append(call)
         try:
             result = self._answer(call)
@@ -166,6 +172,11 @@ class RecordingRequest(BaseRequest):
             return error.code, json.dumps(body).encode()
         call.result = result
         return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def queue_update(self, update: dict[str, Any]) -> None:
+        """Deliver an update through getUpdates, as a polling bot receives it."""
+        self._update_ids += 1
+        self._pending_updates.append({"update_id": self._update_ids, **update})
 
     # --- Telegram's behaviour ------------------------------------------------------------
     def _answer(self, call: ApiCall) -> Any:
@@ -181,7 +192,9 @@ class RecordingRequest(BaseRequest):
         if method == "getMe":
             return BOT_USER
         if method == "getUpdates":
-            return []
+            offset = int(params.get("offset") or 0)
+            self._pending_updates = [u for u in self._pending_updates if u["update_id"] >= offset]
+            return list(self._pending_updates)
         if method == "getWebhookInfo":
             return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
         if method in _TRUE_METHODS:
