@@ -67,11 +67,12 @@ DECISION_DONE = "Keputusan atas pengajuan #{id} tercatat: {hasil}."
 ANSWER_DONE = "Tercatat: {hasil}."
 
 # --- notices to the applicant --------------------------------------------------------------
+# Names often end in a title with a full stop (S.Kom.), so no sentence ends right after {nama}.
 NOTICE_STEP_APPROVED = "ℹ️ Pengajuan #{id} ({jenis}) disetujui oleh {nama} ({tahap}) dan " \
     "diteruskan kepada {tujuan}."
-NOTICE_APPROVED = "✅ Pengajuan #{id} ({jenis}, {periode}) <b>disetujui</b> oleh {nama}.\n" \
+NOTICE_APPROVED = "✅ Pengajuan #{id} ({jenis}, {periode}) <b>disetujui</b> oleh {nama}\n" \
     "Nomor: {nomor}. Surat terlampir."
-NOTICE_REFUSED = "⛔ Pengajuan #{id} ({jenis}, {periode}) <b>ditolak</b> oleh {nama}.\n" \
+NOTICE_REFUSED = "⛔ Pengajuan #{id} ({jenis}, {periode}) <b>ditolak</b> oleh {nama}\n" \
     "Alasan: <i>{catatan}</i>"
 NOTICE_RETURNED = "↩️ Pengajuan #{id} ({jenis}, {periode}) <b>dikembalikan</b> oleh {nama} " \
     "untuk diperbaiki.\nCatatan: <i>{catatan}</i>\n\nTekan <b>Perbaiki</b> untuk mengubah dan " \
