@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.config.devices import AdmsMachine, AdmsSettings
+from device.config import AdmsMachine, AdmsSettings
 from services import devices as state
 from services.clock import Clock
 from services.punches import RawPunch, insert_punches, prepare_punches

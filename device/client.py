@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from zk import ZK
 from zk.exception import ZKErrorResponse, ZKNetworkError
 
-from bot.config.devices import DeviceConfig
+from device.config import DeviceConfig
 from services.punches import RawPunch
 
 log = logging.getLogger(__name__)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.config.devices import DeviceConfig, DeviceSettings, SyncSettings
 from device.client import UNVERIFIED, Download, MachineError, ZkMachine
+from device.config import DeviceConfig, DeviceSettings, SyncSettings
 from services import audit
 from services import devices as state
 from services.clock import Clock

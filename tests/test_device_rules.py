@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config.devices import AdmsMachine, DeviceSettings, parse_devices
+from bot.config.devices import parse_devices
 from bot.config.reader import ConfigError, Section
 from bot.jobs.devices import notice_text
 from device.adms import handshake
+from device.config import AdmsMachine, DeviceSettings
 from device.sync import DRIFT, FAILING, Notice
 from services.punches import RawPunch, prepare_punches
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from bot.commands.common import run_with_db
 from bot.config import Settings
-from bot.config.devices import DeviceConfig
 from device.client import MachineError, ZkMachine
+from device.config import DeviceConfig
 from device.machine_data import generate_punches, generate_users
 from device.simulator import FIRMWARES, Machine, Simulator
 from device.sync import SyncReport, clear_machine_log, sync_all

@@ -21,12 +21,13 @@ from bot.config.core import (
     parse_office,
     parse_telegram,
 )
-from bot.config.devices import DeviceSettings, parse_devices
+from bot.config.devices import parse_devices
 from bot.config.operations import OperationsSettings, parse_operations
 from bot.config.reader import ConfigError, Section
 from bot.config.recap import parse_recap
 from bot.config.requests import parse_requests
 from bot.config.workflows import WorkflowSettings, parse_workflows
+from device.config import DeviceSettings
 from services.attendance_policy import AttendancePolicy
 from services.calendar import CalendarRules
 from services.office import Office

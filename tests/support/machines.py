@@ -6,8 +6,9 @@ import datetime as dt
 import socket
 from zoneinfo import ZoneInfo
 
-from bot.config.devices import AdmsSettings, DeviceSettings, parse_devices
+from bot.config.devices import parse_devices
 from bot.config.reader import Section
+from device.config import AdmsSettings, DeviceSettings
 from device.machine_data import MachinePunch, MachineUser
 from device.simulator import Machine
 from services.clock import Clock
