@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bot.config import load_settings
-from services.demo import DemoOptions, run_demo
+from bot.demo.run import DemoOptions, run_demo
 
 
 class Timings:

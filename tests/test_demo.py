@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from bot.cli import main
+from bot.demo.office import REQUEST_TYPES, build_people, plan_month
+from bot.demo.run import month_summary
 from services.attendance_model import DayStatus, EmployeeMonth, MonthAttendance
-from services.demo import month_summary
-from services.demo_office import REQUEST_TYPES, build_people, plan_month
 from services.nip import nip_problem
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.demo.office import build_people
 from bot.logging_setup import configure_logging
-from services.demo_office import build_people
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import load_settings
-from services.demo import DemoOptions, DemoResult, run_demo
+from bot.demo.run import DemoOptions, DemoResult, run_demo
 from services.errors import DomainError
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")

@@ -3,8 +3,8 @@
 `run_demo` writes the office's config and employee CSV into an empty folder, imports the
 employees with the real import, serves their month of punches from the device simulator to the
 real sync, files and approves their requests through the approval chain, computes the month and
-carries the recap through its paraf chain to the Kepala's signature. It is the one place outside
-`bot/` that puts device, services and reports together, because that is what it demonstrates.
+carries the recap through its paraf chain to the Kepala's signature. It puts device, services
+and reports together, because that is what it demonstrates, so it belongs to the wiring.
 Each step reports to a `Progress` so the command line can show where it is.
 """
 
@@ -17,9 +17,11 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.config import Settings
+from bot.demo.office import DemoMonth, DemoPerson, DemoRequest, build_people, plan_month
 from device.machine_data import MachinePunch, MachineUser
 from device.simulator import Machine, Simulator
 from device.sync import sync_all
@@ -31,7 +33,6 @@ from services.attendance_model import MonthAttendance
 from services.attendance_rules import EARLY, LATE, NO_IN, NO_OUT, NO_RECORD
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
-from services.demo_office import DemoMonth, DemoPerson, DemoRequest, build_people, plan_month
 from services.employee_import import HEADER, import_employees
 from services.employees import Employee
 from services.errors import DomainError
@@ -40,9 +41,6 @@ from services.request_rules import attachment_needed
 from services.request_types import request_type
 from services.requests import Attachment, Draft
 from services.storage import Database, open_database
-
-if TYPE_CHECKING:
-    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
