@@ -69,9 +69,17 @@ async def balance(update: Update, context: BotContext) -> None:
         return
     bersama = (texts.BALANCE_BERSAMA.format(hari=result.cuti_bersama)
                if result.cuti_bersama else "")
+    opening = result.opening
+    if opening is None:
+        carried = texts.BALANCE_CARRIED.format(hari=result.carried)
+        before = ""
+    else:
+        carried = "".join(texts.BALANCE_OPENING_CARRIED.format(tahun=opening.year - back, hari=days)
+                          for back, days in ((2, opening.carried_n2), (1, opening.carried_n1)))
+        before = texts.BALANCE_USED_BEFORE.format(hari=opening.used_before)
     await message.reply_html(texts.BALANCE.format(
-        tahun=result.year, bawa=result.carried, hak=result.available, pakai=result.used,
-        bersama=bersama, proses=result.pending, sisa=result.remaining))
+        tahun=result.year, bawa=carried, hak=result.available, sebelum=before,
+        pakai=result.used, bersama=bersama, proses=result.pending, sisa=result.remaining))
 
 
 async def stale_form_button(update: Update, context: BotContext) -> None:

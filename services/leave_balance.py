@@ -6,8 +6,10 @@ Rules, as pure functions:
 - when no cuti tahunan at all was taken in the two previous years, up to 24 days;
 - cuti bersama reduces the balance only where the office says so (a setting).
 
-The bot only knows the years since it started keeping records (`tracking_from`): the first
-tracked year starts from 12 days, whatever happened on paper before.
+The bot only knows the years since it started keeping records (`tracking_from`). The first
+tracked year starts from 12 days, plus what the office's leave card says when the pengelola
+kepegawaian imported an opening (`Opening`: days carried in from N-2 and N-1, days already taken
+before the bot); every later year follows from the rules.
 """
 
 from __future__ import annotations
@@ -26,12 +28,35 @@ ANNUAL_DAYS = 12
 CAP_AFTER_ONE_YEAR = 18
 CAP_AFTER_TWO_YEARS = 24
 ANNUAL_TYPE = "cuti_tahunan"
+# What one earlier year may add: 18 − 12 from N-1, and another 24 − 18 from N-2.
+CARRY_PER_YEAR = CAP_AFTER_ONE_YEAR - ANNUAL_DAYS
 
 
 @dataclass(frozen=True)
 class LeavePolicy:
     tracking_from: int          # first calendar year the bot's records are complete for
     deduct_cuti_bersama: bool
+
+
+@dataclass(frozen=True)
+class Opening:
+    """An employee's paper-era figures for the first tracked year, as on the leave card."""
+
+    year: int
+    carried_n2: int     # days carried in from year N-2 (only after two idle years)
+    carried_n1: int     # days carried in from year N-1
+    used_before: int    # cuti tahunan taken in `year` before the bot kept records
+
+    @property
+    def carried(self) -> int:
+        return self.carried_n2 + self.carried_n1
+
+    @property
+    def previous_year_idle(self) -> bool:
+        """Whether N-1 is known to have had no cuti tahunan. Days from N-2 carry only when
+        neither N-2 nor N-1 saw any, so they prove it; otherwise the card does not say, and
+        the lower cap is the safe reading for the year after the opening year."""
+        return self.carried_n2 > 0
 
 
 @dataclass(frozen=True)
@@ -43,11 +68,18 @@ class LeaveBalance:
     used: int                   # approved cuti tahunan days in the year
     cuti_bersama: int           # cuti bersama days deducted (0 unless the office deducts)
     pending: int                # days in requests still waiting for a decision
+    opening: Opening | None = None  # set for the opening year only
+
+    @property
+    def used_before(self) -> int:
+        """Days taken on paper before the bot, in the opening year."""
+        return self.opening.used_before if self.opening else 0
 
     @property
     def remaining(self) -> int:
         """What can still be requested: pending requests already reserve their days."""
-        return max(0, self.available - self.used - self.cuti_bersama - self.pending)
+        return max(0, self.available - self.used_before - self.used - self.cuti_bersama
+                   - self.pending)
 
 
 def eligible_from(start_of_service: dt.date) -> dt.date:
@@ -58,20 +90,69 @@ def first_entitled_year(start_of_service: dt.date, tracking_from: int) -> int:
     return max(tracking_from, eligible_from(start_of_service).year)
 
 
-def available_days(year: int, used: Mapping[int, int], first_year: int) -> int:
-    """Days available in `year` before any use in it. `used` maps year → days consumed
-    (approved cuti tahunan plus deducted cuti bersama)."""
+def opening_problem(opening: Opening, eligible: dt.date) -> str | None:
+    """Why the opening figures cannot be true under the rules (Indonesian), or None.
+    `eligible` is the date the employee completes one year of service."""
+    for label, value in (("sisa_n2", opening.carried_n2), ("sisa_n1", opening.carried_n1)):
+        if value > CARRY_PER_YEAR:
+            return (f"{label} {value} melebihi batas: dari satu tahun paling banyak "
+                    f"{CARRY_PER_YEAR} hari kerja dapat dibawa (hak paling banyak "
+                    f"{CAP_AFTER_ONE_YEAR}, atau {CAP_AFTER_TWO_YEARS} bila dua tahun berturut-"
+                    "turut tidak mengambil cuti)")
+    if opening.carried_n2 and opening.carried_n1 != CARRY_PER_YEAR:
+        return ("sisa_n2 hanya dapat dibawa bila cuti tahunan tidak diambil dua tahun "
+                f"berturut-turut, sehingga sisa_n1 mestinya {CARRY_PER_YEAR}")
+    since = eligible.strftime("%d-%m-%Y")
+    if eligible.year > opening.year:
+        return (f"pegawai belum berhak cuti tahunan pada tahun {opening.year} (masa kerja 1 "
+                f"tahun tercapai {since})")
+    for label, value, year in (("sisa_n1", opening.carried_n1, opening.year - 1),
+                               ("sisa_n2", opening.carried_n2, opening.year - 2)):
+        if value and eligible.year > year:
+            return (f"{label} harus 0: pada tahun {year} pegawai belum berhak cuti tahunan "
+                    f"(masa kerja 1 tahun tercapai {since})")
+    entitled = ANNUAL_DAYS + opening.carried
+    if opening.used_before > entitled:
+        return (f"terpakai {opening.used_before} melebihi hak tahun {opening.year} "
+                f"({entitled} hari kerja)")
+    return None
+
+
+def available_days(year: int, used: Mapping[int, int], first_year: int,
+                   opening: Opening | None = None) -> int:
+    """Days available in `year` before any use in it. `used` maps year → days consumed as the
+    bot recorded them (approved cuti tahunan plus deducted cuti bersama); an `opening` for
+    `first_year` adds its carried days to that year and its paper-era use to what it consumed."""
+    if opening is not None and opening.year != first_year:
+        raise ValueError(f"opening for {opening.year} given for first year {first_year}")
     if year < first_year:
         return 0
-    available = ANNUAL_DAYS
+
+    def spent(y: int) -> int:
+        before = opening.used_before if opening is not None and y == opening.year else 0
+        return used.get(y, 0) + before
+
+    available = ANNUAL_DAYS + (opening.carried if opening else 0)
     for current in range(first_year + 1, year + 1):
         previous = current - 1
-        left = max(0, available - used.get(previous, 0))
-        idle_two_years = (previous - 1 >= first_year and used.get(previous, 0) == 0
-                          and used.get(previous - 1, 0) == 0)
+        left = max(0, available - spent(previous))
+        earlier_idle = (spent(previous - 1) == 0 if previous > first_year
+                        else opening is not None and opening.previous_year_idle)
+        idle_two_years = spent(previous) == 0 and earlier_idle
         cap = CAP_AFTER_TWO_YEARS if idle_two_years else CAP_AFTER_ONE_YEAR
         available = ANNUAL_DAYS + min(cap - ANNUAL_DAYS, left)
     return available
+
+
+async def opening_for(conn: aiosqlite.Connection, nip: str, year: int) -> Opening | None:
+    async with conn.execute(
+        "SELECT year, carried_n2, carried_n1, used_before FROM leave_openings "
+        "WHERE nip = ? AND year = ?", (nip, year),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    return Opening(row["year"], row["carried_n2"], row["carried_n1"], row["used_before"])
 
 
 def days_by_year(days: list[dt.date]) -> dict[int, int]:
@@ -107,6 +188,14 @@ async def _annual_days(conn: aiosqlite.Connection, nip: str, statuses: tuple[str
     return counts
 
 
+async def approved_days(conn: aiosqlite.Connection, nip: str, year: int,
+                        calendar: OfficeCalendar) -> int:
+    """Working days of approved cuti tahunan the bot recorded in `year`."""
+    counts = await _annual_days(conn, nip, ("disetujui",), calendar, dt.date(year, 1, 1),
+                                dt.date(year, 12, 31), None)
+    return counts.get(year, 0)
+
+
 async def balance(conn: aiosqlite.Connection, nip: str, year: int, *, calendar: OfficeCalendar,
                   policy: LeavePolicy, exclude_id: int | None = None) -> LeaveBalance:
     """The employee's cuti tahunan balance for `year`. `exclude_id` leaves one request out
@@ -124,8 +213,12 @@ async def balance(conn: aiosqlite.Connection, nip: str, year: int, *, calendar: 
         for y in range(first_year, year + 1):
             bersama[y] = cuti_bersama_days(calendar, y)
     consumed = {y: used.get(y, 0) + bersama.get(y, 0) for y in range(first_year, year + 1)}
-    available = available_days(year, consumed, first_year)
+    # An opening for another year (the tracking year was moved after the import) no longer
+    # describes the first tracked year, so it is left out.
+    opening = await opening_for(conn, nip, first_year)
+    available = available_days(year, consumed, first_year, opening)
     return LeaveBalance(
         year=year, eligible_from=eligible_from(start_of_service), available=available,
         carried=max(0, available - ANNUAL_DAYS) if year >= first_year else 0,
-        used=used.get(year, 0), cuti_bersama=bersama.get(year, 0), pending=pending.get(year, 0))
+        used=used.get(year, 0), cuti_bersama=bersama.get(year, 0), pending=pending.get(year, 0),
+        opening=opening if opening is not None and opening.year == year else None)

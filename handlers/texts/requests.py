@@ -91,10 +91,14 @@ BUTTON_CANCEL_REQUEST = "✖️ Batalkan #{id}"
 REQUEST_CANCELLED = "Pengajuan #{id} telah dibatalkan."
 BALANCE = (
     "<b>Cuti tahunan {tahun}</b>\n"
-    "Hak tahun ini: 12 hari kerja\nSisa tahun lalu yang dibawa: {bawa} hari kerja\n"
-    "Jumlah hak: {hak} hari kerja\nSudah diambil: {pakai} hari kerja{bersama}\n"
+    "Hak tahun ini: 12 hari kerja{bawa}\n"
+    "Jumlah hak: {hak} hari kerja{sebelum}\nSudah diambil: {pakai} hari kerja{bersama}\n"
     "Sedang diajukan: {proses} hari kerja\n<b>Sisa: {sisa} hari kerja</b>"
 )
+BALANCE_CARRIED = "\nSisa tahun lalu yang dibawa: {hari} hari kerja"
+# The opening year: figures from the leave card imported by the pengelola kepegawaian.
+BALANCE_OPENING_CARRIED = "\nSisa tahun {tahun} yang dibawa (kartu cuti): {hari} hari kerja"
+BALANCE_USED_BEFORE = "\nDiambil sebelum memakai bot (kartu cuti): {hari} hari kerja"
 BALANCE_BERSAMA = "\nDipotong cuti bersama: {hari} hari kerja"
 BALANCE_NOT_YET = "Cuti tahunan dapat diambil setelah masa kerja 1 tahun, yaitu mulai {tanggal}."
 APPROVALS_EMPTY = "Tidak ada pengajuan yang menunggu keputusan Anda."
