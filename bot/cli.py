@@ -7,13 +7,24 @@ import logging
 import sys
 from types import ModuleType
 
-from bot.commands import backup, demo, device, employees, health, layanan, migrate, recap, run
+from bot.commands import (
+    backup,
+    demo,
+    device,
+    employees,
+    health,
+    layanan,
+    leave,
+    migrate,
+    recap,
+    run,
+)
 from bot.config import CONFIG_ENV, ConfigError
 from bot.logging_setup import configure_logging
 from services.errors import DomainError
 
 SUBCOMMANDS: tuple[ModuleType, ...] = (run, migrate, employees, backup, demo, health, device,
-                                       recap, layanan)
+                                       recap, layanan, leave)
 
 
 def build_parser() -> argparse.ArgumentParser:

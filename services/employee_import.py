@@ -73,8 +73,10 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Rows of the file as (line number, {column: text}); blank rows are skipped."""
+def read_table(path: Path, header: tuple[str, ...] = HEADER
+               ) -> list[tuple[int, dict[str, str]]]:
+    """Rows of the file as (line number, {column: text}); blank rows are skipped. Other
+    imports pass their own `header`."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         rows = _xlsx_rows(path)
@@ -82,7 +84,7 @@ def read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
         rows = _csv_rows(path)
     else:
         raise ImportFileError("Format berkas tidak dikenal; gunakan .csv atau .xlsx.")
-    return _with_header(rows)
+    return _with_header(rows, header)
 
 
 def _csv_rows(path: Path) -> Iterable[tuple[int, list[str]]]:
@@ -114,17 +116,18 @@ def _xlsx_rows(path: Path) -> Iterable[tuple[int, list[str]]]:
         workbook.close()
 
 
-def _with_header(rows: Iterable[tuple[int, list[str]]]) -> list[tuple[int, dict[str, str]]]:
+def _with_header(rows: Iterable[tuple[int, list[str]]], expected: tuple[str, ...]
+                 ) -> list[tuple[int, dict[str, str]]]:
     iterator = iter(rows)
     try:
         _, header = next(iterator)
     except StopIteration:
         raise ImportFileError("Berkas kosong.") from None
     names = [h.strip().lower() for h in header]
-    missing = [column for column in HEADER if column not in names]
+    missing = [column for column in expected if column not in names]
     if missing:
         raise ImportFileError("Kolom berikut tidak ada di baris judul: " + ", ".join(missing)
-                              + ". Judul yang benar: " + ",".join(HEADER))
+                              + ". Judul yang benar: " + ",".join(expected))
     result = []
     for line, values in iterator:
         if not any(v.strip() for v in values):
