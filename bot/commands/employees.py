@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.commands.common import run_with_db
+from bot.commands.common import run_import, run_with_db
 from bot.config import Settings
 from services import employees
 from services.clock import SystemClock
-from services.employee_import import import_employees
+from services.employee_import import ImportResult, import_employees
 from services.storage import Database
 
 
@@ -28,20 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def handle_import(args: argparse.Namespace) -> int:
-    path: Path = args.file
-    if not path.is_file():
-        print(f"Berkas tidak ditemukan: {path}")
-        return 2
+    async def importer(settings: Settings, db: Database, path: Path) -> ImportResult:
+        return await import_employees(db, path, at=SystemClock(settings.office.timezone).now())
 
-    async def work(settings: Settings, db: Database) -> int:
-        result = await import_employees(db, path, at=SystemClock(settings.office.timezone).now())
-        print(f"Diimpor: {result.imported} baris (baru {result.created}, diperbarui "
-              f"{result.updated}, tidak berubah {result.unchanged}); ditolak: {len(result.errors)}")
-        for error in result.errors:
-            print(f"  baris {error.line}: {error.nip or '-'}: {error.reason}")
-        return 1 if result.errors else 0
-
-    return run_with_db(args, work)
+    return run_import(args, lambda _settings: "Diimpor", importer)
 
 
 def handle_link(args: argparse.Namespace) -> int:

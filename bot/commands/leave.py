@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.commands.common import run_with_db
+from bot.commands.common import run_import
 from bot.config import Settings
 from services.calendar import OfficeCalendar
 from services.clock import SystemClock
+from services.employee_import import ImportResult
 from services.leave_opening_import import HEADER, import_leave_openings
 from services.storage import Database
 
@@ -31,21 +32,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def handle_import(args: argparse.Namespace) -> int:
-    path: Path = args.file
-    if not path.is_file():
-        print(f"Berkas tidak ditemukan: {path}")
-        return 2
-
-    async def work(settings: Settings, db: Database) -> int:
-        result = await import_leave_openings(
+    async def importer(settings: Settings, db: Database, path: Path) -> ImportResult:
+        return await import_leave_openings(
             db, path, opening_year=settings.requests.leave.tracking_from,
             calendar=OfficeCalendar(settings.calendar),
             at=SystemClock(settings.office.timezone).now())
-        print(f"Saldo awal cuti tahun {settings.requests.leave.tracking_from} diimpor: "
-              f"{result.imported} baris (baru {result.created}, diperbarui {result.updated}, "
-              f"tidak berubah {result.unchanged}); ditolak: {len(result.errors)}")
-        for error in result.errors:
-            print(f"  baris {error.line}: {error.nip or '-'}: {error.reason}")
-        return 1 if result.errors else 0
 
-    return run_with_db(args, work)
+    return run_import(
+        args, lambda settings: f"Saldo awal cuti tahun {settings.requests.leave.tracking_from} "
+                               "diimpor", importer)
