@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,19 @@ def test_import_and_link_commands(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["--config", str(config), "link", "199999999999999999", "1"]) == 1
     assert main(["--config", str(config), "link", "197001011995031009", "2"]) == 1
     assert "tidak terdaftar" in capsys.readouterr().err
+
+
+def test_run_with_an_unreachable_bot_api_server_is_one_clear_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "presensi.toml"
+    config.write_text(BASE_CONFIG.replace(
+        "[telegram]\n", f'[telegram]\nbase_url = "http://127.0.0.1:{port}/bot"\n', 1))
+    monkeypatch.setenv("PRESENSI_BOT_TOKEN", "123:abc")
+    assert main(["--config", str(config), "run"]) == 1
+    err = capsys.readouterr().err
+    assert f"Server Bot API http://127.0.0.1:{port}/bot tidak dapat dihubungi" in err
+    assert "123:abc" not in err

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from typing import Any
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application
 from bot.commands.common import settings_from
 from bot.config.operations import WebhookSettings
 from bot.logging_setup import configure_logging
+from handlers.texts import operations as texts
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +40,19 @@ def handle(args: argparse.Namespace) -> int:
     configure_logging(args.log_level, json_lines=settings.operations.log_format == "json")
     app = build_application(settings)
     webhook = settings.operations.webhook
-    if webhook.enabled:
-        log.info("bot.mode mode=webhook listen=%s port=%d", webhook.listen, webhook.port)
-        app.run_webhook(**webhook_options(webhook))
-    else:
-        log.info("bot.mode mode=polling")
-        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    try:
+        if webhook.enabled:
+            log.info("bot.mode mode=webhook listen=%s port=%d", webhook.listen, webhook.port)
+            app.run_webhook(**webhook_options(webhook))
+        else:
+            log.info("bot.mode mode=polling")
+            app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    except InvalidToken:
+        print(texts.TOKEN_REFUSED, file=sys.stderr)
+        return 2
+    except NetworkError as error:
+        # Raised at start-up only (PTB retries by itself once running); systemd restarts us.
+        print(texts.API_UNREACHABLE.format(url=settings.telegram.base_url, error=error),
+              file=sys.stderr)
+        return 1
     return 0
