@@ -40,9 +40,6 @@ from reports.recap_pdf import (
     MARGIN,
     PADDING,
     PAGE,
-    ParafMark,
-    RecapDocument,
-    Signatory,
     attendance_table,
     render_pdf,
 )
@@ -54,6 +51,7 @@ from services.attendance_policy import AttendancePolicy
 from services.calendar import CalendarRules, OfficeCalendar, month_days
 from services.clock import FixedClock
 from services.office import Office
+from services.recap_document import ParafMark, RecapDocument, Signatory
 from services.recap_settings import RecapSettings
 from services.storage import Database, open_database
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
@@ -49,8 +48,7 @@ from reports.recap_table import (
     office_summary,
     unit_summaries,
 )
-from services.attendance_model import MonthAttendance
-from services.office import Office
+from services.recap_document import RecapDocument
 
 PAGE = landscape(A4)
 MARGIN = 24.0
@@ -70,33 +68,6 @@ TOTAL_W, MINUTES_W, TPP_W = 11.2, 16.0, 17.0
 IDENTITY_COLUMNS = 5
 # The frame pads 6 pt on each side; the grid must fit inside it.
 FRAME_WIDTH = PAGE[0] - 2 * MARGIN - 12
-
-
-@dataclass(frozen=True)
-class ParafMark:
-    """One paraf box: the role's title, who holds it, and when they initialled (None: not yet)."""
-
-    role_title: str
-    nama: str
-    at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class Signatory:
-    nama: str
-    nip: str
-    signed_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class RecapDocument:
-    office: Office
-    attendance: MonthAttendance
-    place_date: dt.date           # the date beside the city above the signature
-    kepala: Signatory | None
-    parafs: tuple[ParafMark, ...]
-    agenda_number: str | None     # set once signed
-    version: int | None = 1       # None: printed outside the paraf chain (console export)
 
 
 def clock_time(at: dt.datetime, zone: ZoneInfo) -> str:

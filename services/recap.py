@@ -19,7 +19,7 @@ from pathlib import Path
 import aiosqlite
 
 from reports.indonesian import month_year
-from reports.recap_pdf import ParafMark, RecapDocument, Signatory, render_pdf
+from reports.recap_pdf import render_pdf
 from reports.recap_table import PRESENT_CODES
 from reports.recap_xlsx import render_xlsx
 from services import agenda, audit, employees, recap_flow, recap_snapshot
@@ -31,6 +31,7 @@ from services.clock import Clock
 from services.employees import Employee
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.office import Office
+from services.recap_document import ParafMark, RecapDocument, Signatory
 from services.recap_flow import DRAFT, KASUBBAG, KEPALA, SEKRETARIS, SIGNED
 from services.recap_settings import RecapSettings
 from services.storage import Database

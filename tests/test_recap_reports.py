@@ -11,18 +11,12 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from reports.recap_pdf import (
-    FRAME_WIDTH,
-    ParafMark,
-    RecapDocument,
-    Signatory,
-    column_widths,
-    render_pdf,
-)
+from reports.recap_pdf import FRAME_WIDTH, column_widths, render_pdf
 from reports.recap_table import build_table, format_percent, ordered, rank_key, unit_summaries
 from reports.recap_xlsx import render_xlsx
 from services.attendance_model import MonthAttendance
 from services.office import Office
+from services.recap_document import ParafMark, RecapDocument, Signatory
 from tests.support.office import (
     ADMIN,
     KABID,
