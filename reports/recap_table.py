@@ -11,12 +11,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from services.attendance_model import EmployeeMonth, MonthAttendance
+from services.attendance_model import (
+    CUTI_CODES,
+    EXCUSED_CODES,
+    PRESENT_CODES,
+    EmployeeMonth,
+    MonthAttendance,
+)
 from services.calendar import month_days
 
 # The total columns: header → the day codes it counts. TL1–TL4 and PSW1–PSW4 are counted as
 # families; all kinds of cuti share one column so the table still fits an A4 landscape page.
-CUTI_CODES = frozenset({"CT", "CB", "CS", "CM", "CAP", "CLTN", "C"})
 TOTAL_COLUMNS: tuple[tuple[str, frozenset[str]], ...] = (
     ("H", frozenset({"H"})),
     ("TL", frozenset({"TL", "TL1", "TL2", "TL3", "TL4"})),
@@ -32,10 +37,6 @@ TOTAL_COLUMNS: tuple[tuple[str, frozenset[str]], ...] = (
 )
 _COLUMN_OF: dict[str, int] = {code: i for i, (_, codes) in enumerate(TOTAL_COLUMNS)
                               for code in codes}
-# Days on which the employee was at work (or working elsewhere on duty).
-PRESENT_CODES = frozenset({"H", "TL", "TL1", "TL2", "TL3", "TL4", "PSW", "PSW1", "PSW2", "PSW3",
-                           "PSW4", "TAM", "TAP", "DL"})
-EXCUSED_CODES = frozenset({"I", "S", "TB"}) | CUTI_CODES
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 _GOLONGAN = re.compile(r"^\s*(IV|III|II|I)\s*/\s*([a-eA-E])\s*$")

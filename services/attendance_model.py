@@ -10,6 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+# Code groups the recap and the demo count by. Every kind of cuti, plus the bare "C", is one group.
+CUTI_CODES = frozenset({"CT", "CB", "CS", "CM", "CAP", "CLTN", "C"})
+# Days on which the employee was at work (or working elsewhere on duty).
+PRESENT_CODES = frozenset({"H", "TL", "TL1", "TL2", "TL3", "TL4", "PSW", "PSW1", "PSW2", "PSW3",
+                           "PSW4", "TAM", "TAP", "DL"})
+EXCUSED_CODES = frozenset({"I", "S", "TB"}) | CUTI_CODES
+
 
 @dataclass(frozen=True)
 class DayStatus:

@@ -20,11 +20,10 @@ import aiosqlite
 
 from reports.indonesian import month_year
 from reports.recap_pdf import render_pdf
-from reports.recap_table import PRESENT_CODES
 from reports.recap_xlsx import render_xlsx
 from services import agenda, audit, employees, recap_flow, recap_snapshot
 from services.attendance import day_statuses, month_attendance
-from services.attendance_model import DayStatus, MonthAttendance
+from services.attendance_model import PRESENT_CODES, DayStatus, MonthAttendance
 from services.attendance_policy import AttendancePolicy
 from services.calendar import OfficeCalendar
 from services.clock import Clock

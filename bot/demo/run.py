@@ -25,11 +25,10 @@ from bot.demo.office import DemoMonth, DemoPerson, DemoRequest, build_people, pl
 from device.machine_data import MachinePunch, MachineUser
 from device.simulator import Machine, Simulator
 from device.sync import sync_all
-from reports.recap_table import EXCUSED_CODES, PRESENT_CODES
 from services import employees, recap, requests
 from services.approval_chain import SETUJUI
 from services.attendance import month_attendance
-from services.attendance_model import MonthAttendance
+from services.attendance_model import EXCUSED_CODES, PRESENT_CODES, MonthAttendance
 from services.attendance_rules import EARLY, LATE, NO_IN, NO_OUT, NO_RECORD
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
