@@ -13,7 +13,7 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
-from handlers.attendance_notices import clock_time, code_label
+from handlers.attendance_notices import clock_time, code_label, duration
 from handlers.texts import attendance as texts
 from reports.indonesian import DAYS, long_date, long_date_with_day, month_year
 from services import attendance_rules as rules
@@ -81,6 +81,12 @@ def render_today(view: TodayView) -> str:
         lines.append(texts.MONTH_MINUTES.format(terlambat=month.late_minutes,
                                                 cepat=month.early_minutes))
         lines.append(texts.MONTH_TPP.format(persen=_percent(month.tpp_deduction_percent)))
+    year = view.year_minutes
+    if year is not None and year.minutes.total:
+        lines.append(texts.YEAR_MINUTES.format(tahun=view.day.year,
+                                               durasi=duration(year.minutes.total),
+                                               hari=year.minute_days,
+                                               per_hari=duration(year.minutes_per_day)))
     lines.append(texts.MONTH_HINT.format(bulan=f"{view.day.month:02d}-{view.day.year}"))
     if view.team:
         lines += ["", texts.TEAM_TODAY_HEADER]

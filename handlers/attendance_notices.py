@@ -23,6 +23,16 @@ def clock_time(moment: dt.datetime | dt.time) -> str:
     return f"{moment.hour:02d}.{moment.minute:02d}"
 
 
+def duration(minutes: int) -> str:
+    """Minutes the Indonesian way: 490 → "8 jam 10 menit", 450 → "7 jam 30 menit", 45 → "45
+    menit", 480 → "8 jam"."""
+    hours, rest = divmod(minutes, 60)
+    parts = [texts.DURATION_HOURS.format(jam=hours)] if hours else []
+    if rest or not hours:
+        parts.append(texts.DURATION_MINUTES.format(menit=rest))
+    return " ".join(parts)
+
+
 def code_label(code: str) -> str:
     return texts.CODE_NAMES.get(code, code)
 
@@ -122,17 +132,25 @@ def _ladder_entry(notice: Notice, policy: AttendancePolicy) -> str:
     assert facts is not None
     person = facts.employee
     common = {"nama": escape(person.nama), "nip": person.nip,
-              "jabatan": escape(person.jabatan or "-"), "jumlah": facts.tk_days,
-              "tahun": facts.year}
+              "jabatan": escape(person.jabatan or "-"), "tahun": facts.year}
     if notice.kind == alerts.LADDER_RUN:
         assert facts.run_start is not None
-        return texts.LADDER_RUN.format(**common, hari=facts.run_days,
+        return texts.LADDER_RUN.format(**common, jumlah=facts.tk_days, hari=facts.run_days,
                                        mulai=long_date(facts.run_start),
                                        batas=policy.ladder.consecutive_days,
                                        hukuman=escape(facts.run_penalty))
     assert facts.step is not None
-    return texts.LADDER_STEP.format(**common, ambang=facts.step.days,
+    rincian = texts.LADDER_ONLY_TK
+    if facts.minute_days:
+        rincian = texts.LADDER_WITH_MINUTES.format(tk=facts.tk_days, hari_menit=facts.minute_days,
+                                                   durasi=duration(facts.minutes.total))
+    text = texts.LADDER_STEP.format(**common, jumlah=facts.days,
+                                    rincian=rincian, ambang=facts.step.days,
                                     hukuman=escape(facts.step.penalty))
+    if facts.minute_days:
+        text += " " + texts.LADDER_MINUTES_RULE.format(
+            per_hari=duration(policy.ladder.minutes_per_day))
+    return text
 
 
 def _ladder(notices: list[Notice], policy: AttendancePolicy) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import aiosqlite
 
@@ -74,6 +74,14 @@ class LadderFacts:
     year: int
     tk_days: int                      # TK days so far this calendar year
     step: LadderStep | None = None    # the step reached (ladder notices)
+    # Unexcused late/early minutes this year and the whole days they count for on the ladder.
+    minutes: rules.LostMinutes = field(default_factory=rules.LostMinutes)
+    minute_days: int = 0
+
+    @property
+    def days(self) -> int:
+        """The ladder's count: TK days and the days the minutes amount to."""
+        return self.tk_days + self.minute_days
     run_start: dt.date | None = None  # the first day of the run (consecutive-days notices)
     run_days: int = 0
     run_penalty: str = ""
@@ -191,8 +199,11 @@ async def plan_ladder(db: Database, policy: AttendancePolicy, calendar: OfficeCa
                       now: dt.datetime) -> list[Notice]:
     """PP 94/2021 notices for the atasan and the Kepala, about the days up to yesterday.
 
+    A step is reached by the year's TK days plus the days its unexcused late/early minutes
+    amount to (rules.ladder_count); a run, by consecutive TK days alone.
     Only the highest step an employee has reached is planned: someone first counted with
-    12 TK days gets one notice (step 11), not five. Each step and each run is claimed once.
+    12 days gets one notice (step 11), not five. Each step and each run is claimed once,
+    however the days were made up.
     """
     today = now.date()
     yesterday = today - dt.timedelta(days=1)
@@ -203,6 +214,8 @@ async def plan_ladder(db: Database, policy: AttendancePolicy, calendar: OfficeCa
     lookback = year_start - dt.timedelta(days=RUN_LOOKBACK_DAYS)
     found = await attendance.tk_days(db, policy, calendar, lookback, yesterday)
     working = calendar.working_days(lookback, yesterday)
+    minutes = (await attendance.lost_minutes(db, policy, calendar, year_start, yesterday)
+               if ladder.count_late_minutes else {})
     async with db.read() as conn:
         by_nip = {e.nip: e for e in await employees.all_active(conn)}
         heads = await employees.by_role(conn, "kepala") if ladder.notify_kepala else []
@@ -211,16 +224,19 @@ async def plan_ladder(db: Database, policy: AttendancePolicy, calendar: OfficeCa
         person = by_nip.get(nip)
         if person is None:      # deactivated between the two reads
             continue
-        count = sum(1 for d in days if d >= year_start)
+        count = rules.ladder_count(sum(1 for d in days if d >= year_start),
+                                   minutes.get(nip, rules.LostMinutes()), ladder)
         recipients = _ladder_recipients(person, by_nip, heads)
-        reached = rules.ladder_reached(count, ladder)
+        reached = rules.ladder_reached(count.days, ladder)
         if reached:
             step = reached[-1]
-            facts = LadderFacts(person, today.year, count, step=step)
+            facts = LadderFacts(person, today.year, count.tk_days, step=step,
+                                minutes=count.minutes, minute_days=count.minute_days)
             notices.extend(Notice(LADDER, str(today.year), r, today, about_nip=nip,
                                   detail=str(step.days), ladder=facts) for r in recipients)
         for start, length in rules.long_runs(working, days, ladder):
-            facts = LadderFacts(person, today.year, count, run_start=start, run_days=length,
+            facts = LadderFacts(person, today.year, count.tk_days, run_start=start,
+                                run_days=length,
                                 run_penalty=ladder.consecutive_penalty)
             notices.extend(Notice(LADDER_RUN, start.isoformat(), r, today, about_nip=nip,
                                   ladder=facts) for r in recipients)

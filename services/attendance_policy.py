@@ -90,6 +90,10 @@ class LadderPolicy:
     consecutive_days: int = 10
     consecutive_penalty: str = DEFAULT_RUN_PENALTY
     notify_kepala: bool = True
+    # Peraturan BKN 6/2022: unexcused late arrival and early leave add up, every 7.5 hours
+    # (450 minutes) being one day of not coming to work on the ladder.
+    count_late_minutes: bool = True
+    minutes_per_day: int = 450
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,14 @@ class AttendancePolicy:
         if self.ramadan_on(day) is not None:
             return self.alerts.ramadan_morning
         return self.alerts.morning
+
+    @property
+    def earliest_start(self) -> dt.time:
+        """The earliest start of work in any schedule (nobody is late before it)."""
+        starts = [h.start for h in self.hours.values()]
+        for period in self.ramadan:
+            starts.extend(h.start for h in period.hours.values())
+        return min(starts)
 
     @property
     def latest_end(self) -> dt.time:

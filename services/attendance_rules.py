@@ -26,7 +26,8 @@ not happened yet is not held against the employee: no TK and no TAP before the w
 no PSW before the end of working hours.
 
 The monthly TPP deduction adds the configured percentage of every code of every day, capped;
-the PP 94/2021 ladder counts TK days per calendar year and runs of consecutive TK working days.
+the PP 94/2021 ladder counts days of not coming to work per calendar year (TK days plus the
+late/early minutes converted to days, see ladder_count) and runs of consecutive TK working days.
 """
 
 from __future__ import annotations
@@ -184,9 +185,61 @@ def is_tk_day(*, working: bool, has_valid_scan: bool, full_absence: bool) -> boo
     return working and not has_valid_scan and not full_absence
 
 
-def ladder_reached(tk_days: int, ladder: LadderPolicy) -> list[LadderStep]:
-    """Every PP 94/2021 step reached by `tk_days` TK days in a calendar year, lowest first."""
-    return [step for step in sorted(ladder.steps, key=lambda s: s.days) if tk_days >= step.days]
+@dataclass(frozen=True)
+class LostMinutes:
+    """Unexcused minutes of a period: arriving late (TL) and leaving early (PSW)."""
+
+    late: int = 0
+    early: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.late + self.early
+
+
+def lost_minutes(days: Iterable[DayStatus]) -> LostMinutes:
+    """The late and early minutes of classified days. classify_day already leaves out what is
+    excused: minutes within the grace, lateness under an approved permit to arrive late, early
+    leave under a permit to leave early, and every day of an approved full-day absence."""
+    late = early = 0
+    for day in days:
+        late += day.late_minutes
+        early += day.early_minutes
+    return LostMinutes(late, early)
+
+
+@dataclass(frozen=True)
+class LadderCount:
+    """How the ladder's days of a calendar year are made up."""
+
+    tk_days: int
+    minutes: LostMinutes
+    minute_days: int      # whole days the minutes amount to (0 when not counted)
+    minutes_per_day: int  # the conversion used
+
+    @property
+    def days(self) -> int:
+        return self.tk_days + self.minute_days
+
+
+def ladder_count(tk_days: int, minutes: LostMinutes, ladder: LadderPolicy) -> LadderCount:
+    """The days of not coming to work that the PP 94/2021 ladder counts for one year.
+
+    Peraturan BKN 6/2022 (implementing PP 94/2021) counts late arrival and early leave without
+    a valid reason cumulatively: every 7.5 hours (`minutes_per_day`, default 450 minutes) is one
+    day of not coming to work, added to the TK days. Only whole days count — 449 minutes are
+    none, 450 are one, 899 still one. The rule of consecutive working days (long_runs) stays on
+    TK days alone: minutes are not a day of absence in a row. With `count_late_minutes` off the
+    ladder counts TK days only.
+    """
+    minute_days = minutes.total // ladder.minutes_per_day if ladder.count_late_minutes else 0
+    return LadderCount(tk_days, minutes, minute_days, ladder.minutes_per_day)
+
+
+def ladder_reached(days: int, ladder: LadderPolicy) -> list[LadderStep]:
+    """Every PP 94/2021 step reached by `days` days (LadderCount.days) in a calendar year,
+    lowest first."""
+    return [step for step in sorted(ladder.steps, key=lambda s: s.days) if days >= step.days]
 
 
 def tk_runs(working_days: Sequence[dt.date], tk_days: set[dt.date]) -> list[tuple[dt.date, int]]:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from services import attendance, employees
+from services import attendance_rules as rules
 from services.alerts import TeamEntry
 from services.attendance_model import DayStatus, EmployeeMonth
 from services.attendance_policy import AttendancePolicy, RamadanPeriod, WorkHours
@@ -30,6 +31,9 @@ class TodayView:
     status: DayStatus
     month: EmployeeMonth            # this month up to today, today as still running
     team: tuple[TeamEntry, ...]     # the subordinates today; empty for non-supervisors
+    # This year's unexcused late/early minutes up to yesterday and the PP 94/2021 days they
+    # count for; None when the ladder does not count minutes or no day of the year has ended.
+    year_minutes: rules.LadderCount | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,21 @@ async def today_view(db: Database, policy: AttendancePolicy, calendar: OfficeCal
         entries = tuple(TeamEntry(e, statuses[e.nip]) for e in team if e.nip in statuses)
     return TodayView(day=today, day_off=calendar.day_off(today), hours=policy.hours_for(today),
                      status=next(d for d in mine.days if d.day == today), month=mine,
-                     team=entries)
+                     team=entries,
+                     year_minutes=await _year_minutes(db, policy, calendar, employee, today))
+
+
+async def _year_minutes(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
+                        employee: Employee, today: dt.date) -> rules.LadderCount | None:
+    """The minutes part of the ladder's count, over the finished days of this year (the days
+    the PP 94/2021 notices judge)."""
+    year_start, yesterday = dt.date(today.year, 1, 1), today - dt.timedelta(days=1)
+    if not policy.ladder.count_late_minutes or yesterday < year_start:
+        return None
+    found = await attendance.lost_minutes(db, policy, calendar, year_start, yesterday,
+                                          nips={employee.nip})
+    # TK days are left at 0: this line of /hadir is about the minutes only.
+    return rules.ladder_count(0, found.get(employee.nip, rules.LostMinutes()), policy.ladder)
 
 
 def _check_month(year: int, month: int) -> None:

@@ -295,6 +295,48 @@ async def test_pp94_threshold_notifies_the_atasan_and_the_kepala_once(
     assert not any("PP 94/2021" in t for c in harness.api.sent("sendMessage") for t in [c.text])
 
 
+async def test_pp94_threshold_reached_by_accumulated_minutes_notifies_once(
+        harness: Harness, db: Database, office, clock: FixedClock) -> None:
+    """Staff B: 2 TK days, then 120 + 120 minutes late and 210 minutes early = 450 minutes,
+    one more day (3: teguran lisan). A late arrival under a permit adds nothing."""
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE employees SET created_at = '2026-09-01T08:00:00+07:00'")
+    calendar = OfficeCalendar(CalendarRules())
+    working = calendar.working_days(dt.date(2026, 9, 1), dt.date(2026, 10, 2))
+    assert [d.weekday() for d in working[:6]] == [1, 2, 3, 4, 0, 1]
+    staff_b = {working[2]: ("09:30:00", "16:40:00"), working[3]: ("09:30:00", "16:40:00"),
+               working[4]: ("07:20:00", "12:30:00"), working[5]: ("10:00:00", "16:10:00")}
+    await add_absence(db, STAFF_B, working[5].isoformat(), "I", part="arrive_late")
+    for day in working:
+        for person in PEOPLE:
+            if person == STAFF_B:
+                if day in staff_b:
+                    first, last = staff_b[day]
+                    await add_punches(db, person, f"{day} {first}", f"{day} {last}")
+            else:
+                await add_punches(db, person, f"{day} 07:20:00", f"{day} 16:40:00")
+    for day in working[6:]:
+        await add_punches(db, STAFF_B, f"{day} 07:20:00", f"{day} 16:40:00")
+    harness.api.clear()
+    await run_job(harness, alerts.MORNING_JOB)
+    for boss in (KABID, KEPALA):
+        ladder = [t for t in texts_to(harness, boss) if "PP 94/2021" in t]
+        assert len(ladder) == 1, boss.nama
+        assert STAFF_B.nama in ladder[0] and "<b>3 hari kerja</b>" in ladder[0]
+        assert ("(2 hari tanpa keterangan + 1 hari dari akumulasi keterlambatan/pulang cepat "
+                "7 jam 30 menit)") in ladder[0]
+        assert "ambang <b>3 hari</b>" in ladder[0] and "teguran lisan" in ladder[0]
+        assert "setiap 7 jam 30 menit dihitung 1 hari" in ladder[0]
+    assert not any("PP 94/2021" in t for t in texts_to(harness, STAFF_B))
+
+    # Staff B is on time on Monday: the next morning the count is the same, nothing is sent.
+    await add_punches(db, STAFF_B, "2026-10-05 07:20:00", "2026-10-05 16:10:00")
+    clock.set(at(dt.date(2026, 10, 6), "08:00"))
+    harness.api.clear()
+    await run_job(harness, alerts.MORNING_JOB)
+    assert not any("PP 94/2021" in c.text for c in harness.api.sent("sendMessage"))
+
+
 async def test_ten_consecutive_working_days_are_reported_once(
         harness: Harness, db: Database, office, clock: FixedClock) -> None:
     await _long_absence(db, STAFF_C, 10)

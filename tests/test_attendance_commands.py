@@ -47,6 +47,10 @@ async def test_hadir_shows_today_and_the_month(harness: Harness, db: Database, o
     assert "H 1 · TL1 2" in text
     assert "Jumlah terlambat 21 menit" in text
     assert "Perkiraan potongan TPP: 1%" in text
+    # The year's figure for PP 94/2021 covers finished days: today's minute is not in it.
+    assert ("Akumulasi terlambat/pulang cepat tanpa alasan sah tahun 2026 (s.d. kemarin): "
+            "20 menit, dihitung <b>0 hari</b>") in text
+    assert "(setiap 7 jam 30 menit = 1 hari)" in text
     assert "/hadir bulan 10-2026" in text
     assert "Bawahan Anda" not in text
 

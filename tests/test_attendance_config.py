@@ -28,6 +28,7 @@ def test_defaults_follow_domain_md() -> None:
     assert policy.tpp.percent["TL4"] == 1.5 and policy.tpp.percent["TK"] == 3.0
     assert [s.days for s in policy.ladder.steps] == [3, 4, 7, 11, 14, 17, 21, 25, 28]
     assert policy.ladder.consecutive_days == 10
+    assert policy.ladder.count_late_minutes and policy.ladder.minutes_per_day == 450
     assert policy.alerts.morning == dt.time(8) and policy.alerts.afternoon == dt.time(16, 45)
 
 
@@ -59,6 +60,8 @@ TK = 4
 TL1 = 0.25
 [attendance.ladder]
 consecutive_days = 12
+count_late_minutes = false
+minutes_per_day = 420
 [attendance.alerts]
 morning = "08:15"
 afternoon = "17:00"
@@ -72,6 +75,7 @@ afternoon = "17:00"
     assert policy.tpp.percent["TK"] == 4.0 and policy.tpp.percent["TL2"] == 1.0
     assert policy.tpp.monthly_cap_percent == 30 and policy.tpp.tk_days_forfeit_month == 3
     assert policy.ladder.consecutive_days == 12
+    assert not policy.ladder.count_late_minutes and policy.ladder.minutes_per_day == 420
     assert policy.alerts.morning == dt.time(8, 15)
 
 
@@ -87,6 +91,9 @@ afternoon = "17:00"
     ('[attendance.alerts]\nafternoon = "18:00"', "attendance.alerts.afternoon"),
     ('[attendance.alerts]\nmorning = "17:00"', "attendance.alerts.morning"),
     ('[attendance.ladder.steps]\ntiga = "teguran"', "attendance.ladder.steps.tiga"),
+    ('[attendance.ladder]\ncount_late_minutes = "ya"', "attendance.ladder.count_late_minutes"),
+    ('[attendance.ladder]\nminutes_per_day = 0', "attendance.ladder.minutes_per_day"),
+    ('[attendance.ladder]\nminutes_per_day = "7,5 jam"', "attendance.ladder.minutes_per_day"),
     ('[[attendance.ramadan]]\nstart = "2027-03-09"\nend = "2027-02-08"',
      "attendance.ramadan[0].end"),
 ])

@@ -244,3 +244,77 @@ def test_ten_consecutive_working_days_of_tk_skip_weekends_and_holidays() -> None
     broken = ten - {working[7]}
     assert rules.tk_runs(working, broken) == [(working[2], 5), (working[8], 4)]
     assert rules.long_runs(working, broken, LadderPolicy()) == []
+
+
+def _lost(late: int = 0, early: int = 0) -> rules.LostMinutes:
+    return rules.LostMinutes(late, early)
+
+
+@pytest.mark.parametrize(("minutes", "minute_days"), [
+    (0, 0), (449, 0), (450, 1), (899, 1), (900, 2),
+])
+def test_late_minutes_count_a_ladder_day_every_450_minutes(minutes: int,
+                                                           minute_days: int) -> None:
+    count = rules.ladder_count(2, _lost(late=minutes), LadderPolicy())
+    assert (count.tk_days, count.minute_days, count.days) == (2, minute_days, 2 + minute_days)
+
+
+def test_449_minutes_leave_the_step_unreached_and_450_reach_it() -> None:
+    ladder = LadderPolicy()
+    below = rules.ladder_count(2, _lost(late=449), ladder)
+    at_step = rules.ladder_count(2, _lost(late=450), ladder)
+    assert rules.ladder_reached(below.days, ladder) == []
+    assert [s.days for s in rules.ladder_reached(at_step.days, ladder)] == [3]
+
+
+def test_late_and_early_minutes_add_up() -> None:
+    # 07:30–16:00 Monday to Thursday, 16:30 on Friday.
+    days = [
+        classify(MONDAY, "09:30:00", "16:00:00"),                    # TL4, 120 late
+        classify(MONDAY + dt.timedelta(days=1), "07:25:00", "12:30:00"),  # PSW4, 210 early
+        classify(FRIDAY, "08:30:00", "16:30:00"),                    # TL2, 60 late
+        classify(FRIDAY + dt.timedelta(days=3), "08:00:00", "15:00:00"),  # TL1 30 + PSW2 60
+    ]
+    minutes = rules.lost_minutes(days)
+    assert (minutes.late, minutes.early, minutes.total) == (210, 270, 480)
+    count = rules.ladder_count(0, minutes, LadderPolicy())
+    assert count.minute_days == 1 and count.days == 1
+
+
+def test_excused_minutes_are_not_counted() -> None:
+    late_permit = (rules.Absence("I", rules.ARRIVE_LATE),)
+    early_permit = (rules.Absence("I", rules.LEAVE_EARLY),)
+    days = [
+        classify(MONDAY, "12:00:00", "16:00:00", absences=late_permit),       # 270 excused
+        classify(MONDAY + dt.timedelta(days=1), "07:20:00", "10:00:00",
+                 absences=early_permit),                                      # 360 excused
+        classify(MONDAY + dt.timedelta(days=2), "11:00:00", "12:00:00",
+                 absences=(rules.Absence("DL"),)),                            # full day away
+        classify(MONDAY + dt.timedelta(days=3), "07:35:00", "16:00:00",
+                 policy=AttendancePolicy(grace_minutes=5)),                  # within the grace
+        classify(FRIDAY, "09:00:00", "16:30:00"),                            # 90, unexcused
+    ]
+    assert rules.lost_minutes(days) == _lost(late=90)
+
+
+def test_minutes_are_not_counted_when_the_config_turns_them_off() -> None:
+    ladder = LadderPolicy(count_late_minutes=False)
+    count = rules.ladder_count(2, _lost(late=600, early=600), ladder)
+    assert (count.minute_days, count.days) == (0, 2)
+    assert rules.ladder_reached(count.days, ladder) == []
+
+
+def test_a_configured_day_length_is_used() -> None:
+    count = rules.ladder_count(0, _lost(late=420), LadderPolicy(minutes_per_day=420))
+    assert (count.minute_days, count.minutes_per_day) == (1, 420)
+
+
+def test_minutes_never_make_a_run_of_consecutive_days() -> None:
+    # Nine TK days in a row and a tenth working day 7.5 hours late: the ladder counts ten
+    # days, but the consecutive-days rule sees nine TK days and a day at work.
+    calendar = OfficeCalendar(CalendarRules())
+    working = calendar.working_days(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    tk = set(working[:9])
+    count = rules.ladder_count(len(tk), _lost(late=450), LadderPolicy())
+    assert count.days == 10
+    assert rules.long_runs(working, tk, LadderPolicy()) == []

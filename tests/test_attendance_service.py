@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from services import attendance
+from services import attendance_rules as rules
 from services.attendance_policy import AttendancePolicy
 from services.calendar import CalendarRules, OfficeCalendar
 from services.storage import Database
@@ -105,6 +106,25 @@ async def test_tk_days_ignore_days_before_any_data_and_before_registration(
                                      dt.date(2026, 10, 9))
     assert min(found[STAFF_B.nip]) == dt.date(2026, 9, 28)      # the first day with data
     assert dt.date(2026, 9, 28) not in found[STAFF_A.nip]
+
+
+async def test_lost_minutes_match_classify_day_over_a_period(db: Database, office) -> None:
+    # Staff A: late 60 (two machines, the earlier scan counts), early 30, and a late day under a
+    # permit. Staff B: punctual, and on a Saturday off 120 "late" that is no working day.
+    await add_punches(db, STAFF_A, "2026-10-05 08:30:00", "2026-10-05 16:05:00")
+    await add_punches(db, STAFF_A, "2026-10-05 08:45:00", serial="MESIN-2")
+    await add_punches(db, STAFF_A, "2026-10-06 07:20:00", "2026-10-06 15:30:00")
+    await add_punches(db, STAFF_A, "2026-10-07 10:00:00", "2026-10-07 16:00:00")
+    await add_absence(db, STAFF_A, "2026-10-07", "I", part="arrive_late")
+    await add_punches(db, STAFF_B, "2026-10-05 07:25:00", "2026-10-05 16:00:00",
+                      "2026-10-10 09:30:00", "2026-10-10 12:00:00")
+    found = await attendance.lost_minutes(db, POLICY, CALENDAR, dt.date(2026, 10, 1),
+                                          dt.date(2026, 10, 10))
+    assert found[STAFF_A.nip] == rules.LostMinutes(late=60, early=30)
+    assert found.get(STAFF_B.nip, rules.LostMinutes()).total == 0
+    only_b = await attendance.lost_minutes(db, POLICY, CALENDAR, dt.date(2026, 10, 1),
+                                           dt.date(2026, 10, 10), nips={STAFF_B.nip})
+    assert STAFF_A.nip not in only_b
 
 
 async def test_an_absence_carries_the_agenda_number_of_its_request(db: Database, office) -> None:

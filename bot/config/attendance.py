@@ -116,6 +116,10 @@ def _ladder(root: Section) -> LadderPolicy:
         consecutive_days=section.int("consecutive_days", 10, minimum=1),
         consecutive_penalty=section.nonempty_str("consecutive_penalty", DEFAULT_RUN_PENALTY),
         notify_kepala=section.bool("notify_kepala", True),
+        count_late_minutes=section.bool("count_late_minutes", True),
+        # A working day is at most a few hundred minutes; more than a day's minutes (24 h)
+        # per ladder day is surely a typo.
+        minutes_per_day=section.int("minutes_per_day", 450, minimum=1, maximum=1440),
     )
 
 

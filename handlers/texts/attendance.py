@@ -66,11 +66,24 @@ NO_OUT_YET = (
 LADDER_HEADER = "<b>Pemberitahuan Disiplin Kehadiran (PP 94/2021)</b>"
 LADDER_STEP = (
     "<b>{nama}</b>\nNIP {nip} · {jabatan}\n"
-    "Tercatat tidak masuk kerja tanpa alasan yang sah (TK) selama <b>{jumlah} hari kerja</b> "
-    "pada tahun {tahun}, sehingga mencapai ambang <b>{ambang} hari</b>. Menurut Peraturan "
-    "Pemerintah Nomor 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil, ketentuan untuk "
-    "ambang tersebut: {hukuman}."
+    "Tercatat tidak masuk kerja tanpa alasan yang sah selama <b>{jumlah} hari kerja</b> "
+    "pada tahun {tahun} ({rincian}), sehingga mencapai ambang <b>{ambang} hari</b>. Menurut "
+    "Peraturan Pemerintah Nomor 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil, ketentuan "
+    "untuk ambang tersebut: {hukuman}."
 )
+# How the days of a ladder notice are made up.
+LADDER_ONLY_TK = "seluruhnya tanpa keterangan (TK)"
+LADDER_WITH_MINUTES = (
+    "{tk} hari tanpa keterangan + {hari_menit} hari dari akumulasi keterlambatan/pulang cepat "
+    "{durasi}"
+)
+LADDER_MINUTES_RULE = (
+    "Sesuai Peraturan Badan Kepegawaian Negara Nomor 6 Tahun 2022, keterlambatan masuk kerja "
+    "dan pulang sebelum waktu tanpa alasan yang sah diakumulasikan; setiap {per_hari} "
+    "dihitung 1 hari tidak masuk kerja."
+)
+DURATION_HOURS = "{jam} jam"
+DURATION_MINUTES = "{menit} menit"
 LADDER_RUN = (
     "<b>{nama}</b>\nNIP {nip} · {jabatan}\n"
     "Tercatat tidak masuk kerja tanpa alasan yang sah (TK) selama <b>{hari} hari kerja "
@@ -97,6 +110,11 @@ MONTH_SUMMARY_HEADER = "<b>Bulan ini ({bulan})</b>"
 MONTH_NO_DAYS = "Belum ada hari kerja yang berlalu."
 MONTH_MINUTES = "Jumlah terlambat {terlambat} menit · pulang cepat {cepat} menit"
 MONTH_TPP = "Perkiraan potongan TPP: {persen}%"
+YEAR_MINUTES = (
+    "Akumulasi terlambat/pulang cepat tanpa alasan sah tahun {tahun} (s.d. kemarin): "
+    "{durasi}, dihitung <b>{hari} hari</b> tidak masuk kerja menurut PP 94/2021 "
+    "(setiap {per_hari} = 1 hari)."
+)
 MONTH_HINT = "Rincian per hari: /hadir bulan {bulan}"
 TEAM_TODAY_HEADER = "<b>Bawahan Anda hari ini</b>"
 TEAM_TODAY_LINE = "• {nama}: {status}"
