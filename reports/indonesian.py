@@ -1,29 +1,18 @@
-"""Dates written the Indonesian way: "5 Oktober 2026", "Senin", "Oktober 2026"."""
+"""Dates written the Indonesian way, for the report and handler code that imports them from here.
 
-from __future__ import annotations
+The helpers are pure and the domain needs them too (the recap's period, its error messages), so
+they live in services.indonesian_dates, which services may import; this module re-exports them.
+"""
 
-import datetime as dt
+from services.indonesian_dates import (
+    DAYS,
+    MONTHS,
+    day_name,
+    long_date,
+    long_date_with_day,
+    month_name,
+    month_year,
+)
 
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-          "September", "Oktober", "November", "Desember")
-DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-
-
-def month_name(month: int) -> str:
-    return MONTHS[month - 1]
-
-
-def month_year(year: int, month: int) -> str:
-    return f"{MONTHS[month - 1]} {year}"
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def day_name(day: dt.date) -> str:
-    return DAYS[day.weekday()]
-
-
-def long_date_with_day(day: dt.date) -> str:
-    return f"{DAYS[day.weekday()]}, {long_date(day)}"
+__all__ = ["DAYS", "MONTHS", "day_name", "long_date", "long_date_with_day", "month_name",
+           "month_year"]

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import aiosqlite
 
-from reports.indonesian import month_year
 from reports.recap_pdf import render_pdf
 from reports.recap_xlsx import render_xlsx
 from services import agenda, audit, employees, recap_flow, recap_snapshot
@@ -29,6 +28,7 @@ from services.calendar import OfficeCalendar
 from services.clock import Clock
 from services.employees import Employee
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
+from services.indonesian_dates import month_year
 from services.office import Office
 from services.recap_document import ParafMark, RecapDocument, Signatory
 from services.recap_flow import DRAFT, KASUBBAG, KEPALA, SEKRETARIS, SIGNED
