@@ -44,6 +44,7 @@ from reports.recap_pdf import (
     render_pdf,
 )
 from reports.recap_table import build_table
+from reports.recap_xlsx import render_xlsx
 from services import recap
 from services.attendance import month_attendance
 from services.attendance_model import MonthAttendance
@@ -169,7 +170,7 @@ async def main(count: int, repeat: int) -> None:
                   f"(goal ≤ 3 s: {'met' if total <= 3 else 'NOT met'}); render/bare = "
                   f"{ratio:.2f} (goal ≤ 1.5: {'met' if ratio <= 1.5 else 'NOT met'})")
 
-            env = recap.RecapEnv(OFFICE, policy, calendar, RecapSettings())
+            env = recap.RecapEnv(OFFICE, policy, calendar, RecapSettings(), render_pdf, render_xlsx)
             clock = FixedClock(dt.datetime(2026, 11, 2, 8, 0, tzinfo=WIB))
             t0 = time.perf_counter()
             built = await recap.build_draft(db, env, clock, YEAR, MONTH, actor=None)

@@ -29,7 +29,8 @@ from telegram.ext import (
 from bot.context import AppServices, BotApp, BotContext
 from handlers.texts import recap as texts
 from reports.indonesian import long_date
-from reports.recap_pdf import clock_time
+from reports.recap_pdf import clock_time, render_pdf
+from reports.recap_xlsx import render_xlsx
 from services import employees, recap
 from services.employees import Employee
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -52,7 +53,8 @@ MAX_CAPTION = 1024
 def env_of(services: AppServices) -> RecapEnv:
     settings = services.settings
     return RecapEnv(office=settings.office, policy=settings.attendance,
-                    calendar=services.calendar, settings=settings.recap)
+                    calendar=services.calendar, settings=settings.recap,
+                    render_pdf=render_pdf, render_xlsx=render_xlsx)
 
 
 # --- rendering and sending ------------------------------------------------------------------

@@ -18,8 +18,6 @@ from pathlib import Path
 
 import aiosqlite
 
-from reports.recap_pdf import render_pdf
-from reports.recap_xlsx import render_xlsx
 from services import agenda, audit, employees, recap_flow, recap_snapshot
 from services.attendance import day_statuses, month_attendance
 from services.attendance_model import PRESENT_CODES, DayStatus, MonthAttendance
@@ -43,12 +41,17 @@ READER_ROLES = recap_flow.OPERATOR_ROLES | {SEKRETARIS, KEPALA}
 
 @dataclass(frozen=True)
 class RecapEnv:
-    """What building and signing a recap needs besides the database and the clock."""
+    """What building and signing a recap needs besides the database and the clock.
+
+    The renderers are blocking (reportlab, openpyxl) and belong to reports/, which the domain
+    does not import: the wiring supplies them, and the workflow runs them in a thread."""
 
     office: Office
     policy: AttendancePolicy
     calendar: OfficeCalendar
     settings: RecapSettings
+    render_pdf: Callable[[RecapDocument], bytes]
+    render_xlsx: Callable[[Office, MonthAttendance], bytes]
 
 
 @dataclass(frozen=True)
@@ -242,8 +245,8 @@ async def build_draft(db: Database, env: RecapEnv, clock: Clock, year: int, mont
                   existing.returned_by if existing else None, None, None, None)
     async with db.read() as conn:
         document = await _document(conn, env, draft, attendance, now.date())
-    pdf = await asyncio.to_thread(render_pdf, document)
-    xlsx = await asyncio.to_thread(render_xlsx, env.office, attendance)
+    pdf = await asyncio.to_thread(env.render_pdf, document)
+    xlsx = await asyncio.to_thread(env.render_xlsx, env.office, attendance)
     snapshot = recap_snapshot.encode(attendance)
     async with db.transaction() as conn:
         if existing is None:
@@ -292,7 +295,7 @@ async def submit(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: 
                     sekretaris_at=None)
     async with db.read() as conn:
         document = await _document(conn, env, fresh, attendance, now.date())
-    pdf = await asyncio.to_thread(render_pdf, document)
+    pdf = await asyncio.to_thread(env.render_pdf, document)
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE recaps SET state = 'kasubbag', rev = rev + 1, version = version + 1, "
@@ -380,7 +383,7 @@ async def approve(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev:
 
     recap, marked, document = await _prepare(db, env, recap_id, rev, marks, now.date())
     step = recap_flow.approve(recap.state, actor.peran)
-    pdf = await asyncio.to_thread(render_pdf, document)
+    pdf = await asyncio.to_thread(env.render_pdf, document)
     async with db.transaction() as conn:
         digest = archive = None
         if step.state == SIGNED:
@@ -392,7 +395,7 @@ async def approve(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev:
                          marked.agenda_number, number)
                 marked = replace(marked, agenda_number=number)
                 pdf = await asyncio.to_thread(
-                    render_pdf, replace(document, agenda_number=number))
+                    env.render_pdf, replace(document, agenda_number=number))
             digest = hashlib.sha256(pdf).hexdigest()
             # Inside the transaction: if the copy cannot be written, nothing is signed.
             archive = str(await asyncio.to_thread(_archive_file, env.settings.archive_dir,
@@ -457,7 +460,7 @@ async def send_back(db: Database, env: RecapEnv, clock: Clock, recap_id: int, re
         return replace(cleared, sekretaris_nip=None, sekretaris_at=None)
 
     recap, cleared, document = await _prepare(db, env, recap_id, rev, marks, now.date())
-    pdf = await asyncio.to_thread(render_pdf, document)
+    pdf = await asyncio.to_thread(env.render_pdf, document)
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE recaps SET state = ?, rev = rev + 1, pdf = ?, kasubbag_nip = ?, "
@@ -538,7 +541,7 @@ async def export(db: Database, env: RecapEnv, clock: Clock, year: int, month: in
                   None, None, None, None, None)
     async with db.read() as conn:
         document = await _document(conn, env, draft, attendance, now.date(), export=True)
-    return Export(await asyncio.to_thread(render_pdf, document), attendance, None)
+    return Export(await asyncio.to_thread(env.render_pdf, document), attendance, None)
 
 
 # --- automatic draft and the Kepala's daily report ---------------------------------------

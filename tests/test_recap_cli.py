@@ -14,6 +14,8 @@ from pypdf import PdfReader
 
 from bot.cli import main
 from bot.config import ConfigError, Settings, load_settings
+from reports.recap_pdf import render_pdf
+from reports.recap_xlsx import render_xlsx
 from services import employees, recap
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
@@ -37,7 +39,7 @@ async def _seed(settings: Settings, tmp_path: Path) -> None:
 async def _sign_october(settings: Settings) -> recap.Recap:
     clock = FixedClock(dt.datetime(2025, 11, 3, 9, 0, tzinfo=WIB))
     env = recap.RecapEnv(settings.office, settings.attendance, OfficeCalendar(settings.calendar),
-                         settings.recap)
+                         settings.recap, render_pdf, render_xlsx)
     db = await open_database(settings.database.path)
     try:
         async with db.read() as conn:

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.commands.common import run_with_db
 from bot.config import Settings
 from reports.indonesian import month_year
+from reports.recap_pdf import render_pdf
 from reports.recap_xlsx import render_xlsx
 from services import recap
 from services.calendar import OfficeCalendar
@@ -39,7 +40,8 @@ def handle(args: argparse.Namespace) -> int:
             return 2
         env = recap.RecapEnv(office=settings.office, policy=settings.attendance,
                              calendar=OfficeCalendar(settings.calendar),
-                             settings=settings.recap)
+                             settings=settings.recap, render_pdf=render_pdf,
+                             render_xlsx=render_xlsx)
         result = await recap.export(db, env, clock, *period)
         await asyncio.to_thread(_write, args.out, result.pdf)
         what = (f"salinan arsip bertanda tangan, nomor {result.signed.agenda_number}"

@@ -25,6 +25,8 @@ from bot.demo.office import DemoMonth, DemoPerson, DemoRequest, build_people, pl
 from device.machine_data import MachinePunch, MachineUser
 from device.simulator import Machine, Simulator
 from device.sync import sync_all
+from reports.recap_pdf import render_pdf
+from reports.recap_xlsx import render_xlsx
 from services import employees, recap, requests
 from services.approval_chain import SETUJUI
 from services.attendance import month_attendance
@@ -295,7 +297,7 @@ async def _recap(db: Database, settings: Settings, calendar: OfficeCalendar, yea
     the Kasubbag and the Sekretaris initial, the Kepala signs (agenda number, archive copy).
     Returns the signed PDF, the spreadsheet and the agenda number."""
     env = RecapEnv(office=settings.office, policy=settings.attendance, calendar=calendar,
-                   settings=settings.recap)
+                   settings=settings.recap, render_pdf=render_pdf, render_xlsx=render_xlsx)
     by_role: dict[str, Employee] = {}
     async with db.read() as conn:
         for role in ("admin", "kasubbag", "sekretaris", "kepala"):
