@@ -140,6 +140,13 @@ async def main(options: argparse.Namespace) -> None:
                                       dt.date(2026, 11, 1))
         print(f"tk_days 2026 (PP 94 ladder): {sum(len(v) for v in tk.values())} TK days in "
               f"{time.perf_counter() - started:.2f} s")
+
+        started = time.perf_counter()
+        lost = await attendance.lost_minutes(db, policy, calendar, dt.date(2026, 1, 1),
+                                             dt.date(2026, 11, 1))
+        print(f"lost_minutes 2026 (PP 94 ladder, late/early minutes): "
+              f"{sum(m.total for m in lost.values())} minutes of {len(lost)} employees in "
+              f"{time.perf_counter() - started:.2f} s")
         await db.close()
 
         api = RecordingRequest()
