@@ -15,12 +15,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import BotApp, BotContext
 from handlers.attendance_notices import clock_time, code_label, duration
 from handlers.texts import attendance as texts
-from reports.indonesian import DAYS, long_date, long_date_with_day, month_year
 from services import attendance_rules as rules
 from services import attendance_views
 from services.attendance_model import DayStatus, EmployeeMonth
 from services.attendance_views import CalendarMonth, TodayView
 from services.errors import DomainError
+from services.indonesian_dates import DAYS, long_date, long_date_with_day, month_year
 
 log = logging.getLogger(__name__)
 

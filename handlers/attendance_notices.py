@@ -8,11 +8,11 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers.texts import attendance as texts
-from reports.indonesian import long_date, long_date_with_day
 from services import alerts
 from services import attendance_rules as rules
 from services.alerts import Notice, TeamEntry
 from services.attendance_policy import AttendancePolicy
+from services.indonesian_dates import long_date, long_date_with_day
 
 # An atasan with a very large team still gets one message under Telegram's 4096 characters.
 MAX_LINES_PER_SECTION = 40

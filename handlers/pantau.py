@@ -13,8 +13,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import BotApp, BotContext
 from handlers.layanan import env_of
 from handlers.texts import layanan as texts
-from reports.indonesian import month_year
 from reports.sla_report import render_sla_report
+from services.indonesian_dates import month_year
 from services.workflows.monitor import OpenFile, monthly_compliance, watch
 from services.workflows.sla import ESCALATED, LATE
 

@@ -28,12 +28,12 @@ from telegram.ext import (
 
 from bot.context import AppServices, BotApp, BotContext
 from handlers.texts import recap as texts
-from reports.indonesian import long_date
 from reports.recap_pdf import clock_time, render_pdf
 from reports.recap_xlsx import render_xlsx
 from services import employees, recap
 from services.employees import Employee
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
+from services.indonesian_dates import long_date
 from services.recap import DailyReport, Outcome, Recap, RecapEnv
 from services.recap_flow import DRAFT, KEPALA, ROLE_TITLES, parse_period
 

@@ -12,9 +12,9 @@ from bot.context import BotApp, BotContext
 from handlers import request_notify as notify
 from handlers import request_views as views
 from handlers.texts import requests as texts
-from reports.indonesian import long_date
 from services import requests as svc
 from services.errors import DomainError
+from services.indonesian_dates import long_date
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers.texts import requests as texts
-from reports.indonesian import long_date, long_date_with_day, month_year
 from services.calendar import OfficeCalendar
+from services.indonesian_dates import long_date, long_date_with_day, month_year
 from services.request_types import REQUEST_TYPES, RequestType
 from services.requests import STATUS_LABELS, RequestView
 

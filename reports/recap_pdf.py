@@ -37,7 +37,6 @@ from reportlab.platypus import (
 )
 
 from reports import recap_labels as labels
-from reports.indonesian import long_date, month_year
 from reports.letterhead import letterhead
 from reports.recap_table import (
     TOTAL_COLUMNS,
@@ -48,6 +47,7 @@ from reports.recap_table import (
     office_summary,
     unit_summaries,
 )
+from services.indonesian_dates import long_date, month_year
 from services.recap_document import RecapDocument
 
 PAGE = landscape(A4)

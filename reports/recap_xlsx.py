@@ -14,9 +14,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from reports import recap_labels as labels
-from reports.indonesian import month_year
 from reports.recap_table import TOTAL_COLUMNS, build_table, office_summary, unit_summaries
 from services.attendance_model import MonthAttendance
+from services.indonesian_dates import month_year
 from services.office import Office
 
 SHADE = PatternFill("solid", fgColor="D9D9D9")

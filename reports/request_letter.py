@@ -14,8 +14,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from reports.indonesian import long_date, long_date_with_day
 from reports.letterhead import letterhead
+from services.indonesian_dates import long_date, long_date_with_day
 from services.office import Office
 from services.requests import RequestView
 

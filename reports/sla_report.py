@@ -16,8 +16,8 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from reports import sla_labels as texts
-from reports.indonesian import long_date, month_year
 from reports.letterhead import letterhead
+from services.indonesian_dates import long_date, month_year
 from services.office import Office
 from services.workflows.monitor import SopCompliance
 

@@ -10,8 +10,8 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate
 
-from reports.indonesian import long_date, long_date_with_day, month_year
 from reports.letterhead import letterhead
+from services.indonesian_dates import long_date, long_date_with_day, month_year
 from services.office import Office
 
 

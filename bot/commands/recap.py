@@ -8,12 +8,12 @@ from pathlib import Path
 
 from bot.commands.common import run_with_db
 from bot.config import Settings
-from reports.indonesian import month_year
 from reports.recap_pdf import render_pdf
 from reports.recap_xlsx import render_xlsx
 from services import recap
 from services.calendar import OfficeCalendar
 from services.clock import SystemClock
+from services.indonesian_dates import month_year
 from services.recap_flow import parse_period
 from services.storage import Database
 
