@@ -29,7 +29,7 @@ class AppServices:
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    def __init__(self, application: Application, chat_id: int | None = None,
+    def __init__(self, application: BotApp, chat_id: int | None = None,
                  user_id: int | None = None) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         # Set by the registration gate for every update from a registered employee.
@@ -37,7 +37,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
     @property
     def services(self) -> AppServices:
-        return self.application.bot_data[SERVICES_KEY]
+        services: AppServices = self.application.bot_data[SERVICES_KEY]
+        return services
 
     @property
     def db(self) -> Database:
@@ -61,4 +62,6 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         return self.employee
 
 
-BotApp = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
+# The context type is Any: CallbackContext.application does not carry it, so jobs that get the
+# Application from their context could not pass it on otherwise.
+BotApp = Application[ExtBot[None], Any, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]

@@ -136,7 +136,7 @@ class ZkMachine:
         if zk.tcp:
             # Reaching into pyzk's private socket is the only way to fix its end-of-stream
             # loop; pyzk is pinned to 0.9, whose attribute name this is.
-            zk._ZK__sock = _EofGuard(zk._ZK__sock)  # type: ignore[attr-defined]
+            zk._ZK__sock = _EofGuard(zk._ZK__sock)
         return zk
 
     def _release(self, zk: ZK, disabled: bool) -> None:
@@ -193,7 +193,8 @@ class ZkMachine:
         """Set the machine's clock to naive local `at`; returns what it reads back."""
         def work(zk: ZK) -> dt.datetime:
             zk.set_time(at)
-            return zk.get_time()
+            read_back: dt.datetime = zk.get_time()
+            return read_back
         return await asyncio.to_thread(self._session, work, disable=True)
 
     async def push_users(self, wanted: list[tuple[str, str]], *, prune: bool) -> PushResult:

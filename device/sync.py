@@ -152,9 +152,9 @@ async def _pull_and_store(db: Database, machine: DeviceConfig, sync: SyncSetting
             await state.record_failure(conn, name=machine.name, at=now, error=error.kind)
             first = track_problems and await state.open_problem(
                 conn, machine=machine.name, kind=state.FAILURE, detail=error.kind, at=now)
-        notices = (Notice(FAILING, machine.name, error.kind),) if first else ()
         return SyncReport(machine.name, None, False, attempts=attempts, error_kind=error.kind,
-                          error_detail=error.detail, notices=notices,
+                          error_detail=error.detail,
+                          notices=(Notice(FAILING, machine.name, error.kind),) if first else (),
                           download_seconds=downloaded - started)
 
     prepared = prepare_punches(download.serial, machine.timezone, download.punches,

@@ -72,7 +72,7 @@ def checksum(packet: bytes) -> int:
     total = sum(struct.unpack(f"<{len(packet) // 2}H", packet))
     while total >> 16:
         total = (total & USHRT_MAX) + (total >> 16)
-    return ~total & USHRT_MAX
+    return int(~total & USHRT_MAX)
 
 
 def packet(command: int, session: int, reply: int, data: bytes = b"") -> bytes:

@@ -15,6 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -184,6 +185,7 @@ async def send_to(context: BotContext, employee: Employee, text: str,
     if not employee.reachable:
         log.info("workflow.unreachable nip=%s", employee.nip)
         return
+    assert employee.telegram_chat_id is not None
     try:
         await context.bot.send_message(employee.telegram_chat_id, text,
                                        parse_mode=ParseMode.HTML, reply_markup=markup)
@@ -200,6 +202,7 @@ async def send_task(context: BotContext, file: FileView, actor: Employee) -> Non
         return
     names = {d.key: d.name for d in file.workflow.documents}
     chat_id = actor.telegram_chat_id
+    assert chat_id is not None
     try:
         for document in file.documents:
             caption = texts.DOCUMENT_CAPTION.format(id=file.id,
@@ -500,7 +503,7 @@ async def show_task(update: Update, context: BotContext) -> None:
 
 
 def register(app: BotApp) -> None:
-    buttons = [
+    buttons: list[BaseHandler[Update, BotContext, object]] = [
         CallbackQueryHandler(new_file, pattern=NEW),
         CallbackQueryHandler(edit_file, pattern=EDIT),
         CallbackQueryHandler(submit_file, pattern=SEND),

@@ -133,6 +133,7 @@ async def _send(bot: Bot, services: AppServices, person: Employee, outcome: Outc
                 caption: str, markup: InlineKeyboardMarkup | None) -> bool:
     if not person.reachable:
         return False
+    assert person.telegram_chat_id is not None
     try:
         await bot.send_document(person.telegram_chat_id, document=outcome.pdf,
                                 filename=outcome.recap.filename, caption=caption,

@@ -16,6 +16,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -42,7 +43,8 @@ _TYPED_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 
 def _draft(context: BotContext) -> dict[str, Any]:
     assert context.user_data is not None
-    return context.user_data.setdefault(DRAFT, {})
+    draft: dict[str, Any] = context.user_data.setdefault(DRAFT, {})
+    return draft
 
 
 def _kind(draft: dict[str, Any]) -> RequestType:
@@ -410,7 +412,8 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 def conversation() -> ConversationHandler:  # type: ignore[type-arg]
     typed_text = filters.TEXT & ~filters.COMMAND
-    calendar_taps = [CallbackQueryHandler(navigate, pattern=views.FORM_MONTH),
+    calendar_taps: list[BaseHandler[Update, BotContext, object]] = [
+        CallbackQueryHandler(navigate, pattern=views.FORM_MONTH),
                      CallbackQueryHandler(inert, pattern=views.FORM_NOOP)]
     return ConversationHandler(
         entry_points=[CommandHandler("izin", begin),

@@ -104,7 +104,7 @@ def column_widths(day_count: int, frame_width: float) -> list[float]:
             + [TOTAL_W] * len(TOTAL_COLUMNS) + [MINUTES_W, TPP_W])
 
 
-class PagedGrid(Flowable):
+class PagedGrid(Flowable):  # type: ignore[misc]
     """The attendance grid, paginated by this flowable rather than by reportlab's Table.
 
     Table.split rebuilds the remaining table (and its span map) at every page, which is
@@ -309,8 +309,8 @@ def _signature_block(document: RecapDocument, styles: dict[str, ParagraphStyle])
                  styles["sign"]),
              Paragraph(escape(labels.SIGN_TITLE.format(office=office.name)), styles["sign"])]
     if kepala is not None and kepala.signed_at is not None:
-        mark = escape(labels.SIGNED_MARK.format(at=clock_time(kepala.signed_at, zone)))
-        lines.append(Paragraph(f"<i>{mark.replace(chr(10), '<br/>')}</i>", styles["sign"]))
+        signed = escape(labels.SIGNED_MARK.format(at=clock_time(kepala.signed_at, zone)))
+        lines.append(Paragraph(f"<i>{signed.replace(chr(10), '<br/>')}</i>", styles["sign"]))
         lines.append(Spacer(1, 6))
     else:
         lines.append(Spacer(1, 40))
@@ -325,7 +325,7 @@ def _signature_block(document: RecapDocument, styles: dict[str, ParagraphStyle])
 
 
 def _numbered_canvas(footer: str) -> type[Canvas]:
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
         """Holds each finished page until the end, then stamps "Halaman i dari n"."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -61,12 +61,12 @@ def render_xlsx(office: Office, attendance: MonthAttendance) -> bytes:
                 cell.fill = SHADE
     for cells in sheet.iter_rows(min_row=HEADER_ROW + 1, max_row=last_row, min_col=3,
                                  max_col=3):
-        for cell in cells:
-            cell.number_format = "@"
+        for text_cell in cells:
+            text_cell.number_format = "@"
     widths = {1: 5, 2: 32, 3: 21, 4: 7, 5: 28, 6: 24}
     for column in range(1, len(header) + 1):
         sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, 6)
-    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, first_day)
+    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, first_day).coordinate
 
     summary = book.create_sheet(labels.XLSX_SUMMARY_SHEET)
     summary.append([labels.SUMMARY_TITLE])
@@ -81,11 +81,11 @@ def render_xlsx(office: Office, attendance: MonthAttendance) -> bytes:
                         unit.unexcused, unit.excused, round(unit.rate, 1)])
     summary.append([])
     summary.append([labels.LEGEND_TITLE])
-    for code, text in labels.LEGEND:
-        summary.append([code, text])
+    for code, meaning in labels.LEGEND:
+        summary.append([code, meaning])
     summary.column_dimensions["A"].width = 36
-    for column in "BCDEFG":
-        summary.column_dimensions[column].width = 16
+    for letter in "BCDEFG":
+        summary.column_dimensions[letter].width = 16
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -57,7 +57,7 @@ def prepare_punches(serial: str, tz: ZoneInfo, records: Iterable[RawPunch], *, s
         raise ValueError(f"unknown punch source {source!r}")
     received = received_at.isoformat()
     offsets: dict[str, str] = {}
-    rows = []
+    rows: list[tuple[str, str, str, str, int | None, int | None, str, str]] = []
     errors = 0
     append = rows.append
     for user_id, at, verify, state in records:

@@ -1,12 +1,17 @@
-"""The house rule that services/ is the domain: it never imports the adapters or the wiring."""
+"""The house rules on layers: services/ is the domain and imports no adapter or wiring;
+handlers/ are Telegram adapters with no storage of their own; reports/ and device/ are adapters
+that know nothing of Telegram."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
-SERVICES = Path(__file__).resolve().parent.parent / "services"
-FORBIDDEN = frozenset({"reports", "device", "telegram", "bot"})
+ROOT = Path(__file__).resolve().parent.parent
+# An SQL statement inside a string literal: what a handler must leave to services/.
+SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|"
+                 r"DELETE\s+FROM|CREATE\s+(TABLE|INDEX)|PRAGMA\s+\w+)\b", re.I | re.S)
 
 
 def imported_packages(source: str) -> set[str]:
@@ -20,15 +25,46 @@ def imported_packages(source: str) -> set[str]:
     return found
 
 
+def sql_literals(source: str) -> list[str]:
+    return [node.value for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and SQL.search(node.value)]
+
+
+def offenders(package: str, forbidden: frozenset[str]) -> dict[str, list[str]]:
+    found = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        names = imported_packages(path.read_text(encoding="utf-8")) & forbidden
+        if names:
+            found[str(path.relative_to(ROOT))] = sorted(names)
+    return found
+
+
 def test_imported_packages_sees_nested_and_from_imports() -> None:
     source = "import telegram.ext\ndef f():\n    from reports.recap_pdf import render_pdf\n"
     assert imported_packages(source) == {"telegram", "reports"}
 
 
+def test_sql_literals_finds_statements_not_prose() -> None:
+    source = ('q = "SELECT nip FROM employees"\n'
+              'u = """UPDATE requests\n SET status = ?"""\n'
+              't = "Pilih tanggal, lalu kirim pengajuan."\n')
+    assert sql_literals(source) == ["SELECT nip FROM employees", "UPDATE requests\n SET status = ?"]
+
+
 def test_services_import_no_adapter() -> None:
-    offenders = {}
-    for path in sorted(SERVICES.rglob("*.py")):
-        names = imported_packages(path.read_text(encoding="utf-8")) & FORBIDDEN
-        if names:
-            offenders[str(path.relative_to(SERVICES.parent))] = sorted(names)
-    assert offenders == {}
+    assert offenders("services", frozenset({"reports", "device", "telegram", "bot"})) == {}
+
+
+def test_handlers_have_no_storage() -> None:
+    assert offenders("handlers", frozenset({"aiosqlite", "sqlite3"})) == {}
+    statements = {str(path.relative_to(ROOT)): found
+                  for path in sorted((ROOT / "handlers").rglob("*.py"))
+                  if (found := sql_literals(path.read_text(encoding="utf-8")))}
+    assert statements == {}
+
+
+def test_reports_and_device_know_nothing_of_telegram() -> None:
+    forbidden = frozenset({"telegram", "handlers", "bot"})
+    assert offenders("reports", forbidden) == {}
+    assert offenders("device", forbidden) == {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -60,13 +61,13 @@ class Section:
     def str(self, name: str, default: Any = _MISSING) -> Any:
         return self._get(name, default, str, "teks")
 
-    def nonempty_str(self, name: str, default: Any = _MISSING) -> Any:
+    def nonempty_str(self, name: builtins.str, default: Any = _MISSING) -> Any:
         value = self.str(name, default)
         if isinstance(value, str) and not value.strip():
             raise ConfigError(self.key(name), "tidak boleh kosong")
         return value
 
-    def int(self, name: str, default: Any = _MISSING, *, minimum: int | None = None,
+    def int(self, name: builtins.str, default: Any = _MISSING, *, minimum: int | None = None,
             maximum: int | None = None) -> Any:
         value = self._get(name, default, int, "bilangan bulat")
         if value is not None and minimum is not None and value < minimum:
@@ -75,41 +76,43 @@ class Section:
             raise ConfigError(self.key(name), f"maksimal {maximum}")
         return value
 
-    def float(self, name: str, default: Any = _MISSING, *, minimum: float | None = None) -> Any:
+    def float(self, name: builtins.str, default: Any = _MISSING, *,
+              minimum: float | None = None) -> Any:
         value = self._get(name, default, (int, float), "bilangan")
         if value is not None and minimum is not None and value < minimum:
             raise ConfigError(self.key(name), f"minimal {minimum}")
         return float(value) if value is not None else None
 
-    def bool(self, name: str, default: Any = _MISSING) -> Any:
+    def bool(self, name: builtins.str, default: Any = _MISSING) -> Any:
         return self._get(name, default, bool, "true atau false")
 
-    def str_list(self, name: str, default: Any = _MISSING) -> Any:
+    def str_list(self, name: builtins.str, default: Any = _MISSING) -> Any:
         value = self._get(name, default, list, "daftar teks")
         if value is not None and not all(isinstance(v, str) for v in value):
             raise ConfigError(self.key(name), "harus berupa daftar teks")
         return value
 
-    def time(self, name: str, default: Any = _MISSING) -> dt.time:
-        raw = self._get(name, default, (str, dt.time), "jam \"HH:MM\"")
+    def time(self, name: builtins.str, default: Any = _MISSING) -> dt.time:
+        raw = self._get(name, default, (builtins.str, dt.time), "jam \"HH:MM\"")
         return parse_time(raw, self.key(name))
 
-    def date(self, name: str, default: Any = _MISSING) -> dt.date | None:
-        raw = self._get(name, default, (str, dt.date), "tanggal \"YYYY-MM-DD\"")
+    def date(self, name: builtins.str, default: Any = _MISSING) -> dt.date | None:
+        raw = self._get(name, default, (builtins.str, dt.date), "tanggal \"YYYY-MM-DD\"")
         return parse_date(raw, self.key(name))
 
-    def zone(self, name: str, default: Any = _MISSING) -> ZoneInfo:
+    def zone(self, name: builtins.str, default: Any = _MISSING) -> ZoneInfo:
         raw = self.nonempty_str(name, default)
         return parse_zone(raw, self.key(name))
 
-    def choice(self, name: str, choices: tuple[str, ...], default: Any = _MISSING) -> Any:
+    def choice(self, name: builtins.str, choices: tuple[builtins.str, ...],
+               default: Any = _MISSING) -> Any:
         value = self.str(name, default)
         if value not in choices:
             raise ConfigError(self.key(name), "harus salah satu dari " + ", ".join(choices))
         return value
 
-    def mapping(self, name: str, convert: Callable[[Any, str], T],
-                default: Any = _MISSING) -> dict[str, T]:
+    def mapping(self, name: builtins.str, convert: Callable[[Any, builtins.str], T],
+                default: Any = _MISSING) -> dict[builtins.str, T]:
         value = self._get(name, default, dict, "tabel")
         return {k: convert(v, f"{self.key(name)}.{k}") for k, v in value.items()}
 

@@ -39,6 +39,7 @@ async def deliver(app: BotApp, services: AppServices, notices: list[Notice]) -> 
         if not claimed:
             continue
         recipient = claimed[0].recipient
+        assert recipient.telegram_chat_id is not None
         try:
             text, markup = attendance_notices.render(claimed, policy, clock.now())
             await app.bot.send_message(recipient.telegram_chat_id, text,

@@ -50,6 +50,7 @@ async def run_daily_report(app: BotApp) -> int:
         if not person.reachable or not await recap.claim_daily_report(
                 services.db, report.day, person.nip, services.clock.now()):
             continue
+        assert person.telegram_chat_id is not None
         try:
             await app.bot.send_message(person.telegram_chat_id, text,
                                        parse_mode=ParseMode.HTML)

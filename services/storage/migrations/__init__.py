@@ -45,6 +45,7 @@ def available_migrations() -> list[Migration]:
 async def current_version(conn: aiosqlite.Connection) -> int:
     async with conn.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
+    assert row is not None
     return int(row[0])
 
 
