@@ -1,9 +1,14 @@
 """The database handle shared by services.
 
-One aiosqlite connection serves the whole process. Because statements from concurrent coroutines
-would otherwise interleave inside each other's transactions, every use goes through an asyncio
-lock: `transaction()` for writes (BEGIN IMMEDIATE, so a competing process waits instead of
-failing half-way) and `read()` for reads (a deferred transaction gives one consistent snapshot).
+One aiosqlite connection is the writer. Statements from concurrent coroutines would otherwise
+interleave inside each other's transactions, so every write goes through an asyncio lock:
+`transaction()` (BEGIN IMMEDIATE, so a competing process waits instead of failing half-way).
+
+Reads never take that lock. With WAL a reader sees the last commit and is not blocked by the
+writer, so `read()` lends one of a small pool of read-only aiosqlite connections (a deferred
+transaction gives one consistent snapshot), and `snapshot(fn)` runs a long, CPU-heavy read
+(a month of a province, the ladder, a recap) as plain sqlite3 in a worker thread, where neither
+its queries nor its Python work hold the event loop or a connection the chat needs.
 Repositories never commit; the service that opened the transaction does, once, on exit.
 """
 
@@ -11,15 +16,23 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
 from services.storage.migrations import apply_migrations
 
 BUSY_TIMEOUT_MS = 10_000
+# Short reads of the chat; each connection is a thread of aiosqlite's.
+READERS = 4
+# Long reads running at once; more would only share the same two cores slower.
+SNAPSHOTS = 2
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class Database:
@@ -27,6 +40,12 @@ class Database:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self._reader_slots = asyncio.Semaphore(READERS)
+        self._snapshots: list[sqlite3.Connection] = []
+        self._snapshot_slots = asyncio.Semaphore(SNAPSHOTS)
+        self._all_snapshots: list[sqlite3.Connection] = []
+        self._all_readers: list[aiosqlite.Connection] = []
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -42,16 +61,66 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
-            await self._conn.execute("BEGIN")
+        async with self._reader_slots:
+            conn = await self._reader()
             try:
-                yield self._conn
+                await conn.execute("BEGIN")
+                try:
+                    yield conn
+                finally:
+                    await conn.rollback()
             finally:
-                await self._conn.rollback()
+                self._readers.put_nowait(conn)
+
+    async def snapshot(self, fn: Callable[Concatenate[sqlite3.Connection, P], T],
+                       *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run `fn(conn, *args, **kwargs)` in a worker thread on a read-only sqlite3
+        connection inside one read transaction, and return its result."""
+        async with self._snapshot_slots:
+            conn = self._snapshots.pop() if self._snapshots else await asyncio.to_thread(
+                self._open_snapshot)
+            try:
+                return await asyncio.to_thread(_in_snapshot, conn, fn, *args, **kwargs)
+            finally:
+                self._snapshots.append(conn)
+
+    async def _reader(self) -> aiosqlite.Connection:
+        if not self._readers.empty():
+            return self._readers.get_nowait()
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA query_only = ON")
+        self._all_readers.append(conn)
+        return conn
+
+    def _open_snapshot(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA query_only = ON")
+        self._all_snapshots.append(conn)
+        return conn
 
     async def close(self) -> None:
         async with self._lock:
+            for reader in self._all_readers:
+                await reader.close()
+            for conn in self._all_snapshots:
+                conn.close()
+            self._all_readers.clear()
+            self._all_snapshots.clear()
             await self._conn.close()
+
+
+def _in_snapshot(conn: sqlite3.Connection,
+                 fn: Callable[Concatenate[sqlite3.Connection, P], T],
+                 *args: P.args, **kwargs: P.kwargs) -> T:
+    conn.execute("BEGIN")
+    try:
+        return fn(conn, *args, **kwargs)
+    finally:
+        conn.rollback()
 
 
 async def _configure(conn: aiosqlite.Connection) -> None:

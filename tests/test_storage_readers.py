@@ -1,0 +1,75 @@
+"""Reads on their own connections: a long read never holds the writer or the chat's reads."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from services.storage import open_database
+
+NIP = "197001011995031001"
+
+
+async def _add(db, nip: str, nama: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO employees (nip, nama, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            (nip, nama, "2026-01-01T00:00:00+07:00", "x"))
+
+
+async def test_a_long_snapshot_blocks_neither_writes_nor_short_reads(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "r.sqlite3")
+    await _add(db, NIP, "Budi")
+    inside, release = threading.Event(), threading.Event()
+
+    def long_read(conn: sqlite3.Connection) -> list[str]:
+        first = [r[0] for r in conn.execute("SELECT nama FROM employees")]
+        inside.set()
+        release.wait(10)
+        # One snapshot: the write committed meanwhile is not seen by the same transaction.
+        return first + [r[0] for r in conn.execute("SELECT nama FROM employees ORDER BY nama")]
+
+    task = asyncio.create_task(db.snapshot(long_read))
+    assert await asyncio.to_thread(inside.wait, 10)
+    await asyncio.wait_for(_add(db, "198002022005012002", "Ani"), 2)
+    async with db.read() as conn, conn.execute("SELECT count(*) FROM employees") as cursor:
+        assert (await cursor.fetchone())[0] == 2
+    assert not task.done()
+    release.set()
+    assert await task == ["Budi", "Budi"]
+    assert await db.snapshot(lambda c: c.execute("SELECT count(*) FROM employees")
+                             .fetchone()[0]) == 2
+    await db.close()
+
+
+async def test_reads_cannot_write(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "q.sqlite3")
+    with pytest.raises(aiosqlite.OperationalError):
+        async with db.read() as conn:
+            await conn.execute("DELETE FROM employees")
+
+    def write(conn: sqlite3.Connection) -> None:
+        conn.execute("DELETE FROM employees")
+
+    with pytest.raises(sqlite3.OperationalError):
+        await db.snapshot(write)
+    await db.close()
+
+
+async def test_many_concurrent_reads_share_a_bounded_pool(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "p.sqlite3")
+    await _add(db, NIP, "Budi")
+
+    async def one() -> int:
+        async with db.read() as conn, conn.execute("SELECT count(*) FROM employees") as cursor:
+            await asyncio.sleep(0.01)
+            return (await cursor.fetchone())[0]
+
+    assert await asyncio.gather(*(one() for _ in range(20))) == [1] * 20
+    assert len(db._all_readers) <= 4
+    await db.close()
