@@ -80,7 +80,8 @@ class Database:
             conn = self._snapshots.pop() if self._snapshots else await asyncio.to_thread(
                 self._open_snapshot)
             try:
-                return await asyncio.to_thread(_in_snapshot, conn, fn, *args, **kwargs)
+                return await asyncio.to_thread(
+                    _in_snapshot, conn, lambda c: fn(c, *args, **kwargs))
             finally:
                 self._snapshots.append(conn)
 
@@ -113,12 +114,10 @@ class Database:
             await self._conn.close()
 
 
-def _in_snapshot(conn: sqlite3.Connection,
-                 fn: Callable[Concatenate[sqlite3.Connection, P], T],
-                 *args: P.args, **kwargs: P.kwargs) -> T:
+def _in_snapshot(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
     conn.execute("BEGIN")
     try:
-        return fn(conn, *args, **kwargs)
+        return fn(conn)
     finally:
         conn.rollback()
 
