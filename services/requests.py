@@ -17,6 +17,9 @@ from services import agenda, audit, employees
 from services import approval_chain as chains
 from services import leave_balance as leave
 from services import request_rules as rules
+from services.approval import model as engine
+from services.approval import store as approvals
+from services.approval.store import Card
 from services.calendar import OfficeCalendar
 from services.employees import Employee
 from services.errors import DomainError, NotFound
@@ -35,6 +38,11 @@ OPEN_STATUSES = (MENUNGGU, DIKEMBALIKAN)
 STATUS_LABELS = {MENUNGGU: "menunggu keputusan", DIKEMBALIKAN: "dikembalikan untuk diperbaiki",
                  DISETUJUI: "disetujui", DITOLAK: "ditolak", DIBATALKAN: "dibatalkan"}
 ENTITY = "request"
+
+
+# The request's own status after the engine moved its subject.
+_STATUS_AFTER = {engine.RUNNING: MENUNGGU, engine.RETURNED: DIKEMBALIKAN,
+                 engine.DONE: DISETUJUI, engine.REFUSED: DITOLAK, engine.CANCELLED: DIBATALKAN}
 
 
 class DecisionRefused(DomainError):
@@ -119,13 +127,6 @@ class Decision:
     final: bool            # the request is closed (approved, refused) or returned
 
 
-@dataclass(frozen=True)
-class Card:
-    nip: str
-    chat_id: int
-    message_id: int
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 def _attachment(row: aiosqlite.Row) -> Attachment | None:
@@ -149,27 +150,25 @@ async def _employee(conn: aiosqlite.Connection, nip: str,
     return cache[nip]
 
 
-async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row,
+async def _views(conn: aiosqlite.Connection, rows: list[aiosqlite.Row],
+                 cache: dict[str, Employee]) -> list[RequestView]:
+    subjects = await approvals.load_many(conn, approvals.REQUEST, [r["id"] for r in rows])
+    return [await _view(conn, row, subjects[row["id"]], cache) for row in rows]
+
+
+async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row, subject: approvals.Subject,
                 cache: dict[str, Employee]) -> RequestView:
     request_id = row["id"]
-    async with conn.execute(
-        "SELECT * FROM request_steps WHERE request_id = ? ORDER BY position", (request_id,)
-    ) as cursor:
-        step_rows = await cursor.fetchall()
-    async with conn.execute(
-        "SELECT position, nip FROM request_step_actors WHERE request_id = ? ORDER BY nip",
-        (request_id,)
-    ) as cursor:
-        actor_rows = await cursor.fetchall()
     steps = []
-    for s in step_rows:
-        actors = tuple([await _employee(conn, a["nip"], cache) for a in actor_rows
-                        if a["position"] == s["position"]])
+    for s in subject.steps:
+        actors = tuple([await _employee(conn, nip, cache) for nip in s.actors])
+        decided = subject.decision(s.position)
         steps.append(StepView(
-            position=s["position"], title=s["title"], actions=tuple(s["actions"].split(",")),
-            actors=actors, outcome=s["outcome"],
-            decided_by=await _employee(conn, s["decided_by"], cache) if s["decided_by"] else None,
-            decided_at=_time(s["decided_at"]), note=s["note"]))
+            position=s.position, title=s.title, actions=s.actions, actors=actors,
+            outcome=decided.action if decided else None,
+            decided_by=await _employee(conn, decided.actor_nip, cache) if decided else None,
+            decided_at=decided.acted_at if decided else None,
+            note=decided.note if decided else None))
     kind = request_type(row["type"])
     assert kind is not None, f"unknown request type {row['type']!r} in the database"
     created = _time(row["created_at"])
@@ -178,8 +177,9 @@ async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row,
         id=request_id, applicant=await _employee(conn, row["nip"], cache), kind=kind,
         start=dt.date.fromisoformat(row["start_date"]), end=dt.date.fromisoformat(row["end_date"]),
         part=row["part"], working_days=row["working_days"], reason=row["reason"],
-        attachment=_attachment(row), status=row["status"], current_step=row["current_step"],
-        round=row["round"], agenda_number=row["agenda_number"], created_at=created,
+        attachment=_attachment(row), status=row["status"],
+        current_step=subject.state.position, round=subject.state.round,
+        agenda_number=row["agenda_number"], created_at=created,
         closed_at=_time(row["closed_at"]), steps=tuple(steps))
 
 
@@ -188,7 +188,7 @@ async def _load(conn: aiosqlite.Connection, request_id: int) -> RequestView:
         row = await cursor.fetchone()
     if row is None:
         raise NotFound(f"Pengajuan #{request_id} tidak ditemukan.")
-    return await _view(conn, row, {})
+    return (await _views(conn, [row], {}))[0]
 
 
 async def get(db: Database, request_id: int) -> RequestView:
@@ -203,21 +203,20 @@ async def history(db: Database, nip: str, *, limit: int = 10) -> list[RequestVie
             "SELECT * FROM requests WHERE nip = ? ORDER BY id DESC LIMIT ?", (nip, limit)
         ) as cursor:
             rows = await cursor.fetchall()
-        cache: dict[str, Employee] = {}
-        return [await _view(conn, r, cache) for r in rows]
+        return await _views(conn, list(rows), {})
 
 
 async def waiting_for(db: Database, nip: str, *, limit: int = 20) -> list[RequestView]:
     """Requests whose current step this employee may decide, oldest first."""
     async with db.read() as conn:
+        ids = await approvals.waiting_ref_ids(conn, approvals.REQUEST, nip, limit=limit)
+        marks = ", ".join("?" * len(ids))
         async with conn.execute(
-            "SELECT r.* FROM requests r JOIN request_step_actors a "
-            "ON a.request_id = r.id AND a.position = r.current_step "
-            "WHERE a.nip = ? AND r.status = ? ORDER BY r.id LIMIT ?", (nip, MENUNGGU, limit)
+            f"SELECT * FROM requests WHERE id IN ({marks}) AND status = ? ORDER BY id",
+            (*ids, MENUNGGU)
         ) as cursor:
             rows = await cursor.fetchall()
-        cache: dict[str, Employee] = {}
-        return [await _view(conn, r, cache) for r in rows]
+        return await _views(conn, list(rows), {})
 
 
 # --- checks ----------------------------------------------------------------------------------
@@ -368,15 +367,11 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
              at.isoformat()))
         request_id = cursor.lastrowid
         assert request_id is not None
-        for step in steps:
-            await conn.execute(
-                "INSERT INTO request_steps (request_id, position, step_key, title, actions) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (request_id, step.position, step.step.key, step.step.title,
-                 ",".join(step.step.actions)))
-            await conn.executemany(
-                "INSERT INTO request_step_actors (request_id, position, nip) VALUES (?, ?, ?)",
-                [(request_id, step.position, nip) for nip in step.actors])
+        await approvals.open_subject(
+            conn, kind=approvals.REQUEST, ref_id=request_id,
+            definition=policy.chain_for(kind.key).key, applicant_nip=employee.nip,
+            steps=[approvals.NewStep(s.step.key, s.step.title, s.step.actions, s.actors)
+                   for s in steps], now=at)
         await audit.record(conn, at=at, actor=audit.Actor(employee.nip, telegram_user_id),
                            action="request.submit", entity=ENTITY, entity_id=request_id,
                            detail={"type": kind.key, "start": draft.start, "end": draft.end,
@@ -402,15 +397,18 @@ async def resubmit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar
         cursor = await conn.execute(
             "UPDATE requests SET start_date = ?, end_date = ?, working_days = ?, reason = ?, "
             "attachment_file_id = ?, attachment_kind = ?, attachment_name = ?, "
-            "attachment_size = ?, status = ?, current_step = 0, round = round + 1, "
-            "updated_at = ? WHERE id = ? AND status = ?",
+            "attachment_size = ?, status = ?, updated_at = ? WHERE id = ? AND status = ?",
             (draft.start.isoformat(), draft.end.isoformat(), working_days, reason,
              *_attachment_columns(draft), MENUNGGU, at.isoformat(), request_id, DIKEMBALIKAN))
         if cursor.rowcount != 1:
             raise DecisionRefused(f"Pengajuan #{request_id} sudah berubah; muat ulang /riwayat.")
-        await conn.execute(
-            "UPDATE request_steps SET outcome = NULL, decided_by = NULL, decided_at = NULL, "
-            "note = NULL WHERE request_id = ?", (request_id,))
+        subject = await approvals.load(conn, approvals.REQUEST, request_id)
+        assert subject is not None
+        try:
+            await approvals.resubmit(conn, subject, now=at, restart=engine.FROM_FIRST)
+        except approvals.Stale:
+            raise DecisionRefused(f"Pengajuan #{request_id} sudah berubah; muat ulang "
+                                  "/riwayat.") from None
         await audit.record(conn, at=at, actor=audit.Actor(employee.nip, telegram_user_id),
                            action="request.resubmit", entity=ENTITY, entity_id=request_id,
                            detail={"start": draft.start, "end": draft.end,
@@ -433,6 +431,9 @@ async def cancel(db: Database, request_id: int, employee: Employee, *, at: dt.da
                 raise DecisionRefused("Pengajuan ini bukan milik Anda.")
             raise DecisionRefused(f"Pengajuan #{request_id} tidak dapat dibatalkan karena "
                                   f"sudah {STATUS_LABELS[current.status]}.")
+        subject = await approvals.load(conn, approvals.REQUEST, request_id)
+        assert subject is not None
+        await approvals.close(conn, subject, state=engine.CANCELLED, now=at)
         await audit.record(conn, at=at, actor=audit.Actor(employee.nip, telegram_user_id),
                            action="request.cancel", entity=ENTITY, entity_id=request_id)
         return await _load(conn, request_id)
@@ -473,38 +474,26 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
                  note: str | None, at: dt.datetime,
                  telegram_user_id: int | None) -> Decision:
     """Apply one approver's decision on the step they were shown, atomically."""
-    if action not in chains.ACTIONS:
+    spec = engine.action(action)
+    if spec is None:
         raise DecisionRefused("Tindakan tidak dikenal.")
-    if action != chains.SETUJUI and not (note and note.strip()):
+    if spec.needs_reason and not (note and note.strip()):
         raise DecisionRefused("Alasan wajib diisi.")
     async with db.transaction() as conn:
         view = await _load(conn, request_id)
-        last = position == len(view.steps) - 1
-        if action == chains.SETUJUI and not last:
-            status, next_step, closed = MENUNGGU, position + 1, None
-        else:
-            status = {chains.SETUJUI: DISETUJUI, chains.TOLAK: DITOLAK,
-                      chains.KEMBALIKAN: DIKEMBALIKAN}[action]
-            next_step, closed = position, (at.isoformat() if action != chains.KEMBALIKAN
-                                           else None)
-        # The guard: the request is still waiting, on this step and round, this person is one of
-        # its actors and the action is offered there. Under BEGIN IMMEDIATE nobody else writes
-        # in between, so exactly one of two racing taps passes.
-        cursor = await conn.execute(
-            "UPDATE requests SET status = ?, current_step = ?, updated_at = ?, closed_at = ? "
-            "WHERE id = ? AND status = ? AND current_step = ? AND round = ? AND EXISTS ("
-            "  SELECT 1 FROM request_step_actors a JOIN request_steps s "
-            "  ON s.request_id = a.request_id AND s.position = a.position "
-            "  WHERE a.request_id = ? AND a.position = ? AND a.nip = ? "
-            "  AND s.outcome IS NULL AND (',' || s.actions || ',') LIKE ?)",
-            (status, next_step, at.isoformat(), closed, request_id, MENUNGGU, position, round_,
-             request_id, position, nip, f"%,{action},%"))
-        if cursor.rowcount != 1:
-            raise _refusal(view, position, round_, nip)
+        subject = await approvals.load(conn, approvals.REQUEST, request_id)
+        assert subject is not None
+        try:
+            move = await approvals.act(conn, subject, position=position, round_=round_,
+                                       actor_nip=nip, action=action,
+                                       note=note.strip() if note else None, now=at)
+        except (approvals.Stale, engine.TransitionRefused):
+            raise _refusal(view, position, round_, nip) from None
+        status = _STATUS_AFTER.get(move.after.state, MENUNGGU)
         await conn.execute(
-            "UPDATE request_steps SET outcome = ?, decided_by = ?, decided_at = ?, note = ? "
-            "WHERE request_id = ? AND position = ?",
-            (action, nip, at.isoformat(), note.strip() if note else None, request_id, position))
+            "UPDATE requests SET status = ?, updated_at = ?, closed_at = ? WHERE id = ?",
+            (status, at.isoformat(),
+             at.isoformat() if status in (DISETUJUI, DITOLAK) else None, request_id))
         detail: dict[str, object] = {"position": position, "round": round_}
         if note:
             detail["note"] = note.strip()
@@ -541,15 +530,10 @@ async def _write_absence_days(conn: aiosqlite.Connection, view: RequestView,
 async def record_card(db: Database, request_id: int, position: int, round_: int, nip: str,
                       chat_id: int, message_id: int) -> None:
     async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO request_cards (request_id, position, round, nip, chat_id, message_id) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (request_id, position, round_, nip, chat_id, message_id))
+        await approvals.record_card(conn, approvals.REQUEST, request_id, position, round_, nip,
+                                    chat_id, message_id)
 
 
 async def cards(db: Database, request_id: int, position: int, round_: int) -> list[Card]:
-    async with db.read() as conn, conn.execute(
-        "SELECT nip, chat_id, message_id FROM request_cards WHERE request_id = ? "
-        "AND position = ? AND round = ?", (request_id, position, round_)
-    ) as cursor:
-        return [Card(r["nip"], r["chat_id"], r["message_id"]) for r in await cursor.fetchall()]
+    async with db.read() as conn:
+        return await approvals.cards(conn, approvals.REQUEST, request_id, position, round_)

@@ -148,8 +148,10 @@ async def test_named_nip_grants_cuti_instead_of_the_kepala(harness: Harness, off
     assert not [c for c in h.api.sent_to(KEPALA.telegram_id) if "Pengajuan #" in c.text]
     async with db.read() as conn:
         async with conn.execute(
-                "SELECT s.position, s.title, a.nip FROM request_steps s JOIN request_step_actors a"
-                " USING (request_id, position) ORDER BY s.position") as cursor:
+                "SELECT s.position, s.title, a.nip FROM approval_steps s "
+                "JOIN approval_step_actors a USING (subject_id, position) "
+                "JOIN approval_subjects j ON j.id = s.subject_id AND j.kind = 'request' "
+                "ORDER BY s.position") as cursor:
             steps = [tuple(r) for r in await cursor.fetchall()]
         async with conn.execute("SELECT status, agenda_number FROM requests") as cursor:
             status = tuple(await cursor.fetchone())

@@ -129,8 +129,10 @@ async def _configure(conn: aiosqlite.Connection) -> None:
     await conn.execute("PRAGMA synchronous = NORMAL")
 
 
-async def open_database(path: Path | str, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) the database file and bring its schema up to date."""
+async def open_database(path: Path | str, *, migrate: bool = True,
+                        up_to: int | None = None) -> Database:
+    """Open (creating if needed) the database file and bring its schema up to date (or only
+    up to migration `up_to`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None: we issue BEGIN/COMMIT ourselves instead of sqlite3's implicit ones.
@@ -139,7 +141,7 @@ async def open_database(path: Path | str, *, migrate: bool = True) -> Database:
     try:
         await _configure(conn)
         if migrate:
-            await apply_migrations(conn)
+            await apply_migrations(conn, up_to=up_to)
     except BaseException:
         await conn.close()
         raise

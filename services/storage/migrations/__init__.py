@@ -57,10 +57,12 @@ async def _applied(conn: aiosqlite.Connection) -> set[int]:
         return {int(row[0]) for row in await cursor.fetchall()}
 
 
-async def apply_migrations(conn: aiosqlite.Connection) -> list[str]:
-    """Apply every migration not yet recorded; return the names applied."""
-    migrations = available_migrations()
-    known = {m.version for m in migrations}
+async def apply_migrations(conn: aiosqlite.Connection, *, up_to: int | None = None) -> list[str]:
+    """Apply every migration not yet recorded (only those numbered up to `up_to`, when
+    given: a database at an older schema, as an earlier release left it); return the names
+    applied."""
+    migrations = [m for m in available_migrations() if up_to is None or m.version <= up_to]
+    known = {m.version for m in available_migrations()}
     applied_before = await _applied(conn)
     unknown = applied_before - known
     if unknown:
