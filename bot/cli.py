@@ -8,6 +8,7 @@ import sys
 from types import ModuleType
 
 from bot.commands import (
+    accounts,
     backup,
     demo,
     device,
@@ -23,8 +24,8 @@ from bot.config import CONFIG_ENV, ConfigError
 from bot.logging_setup import configure_logging
 from services.errors import DomainError
 
-SUBCOMMANDS: tuple[ModuleType, ...] = (run, migrate, employees, backup, demo, health, device,
-                                       recap, layanan, leave)
+SUBCOMMANDS: tuple[ModuleType, ...] = (run, migrate, employees, accounts, backup, demo, health,
+                                       device, recap, layanan, leave)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ from services import attendance_rules as rules
 from services.attendance_model import DayStatus, EmployeeMonth, MonthAttendance
 from services.attendance_policy import AttendancePolicy
 from services.calendar import OfficeCalendar, month_days
-from services.employees import Employee, all_active
+from services.employees import Employee, active_during, all_active
 from services.storage import Database
 
 PunchMap = dict[tuple[str, dt.date], list[dt.datetime]]
@@ -63,9 +63,10 @@ async def _absences(conn: aiosqlite.Connection, start: dt.date, end: dt.date,
 
 
 async def _load(db: Database, start: dt.date, end: dt.date,
-                nips: set[str] | None = None) -> _Period:
+                nips: set[str] | None = None, *, with_leavers: bool = False) -> _Period:
     async with db.read() as conn:
-        people = await all_active(conn)
+        # A month's figures include whoever left during it, up to their last active day.
+        people = await (active_during(conn, start) if with_leavers else all_active(conn))
         if nips is not None:
             people = [e for e in people if e.nip in nips]
         punches = await _punches(conn, start, end, nips)
@@ -95,18 +96,20 @@ async def month_attendance(db: Database, policy: AttendancePolicy, calendar: Off
                            year: int, month: int, *, today: dt.date,
                            now: dt.datetime | None = None,
                            nips: set[str] | None = None) -> MonthAttendance:
-    """Every active employee's month. Days after `today` get no status (empty codes); `today`
+    """Every employee active in the month. Days after `today`, and from the day an employee was
+    deactivated, get no status (empty codes); `today`
     itself is classified as still running at `now` when given, else as a finished day.
     `nips` limits the employees (a personal statement)."""
     days = month_days(year, month)
     offs = {day: calendar.day_off(day) for day in days}
-    period = await _load(db, days[0], days[-1], nips)
+    period = await _load(db, days[0], days[-1], nips, with_leavers=True)
     running = now if now is not None and now.date() == today else None
     people = []
     for employee in period.employees:
         statuses = []
         for day in days:
-            if day > today:
+            left = employee.deactivated_on is not None and day >= employee.deactivated_on
+            if day > today or left:
                 statuses.append(DayStatus(day, ()))
                 continue
             off = offs[day]

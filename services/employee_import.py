@@ -12,14 +12,15 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from services import audit
-from services.employees import ROLES
+from services.accounts import AccountNotice, deactivate_in
+from services.employees import ROLES, all_active
 from services.errors import DomainError
 from services.nip import nip_problem
-from services.phone import normalize_phone
+from services.phone import normalize_imported_phone
 from services.storage import Database
 
 HEADER = ("nip", "nama", "jabatan", "golongan", "unit", "atasan_nip", "telepon",
@@ -54,11 +55,19 @@ class RowError:
 
 
 @dataclass(frozen=True)
+class DeactivatedEmployee:
+    nip: str
+    nama: str
+    notice: AccountNotice | None
+
+
+@dataclass(frozen=True)
 class ImportResult:
     created: int
     updated: int
     unchanged: int
     errors: list[RowError]
+    deactivated: list[DeactivatedEmployee] = field(default_factory=list)
 
     @property
     def imported(self) -> int:
@@ -163,9 +172,10 @@ def parse_row(line: int, raw: dict[str, str]) -> EmployeeRow | RowError:
         return RowError(line, nip, "atasan tidak boleh dirinya sendiri (siklus atasan)")
     telepon = None
     if raw["telepon"]:
-        telepon = normalize_phone(raw["telepon"])
+        telepon = normalize_imported_phone(raw["telepon"])
         if telepon is None:
-            return RowError(line, nip, f"nomor telepon {raw['telepon']!r} tidak valid")
+            return RowError(line, nip, f"nomor telepon {raw['telepon']!r} bukan nomor seluler "
+                            "Indonesia yang valid")
     return EmployeeRow(line=line, nip=nip, nama=raw["nama"], jabatan=raw["jabatan"],
                        golongan=golongan, unit=raw["unit"], atasan_nip=atasan, telepon=telepon,
                        device_user_id=raw["device_user_id"] or None, peran=peran)
@@ -259,8 +269,15 @@ def _cycle_from(start: str, state: dict[str, _Existing]) -> list[str] | None:
     return None
 
 
-async def import_employees(db: Database, path: Path, *, at: dt.datetime) -> ImportResult:
+async def import_employees(db: Database, path: Path, *, at: dt.datetime,
+                           deactivate_missing: bool = False) -> ImportResult:
+    """Write the file's good rows. With `deactivate_missing`, active employees whose NIP the
+    file does not name at all (a refused row still names its NIP) are deactivated from today."""
     table = read_table(path)
+    if deactivate_missing and not table:
+        raise ImportFileError("Berkas tidak berisi satu pun pegawai; --deactivate-missing "
+                              "akan menonaktifkan semua pegawai, jadi impor dibatalkan.")
+    named = {raw["nip"].replace(" ", "") for _line, raw in table}
     parsed = [parse_row(line, raw) for line, raw in table]
     errors = [p for p in parsed if isinstance(p, RowError)]
     rows = [p for p in parsed if isinstance(p, EmployeeRow)]
@@ -294,10 +311,18 @@ async def import_employees(db: Database, path: Path, *, at: dt.datetime) -> Impo
                 await conn.execute(
                     "UPDATE employees SET nama = :nama, jabatan = :jabatan, golongan = :golongan,"
                     " unit = :unit, atasan_nip = :atasan_nip, telepon = :telepon,"
-                    " device_user_id = :device_user_id, peran = :peran, active = 1,"
+                    " device_user_id = :device_user_id, peran = :peran,"
                     " updated_at = :at WHERE nip = :nip", {**values, "at": stamp})
             await audit.record(conn, at=at, actor=audit.Actor.system(),
                                action="employee.import", entity="employee", entity_id=row.nip,
                                detail={"line": row.line, "file": path.name,
                                        "created": before is None})
-    return ImportResult(created, updated, unchanged, errors)
+        deactivated = []
+        if deactivate_missing:
+            for employee in await all_active(conn):
+                if employee.nip not in named:
+                    notice = await deactivate_in(conn, employee, at=at,
+                                                 actor=audit.Actor.system(),
+                                                 reason=f"import {path.name}")
+                    deactivated.append(DeactivatedEmployee(employee.nip, employee.nama, notice))
+    return ImportResult(created, updated, unchanged, errors, deactivated)

@@ -10,7 +10,7 @@ import aiosqlite
 from services import audit
 from services.errors import Conflict, DomainError, NotFound
 from services.nip import nip_problem
-from services.phone import normalize_phone
+from services.phone import normalize_telegram_phone
 from services.storage import Database
 
 ROLES = ("pegawai", "admin", "kasubbag", "sekretaris", "kepala")
@@ -33,6 +33,7 @@ class Employee:
     telegram_chat_id: int | None
     telegram_blocked: bool
     active: bool
+    deactivated_on: dt.date | None = None   # first day no longer active
 
     @property
     def is_admin(self) -> bool:
@@ -45,7 +46,7 @@ class Employee:
 
 
 _COLUMNS = ("nip, nama, jabatan, golongan, unit, atasan_nip, telepon, device_user_id, peran, "
-            "telegram_user_id, telegram_chat_id, telegram_blocked_at, active")
+            "telegram_user_id, telegram_chat_id, telegram_blocked_at, active, deactivated_on")
 
 
 def _employee(row: aiosqlite.Row) -> Employee:
@@ -55,6 +56,8 @@ def _employee(row: aiosqlite.Row) -> Employee:
         device_user_id=row["device_user_id"], peran=row["peran"],
         telegram_user_id=row["telegram_user_id"], telegram_chat_id=row["telegram_chat_id"],
         telegram_blocked=row["telegram_blocked_at"] is not None, active=bool(row["active"]),
+        deactivated_on=(dt.date.fromisoformat(row["deactivated_on"])
+                        if row["deactivated_on"] else None),
     )
 
 
@@ -99,6 +102,11 @@ async def all_active(conn: aiosqlite.Connection) -> list[Employee]:
     return await _many(conn, "active = 1")
 
 
+async def active_during(conn: aiosqlite.Connection, start: dt.date) -> list[Employee]:
+    """Everyone active on some day from `start` on: the active and those who left after it."""
+    return await _many(conn, "active = 1 OR deactivated_on > ?", start.isoformat())
+
+
 async def has_subordinates(conn: aiosqlite.Connection, nip: str) -> bool:
     async with conn.execute(
         "SELECT 1 FROM employees WHERE atasan_nip = ? AND active = 1 LIMIT 1", (nip,)
@@ -114,7 +122,7 @@ async def mark_blocked(conn: aiosqlite.Connection, nip: str, at: dt.datetime | N
 
 async def bind_telegram(db: Database, *, nip: str, telegram_user_id: int,
                         chat_id: int | None, at: dt.datetime, actor: audit.Actor,
-                        via: str) -> Employee:
+                        via: str, telegram_phone: str | None = None) -> Employee:
     """Bind a Telegram account to an employee. One account per employee and vice versa."""
     async with db.transaction() as conn:
         employee = await by_nip(conn, nip)
@@ -129,9 +137,9 @@ async def bind_telegram(db: Database, *, nip: str, telegram_user_id: int,
                            f"(NIP {other.nip}).")
         await conn.execute(
             "UPDATE employees SET telegram_user_id = ?, telegram_chat_id = ?, "
-            "telegram_blocked_at = NULL, updated_at = ? WHERE nip = ?",
+            "telegram_phone = ?, telegram_blocked_at = NULL, updated_at = ? WHERE nip = ?",
             (telegram_user_id, chat_id if chat_id is not None else telegram_user_id,
-             at.isoformat(), nip),
+             telegram_phone, at.isoformat(), nip),
         )
         await audit.record(conn, at=at, actor=actor, action="telegram.bind", entity="employee",
                            entity_id=nip, detail={"telegram_user_id": telegram_user_id, "via": via})
@@ -156,7 +164,7 @@ async def register_by_contact(db: Database, *, sender_id: int, chat_id: int,
     if contact_user_id != sender_id:
         raise ForeignContact("Nomor yang dikirim bukan nomor akun Telegram Anda sendiri. "
                              "Gunakan tombol \"Bagikan Nomor Telepon\" di bawah.")
-    phone = normalize_phone(phone_number)
+    phone = normalize_telegram_phone(phone_number)
     employee = None
     if phone is not None:
         async with db.read() as conn:
@@ -166,12 +174,27 @@ async def register_by_contact(db: Database, *, sender_id: int, chat_id: int,
                        "Silakan hubungi pengelola kepegawaian (admin) untuk didaftarkan.")
     return await bind_telegram(db, nip=employee.nip, telegram_user_id=sender_id,
                                chat_id=chat_id, at=at,
-                               actor=audit.Actor(employee.nip, sender_id), via="contact")
+                               actor=audit.Actor(employee.nip, sender_id), via="contact",
+                               telegram_phone=phone)
+
+
+# Telegram user ids are positive and have at most 52 significant bits; groups are negative.
+TELEGRAM_USER_ID_MAX = 2**52 - 1
+
+
+def telegram_user_id_problem(telegram_user_id: int) -> str | None:
+    if telegram_user_id < 0:
+        return (f"{telegram_user_id} adalah id grup atau kanal, bukan id akun Telegram "
+                "seseorang.")
+    if not 1 <= telegram_user_id <= TELEGRAM_USER_ID_MAX:
+        return (f"{telegram_user_id} bukan id akun Telegram yang valid "
+                f"(1 sampai {TELEGRAM_USER_ID_MAX}).")
+    return None
 
 
 async def link_by_operator(db: Database, *, nip: str, telegram_user_id: int,
                            at: dt.datetime) -> Employee:
-    problem = nip_problem(nip)
+    problem = nip_problem(nip) or telegram_user_id_problem(telegram_user_id)
     if problem:
         raise DomainError(problem)
     return await bind_telegram(db, nip=nip, telegram_user_id=telegram_user_id, chat_id=None,

@@ -6,7 +6,7 @@ from services import employees
 from services.storage import Database
 from tests.conftest import tg
 from tests.support.harness import Harness, TgUser
-from tests.support.office import ADMIN, KABID, STAFF_A, seed_office
+from tests.support.office import ADMIN, KABID, KASUBBAG, KEPALA, STAFF_A, seed_office
 
 
 async def _office_unbound(db: Database, tmp_path, clock) -> None:
@@ -43,10 +43,31 @@ async def test_start_asks_for_contact_then_binds_and_greets(harness: Harness, db
 async def test_phone_formats_are_normalised(harness: Harness, db: Database, tmp_path,
                                             clock) -> None:
     await _office_unbound(db, tmp_path, clock)
-    for person, phone in ((STAFF_A, "6281100000006"), (KABID, "081100000005"),
+    # Telegram reports the account's number internationally, with or without the plus.
+    for person, phone in ((STAFF_A, "6281100000006"), (KABID, "+62 811 0000 0005"),
                           (ADMIN, "+6281100000004")):
         await harness.share_contact(tg(person), phone)
         assert "Selamat datang" in harness.api.last_to(person.telegram_id).text
+
+
+async def test_foreign_numbers_never_bind_to_indonesian_ones(harness: Harness, db: Database,
+                                                            tmp_path, clock) -> None:
+    """+852 9123 4567 once bound to 0852-9123-4567, a Japanese 81234567890 to 0812-3456-7890."""
+    await _office_unbound(db, tmp_path, clock)
+    victims = {"6285291234567": KASUBBAG.nip, "6281234567890": KABID.nip,
+               "6282212345678": KEPALA.nip, "6285512345678": ADMIN.nip}
+    async with db.transaction() as conn:
+        for phone, nip in victims.items():
+            await conn.execute("UPDATE employees SET telepon = ? WHERE nip = ?", (phone, nip))
+    for index, foreign in enumerate(("+852 9123 4567", "85291234567", "81234567890",
+                                     "+81 234 567 890", "+82 2212345678", "855512345678")):
+        intruder = TgUser(990_100 + index, "Tamu")
+        await harness.share_contact(intruder, foreign)
+        assert "belum terdaftar" in harness.api.last_to(intruder.id).text, foreign
+    async with db.read() as conn:
+        for nip in victims.values():
+            victim = await employees.by_nip(conn, nip)
+            assert victim is not None and victim.telegram_user_id is None
 
 
 async def test_forged_contact_is_refused(harness: Harness, db: Database, tmp_path, clock) -> None:
@@ -90,9 +111,9 @@ async def test_unregistered_user_can_only_register(harness: Harness, db: Databas
 async def test_number_already_bound_to_another_account(harness: Harness, db: Database, tmp_path,
                                                        clock) -> None:
     await _office_unbound(db, tmp_path, clock)
-    await harness.share_contact(tg(STAFF_A), STAFF_A.telepon)
+    await harness.share_contact(tg(STAFF_A), "62" + STAFF_A.telepon[1:])
     second_phone = TgUser(999_004, "Dewi")
-    await harness.share_contact(second_phone, STAFF_A.telepon)
+    await harness.share_contact(second_phone, "62" + STAFF_A.telepon[1:])
     assert "sudah terhubung dengan akun Telegram lain" in harness.api.last_to(second_phone.id).text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bot.commands.accounts import tell
 from bot.commands.common import run_import, run_with_db
 from bot.config import Settings
 from services import employees
@@ -19,17 +20,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Header: nip,nama,jabatan,golongan,unit,atasan_nip,telepon,device_user_id,"
                     "peran. Impor ulang memperbarui data menurut NIP.")
     parser.add_argument("file", type=Path, help="berkas .csv atau .xlsx")
+    parser.add_argument("--deactivate-missing", action="store_true",
+                        help="nonaktifkan pegawai aktif yang NIP-nya tidak ada dalam berkas")
     parser.set_defaults(handler=handle_import)
 
     parser = subparsers.add_parser("link", help="hubungkan akun Telegram ke NIP secara manual")
     parser.add_argument("nip")
-    parser.add_argument("telegram_user_id", type=int)
+    parser.add_argument("telegram_user_id", type=int, help="id akun (angka positif)")
     parser.set_defaults(handler=handle_link)
 
 
 def handle_import(args: argparse.Namespace) -> int:
     async def importer(settings: Settings, db: Database, path: Path) -> ImportResult:
-        return await import_employees(db, path, at=SystemClock(settings.office.timezone).now())
+        result = await import_employees(db, path, at=SystemClock(settings.office.timezone).now(),
+                                        deactivate_missing=args.deactivate_missing)
+        if result.deactivated:
+            print(f"Dinonaktifkan karena tidak ada dalam berkas: {len(result.deactivated)}")
+            for gone in result.deactivated:
+                print(f"  {gone.nip} {gone.nama}")
+            await tell(settings, [(gone.nama, gone.notice) for gone in result.deactivated])
+        return result
 
     return run_import(args, lambda _settings: "Diimpor", importer)
 
