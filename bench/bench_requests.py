@@ -114,11 +114,8 @@ async def run(employees: int, rate_limited: bool) -> None:
             await timed("/izin", harness.send(user, "/izin"))
             form = latest_to(harness.api, user.id)
             await timed("jenis", harness.tap(user, "rqf:t:izin", on=form))
-            await timed("tanggal mulai", harness.tap(user, "rqf:d:20261006", on=form))
-            await timed("tanggal selesai", harness.tap(user, "rqf:d:20261006", on=form))
+            await timed("tanggal", harness.tap(user, "rqf:d:20261006", on=form))
             await timed("alasan", harness.send(user, "keperluan keluarga yang mendesak"))
-            await timed("lewati lampiran", harness.tap(user, "rqf:skip",
-                                                       on=latest_to(harness.api, user.id)))
             await timed("kirim", harness.tap(user, "rqf:send",
                                              on=latest_to(harness.api, user.id)))
             atasan = atasan_of[user.id]

@@ -1,7 +1,10 @@
 """/izin: the guided conversation that files a request (or corrects a returned one).
 
-type → start date → end date (inline calendar, or typed DD-MM-YYYY) → working days shown →
-reason → attachment when the type takes one → summary → Kirim. /batal cancels at any step.
+type → day ("Hari ini", "Besok", the calendar or a typed DD-MM-YYYY) → working days shown →
+reason (a request is one day unless "Sampai tanggal …" asks for the last day first) → the
+attachment, only when the rules require one → summary → Kirim. On the summary an optional
+attachment is offered ("Lampirkan") and each field can be changed on its own; a returned
+request opens on that summary with its previous values. /batal cancels at any step.
 The draft lives in user_data, which PicklePersistence keeps, and the conversation is persistent,
 so a restart of the bot resumes where the employee was.
 """
@@ -37,6 +40,7 @@ log = logging.getLogger(__name__)
 
 TYPE, START, END, REASON, ATTACH, CONFIRM = range(6)
 DRAFT = "request_draft"
+CHANGING_DATES = "changing_dates"  # draft flag: "Ubah tanggal" was tapped on the summary
 CONVERSATION_NAME = "request_form"
 _TYPED_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 
@@ -76,11 +80,22 @@ async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
         await update.effective_message.reply_html(text, reply_markup=markup)
 
 
-async def _ask_start(update: Update, context: BotContext, prefix: str = "") -> int:
+def _day_keyboard(context: BotContext) -> InlineKeyboardMarkup:
+    today = _today(context)
+    policy = context.settings.requests
+    return views.day_keyboard(today, context.calendar,
+                              earliest=today - dt.timedelta(days=policy.backdate_days),
+                              latest=today + dt.timedelta(days=policy.max_ahead_days))
+
+
+async def _ask_start(update: Update, context: BotContext, prefix: str = "", *,
+                     edit: bool = True) -> int:
     kind = _kind(_draft(context))
-    template = texts.CHOOSE_DAY if kind.single_day else texts.CHOOSE_START
-    await _say(update, prefix + template.format(jenis=escape(kind.label)),
-               _calendar(context, _today(context)))
+    text = prefix + texts.CHOOSE_FIRST_DAY.format(jenis=escape(kind.label))
+    if edit:
+        await _say(update, text, _day_keyboard(context))
+    else:
+        await _reply(update, text, _day_keyboard(context))
     return START
 
 
@@ -109,7 +124,7 @@ async def begin_preset(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     await query.answer()
     context.user_data[DRAFT] = {"type": kind.key}  # type: ignore[index]
-    return await _chose_start(update, context, day, edit=False)
+    return await _chose_start(update, context, day, from_calendar=False)
 
 
 async def begin_fix(update: Update, context: BotContext) -> int:
@@ -128,16 +143,17 @@ async def begin_fix(update: Update, context: BotContext) -> int:
         await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    context.user_data[DRAFT] = {"type": view.kind.key, "fix_id": view.id}  # type: ignore[index]
+    attachment = view.attachment
+    context.user_data[DRAFT] = {  # type: ignore[index]
+        "type": view.kind.key, "fix_id": view.id, "start": view.start.isoformat(),
+        "end": view.end.isoformat(), "reason": view.reason,
+        "attachment": None if attachment is None else {
+            "file_id": attachment.file_id, "kind": attachment.kind, "name": attachment.name,
+            "size": attachment.size}}
     note = next((s.note for s in view.steps if s.outcome == "kembalikan"), "") or ""
-    assert update.effective_message is not None
-    kind = view.kind
-    template = texts.CHOOSE_DAY if kind.single_day else texts.CHOOSE_START
-    await update.effective_message.reply_html(
-        texts.FIX_START.format(id=view.id, jenis=escape(kind.label), catatan=escape(note))
-        + template.format(jenis=escape(kind.label)),
-        reply_markup=_calendar(context, _today(context)))
-    return START
+    await _reply(update, texts.FIX_START.format(id=view.id, jenis=escape(view.kind.label),
+                                                catatan=escape(note)).rstrip())
+    return await _dates_chosen(update, context, from_calendar=False)
 
 
 async def chose_type(update: Update, context: BotContext) -> int:
@@ -193,24 +209,39 @@ async def picked_start(update: Update, context: BotContext) -> int | None:
         assert update.effective_message is not None
         await update.effective_message.reply_html(texts.BAD_DATE)
         return None
-    return await _chose_start(update, context, day, edit=update.callback_query is not None)
+    return await _chose_start(update, context, day,
+                              from_calendar=update.callback_query is not None)
 
 
-async def _chose_start(update: Update, context: BotContext, day: dt.date, *, edit: bool) -> int:
+async def _chose_start(update: Update, context: BotContext, day: dt.date, *,
+                       from_calendar: bool) -> int:
+    """One day unless the employee asks for a later last day ("Sampai tanggal …")."""
     draft = _draft(context)
-    draft["start"] = day.isoformat()
-    kind = _kind(draft)
-    if kind.single_day:
-        draft["end"] = day.isoformat()
-        return await _dates_chosen(update, context, from_calendar=edit)
-    text = texts.CHOOSE_END.format(jenis=escape(kind.label), mulai=views.period(day, day))
-    markup = _calendar(context, day)
-    if edit:
-        await _say(update, text, markup)
-    else:
-        assert update.effective_message is not None
-        await update.effective_message.reply_html(text, reply_markup=markup)
+    draft["start"] = draft["end"] = day.isoformat()
+    if draft.get(CHANGING_DATES) and not _kind(draft).single_day:
+        # Changing the dates of a request that may span days asks for both.
+        if from_calendar and update.callback_query is not None:
+            await update.callback_query.edit_message_reply_markup(None)
+        return await _ask_end(update, context)
+    return await _dates_chosen(update, context, from_calendar=from_calendar)
+
+
+async def _ask_end(update: Update, context: BotContext) -> int:
+    draft = _draft(context)
+    start = dt.date.fromisoformat(draft["start"])
+    await _reply(update, texts.CHOOSE_END.format(jenis=escape(_kind(draft).label),
+                                                 mulai=views.period(start, start)),
+                 _calendar(context, start))
     return END
+
+
+async def ask_end(update: Update, context: BotContext) -> int:
+    """"Sampai tanggal …": the calendar for the last day, from the first day's month."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await _ask_end(update, context)
 
 
 async def picked_end(update: Update, context: BotContext) -> int | None:
@@ -245,14 +276,12 @@ async def _dates_chosen(update: Update, context: BotContext, *, from_calendar: b
                  error.message)
         draft.pop("start", None)
         draft.pop("end", None)
-        await _reply(update, f"⚠️ {escape(error.message)}")
-        template = texts.CHOOSE_DAY if kind.single_day else texts.CHOOSE_START
-        await _reply(update, template.format(jenis=escape(kind.label)), _calendar(context, start))
-        return START
+        return await _ask_start(update, context, f"⚠️ {escape(error.message)}\n\n", edit=False)
     if from_calendar and update.callback_query is not None:
         # The dates are settled: the calendar's days must not be tapped again. (A tap on
         # another feature's message, e.g. the morning alert, leaves that message alone.)
         await update.callback_query.edit_message_reply_markup(None)
+    draft.pop(CHANGING_DATES, None)
     draft["working_days"] = checked.working_days
     draft["needs_attachment"] = checked.attachment_needed
     days_off = context.calendar.days_off(start, end)
@@ -264,9 +293,12 @@ async def _dates_chosen(update: Update, context: BotContext, *, from_calendar: b
         text += texts.BALANCE_LINE.format(tahun=checked.balance.year,
                                           sisa=checked.balance.remaining)
     if "reason" in draft:
-        await _reply(update, text)
-        return await _after_reason(update, context)
-    await _reply(update, text + texts.ASK_REASON, views.cancel_keyboard())
+        return await _after_reason(update, context, lead=text + "\n\n")
+    # Only a request still one day long can be extended; once a last day is chosen, the
+    # summary's "Ubah tanggal" changes it.
+    can_extend = not kind.single_day and start == end
+    await _reply(update, text + (texts.ASK_REASON_OR_EXTEND if can_extend else texts.ASK_REASON),
+                 views.reason_keyboard(can_extend=can_extend))
     return REASON
 
 
@@ -281,18 +313,55 @@ async def got_reason(update: Update, context: BotContext) -> int | None:
     return await _after_reason(update, context)
 
 
-async def _after_reason(update: Update, context: BotContext) -> int:
+async def _after_reason(update: Update, context: BotContext, lead: str = "") -> int:
+    """A required attachment is asked for now; an optional one is offered on the summary."""
+    draft = _draft(context)
+    if draft.get("needs_attachment") and not draft.get("attachment"):
+        return await _ask_attachment(update, context, lead, edit=False)
+    return await _summary(update, context, lead)
+
+
+async def _ask_attachment(update: Update, context: BotContext, lead: str = "", *,
+                          edit: bool) -> int:
     draft = _draft(context)
     kind = _kind(draft)
-    if kind.attachment == ATTACH_NONE or "attachment" in draft:
-        return await _summary(update, context)
+    required = bool(draft.get("needs_attachment"))
     mb = f"{context.settings.requests.max_attachment_bytes / (1024 * 1024):g}"
-    if draft.get("needs_attachment"):
-        await _reply(update, texts.ASK_ATTACHMENT_REQUIRED.format(
-            lampiran=escape(kind.attachment_label), mb=mb), views.cancel_keyboard())
+    text = lead + (texts.ASK_ATTACHMENT_REQUIRED.format(lampiran=escape(kind.attachment_label),
+                                                        mb=mb)
+                   if required else texts.ASK_ATTACHMENT_OPTIONAL.format(mb=mb))
+    markup = views.attach_keyboard(required=required)
+    if edit:
+        await _say(update, text, markup)
     else:
-        await _reply(update, texts.ASK_ATTACHMENT_OPTIONAL.format(mb=mb), views.skip_keyboard())
+        await _reply(update, text, markup)
     return ATTACH
+
+
+async def offer_attachment(update: Update, context: BotContext) -> int:
+    """"Lampirkan" on the summary."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    return await _ask_attachment(update, context, edit=True)
+
+
+async def edit_dates(update: Update, context: BotContext) -> int:
+    """"Ubah tanggal" on the summary: the reason and attachment stay."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    _draft(context)[CHANGING_DATES] = True
+    return await _ask_start(update, context)
+
+
+async def edit_reason(update: Update, context: BotContext) -> int:
+    """"Ubah alasan" on the summary: the dates and attachment stay."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    _draft(context).pop("reason", None)
+    await query.edit_message_text(texts.ASK_REASON.strip(), parse_mode="HTML",
+                                  reply_markup=views.cancel_keyboard())
+    return REASON
 
 
 async def got_attachment(update: Update, context: BotContext) -> int | None:
@@ -326,22 +395,23 @@ async def not_an_attachment(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_html(texts.ATTACHMENT_EXPECTED)
 
 
-async def skip_attachment(update: Update, context: BotContext) -> int | None:
+async def back_to_summary(update: Update, context: BotContext) -> int | None:
+    """"Kembali ke ringkasan" (and the older "Lewati") while an attachment is asked for."""
     query = update.callback_query
     assert query is not None
     draft = _draft(context)
-    if draft.get("needs_attachment"):
+    if draft.get("needs_attachment") and not draft.get("attachment"):
         kind = _kind(draft)
         await query.answer(texts.ATTACHMENT_REQUIRED_ALERT.format(
             lampiran=kind.attachment_label), show_alert=True)
         return None
     await query.answer()
-    draft["attachment"] = None
+    draft.setdefault("attachment", None)
     await query.edit_message_reply_markup(None)
     return await _summary(update, context)
 
 
-async def _summary(update: Update, context: BotContext) -> int:
+async def _summary(update: Update, context: BotContext, lead: str = "") -> int:
     draft = _draft(context)
     kind = _kind(draft)
     deciders = await svc.first_deciders(context.db, context.settings.requests,
@@ -349,10 +419,11 @@ async def _summary(update: Update, context: BotContext) -> int:
     recipients = (f"{', '.join(escape(e.nama) for e in deciders[1])} ({escape(deciders[0])})"
                   if deciders else "-")
     attachment = draft.get("attachment")
-    await _reply(update, views.summary_text(
+    await _reply(update, lead + views.summary_text(
         kind, dt.date.fromisoformat(draft["start"]), dt.date.fromisoformat(draft["end"]),
         draft["working_days"], draft["reason"], attachment["name"] if attachment else None,
-        recipients), views.confirm_keyboard())
+        recipients), views.confirm_keyboard(
+            can_attach=kind.attachment != ATTACH_NONE and not attachment))
     return CONFIRM
 
 
@@ -414,7 +485,7 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
     typed_text = filters.TEXT & ~filters.COMMAND
     calendar_taps: list[BaseHandler[Update, BotContext, object]] = [
         CallbackQueryHandler(navigate, pattern=views.FORM_MONTH),
-                     CallbackQueryHandler(inert, pattern=views.FORM_NOOP)]
+        CallbackQueryHandler(inert, pattern=views.FORM_NOOP)]
     return ConversationHandler(
         entry_points=[CommandHandler("izin", begin),
                       CallbackQueryHandler(begin_preset, pattern=views.NEW),
@@ -425,11 +496,16 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
                     MessageHandler(typed_text, picked_start), *calendar_taps],
             END: [CallbackQueryHandler(picked_end, pattern=views.FORM_DAY),
                   MessageHandler(typed_text, picked_end), *calendar_taps],
-            REASON: [MessageHandler(typed_text, got_reason)],
+            REASON: [MessageHandler(typed_text, got_reason),
+                     CallbackQueryHandler(ask_end, pattern=views.FORM_UNTIL)],
             ATTACH: [MessageHandler(filters.PHOTO | filters.Document.ALL, got_attachment),
-                     CallbackQueryHandler(skip_attachment, pattern=views.FORM_SKIP),
+                     CallbackQueryHandler(back_to_summary, pattern=views.FORM_SKIP),
+                     CallbackQueryHandler(back_to_summary, pattern=views.FORM_SUMMARY),
                      MessageHandler(typed_text, not_an_attachment)],
-            CONFIRM: [CallbackQueryHandler(send, pattern=views.FORM_SEND)],
+            CONFIRM: [CallbackQueryHandler(send, pattern=views.FORM_SEND),
+                      CallbackQueryHandler(offer_attachment, pattern=views.FORM_ATTACH),
+                      CallbackQueryHandler(edit_dates, pattern=views.FORM_EDIT_DATES),
+                      CallbackQueryHandler(edit_reason, pattern=views.FORM_EDIT_REASON)],
         },
         fallbacks=[CommandHandler("batal", cancel),
                    CallbackQueryHandler(cancel, pattern=views.FORM_CANCEL)],

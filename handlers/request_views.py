@@ -2,6 +2,8 @@
 
 callback_data codec (all ≤ 64 bytes, matched by anchored patterns):
   rqf:t:<type>  rqf:m:<YYYYMM>  rqf:d:<YYYYMMDD>  rqf:skip  rqf:send  rqf:x  rqf:nop   (the form)
+  rqf:until (a second date)  rqf:att (attach)  rqf:sum (back to the summary)
+  rqf:ed / rqf:er (change the dates / the reason from the summary)
   req:new:<type>:<YYYYMMDD>  req:fix:<id>                                              (entries)
   req:ok|no|ret:<id>:<position>:<round>   req:cancel:<id>                             (decisions)
 """
@@ -27,6 +29,11 @@ FORM_SKIP = r"^rqf:skip$"
 FORM_SEND = r"^rqf:send$"
 FORM_CANCEL = r"^rqf:x$"
 FORM_NOOP = r"^rqf:nop$"
+FORM_UNTIL = r"^rqf:until$"
+FORM_ATTACH = r"^rqf:att$"
+FORM_SUMMARY = r"^rqf:sum$"
+FORM_EDIT_DATES = r"^rqf:ed$"
+FORM_EDIT_REASON = r"^rqf:er$"
 FORM_ANY = r"^rqf:"
 NEW = r"^req:new:([a-z_]+):(\d{8})$"
 FIX = r"^req:fix:(\d{1,10})$"
@@ -52,6 +59,20 @@ def type_keyboard() -> InlineKeyboardMarkup:
                for t in REQUEST_TYPES]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     rows.append([_cancel_button()])
+    return InlineKeyboardMarkup(rows)
+
+
+def day_keyboard(today: dt.date, calendar: OfficeCalendar, *, earliest: dt.date,
+                 latest: dt.date) -> InlineKeyboardMarkup:
+    """The calendar of this month topped by one-tap "Hari ini" / "Besok" (each only when it
+    is a working day inside the allowed range): most izin are for today or tomorrow."""
+    quick = [InlineKeyboardButton(label, callback_data=f"rqf:d:{day:%Y%m%d}")
+             for label, day in ((texts.BUTTON_TODAY, today),
+                                (texts.BUTTON_TOMORROW, today + dt.timedelta(days=1)))
+             if earliest <= day <= latest and calendar.is_working_day(day)]
+    grid = calendar_keyboard(today.year, today.month, calendar, earliest=earliest,
+                             latest=latest)
+    rows = [quick, *grid.inline_keyboard] if quick else list(grid.inline_keyboard)
     return InlineKeyboardMarkup(rows)
 
 
@@ -88,18 +109,34 @@ def _cancel_button() -> InlineKeyboardButton:
     return InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data="rqf:x")
 
 
-def skip_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.BUTTON_SKIP, callback_data="rqf:skip"), _cancel_button()]])
-
-
 def cancel_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_cancel_button()]])
 
 
-def confirm_keyboard() -> InlineKeyboardMarkup:
+def reason_keyboard(*, can_extend: bool) -> InlineKeyboardMarkup:
+    """Under the reason prompt: a one-day request needs no second date, a longer one asks."""
+    row = [InlineKeyboardButton(texts.BUTTON_UNTIL, callback_data="rqf:until")] if can_extend \
+        else []
+    return InlineKeyboardMarkup([[*row, _cancel_button()]])
+
+
+def attach_keyboard(*, required: bool) -> InlineKeyboardMarkup:
+    if required:
+        return cancel_keyboard()
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(texts.BUTTON_SEND, callback_data="rqf:send"), _cancel_button()]])
+        InlineKeyboardButton(texts.BUTTON_BACK_TO_SUMMARY, callback_data="rqf:sum"),
+        _cancel_button()]])
+
+
+def confirm_keyboard(*, can_attach: bool = False) -> InlineKeyboardMarkup:
+    """The summary: send, or change one field and come back here."""
+    rows = [[InlineKeyboardButton(texts.BUTTON_SEND, callback_data="rqf:send")]]
+    if can_attach:
+        rows.append([InlineKeyboardButton(texts.BUTTON_ATTACH, callback_data="rqf:att")])
+    rows.append([InlineKeyboardButton(texts.BUTTON_EDIT_DATES, callback_data="rqf:ed"),
+                 InlineKeyboardButton(texts.BUTTON_EDIT_REASON, callback_data="rqf:er")])
+    rows.append([_cancel_button()])
+    return InlineKeyboardMarkup(rows)
 
 
 def fix_keyboard(request_id: int) -> InlineKeyboardMarkup:

@@ -291,6 +291,7 @@ async def test_opening_with_days_taken_limits_requests_and_shows_in_saldo(
     await h.send(employee, "/izin")
     await h.tap(employee, "rqf:t:cuti_tahunan")
     await h.tap(employee, "rqf:d:20261019", on=h.api.last_to(employee.id))
+    await h.tap(employee, "rqf:until")
     await h.send(employee, "26-10-2026")
     assert any("Sisa cuti tahunan Anda 5 hari kerja, sedangkan yang diajukan 6 hari kerja"
                in c.text for c in h.api.sent_to(employee.id)[-2:])

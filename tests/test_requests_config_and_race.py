@@ -100,9 +100,7 @@ async def test_two_approvers_of_one_peran_race(harness: Harness, office, db: Dat
     await h.send(employee, "/izin")
     await h.tap(employee, "rqf:t:izin")
     await h.send(employee, "06-10-2026")
-    await h.send(employee, "06-10-2026")
     await h.send(employee, "keperluan keluarga mendadak")
-    await h.tap(employee, "rqf:skip")
     await h.tap(employee, "rqf:send")
 
     card_a = h.api.last_to(first.id)
@@ -132,9 +130,9 @@ async def test_named_nip_grants_cuti_instead_of_the_kepala(harness: Harness, off
     await h.send(employee, "/izin")
     await h.tap(employee, "rqf:t:cuti_tahunan")
     await h.send(employee, "19-10-2026")
+    await h.tap(employee, "rqf:until")
     await h.send(employee, "21-10-2026")
     await h.send(employee, "berlibur bersama keluarga")
-    await h.tap(employee, "rqf:skip")
     await h.tap(employee, "rqf:send")
 
     first = h.api.last_to(atasan.id)

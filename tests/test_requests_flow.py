@@ -52,13 +52,19 @@ async def pick(h: Harness, user: TgUser, day: str) -> None:
     await h.tap(user, f"rqf:d:{day}", on=calendars[-1])
 
 
+async def choose_dates(h: Harness, user: TgUser, start: str, end: str) -> None:
+    """A request is one day unless "Sampai tanggal …" asks for the last day."""
+    await pick(h, user, start)
+    if end != start:
+        await h.tap(user, "rqf:until")
+        await pick(h, user, end)
+
+
 async def file_izin(h: Harness, user: TgUser, start: str, end: str,
                     reason: str = "menghadiri pernikahan saudara") -> None:
     await start_form(h, user, "izin")
-    await pick(h, user, start)
-    await pick(h, user, end)
+    await choose_dates(h, user, start, end)
     await h.send(user, reason)
-    await h.tap(user, "rqf:skip")
     await h.tap(user, "rqf:send")
 
 
@@ -82,15 +88,18 @@ async def test_full_izin_flow_employee_atasan_employee(harness: Harness, office,
                for b in row)
     await h.tap(EMPLOYEE, "rqf:m:202610", on=form)
     await pick(h, EMPLOYEE, "20261006")
-    # Typing the end date works too: Tue 6 – Mon 12 Oct 2026 = 5 working days.
+    # One day unless the employee asks for more; typing the last day works too:
+    # Tue 6 – Mon 12 Oct 2026 = 5 working days.
+    assert "1 hari kerja" in last(h, EMPLOYEE).text
+    await h.tap(EMPLOYEE, last(h, EMPLOYEE).button("Sampai tanggal"))
     await h.send(EMPLOYEE, "12-10-2026")
     assert "5 hari kerja" in last(h, EMPLOYEE).text
     assert "Tuliskan <b>alasan</b>" in last(h, EMPLOYEE).text
     await h.send(EMPLOYEE, "mengurus keperluan keluarga di luar kota")
-    assert "Lewati" in last(h, EMPLOYEE).buttons[0]["text"]
-    await h.tap(EMPLOYEE, "rqf:skip")
+    # The optional attachment is offered on the summary, not asked for.
     summary = last(h, EMPLOYEE)
     assert "Periksa kembali" in summary.text and KABID.nama in summary.text
+    assert summary.button("Lampirkan")
     await h.tap(EMPLOYEE, "rqf:send")
     confirmation = h.api.message(EMPLOYEE.id, summary.message_id)
     assert "telah dikirim" in confirmation["text"] and "reply_markup" not in confirmation
@@ -130,11 +139,9 @@ async def test_full_izin_flow_employee_atasan_employee(harness: Harness, office,
 async def test_two_level_cuti_chain(harness: Harness, office, db: Database) -> None:
     h = harness
     await start_form(h, EMPLOYEE, "cuti_tahunan")
-    await pick(h, EMPLOYEE, "20261019")
-    await pick(h, EMPLOYEE, "20261021")
+    await choose_dates(h, EMPLOYEE, "20261019", "20261021")
     assert "Sisa cuti tahunan 2026: 12 hari kerja" in last(h, EMPLOYEE).text
     await h.send(EMPLOYEE, "berlibur bersama keluarga")
-    await h.tap(EMPLOYEE, "rqf:skip")
     await h.tap(EMPLOYEE, "rqf:send")
 
     first = card_for(h, ATASAN)
@@ -176,11 +183,20 @@ async def test_return_for_correction_and_resubmit(harness: Harness, office, db: 
     notice = last(h, EMPLOYEE)
     assert "dikembalikan" in notice.text and "Mohon lengkapi alasan" in notice.text
     await h.tap(EMPLOYEE, notice.button("Perbaiki"), on=notice)
-    assert "Perbaikan pengajuan #1" in last(h, EMPLOYEE).text
-    await pick(h, EMPLOYEE, "20261007")
-    await pick(h, EMPLOYEE, "20261007")
+    # Perbaiki opens the summary with the previous values; each field changes on its own.
+    summary = last(h, EMPLOYEE)
+    assert "Perbaikan pengajuan #1" in h.api.sent_to(EMPLOYEE.id)[-2].text
+    assert "Periksa kembali" in summary.text and "menghadiri pernikahan saudara" in summary.text
+    assert "Selasa, 6 Oktober 2026" in summary.text
+    await h.tap(EMPLOYEE, summary.button("Ubah alasan"), on=summary)
     await h.send(EMPLOYEE, "menghadiri wisuda anak di Bandung")
-    await h.tap(EMPLOYEE, "rqf:skip")
+    summary = last(h, EMPLOYEE)
+    assert "wisuda" in summary.text and "Selasa, 6 Oktober 2026" in summary.text
+    await h.tap(EMPLOYEE, summary.button("Ubah tanggal"), on=summary)
+    await pick(h, EMPLOYEE, "20261007")
+    await pick(h, EMPLOYEE, "20261007")
+    summary = last(h, EMPLOYEE)
+    assert "wisuda" in summary.text and "Rabu, 7 Oktober 2026" in summary.text
     await h.tap(EMPLOYEE, "rqf:send")
     assert "Perbaikan pengajuan #1" in h.api.message(
         EMPLOYEE.id, last(h, EMPLOYEE).message_id)["text"]
@@ -214,19 +230,18 @@ async def test_validation_refusals(harness: Harness, office) -> None:
     # End before start.
     await start_form(h, EMPLOYEE, "izin")
     await pick(h, EMPLOYEE, "20261008")
+    await h.tap(EMPLOYEE, "rqf:until")
     await h.send(EMPLOYEE, "07-10-2026")
-    assert any("tidak boleh sebelum" in c.text for c in h.api.sent_to(EMPLOYEE.id)[-2:])
+    assert "tidak boleh sebelum" in last(h, EMPLOYEE).text
     # Back-dated beyond the limit (typed: the calendar does not offer those days).
     await h.send(EMPLOYEE, "01-10-2026")
-    await h.send(EMPLOYEE, "01-10-2026")
-    assert any("lebih dari 3 hari" in c.text for c in h.api.sent_to(EMPLOYEE.id)[-2:])
+    assert "lebih dari 3 hari" in last(h, EMPLOYEE).text
     # Unreadable date.
     await h.send(EMPLOYEE, "besok")
     assert "format DD-MM-YYYY" in last(h, EMPLOYEE).text
     # Only a weekend.
     await h.send(EMPLOYEE, "10-10-2026")
-    await h.send(EMPLOYEE, "11-10-2026")
-    assert any("tidak memuat hari kerja" in c.text for c in h.api.sent_to(EMPLOYEE.id)[-2:])
+    assert "tidak memuat hari kerja" in last(h, EMPLOYEE).text
     await h.send(EMPLOYEE, "/batal")
     assert "dibatalkan" in last(h, EMPLOYEE).text
 
@@ -234,13 +249,10 @@ async def test_validation_refusals(harness: Harness, office) -> None:
     await file_izin(h, EMPLOYEE, "20261006", "20261007")
     await start_form(h, EMPLOYEE, "sakit")
     await pick(h, EMPLOYEE, "20261007")
-    await pick(h, EMPLOYEE, "20261008")
-    assert any("bertabrakan dengan pengajuan #1" in c.text
-               for c in h.api.sent_to(EMPLOYEE.id)[-2:])
+    assert "bertabrakan dengan pengajuan #1" in last(h, EMPLOYEE).text
 
     # Sakit over one day needs a doctor's letter; wrong type and too large are refused.
-    await pick(h, EMPLOYEE, "20261013")
-    await pick(h, EMPLOYEE, "20261014")
+    await choose_dates(h, EMPLOYEE, "20261013", "20261014")
     await h.send(EMPLOYEE, "demam tinggi dan flu")
     assert "surat keterangan dokter" in last(h, EMPLOYEE).text
     await h.tap(EMPLOYEE, "rqf:skip", on=last(h, EMPLOYEE))
@@ -265,9 +277,9 @@ async def test_validation_refusals(harness: Harness, office) -> None:
     # Cuti tahunan beyond the balance (12 days): 2 – 19 Nov is 14 working days.
     await start_form(h, EMPLOYEE, "cuti_tahunan")
     await pick(h, EMPLOYEE, "20261102")
+    await h.tap(EMPLOYEE, "rqf:until")
     await h.send(EMPLOYEE, "19-11-2026")
-    assert any("Sisa cuti tahunan Anda 12 hari kerja" in c.text
-               for c in h.api.sent_to(EMPLOYEE.id)[-2:])
+    assert "Sisa cuti tahunan Anda 12 hari kerja" in last(h, EMPLOYEE).text
 
 
 async def test_cuti_needs_one_year_of_service(harness: Harness, office, db: Database) -> None:
@@ -281,9 +293,8 @@ async def test_cuti_needs_one_year_of_service(harness: Harness, office, db: Data
     newcomer = TgUser(5099, "Baru")
     await start_form(harness, newcomer, "cuti_tahunan")
     await pick(harness, newcomer, "20261012")
-    await pick(harness, newcomer, "20261012")
-    assert any("masa kerja 1 tahun" in c.text and "01-03-2027" in c.text
-               for c in harness.api.sent_to(newcomer.id)[-2:])
+    assert "masa kerja 1 tahun" in last(harness, newcomer).text
+    assert "01-03-2027" in last(harness, newcomer).text
     await harness.send(newcomer, "/saldo")
     assert "mulai 1 Maret 2027" in last(harness, newcomer).text
 
@@ -359,14 +370,12 @@ async def test_waiting_list_for_the_approver(harness: Harness, office) -> None:
 async def test_restart_mid_conversation_resumes(harness: Harness, office) -> None:
     h = harness
     await start_form(h, EMPLOYEE, "izin")
-    await pick(h, EMPLOYEE, "20261006")
-    await pick(h, EMPLOYEE, "20261007")
+    await choose_dates(h, EMPLOYEE, "20261006", "20261007")
     await h.restart()
     # The reason typed after the restart lands in the same conversation.
     await h.send(EMPLOYEE, "urusan administrasi kependudukan")
-    assert "Lewati" in last(h, EMPLOYEE).buttons[0]["text"]
+    assert "Periksa kembali" in last(h, EMPLOYEE).text
     await h.restart()
-    await h.tap(EMPLOYEE, "rqf:skip")
     await h.tap(EMPLOYEE, "rqf:send")
     assert "telah dikirim" in h.api.message(EMPLOYEE.id, last(h, EMPLOYEE).message_id)["text"]
     assert "2 hari kerja" in card_for(h, ATASAN).text
@@ -377,11 +386,10 @@ async def test_entry_from_an_alert_button(harness: Harness, office) -> None:
     alert = {"message_id": 77, "date": 0, "chat": {"id": EMPLOYEE.id, "type": "private"},
              "text": "Anda belum tercatat hadir hari ini."}
     await h.tap(EMPLOYEE, "req:new:sakit:20261005", on=alert)
-    # Sakit is multi-day: the start is preset, the end is asked.
-    assert "Mulai: Senin, 5 Oktober 2026" in last(h, EMPLOYEE).text
-    await pick(h, EMPLOYEE, "20261005")
+    # The day is preset and the request is one day: the reason is asked straight away.
+    assert "Senin, 5 Oktober 2026" in last(h, EMPLOYEE).text
+    assert "Tuliskan <b>alasan</b>" in last(h, EMPLOYEE).text
     await h.send(EMPLOYEE, "demam dan batuk")
-    await h.tap(EMPLOYEE, "rqf:skip")
     await h.tap(EMPLOYEE, "rqf:send")
     assert "Sakit" in card_for(h, ATASAN).text
     # A part-day permit goes straight to the reason.

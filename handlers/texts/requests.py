@@ -2,10 +2,9 @@
 
 # --- the form ------------------------------------------------------------------------------
 CHOOSE_TYPE = "Silakan pilih jenis pengajuan:"
-CHOOSE_START = "<b>{jenis}</b>\nPilih <b>tanggal mulai</b> pada kalender, atau ketik tanggal " \
-    "dengan format DD-MM-YYYY (mis. 05-10-2026)."
-CHOOSE_DAY = "<b>{jenis}</b>\nPilih <b>tanggal</b> pada kalender, atau ketik tanggal dengan " \
-    "format DD-MM-YYYY."
+CHOOSE_FIRST_DAY = "<b>{jenis}</b>\nUntuk tanggal berapa? Ketuk <b>Hari ini</b> atau " \
+    "<b>Besok</b>, pilih tanggal lain pada kalender, atau ketik tanggal dengan format " \
+    "DD-MM-YYYY (mis. 05-10-2026)."
 CHOOSE_END = "<b>{jenis}</b>\nMulai: {mulai}\nPilih <b>tanggal selesai</b> pada kalender, atau " \
     "ketik tanggal dengan format DD-MM-YYYY. Untuk satu hari, pilih tanggal yang sama."
 BAD_DATE = "Tanggal tidak dikenali. Gunakan format DD-MM-YYYY, misalnya 05-10-2026."
@@ -13,10 +12,12 @@ DAYS_SUMMARY = "Tanggal: {periode}\nJumlah: <b>{hari} hari kerja</b>{libur}"
 DAYS_OFF_LINE = "\nTidak dihitung: {daftar}"
 BALANCE_LINE = "\nSisa cuti tahunan {tahun}: {sisa} hari kerja"
 ASK_REASON = "\n\nTuliskan <b>alasan</b> pengajuan (paling sedikit 5 huruf)."
+ASK_REASON_OR_EXTEND = "\n\nTuliskan <b>alasan</b> pengajuan (paling sedikit 5 huruf). " \
+    "Bila lebih dari satu hari, ketuk <b>Sampai tanggal …</b> terlebih dahulu."
 ASK_ATTACHMENT_REQUIRED = "Kirim <b>{lampiran}</b> sebagai foto atau berkas PDF " \
     "(paling besar {mb} MB)."
-ASK_ATTACHMENT_OPTIONAL = "Bila ada, kirim lampiran pendukung sebagai foto atau berkas PDF " \
-    "(paling besar {mb} MB), atau tekan <b>Lewati</b>."
+ASK_ATTACHMENT_OPTIONAL = "Kirim lampiran pendukung sebagai foto atau berkas PDF " \
+    "(paling besar {mb} MB)."
 ATTACHMENT_REQUIRED_ALERT = "Pengajuan ini wajib dilampiri {lampiran}; kirim foto atau PDF-nya."
 ATTACHMENT_EXPECTED = "Yang diharapkan adalah foto atau berkas PDF."
 SUMMARY = (
@@ -33,7 +34,13 @@ FORM_EXPIRED = "Isian ini sudah tidak aktif. Kirim /izin untuk memulai pengajuan
 UNKNOWN_BUTTON = "Tombol ini tidak dikenali atau sudah tidak berlaku."
 FIX_START = "Perbaikan pengajuan #{id} ({jenis}).\nAlasan dikembalikan: <i>{catatan}</i>\n\n"
 
-BUTTON_SKIP = "Lewati"
+BUTTON_TODAY = "Hari ini"
+BUTTON_TOMORROW = "Besok"
+BUTTON_UNTIL = "📅 Sampai tanggal …"
+BUTTON_ATTACH = "📎 Lampirkan"
+BUTTON_EDIT_DATES = "Ubah tanggal"
+BUTTON_EDIT_REASON = "Ubah alasan"
+BUTTON_BACK_TO_SUMMARY = "Kembali ke ringkasan"
 BUTTON_SEND = "✅ Kirim"
 BUTTON_CANCEL = "✖️ Batal"
 BUTTON_PREV = "◀"
