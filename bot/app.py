@@ -22,7 +22,7 @@ from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
-from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
+from bot.context import SERVICES_KEY, SETTINGS_KEY, AppServices, BotApp, BotContext
 from bot.jobs import attendance as attendance_jobs
 from bot.jobs import devices as device_jobs
 from bot.jobs import recap as recap_jobs
@@ -34,6 +34,7 @@ from handlers import (
     gate,
     health,
     layanan,
+    location,
     menu,
     pantau,
     recap,
@@ -55,6 +56,7 @@ warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTB
 # Order matters: the gate (group -10) must see every update before any feature handler.
 HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, request_decisions,
                                            request_form, request_history, health, attendance,
+                                           location,
                                            layanan, pantau, recap,
                                            # Last: answers only what no feature took.
                                            fallback)
@@ -65,7 +67,6 @@ LIFECYCLE_MODULES: tuple[ModuleType, ...] = (attendance_jobs, workflow_sla, reca
                                              device_jobs)
 
 CLOCK_KEY = "clock_override"
-SETTINGS_KEY = "settings"
 
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None,

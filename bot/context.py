@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 SERVICES_KEY = "services"
+# The Settings, in bot_data from build_application on: handlers read it when they register.
+SETTINGS_KEY = "settings"
 
 
 @dataclass

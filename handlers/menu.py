@@ -14,6 +14,7 @@ from telegram.ext import Application, CommandHandler
 from bot.context import BotApp, BotContext
 from handlers import keyboards
 from handlers.texts import common as texts
+from handlers.texts import location as location_texts
 from services import employees
 from services.employees import Employee
 
@@ -52,6 +53,7 @@ CATALOGUE: list[MenuCommand] = [
     MenuCommand("riwayat", texts.CMD_RIWAYAT),
     MenuCommand("saldo", texts.CMD_SALDO),
     MenuCommand("hadir", texts.CMD_HADIR),
+    MenuCommand("absen", location_texts.CMD_ABSEN),
     MenuCommand("kalender", texts.CMD_KALENDER),
     MenuCommand("layanan", texts.CMD_LAYANAN),
     MenuCommand("persetujuan", texts.CMD_PERSETUJUAN, SUPERVISORS),
@@ -59,6 +61,7 @@ CATALOGUE: list[MenuCommand] = [
     MenuCommand("arsip", texts.CMD_ARSIP, RECAP_READERS),
     MenuCommand("pantau", texts.CMD_PANTAU, OFFICE_ADMINS),
     MenuCommand("kesehatan", texts.CMD_KESEHATAN, OFFICE_ADMINS),
+    MenuCommand("gangguan", location_texts.CMD_GANGGUAN, OFFICE_ADMINS),
     MenuCommand("batal", texts.CMD_BATAL),
     MenuCommand("start", texts.CMD_START),
     MenuCommand("help", texts.CMD_HELP),

@@ -81,8 +81,9 @@ def _when(value: str | None) -> dt.datetime | None:
 
 async def _machines(conn: aiosqlite.Connection, tables: set[str]) -> tuple[MachineStatus, ...]:
     async with conn.execute(
+            # Location punches come from no machine (presensi lokasi).
             "SELECT device_serial, max(received_at) AS last, count(*) AS n FROM punches"
-            " GROUP BY device_serial ORDER BY device_serial") as cursor:
+            " WHERE source <> 'lokasi' GROUP BY device_serial ORDER BY device_serial") as cursor:
         received = {r["device_serial"]: (r["last"], r["n"]) for r in await cursor.fetchall()}
     machines: list[MachineStatus] = []
     if "device_machines" in tables:

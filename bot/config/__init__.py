@@ -22,6 +22,7 @@ from bot.config.core import (
     parse_telegram,
 )
 from bot.config.devices import parse_devices
+from bot.config.location import parse_location
 from bot.config.operations import OperationsSettings, parse_operations
 from bot.config.reader import ConfigError, Section
 from bot.config.recap import parse_recap
@@ -30,6 +31,7 @@ from bot.config.workflows import WorkflowSettings, parse_workflows
 from device.config import DeviceSettings
 from services.attendance_policy import AttendancePolicy
 from services.calendar import CalendarRules
+from services.location_policy import LocationPolicy
 from services.office import Office
 from services.recap_settings import RecapSettings
 from services.request_policy import RequestPolicy
@@ -53,6 +55,7 @@ class Settings:
     attendance: AttendancePolicy
     devices: DeviceSettings
     recap: RecapSettings
+    location: LocationPolicy
 
 
 def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settings:
@@ -71,6 +74,7 @@ def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settin
         attendance=parse_attendance(root),
         devices=parse_devices(root),
         recap=parse_recap(root, base_dir),
+        location=parse_location(root),
     )
 
 

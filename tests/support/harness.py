@@ -124,6 +124,42 @@ class Harness:
                   "height": 960, "file_size": len(content)}]
         return await self.feed({"message": self._message(user, photo=photo)})
 
+    async def share_location(self, user: TgUser, latitude: float, longitude: float, *,
+                             accuracy: float | None = None, live_period: int | None = None,
+                             forwarded_from: TgUser | None = None,
+                             venue_title: str | None = None) -> dict[str, Any]:
+        """Send a location as Telegram delivers it: a live one when `live_period` is given
+        (updates follow with `move_location`), else a static pin. Returns the message."""
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if accuracy is not None:
+            location["horizontal_accuracy"] = accuracy
+        if live_period is not None:
+            location["live_period"] = live_period
+        content: dict[str, Any] = {"location": location}
+        if venue_title is not None:
+            content["venue"] = {"location": location, "title": venue_title,
+                                "address": venue_title}
+        if forwarded_from is not None:
+            content["forward_origin"] = {"type": "user", "date": self._now() - 600,
+                                         "sender_user": forwarded_from.as_dict()}
+        message = self._message(user, **content)
+        await self.feed({"message": message})
+        return message
+
+    async def move_location(self, user: TgUser, message: dict[str, Any], latitude: float,
+                            longitude: float, *, accuracy: float | None = None,
+                            stopped: bool = False) -> Update:
+        """Telegram's update of a live location: the same message, edited at the clock's
+        time; a stopped live location arrives as an edit without live_period."""
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if accuracy is not None:
+            location["horizontal_accuracy"] = accuracy
+        live_period = message["location"].get("live_period")
+        if live_period is not None and not stopped:
+            location["live_period"] = live_period
+        edited = {**message, "location": location, "edit_date": self._now()}
+        return await self.feed({"edited_message": edited})
+
     async def tap(self, user: TgUser, button: dict[str, Any] | str,
                   on: ApiCall | dict[str, Any] | None = None) -> Update:
         """Press an inline button. `button` is a button dict from an ApiCall or raw data;
