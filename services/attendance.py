@@ -1,83 +1,113 @@
 """Attendance figures from the database: punches of every machine joined to employees through
 device_user_id, and approved absences, classified by services.attendance_rules.
 
-Each call reads its whole period in a few queries (employees, punches, absences), never one per
-employee-day, so a month of a large office costs one scan of the punches_date index.
+Each call reads its whole period in a few queries, never one per employee-day, and runs as one
+Database.snapshot: its queries and its classification happen in a worker thread on a read
+connection of their own, so a month of a province never holds the chat. SQLite hands back one
+row per employee-day (the first and last valid scan and how many there were, which is all
+classify_day looks at), ordered by machine id, so each employee's month is classified as soon
+as its rows are in and the punches of the whole office are never held at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass
-
-import aiosqlite
+from collections.abc import Iterator
 
 from services import attendance_rules as rules
 from services.attendance_model import DayStatus, EmployeeMonth, MonthAttendance
 from services.attendance_policy import AttendancePolicy
 from services.calendar import OfficeCalendar, month_days
-from services.employees import Employee, active_during, all_active
+from services.employees import Employee, active_during_in, all_active_in
 from services.storage import Database
 
-PunchMap = dict[tuple[str, dt.date], list[dt.datetime]]
 AbsenceMap = dict[tuple[str, dt.date], list[rules.Absence]]
+# The valid scans of one employee-day: the first and last punched_at, and how many.
+Scans = tuple[str, str, int]
 
 
-@dataclass(frozen=True)
-class _Period:
-    employees: list[Employee]
-    punches: PunchMap
-    absences: AbsenceMap
+def _in_list(values: set[str]) -> str:
+    return ", ".join("?" * len(values))
 
 
-async def _punches(conn: aiosqlite.Connection, start: dt.date, end: dt.date,
-                   nips: set[str] | None) -> PunchMap:
-    found: PunchMap = defaultdict(list)
-    async with conn.execute(
-        "SELECT e.nip, p.local_date, p.punched_at FROM punches p "
-        "JOIN employees e ON e.device_user_id = p.device_user_id "
-        "WHERE p.local_date BETWEEN ? AND ?", (start.isoformat(), end.isoformat()),
-    ) as cursor:
-        async for nip, local_date, punched_at in cursor:
-            if nips is None or nip in nips:
-                found[(nip, dt.date.fromisoformat(local_date))].append(
-                    dt.datetime.fromisoformat(punched_at))
-    return found
+def _day_scans(conn: sqlite3.Connection, policy: AttendancePolicy, start: dt.date,
+               end: dt.date, users: set[str] | None
+               ) -> Iterator[tuple[str, dict[dt.date, Scans]]]:
+    """(machine id, {day: scans}) for every machine id with a valid scan in the period, one
+    machine id at a time. The wall-clock time is characters 12–19 of punched_at
+    ("2026-10-05T07:31:00+07:00"), compared as text against the window classify_day uses."""
+    wanted = f" AND device_user_id IN ({_in_list(users)})" if users is not None else ""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(
+        "SELECT device_user_id, local_date, min(punched_at), max(punched_at), count(*)"
+        " FROM punches WHERE local_date BETWEEN ? AND ?"
+        f" AND substr(punched_at, 12, 8) BETWEEN ? AND ?{wanted}"
+        " GROUP BY device_user_id, local_date ORDER BY device_user_id, local_date",
+        (start.isoformat(), end.isoformat(), policy.window_start.isoformat(),
+         policy.window_end.isoformat(), *sorted(users or ())))
+    current: str | None = None
+    days: dict[dt.date, Scans] = {}
+    for user, local_date, first, last, count in cursor:
+        if user != current:
+            if current is not None:
+                yield current, days
+            current, days = user, {}
+        days[dt.date.fromisoformat(local_date)] = (first, last, count)
+    if current is not None:
+        yield current, days
 
 
-async def _absences(conn: aiosqlite.Connection, start: dt.date, end: dt.date,
-                    nips: set[str] | None) -> AbsenceMap:
+def _punches(scans: Scans | None) -> list[dt.datetime]:
+    if scans is None:
+        return []
+    first, last, count = scans
+    if count == 1:
+        return [dt.datetime.fromisoformat(first)]
+    return [dt.datetime.fromisoformat(first), dt.datetime.fromisoformat(last)]
+
+
+def _absences(conn: sqlite3.Connection, start: dt.date, end: dt.date,
+              nips: set[str] | None) -> AbsenceMap:
     found: AbsenceMap = defaultdict(list)
+    wanted = f" AND a.nip IN ({_in_list(nips)})" if nips is not None else ""
     # The approved request's agenda number becomes the day's note (shown in recaps).
-    async with conn.execute(
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(
         "SELECT a.nip, a.day, a.part, a.code, r.agenda_number FROM absence_days a "
-        "LEFT JOIN requests r ON r.id = a.request_id WHERE a.day BETWEEN ? AND ?",
-        (start.isoformat(), end.isoformat()),
-    ) as cursor:
-        async for nip, day, part, code, agenda in cursor:
-            if nips is None or nip in nips:
-                found[(nip, dt.date.fromisoformat(day))].append(
-                    rules.Absence(code, part, agenda or ""))
+        f"LEFT JOIN requests r ON r.id = a.request_id WHERE a.day BETWEEN ? AND ?{wanted}",
+        (start.isoformat(), end.isoformat(), *sorted(nips or ())))
+    for nip, day, part, code, agenda in cursor:
+        found[(nip, dt.date.fromisoformat(day))].append(rules.Absence(code, part, agenda or ""))
     return found
 
 
-async def _load(db: Database, start: dt.date, end: dt.date,
-                nips: set[str] | None = None, *, with_leavers: bool = False) -> _Period:
-    async with db.read() as conn:
-        # A month's figures include whoever left during it, up to their last active day.
-        people = await (active_during(conn, start) if with_leavers else all_active(conn))
-        if nips is not None:
-            people = [e for e in people if e.nip in nips]
-        punches = await _punches(conn, start, end, nips)
-        absences = await _absences(conn, start, end, nips)
-    return _Period(people, punches, absences)
+def _people(conn: sqlite3.Connection, nips: set[str] | None,
+            leavers_since: dt.date | None = None) -> list[Employee]:
+    """The active employees (`nips` limits them); with `leavers_since`, also those who left
+    after that day (a month's figures include them up to their last active day)."""
+    people = (all_active_in(conn) if leavers_since is None
+              else active_during_in(conn, leavers_since))
+    return people if nips is None else [e for e in people if e.nip in nips]
 
 
-def _status(period: _Period, policy: AttendancePolicy, nip: str, day: dt.date,
-            off: str | None, now: dt.datetime | None) -> DayStatus:
-    return rules.classify_day(day, policy, off=off, punches=period.punches.get((nip, day), ()),
-                              absences=period.absences.get((nip, day), ()), now=now)
+def _by_user(people: list[Employee]) -> dict[str, list[Employee]]:
+    found: dict[str, list[Employee]] = defaultdict(list)
+    for employee in people:
+        if employee.device_user_id:
+            found[employee.device_user_id].append(employee)
+    return found
+
+
+def _users(people: list[Employee], nips: set[str] | None) -> set[str] | None:
+    """The machine ids to read: all of them for the whole office (one scan of the date index),
+    only the employees' own for a personal view (the machine-id index)."""
+    if nips is None:
+        return None
+    return {e.device_user_id for e in people if e.device_user_id}
 
 
 def _employee_month(employee: Employee, days: tuple[DayStatus, ...],
@@ -92,88 +122,96 @@ def _employee_month(employee: Employee, days: tuple[DayStatus, ...],
     )
 
 
+def _month(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
+           year: int, month: int, today: dt.date, running: dt.datetime | None,
+           nips: set[str] | None) -> MonthAttendance:
+    days = month_days(year, month)
+    offs = {day: calendar.day_off(day) for day in days}
+    people = _people(conn, nips, leavers_since=days[0])
+    absences = _absences(conn, days[0], days[-1], nips)
+    # A day off, a day still to come and a day after leaving look the same for everyone: one
+    # value each, shared.
+    gone = {day: DayStatus(day, ()) for day in days}
+    fixed: dict[dt.date, DayStatus] = {}
+    for day in days:
+        off = offs[day]
+        if day > today:
+            fixed[day] = gone[day]
+        elif off is not None:
+            fixed[day] = rules.classify_day(day, policy, off=off.name, punches=())
+
+    def one(employee: Employee, scans: dict[dt.date, Scans]) -> EmployeeMonth:
+        left = employee.deactivated_on or dt.date.max
+        statuses = tuple(
+            (fixed.get(day) if day < left else gone[day]) or rules.classify_day(
+                day, policy, off=None, punches=_punches(scans.get(day)),
+                absences=absences.get((employee.nip, day), ()),
+                now=running if day == today else None)
+            for day in days)
+        return _employee_month(employee, statuses, policy)
+
+    done: dict[str, EmployeeMonth] = {}
+    by_user = _by_user(people)
+    for user, scans in _day_scans(conn, policy, days[0], days[-1], _users(people, nips)):
+        for employee in by_user.get(user, ()):
+            done[employee.nip] = one(employee, scans)
+    return MonthAttendance(
+        year=year, month=month,
+        working_days=tuple(day for day in days if offs[day] is None),
+        days_off={day: off.name for day, off in offs.items() if off is not None},
+        employees=tuple(done.get(e.nip) or one(e, {}) for e in people),
+    )
+
+
 async def month_attendance(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
                            year: int, month: int, *, today: dt.date,
                            now: dt.datetime | None = None,
                            nips: set[str] | None = None) -> MonthAttendance:
     """Every employee active in the month. Days after `today`, and from the day an employee was
-    deactivated, get no status (empty codes); `today`
-    itself is classified as still running at `now` when given, else as a finished day.
+    deactivated, get no status (empty codes); `today` itself is classified as still running at `now` when given, else as a finished day.
     `nips` limits the employees (a personal statement)."""
-    days = month_days(year, month)
-    offs = {day: calendar.day_off(day) for day in days}
-    period = await _load(db, days[0], days[-1], nips, with_leavers=True)
     running = now if now is not None and now.date() == today else None
-    people = []
-    for employee in period.employees:
-        statuses = []
-        for day in days:
-            left = employee.deactivated_on is not None and day >= employee.deactivated_on
-            if day > today or left:
-                statuses.append(DayStatus(day, ()))
-                continue
-            off = offs[day]
-            statuses.append(_status(period, policy, employee.nip, day,
-                                    off.name if off else None,
-                                    running if day == today else None))
-        people.append(_employee_month(employee, tuple(statuses), policy))
-    return MonthAttendance(
-        year=year, month=month,
-        working_days=tuple(day for day in days if offs[day] is None),
-        days_off={day: off.name for day, off in offs.items() if off is not None},
-        employees=tuple(people),
-    )
+    return await db.snapshot(_month, policy, calendar, year, month, today, running, nips)
+
+
+def _day(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
+         day: dt.date, now: dt.datetime, nips: set[str] | None) -> dict[str, DayStatus]:
+    off = calendar.day_off(day)
+    people = _people(conn, nips)
+    absences = _absences(conn, day, day, nips)
+    scans: dict[str, Scans] = {user: days[day] for user, days
+                               in _day_scans(conn, policy, day, day, _users(people, nips))}
+    return {e.nip: rules.classify_day(
+        day, policy, off=off.name if off else None,
+        punches=_punches(scans.get(e.device_user_id or "")),
+        absences=absences.get((e.nip, day), ()), now=now) for e in people}
 
 
 async def day_statuses(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
                        day: dt.date, now: dt.datetime,
                        nips: set[str] | None = None) -> dict[str, DayStatus]:
     """Every active employee's status on `day` as known at `now` (`nips` limits them)."""
-    off = calendar.day_off(day)
-    period = await _load(db, day, day, nips)
-    return {e.nip: _status(period, policy, e.nip, day, off.name if off else None, now)
-            for e in period.employees}
+    return await db.snapshot(_day, policy, calendar, day, now, nips)
 
 
-async def tk_days(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
-                  start: dt.date, end: dt.date) -> dict[str, set[dt.date]]:
-    """TK working days from start to end (finished days) of employees with a machine id.
-
-    Days before the office's first recorded scan, and before the employee was registered, are
-    not counted: there is no data to judge them by (a bot installed in October must not count
-    January to September as absence).
-
-    A year of punches is too much to classify scan by scan every morning, so this asks SQLite
-    only which (employee, day) pairs have a scan inside the window: the wall-clock time is
-    characters 12–19 of punched_at ("2026-10-05T07:31:00+07:00"), compared as text against the
-    same window classify_day uses.
-    """
-    async with db.read() as conn:
-        people = [e for e in await all_active(conn) if e.device_user_id]
-        async with conn.execute("SELECT min(local_date) FROM punches") as cursor:
-            row = await cursor.fetchone()
-        if row is None or row[0] is None:
-            return {e.nip: set() for e in people}
-        data_start = dt.date.fromisoformat(row[0])
-        async with conn.execute("SELECT nip, substr(created_at, 1, 10) FROM employees") as cursor:
-            registered = {nip: dt.date.fromisoformat(day) async for nip, day in cursor}
-        scanned: set[tuple[str, str]] = set()
-        async with conn.execute(
-            "SELECT DISTINCT e.nip, p.local_date FROM punches p "
-            "JOIN employees e ON e.device_user_id = p.device_user_id "
-            "WHERE p.local_date BETWEEN ? AND ? AND substr(p.punched_at, 12, 8) BETWEEN ? AND ?",
-            (start.isoformat(), end.isoformat(), policy.window_start.isoformat(),
-             policy.window_end.isoformat()),
-        ) as cursor:
-            async for nip, local_date in cursor:
-                scanned.add((nip, local_date))
-        away: set[tuple[str, str]] = set()
-        async with conn.execute(
-            "SELECT nip, day FROM absence_days WHERE part = 'full' AND day BETWEEN ? AND ?",
-            (start.isoformat(), end.isoformat()),
-        ) as cursor:
-            async for nip, day in cursor:
-                away.add((nip, day))
+def _tk_days(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
+             start: dt.date, end: dt.date) -> dict[str, set[dt.date]]:
+    people = [e for e in all_active_in(conn) if e.device_user_id]
+    row = conn.execute("SELECT min(local_date) FROM punches").fetchone()
+    if row is None or row[0] is None:
+        return {e.nip: set() for e in people}
+    data_start = dt.date.fromisoformat(row[0])
+    registered = {nip: dt.date.fromisoformat(day) for nip, day in conn.execute(
+        "SELECT nip, substr(created_at, 1, 10) FROM employees")}
+    scanned = {(nip, local_date) for nip, local_date in conn.execute(
+        "SELECT DISTINCT e.nip, p.local_date FROM punches p "
+        "JOIN employees e ON e.device_user_id = p.device_user_id "
+        "WHERE p.local_date BETWEEN ? AND ? AND substr(p.punched_at, 12, 8) BETWEEN ? AND ?",
+        (start.isoformat(), end.isoformat(), policy.window_start.isoformat(),
+         policy.window_end.isoformat()))}
+    away = {(nip, day) for nip, day in conn.execute(
+        "SELECT nip, day FROM absence_days WHERE part = 'full' AND day BETWEEN ? AND ?",
+        (start.isoformat(), end.isoformat()))}
     working = calendar.working_days(max(start, data_start), end)
     result: dict[str, set[dt.date]] = {}
     for employee in people:
@@ -186,38 +224,39 @@ async def tk_days(db: Database, policy: AttendancePolicy, calendar: OfficeCalend
     return result
 
 
-async def lost_minutes(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
-                       start: dt.date, end: dt.date, *,
-                       nips: set[str] | None = None) -> dict[str, rules.LostMinutes]:
-    """Unexcused late and early minutes from start to end (finished days) per employee with a
-    scan in that period (`nips` limits them), as classify_day counts them.
+async def tk_days(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
+                  start: dt.date, end: dt.date) -> dict[str, set[dt.date]]:
+    """TK working days from start to end (finished days) of employees with a machine id,
+    counted from scratch (services.ladder_tally keeps the running count the ladder reads).
 
-    classify_day needs only the first and the last valid scan of a day, so SQLite returns those
-    per (employee, day), and only for days that may hold minutes: a first scan from the
-    earliest start of work on, or a last scan before the latest end. The punctual majority
-    never reaches Python.
+    Days before the office's first recorded scan, and before the employee was registered, are
+    not counted: there is no data to judge them by (a bot installed in October must not count
+    January to September as absence).
     """
+    return await db.snapshot(_tk_days, policy, calendar, start, end)
+
+
+def _lost_minutes(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
+                  start: dt.date, end: dt.date,
+                  nips: set[str] | None) -> dict[str, rules.LostMinutes]:
     window = (policy.window_start.isoformat(), policy.window_end.isoformat())
     wanted = ""
     params: list[str] = [start.isoformat(), end.isoformat(), *window]
     if nips is not None:
-        wanted = f" AND e.nip IN ({', '.join('?' * len(nips))})"
+        wanted = f" AND e.nip IN ({_in_list(nips)})"
         params += sorted(nips)
     params += [policy.earliest_start.isoformat(), policy.latest_end.isoformat()]
     found: dict[str, list[tuple[dt.date, str, str]]] = defaultdict(list)
-    async with db.read() as conn:
-        async with conn.execute(
+    for nip, local_date, first, last in conn.execute(
             "SELECT e.nip, p.local_date, min(substr(p.punched_at, 12, 8)),"
             " max(substr(p.punched_at, 12, 8)) FROM punches p "
             "JOIN employees e ON e.device_user_id = p.device_user_id "
             "WHERE p.local_date BETWEEN ? AND ? AND substr(p.punched_at, 12, 8) BETWEEN ? AND ?"
             f"{wanted} GROUP BY e.nip, p.local_date "
             "HAVING min(substr(p.punched_at, 12, 8)) > ? OR max(substr(p.punched_at, 12, 8)) < ?",
-            params,
-        ) as cursor:
-            async for nip, local_date, first, last in cursor:
-                found[nip].append((dt.date.fromisoformat(local_date), first, last))
-        absences = await _absences(conn, start, end, nips)
+            params):
+        found[nip].append((dt.date.fromisoformat(local_date), first, last))
+    absences = _absences(conn, start, end, nips)
     offs: dict[dt.date, bool] = {}
     result: dict[str, rules.LostMinutes] = {}
     for nip, days in found.items():
@@ -232,3 +271,17 @@ async def lost_minutes(db: Database, policy: AttendancePolicy, calendar: OfficeC
                                                absences=absences.get((nip, day), ())))
         result[nip] = rules.lost_minutes(statuses)
     return result
+
+
+async def lost_minutes(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
+                       start: dt.date, end: dt.date, *,
+                       nips: set[str] | None = None) -> dict[str, rules.LostMinutes]:
+    """Unexcused late and early minutes from start to end (finished days) per employee with a
+    scan in that period (`nips` limits them), as classify_day counts them, from scratch.
+
+    classify_day needs only the first and the last valid scan of a day, so SQLite returns those
+    per (employee, day), and only for days that may hold minutes: a first scan from the
+    earliest start of work on, or a last scan before the latest end. The punctual majority
+    never reaches Python.
+    """
+    return await db.snapshot(_lost_minutes, policy, calendar, start, end, nips)

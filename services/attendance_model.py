@@ -18,7 +18,8 @@ PRESENT_CODES = frozenset({"H", "TL", "TL1", "TL2", "TL3", "TL4", "PSW", "PSW1",
 EXCUSED_CODES = frozenset({"I", "S", "TB"}) | CUTI_CODES
 
 
-@dataclass(frozen=True)
+# Slots: a month of a province is about a million of these.
+@dataclass(frozen=True, slots=True)
 class DayStatus:
     day: dt.date
     codes: tuple[str, ...]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass
 
 import aiosqlite
@@ -49,7 +50,7 @@ _COLUMNS = ("nip, nama, jabatan, golongan, unit, atasan_nip, telepon, device_use
             "telegram_user_id, telegram_chat_id, telegram_blocked_at, active, deactivated_on")
 
 
-def _employee(row: aiosqlite.Row) -> Employee:
+def _employee(row: aiosqlite.Row | sqlite3.Row) -> Employee:
     return Employee(
         nip=row["nip"], nama=row["nama"], jabatan=row["jabatan"], golongan=row["golongan"],
         unit=row["unit"], atasan_nip=row["atasan_nip"], telepon=row["telepon"],
@@ -105,6 +106,21 @@ async def all_active(conn: aiosqlite.Connection) -> list[Employee]:
 async def active_during(conn: aiosqlite.Connection, start: dt.date) -> list[Employee]:
     """Everyone active on some day from `start` on: the active and those who left after it."""
     return await _many(conn, "active = 1 OR deactivated_on > ?", start.isoformat())
+
+
+def _many_in(conn: sqlite3.Connection, where: str, *args: object) -> list[Employee]:
+    return [_employee(row) for row in conn.execute(
+        f"SELECT {_COLUMNS} FROM employees WHERE {where} ORDER BY unit, nama", args)]
+
+
+def all_active_in(conn: sqlite3.Connection) -> list[Employee]:
+    """all_active inside a Database.snapshot (plain sqlite3, in a worker thread)."""
+    return _many_in(conn, "active = 1")
+
+
+def active_during_in(conn: sqlite3.Connection, start: dt.date) -> list[Employee]:
+    """active_during inside a Database.snapshot."""
+    return _many_in(conn, "active = 1 OR deactivated_on > ?", start.isoformat())
 
 
 async def has_subordinates(conn: aiosqlite.Connection, nip: str) -> bool:
