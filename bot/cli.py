@@ -14,6 +14,7 @@ from bot.commands import (
     device,
     employees,
     health,
+    ladder,
     layanan,
     leave,
     migrate,
@@ -25,7 +26,7 @@ from bot.logging_setup import configure_logging
 from services.errors import DomainError
 
 SUBCOMMANDS: tuple[ModuleType, ...] = (run, migrate, employees, accounts, backup, demo, health,
-                                       device, recap, layanan, leave)
+                                       device, recap, layanan, leave, ladder)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
-from services import attendance, employees
+from services import attendance, employees, ladder_tally
 from services import attendance_rules as rules
 from services.attendance_model import DayStatus
 from services.attendance_policy import AttendancePolicy, LadderStep, WorkHours
@@ -212,20 +212,21 @@ async def plan_ladder(db: Database, policy: AttendancePolicy, calendar: OfficeCa
         return []
     ladder = policy.ladder
     lookback = year_start - dt.timedelta(days=RUN_LOOKBACK_DAYS)
-    found = await attendance.tk_days(db, policy, calendar, lookback, yesterday)
+    await ladder_tally.refresh(db, policy, calendar, lookback, yesterday)
+    data = await ladder_tally.read(db, today.year, lookback, yesterday)
     working = calendar.working_days(lookback, yesterday)
-    minutes = (await attendance.lost_minutes(db, policy, calendar, year_start, yesterday)
-               if ladder.count_late_minutes else {})
     async with db.read() as conn:
         by_nip = {e.nip: e for e in await employees.all_active(conn)}
         heads = await employees.by_role(conn, "kepala") if ladder.notify_kepala else []
     notices: list[Notice] = []
-    for nip, days in found.items():
-        person = by_nip.get(nip)
-        if person is None:      # deactivated between the two reads
+    for nip, person in by_nip.items():
+        if not person.device_user_id:
             continue
-        count = rules.ladder_count(sum(1 for d in days if d >= year_start),
-                                   minutes.get(nip, rules.LostMinutes()), ladder)
+        days = data.tk_dates.get(nip, set())
+        tally = data.tally.get(nip)
+        count = rules.ladder_count(tally.tk_days if tally else 0,
+                                   tally.minutes if tally and ladder.count_late_minutes
+                                   else rules.LostMinutes(), ladder)
         recipients = _ladder_recipients(person, by_nip, heads)
         reached = rules.ladder_reached(count.days, ladder)
         if reached:

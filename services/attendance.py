@@ -194,9 +194,11 @@ async def day_statuses(db: Database, policy: AttendancePolicy, calendar: OfficeC
     return await db.snapshot(_day, policy, calendar, day, now, nips)
 
 
-def _tk_days(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
-             start: dt.date, end: dt.date) -> dict[str, set[dt.date]]:
-    people = [e for e in all_active_in(conn) if e.device_user_id]
+def tk_days_in(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
+               start: dt.date, end: dt.date,
+               nips: set[str] | None = None) -> dict[str, set[dt.date]]:
+    """tk_days inside a snapshot; `nips` limits the employees."""
+    people = [e for e in _people(conn, nips) if e.device_user_id]
     row = conn.execute("SELECT min(local_date) FROM punches").fetchone()
     if row is None or row[0] is None:
         return {e.nip: set() for e in people}
@@ -233,12 +235,14 @@ async def tk_days(db: Database, policy: AttendancePolicy, calendar: OfficeCalend
     not counted: there is no data to judge them by (a bot installed in October must not count
     January to September as absence).
     """
-    return await db.snapshot(_tk_days, policy, calendar, start, end)
+    return await db.snapshot(tk_days_in, policy, calendar, start, end)
 
 
-def _lost_minutes(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
-                  start: dt.date, end: dt.date,
-                  nips: set[str] | None) -> dict[str, rules.LostMinutes]:
+def minute_days_in(conn: sqlite3.Connection, policy: AttendancePolicy,
+                   calendar: OfficeCalendar, start: dt.date, end: dt.date,
+                   nips: set[str] | None = None) -> dict[str, list[DayStatus]]:
+    """The classified working days that may hold late or early minutes, per employee, inside
+    a snapshot (see lost_minutes)."""
     window = (policy.window_start.isoformat(), policy.window_end.isoformat())
     wanted = ""
     params: list[str] = [start.isoformat(), end.isoformat(), *window]
@@ -258,9 +262,10 @@ def _lost_minutes(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: 
         found[nip].append((dt.date.fromisoformat(local_date), first, last))
     absences = _absences(conn, start, end, nips)
     offs: dict[dt.date, bool] = {}
-    result: dict[str, rules.LostMinutes] = {}
+    result: dict[str, list[DayStatus]] = {}
     for nip, days in found.items():
-        statuses = []
+        statuses: list[DayStatus] = []
+        result[nip] = statuses
         for day, first, last in days:
             if day not in offs:
                 offs[day] = calendar.day_off(day) is not None
@@ -269,8 +274,14 @@ def _lost_minutes(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: 
             scans = [dt.datetime.combine(day, dt.time.fromisoformat(t)) for t in (first, last)]
             statuses.append(rules.classify_day(day, policy, off=None, punches=scans,
                                                absences=absences.get((nip, day), ())))
-        result[nip] = rules.lost_minutes(statuses)
     return result
+
+
+def _lost_minutes(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
+                  start: dt.date, end: dt.date,
+                  nips: set[str] | None) -> dict[str, rules.LostMinutes]:
+    return {nip: rules.lost_minutes(days) for nip, days
+            in minute_days_in(conn, policy, calendar, start, end, nips).items()}
 
 
 async def lost_minutes(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,

@@ -1,0 +1,229 @@
+"""The PP 94/2021 ladder's running count: per employee and calendar year, the TK days and the
+unexcused late/early minutes, each finished day added once.
+
+Reclassifying the whole year every working morning costs minutes and gigabytes at province
+scale; here each day is counted once (services.attendance's own from-scratch queries, limited
+to that day) and what it added is kept per employee-day in ladder_marks, so a day can be taken
+out and counted again. A day is counted again when its inputs change: triggers on punches and
+absence_days (migration 0070) mark a counted day dirty (a permit approved after the fact, a
+late upload, a punch added for a past day), a change of the rules of the day in the
+configuration (day off, hours, scan window, grace) shows in its stored rule, and an employee
+whose machine id, activity or registration changed is counted again over every counted day.
+`rebuild` starts from nothing (the `presensi rebuild-tally` command).
+
+Counting happens in snapshots off the event loop; each day's result is written in a short
+transaction of its own, so the chat's writes wait for one day at most, never the year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import aiosqlite
+
+from services import attendance
+from services import attendance_rules as rules
+from services.attendance_policy import AttendancePolicy
+from services.calendar import OfficeCalendar
+from services.storage import Database
+
+# More employees than this to recount: counting every day again is as cheap and simpler.
+NIPS_AT_ONCE = 200
+# Days counted in one snapshot (a month of a province's punches is about a million rows).
+CHUNK_DAYS = 16
+
+Mark = tuple[int, int, int]            # TK (0/1), late minutes, early minutes
+DayMarks = dict[dt.date, dict[str, Mark]]
+
+
+@dataclass(frozen=True)
+class YearTally:
+    tk_days: int
+    minutes: rules.LostMinutes
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What bringing the tally up to date did."""
+
+    days: int = 0          # days (re)counted for everyone
+    employees: int = 0     # employees recounted over every counted day
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class _State:
+    data_start: dt.date | None
+    counted: dict[dt.date, str]
+    dirty_days: set[dt.date]
+    dirty_seq: int
+    dirty_nips: set[str]
+    nips_seq: int
+
+
+def day_rule(policy: AttendancePolicy, calendar: OfficeCalendar, day: dt.date) -> str:
+    """Everything of the configuration that a day's count depends on."""
+    hours = policy.hours_for(day)
+    off = "L" if calendar.day_off(day) is not None else "K"
+    return (f"{off} {hours.start}-{hours.end} {policy.window_start}-{policy.window_end}"
+            f" {policy.grace_minutes}")
+
+
+def _days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def _runs(days: Iterable[dt.date], longest: int) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days as (first, last) ranges of at most `longest` days."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(days):
+        if runs and (day - runs[-1][1]).days == 1 and (day - runs[-1][0]).days < longest:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _state(conn: sqlite3.Connection, since: dt.date, until: dt.date) -> _State:
+    row = conn.execute("SELECT min(local_date) FROM punches").fetchone()
+    data_start = dt.date.fromisoformat(row[0]) if row and row[0] else None
+    counted = {dt.date.fromisoformat(day): rule for day, rule in conn.execute(
+        "SELECT day, rule FROM ladder_days WHERE day BETWEEN ? AND ?",
+        (since.isoformat(), until.isoformat()))}
+    dirty = list(conn.execute("SELECT seq, day FROM ladder_dirty"))
+    nips = list(conn.execute("SELECT seq, nip FROM ladder_dirty_nips"))
+    return _State(data_start, counted,
+                  {dt.date.fromisoformat(day) for _, day in dirty},
+                  max((seq for seq, _ in dirty), default=0),
+                  {nip for _, nip in nips}, max((seq for seq, _ in nips), default=0))
+
+
+def _count(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
+           start: dt.date, end: dt.date, nips: set[str] | None) -> DayMarks:
+    """What each day from start to end adds, per employee, counted as the from-scratch
+    attendance.tk_days and attendance.lost_minutes count it."""
+    marks: DayMarks = {day: {} for day in _days(start, end)}
+    for nip, days in attendance.tk_days_in(conn, policy, calendar, start, end, nips).items():
+        for day in days:
+            marks[day][nip] = (1, 0, 0)
+    for nip, statuses in attendance.minute_days_in(conn, policy, calendar, start, end,
+                                                   nips).items():
+        for status in statuses:
+            if status.late_minutes or status.early_minutes:
+                tk = marks[status.day].get(nip, (0, 0, 0))[0]
+                marks[status.day][nip] = (tk, status.late_minutes, status.early_minutes)
+    return marks
+
+
+def _nip_filter(nips: set[str] | None) -> tuple[str, list[str]]:
+    if nips is None:
+        return "", []
+    return f" AND nip IN ({', '.join('?' * len(nips))})", sorted(nips)
+
+
+_ADD = ("INSERT INTO ladder_tally (nip, year, tk_days, late_minutes, early_minutes) {rows}"
+        " ON CONFLICT (nip, year) DO UPDATE SET tk_days = tk_days + excluded.tk_days,"
+        " late_minutes = late_minutes + excluded.late_minutes,"
+        " early_minutes = early_minutes + excluded.early_minutes")
+
+
+async def _apply(conn: aiosqlite.Connection, day: dt.date, marks: dict[str, Mark],
+                 nips: set[str] | None) -> None:
+    """Replace what `day` added (for `nips`, or everyone) by `marks`."""
+    where, params = _nip_filter(nips)
+    key = day.isoformat()
+    await conn.execute(_ADD.format(
+        rows="SELECT nip, ?, -tk, -late, -early FROM ladder_marks WHERE day = ?"
+             f"{where}"), (day.year, key, *params))
+    await conn.execute(f"DELETE FROM ladder_marks WHERE day = ?{where}", (key, *params))
+    rows = [(key, nip, *mark) for nip, mark in marks.items()]
+    await conn.executemany(
+        "INSERT INTO ladder_marks (day, nip, tk, late, early) VALUES (?, ?, ?, ?, ?)", rows)
+    await conn.executemany(_ADD.format(rows="VALUES (?, ?, ?, ?, ?)"),
+                           [(nip, day.year, *mark) for nip, mark in marks.items()])
+
+
+async def _recount(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
+                   days: Iterable[dt.date], nips: set[str] | None, dirty_seq: int) -> None:
+    for first, last in _runs(days, CHUNK_DAYS):
+        marks = await db.snapshot(_count, policy, calendar, first, last, nips)
+        for day, found in marks.items():
+            async with db.transaction() as conn:
+                await _apply(conn, day, found, nips)
+                if nips is None:
+                    await conn.execute("INSERT OR REPLACE INTO ladder_days (day, rule)"
+                                       " VALUES (?, ?)",
+                                       (day.isoformat(), day_rule(policy, calendar, day)))
+                    # A change made after the snapshot has a later seq and stays dirty.
+                    await conn.execute("DELETE FROM ladder_dirty WHERE day = ? AND seq <= ?",
+                                       (day.isoformat(), dirty_seq))
+
+
+async def refresh(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
+                  since: dt.date, until: dt.date) -> Refresh:
+    """Count every finished day from `since` to `until` not counted yet, and count again what
+    changed since it was counted."""
+    async with db.transaction() as conn:
+        # From now on the triggers record changes to any day this run may count.
+        await conn.execute("INSERT INTO ladder_state (key, value) VALUES ('horizon', ?)"
+                           " ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)",
+                           (until.isoformat(),))
+    state = await db.snapshot(_state, since, until)
+    if state.data_start is None:
+        return Refresh()
+    wanted = _days(max(since, state.data_start), until)
+    todo = [day for day in wanted if day in state.dirty_days
+            or state.counted.get(day) != day_rule(policy, calendar, day)]
+    nips = state.dirty_nips
+    if len(nips) > NIPS_AT_ONCE:
+        todo, nips = wanted, set()
+    if nips:
+        stay = set(state.counted) - set(todo)
+        await _recount(db, policy, calendar, stay, nips, state.dirty_seq)
+    await _recount(db, policy, calendar, todo, None, state.dirty_seq)
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM ladder_dirty_nips WHERE seq <= ?", (state.nips_seq,))
+        # Changes to days before the counted period cannot matter to it any more.
+        await conn.execute("DELETE FROM ladder_dirty WHERE day < ? AND seq <= ?",
+                           (since.isoformat(), state.dirty_seq))
+    return Refresh(days=len(todo), employees=len(state.dirty_nips),
+                   first_day=todo[0] if todo else None, last_day=todo[-1] if todo else None)
+
+
+async def rebuild(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
+                  since: dt.date, until: dt.date) -> Refresh:
+    """Forget the tally and count every day from `since` to `until` from scratch."""
+    async with db.transaction() as conn:
+        for table in ("ladder_tally", "ladder_marks", "ladder_days", "ladder_dirty",
+                      "ladder_dirty_nips"):
+            await conn.execute(f"DELETE FROM {table}")
+    return await refresh(db, policy, calendar, since, until)
+
+
+@dataclass(frozen=True)
+class LadderData:
+    """What the morning's ladder reads: the year's tally and the TK days runs are made of."""
+
+    tally: dict[str, YearTally]
+    tk_dates: dict[str, set[dt.date]]
+
+
+def _read(conn: sqlite3.Connection, year: int, since: dt.date, until: dt.date) -> LadderData:
+    tally = {nip: YearTally(tk, rules.LostMinutes(late, early))
+             for nip, tk, late, early in conn.execute(
+                 "SELECT nip, tk_days, late_minutes, early_minutes FROM ladder_tally"
+                 " WHERE year = ?", (year,))}
+    tk_dates: dict[str, set[dt.date]] = {}
+    for nip, day in conn.execute(
+            "SELECT nip, day FROM ladder_marks WHERE tk = 1 AND day BETWEEN ? AND ?",
+            (since.isoformat(), until.isoformat())):
+        tk_dates.setdefault(nip, set()).add(dt.date.fromisoformat(day))
+    return LadderData(tally, tk_dates)
+
+
+async def read(db: Database, year: int, since: dt.date, until: dt.date) -> LadderData:
+    return await db.snapshot(_read, year, since, until)
