@@ -168,7 +168,8 @@ async def month_attendance(db: Database, policy: AttendancePolicy, calendar: Off
                            now: dt.datetime | None = None,
                            nips: set[str] | None = None) -> MonthAttendance:
     """Every employee active in the month. Days after `today`, and from the day an employee was
-    deactivated, get no status (empty codes); `today` itself is classified as still running at `now` when given, else as a finished day.
+    deactivated, get no status (empty codes); `today` itself is classified as still running at
+    `now` when given, else as a finished day.
     `nips` limits the employees (a personal statement)."""
     running = now if now is not None and now.date() == today else None
     return await db.snapshot(_month, policy, calendar, year, month, today, running, nips)
