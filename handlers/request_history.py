@@ -31,8 +31,33 @@ async def history(update: Update, context: BotContext) -> None:
                              reply_markup=views.history_keyboard(items))
 
 
+async def ask_cancel(update: Update, context: BotContext) -> None:
+    """Batalkan #id from /riwayat: ask "Yakin?" on the same message first."""
+    query = update.callback_query
+    assert query is not None and context.matches
+    request_id = int(context.matches[0][1])
+    try:
+        view = await svc.check_cancellable(context.db, request_id, context.require_employee())
+    except DomainError as error:
+        await query.answer(error.message, show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_text(views.cancel_question(view), parse_mode="HTML",
+                                  reply_markup=views.cancel_confirm_keyboard(view.id))
+
+
+async def back_to_history(update: Update, context: BotContext) -> None:
+    """"Tidak" on the "Yakin?" question: the list as it is now."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    items = await svc.history(context.db, context.require_employee().nip)
+    await query.edit_message_text(views.history_text(items) if items else texts.HISTORY_EMPTY,
+                                  parse_mode="HTML", reply_markup=views.history_keyboard(items))
+
+
 async def cancel_request(update: Update, context: BotContext) -> None:
-    """Batalkan #id from /riwayat."""
+    """"Ya, batalkan" on the "Yakin?" question."""
     query = update.callback_query
     assert query is not None and context.matches
     employee = context.require_employee()
@@ -98,7 +123,9 @@ async def unknown_request_button(update: Update, context: BotContext) -> None:
 def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("riwayat", history))
     app.add_handler(CommandHandler("saldo", balance))
-    app.add_handler(CallbackQueryHandler(cancel_request, pattern=views.CANCEL))
+    app.add_handler(CallbackQueryHandler(ask_cancel, pattern=views.CANCEL))
+    app.add_handler(CallbackQueryHandler(cancel_request, pattern=views.CANCEL_CONFIRMED))
+    app.add_handler(CallbackQueryHandler(back_to_history, pattern=views.HISTORY_BACK))
     # Last: anything with our prefixes that no live handler took.
     app.add_handler(CallbackQueryHandler(stale_form_button, pattern=views.FORM_ANY))
     app.add_handler(CallbackQueryHandler(unknown_request_button, pattern=views.REQ_ANY))

@@ -5,7 +5,8 @@ callback_data codec (all ≤ 64 bytes, matched by anchored patterns):
   rqf:until (a second date)  rqf:att (attach)  rqf:sum (back to the summary)
   rqf:ed / rqf:er (change the dates / the reason from the summary)
   req:new:<type>:<YYYYMMDD>  req:fix:<id>                                              (entries)
-  req:ok|no|ret:<id>:<position>:<round>   req:cancel:<id>                             (decisions)
+  req:ok|no|ret:<id>:<position>:<round>                                                (decisions)
+  req:cancel:<id> (asks "Yakin?")  req:cancel:<id>:y (confirmed)  req:hist (back)  (/riwayat)
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ FIX = r"^req:fix:(\d{1,10})$"
 DECIDE_OK = r"^req:ok:(\d{1,10}):(\d{1,2}):(\d{1,5})$"
 DECIDE_WITH_REASON = r"^req:(no|ret):(\d{1,10}):(\d{1,2}):(\d{1,5})$"
 CANCEL = r"^req:cancel:(\d{1,10})$"
+CANCEL_CONFIRMED = r"^req:cancel:(\d{1,10}):y$"
+HISTORY_BACK = r"^req:hist$"
 REQ_ANY = r"^req:"
 ACTION_OF = {"ok": "setujui", "no": "tolak", "ret": "kembalikan"}
 
@@ -226,3 +229,15 @@ def history_keyboard(views: list[RequestView]) -> InlineKeyboardMarkup | None:
                                   callback_data=f"req:cancel:{v.id}")]
             for v in views if v.is_open]
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def cancel_question(view: RequestView) -> str:
+    return texts.CANCEL_QUESTION.format(id=view.id, jenis=escape(view.kind.label),
+                                        periode=period(view.start, view.end))
+
+
+def cancel_confirm_keyboard(request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_CONFIRM_CANCEL,
+                             callback_data=f"req:cancel:{request_id}:y"),
+        InlineKeyboardButton(texts.BUTTON_KEEP_REQUEST, callback_data="req:hist")]])

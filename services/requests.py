@@ -416,6 +416,25 @@ async def resubmit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar
         return await _load(conn, request_id)
 
 
+def _cancel_refusal(view: RequestView, employee: Employee) -> DecisionRefused | None:
+    if view.applicant.nip != employee.nip:
+        return DecisionRefused("Pengajuan ini bukan milik Anda.")
+    if view.status not in OPEN_STATUSES:
+        return DecisionRefused(f"Pengajuan #{view.id} tidak dapat dibatalkan karena "
+                               f"sudah {STATUS_LABELS[view.status]}.")
+    return None
+
+
+async def check_cancellable(db: Database, request_id: int, employee: Employee) -> RequestView:
+    """The request the applicant asks to cancel, before asking "Yakin?"; refused as cancel
+    would refuse it."""
+    view = await get(db, request_id)
+    refusal = _cancel_refusal(view, employee)
+    if refusal is not None:
+        raise refusal
+    return view
+
+
 async def cancel(db: Database, request_id: int, employee: Employee, *, at: dt.datetime,
                  telegram_user_id: int | None) -> RequestView:
     """The applicant withdraws a request that is not decided yet."""
@@ -426,11 +445,8 @@ async def cancel(db: Database, request_id: int, employee: Employee, *, at: dt.da
             (DIBATALKAN, at.isoformat(), at.isoformat(), request_id, employee.nip,
              *OPEN_STATUSES))
         if cursor.rowcount != 1:
-            current = await _load(conn, request_id)
-            if current.applicant.nip != employee.nip:
-                raise DecisionRefused("Pengajuan ini bukan milik Anda.")
-            raise DecisionRefused(f"Pengajuan #{request_id} tidak dapat dibatalkan karena "
-                                  f"sudah {STATUS_LABELS[current.status]}.")
+            refusal = _cancel_refusal(await _load(conn, request_id), employee)
+            raise refusal or DecisionRefused("Pengajuan ini tidak dapat dibatalkan sekarang.")
         subject = await approvals.load(conn, approvals.REQUEST, request_id)
         assert subject is not None
         await approvals.close(conn, subject, state=engine.CANCELLED, now=at)

@@ -340,6 +340,15 @@ async def test_cancel_pending_from_history_closes_the_card(harness: Harness, off
     history = last(h, EMPLOYEE)
     assert "menunggu keputusan" in history.text
     await h.tap(EMPLOYEE, history.button("Batalkan #1"), on=history)
+    # "Yakin?" first: "Tidak" leaves the request as it was.
+    asked = h.api.message(EMPLOYEE.id, history.message_id)
+    assert "Yakin akan membatalkan pengajuan #1" in asked["text"]
+    await h.tap(EMPLOYEE, "req:hist", on=asked)
+    shown = h.api.message(EMPLOYEE.id, history.message_id)
+    assert "menunggu keputusan" in shown["text"]
+    assert "reply_markup" in h.api.message(ATASAN.id, card.message_id)
+    await h.tap(EMPLOYEE, history.button("Batalkan #1"), on=shown)
+    await h.tap(EMPLOYEE, "req:cancel:1:y", on=h.api.message(EMPLOYEE.id, history.message_id))
     assert "dibatalkan" in h.api.message(EMPLOYEE.id, history.message_id)["text"]
     closed = h.api.message(ATASAN.id, card.message_id)
     assert "Dibatalkan oleh pemohon" in closed["text"] and "reply_markup" not in closed
@@ -347,6 +356,8 @@ async def test_cancel_pending_from_history_closes_the_card(harness: Harness, off
     assert "sudah dibatalkan" in answers(h)[-1]
     # Someone else's cancel button is refused.
     await h.tap(tg(STAFF_B), "req:cancel:1", on=history)
+    assert "bukan milik Anda" in answers(h)[-1]
+    await h.tap(tg(STAFF_B), "req:cancel:1:y", on=history)
     assert "bukan milik Anda" in answers(h)[-1]
 
 

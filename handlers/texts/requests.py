@@ -96,6 +96,10 @@ HISTORY_WAITING = " — di {tahap}"
 HISTORY_NUMBER = "\nNomor: {nomor}"
 BUTTON_CANCEL_REQUEST = "✖️ Batalkan #{id}"
 REQUEST_CANCELLED = "Pengajuan #{id} telah dibatalkan."
+CANCEL_QUESTION = "Yakin akan membatalkan pengajuan #{id} ({jenis}, {periode})? Pengajuan " \
+    "yang dibatalkan tidak dapat dilanjutkan lagi."
+BUTTON_CONFIRM_CANCEL = "Ya, batalkan"
+BUTTON_KEEP_REQUEST = "Tidak"
 BALANCE = (
     "<b>Cuti tahunan {tahun}</b>\n"
     "Hak tahun ini: 12 hari kerja{bawa}\n"
