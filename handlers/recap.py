@@ -190,7 +190,8 @@ def _forwarded_note(outcome: Outcome, reached: list[Employee], done: str) -> str
         return done + "\n" + texts.NOBODY_TO_NOTIFY.format(jabatan=role)
     if outcome.notify:
         names = ", ".join(escape(p.nama) for p in reached)
-        return done + " " + texts.FORWARDED_TO.format(nama=names)
+        role = ROLE_TITLES.get(outcome.recap.state, outcome.recap.state)
+        return done + " " + texts.FORWARDED_TO.format(nama=names, jabatan=escape(role))
     return done
 
 
@@ -249,8 +250,7 @@ async def decide(update: Update, context: BotContext) -> None:
     elif outcome.action == "recap.sign":
         done = texts.SIGNED_DONE.format(waktu=now)
     else:
-        done = texts.PARAF_DONE.format(waktu=now,
-                                       ke=ROLE_TITLES.get(outcome.recap.state, "-"))
+        done = texts.PARAF_DONE.format(waktu=now)
     await _close_card(query.message if isinstance(query.message, Message) else None,
                       _forwarded_note(outcome, reached, done))
 

@@ -266,7 +266,7 @@ async def build_draft(db: Database, env: RecapEnv, clock: Clock, year: int, mont
                  existing.id, existing.rev))
             recap_id = existing.id if cursor.rowcount == 1 else None
         if recap_id is None:
-            raise Conflict("Rekapitulasi bulan ini baru saja diubah oleh orang lain. "
+            raise Conflict("Rekapitulasi bulan tersebut baru saja diubah oleh orang lain. "
                            "Silakan ulangi perintah Anda.")
         await audit.record(conn, at=now, actor=_actor(actor), action="recap.build",
                            entity="recap", entity_id=recap_id,

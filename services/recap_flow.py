@@ -55,10 +55,10 @@ def can_rebuild(state: str, peran: str) -> Step:
     """The operator (re)builds the draft; never while it is with a reviewer, never once signed."""
     require_operator(peran)
     if state == SIGNED:
-        raise Conflict("Rekapitulasi bulan ini sudah ditandatangani dan diarsipkan; "
+        raise Conflict("Rekapitulasi bulan tersebut sudah ditandatangani dan diarsipkan; "
                        "lihat /arsip.")
     if state != DRAFT:
-        raise Conflict("Rekapitulasi bulan ini sedang diperiksa oleh "
+        raise Conflict("Rekapitulasi bulan tersebut sedang diperiksa oleh "
                        f"{ROLE_TITLES[state]}. Tunggu sampai diparaf atau dikembalikan.")
     return Step(DRAFT, "recap.build")
 

@@ -20,7 +20,7 @@ BUTTON_RETURN = "↩️ Kembalikan"
 
 REVIEW_CAPTION = (
     "📄 <b>Rekapitulasi Kehadiran {periode}</b> (versi {versi})\n"
-    "Diajukan oleh {operator}.\n{jejak}\n"
+    "Diajukan oleh: {operator}\n{jejak}\n"
     "Mohon diperiksa. Tekan <b>{tombol}</b> bila sudah benar, atau <b>Kembalikan</b> dengan "
     "alasan bila perlu diperbaiki."
 )
@@ -38,10 +38,10 @@ RETURNED_TO_REVIEWER_HINT = (
 )
 
 SUBMITTED = "📨 Diajukan ke Kasubbag pada {waktu}."
-PARAF_DONE = "✍️ Anda telah membubuhkan paraf pada {waktu}. Rekapitulasi diteruskan kepada {ke}."
+PARAF_DONE = "✍️ Anda telah membubuhkan paraf pada {waktu}."
 SIGNED_DONE = "🖋 Anda telah menandatangani rekapitulasi pada {waktu}."
 RETURN_DONE = "↩️ Anda mengembalikan rekapitulasi ini kepada {ke} pada {waktu}."
-FORWARDED_TO = "Diteruskan kepada: {nama}."
+FORWARDED_TO = "Rekapitulasi diteruskan kepada {nama} ({jabatan})."
 NOBODY_TO_NOTIFY = (
     "⚠️ Belum ada {jabatan} yang terhubung dengan bot, sehingga rekapitulasi belum dapat "
     "dikirim. Hubungi pengelola kepegawaian."
