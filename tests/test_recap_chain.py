@@ -100,7 +100,7 @@ async def test_paraf_chain_with_return_resubmit_and_signature(
     assert "Diajukan ke Kasubbag" in harness.api.message(ADMIN.telegram_id,
                                                          draft.message_id)["caption"]
     to_kasubbag = last_pdf_to(harness, KASUBBAG)
-    assert "Diajukan oleh Rina Wati" in to_kasubbag.text
+    assert "Diajukan oleh: Rina Wati, A.Md.\n" in to_kasubbag.text
     assert [b["text"] for b in to_kasubbag.buttons] == ["✍️ Paraf", "↩️ Kembalikan"]
 
     # A stranger taps the Kasubbag's buttons: refused politely, nothing changes.
@@ -140,8 +140,9 @@ async def test_paraf_chain_with_return_resubmit_and_signature(
     assert cells[5] == "H" and cells[5 + 4] == "S" and cells[5 + 5] == "TK"
 
     await harness.tap(tg(KASUBBAG), to_kasubbag.button("Paraf"), on=to_kasubbag)
-    assert "Anda telah membubuhkan paraf" in harness.api.message(
-        KASUBBAG.telegram_id, to_kasubbag.message_id)["caption"]
+    closed = harness.api.message(KASUBBAG.telegram_id, to_kasubbag.message_id)["caption"]
+    assert "Anda telah membubuhkan paraf" in closed
+    assert closed.lower().count("diteruskan kepada") == 1 and "(Sekretaris)" in closed
     # A double tap on the same (stale) button.
     await harness.tap(tg(KASUBBAG), to_kasubbag.button("Paraf"), on=to_kasubbag)
     assert "sudah diproses" in alert(harness)
