@@ -21,6 +21,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
+from bot import health_http
 from bot.config import Settings
 from bot.context import SERVICES_KEY, SETTINGS_KEY, AppServices, BotApp, BotContext
 from bot.jobs import attendance as attendance_jobs
@@ -64,7 +65,7 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, request_dec
 # Modules with `async def start(app)` and `async def stop(app)`: jobs, servers, device pollers.
 # They start after the services exist and stop, in reverse order, before the database closes.
 LIFECYCLE_MODULES: tuple[ModuleType, ...] = (attendance_jobs, workflow_sla, recap_jobs,
-                                             device_jobs)
+                                             device_jobs, health_http)
 
 CLOCK_KEY = "clock_override"
 

@@ -55,6 +55,7 @@ class HealthReport:
     machines: tuple[MachineStatus, ...]
     pending_requests: int | None         # None: this schema has no requests yet
     pending_alerts: int | None
+    pending_outbox: int | None           # messages decided and not yet delivered
     jobs: tuple[JobRun, ...]
     problems: tuple[OpenProblem, ...]    # machine problems reported and not yet resolved
 
@@ -128,6 +129,9 @@ async def health_report(db: Database, at: dt.datetime) -> HealthReport:
         pending_alerts = (await _one(conn, "SELECT count(*) FROM sent_alerts"
                                            " WHERE status = 'claimed'")
                           if "sent_alerts" in tables else None)
+        pending_outbox = (await _one(conn, "SELECT count(*) FROM outbox"
+                                           " WHERE status IN ('pending', 'sending')")
+                          if "outbox" in tables else None)
         jobs: tuple[JobRun, ...] = ()
         if "job_runs" in tables:
             async with conn.execute(
@@ -149,4 +153,4 @@ async def health_report(db: Database, at: dt.datetime) -> HealthReport:
                         database_bytes=size, wal_bytes=wal.stat().st_size if wal.exists() else 0,
                         employees_active=active, employees_linked=linked, machines=machines,
                         pending_requests=pending_requests, pending_alerts=pending_alerts,
-                        jobs=jobs, problems=problems)
+                        pending_outbox=pending_outbox, jobs=jobs, problems=problems)

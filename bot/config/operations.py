@@ -42,17 +42,34 @@ class WebhookSettings:
 
 
 @dataclass(frozen=True)
+class HealthHttpSettings:
+    listen: str
+    port: int          # 0: no HTTP endpoint
+
+    @property
+    def enabled(self) -> bool:
+        return self.port != 0
+
+
+@dataclass(frozen=True)
 class OperationsSettings:
     backup: BackupSettings
     webhook: WebhookSettings
     log_format: str
+    health: HealthHttpSettings
 
 
 def parse_operations(root: Section, base_dir: Path) -> OperationsSettings:
     return OperationsSettings(backup=_parse_backup(root.section("backup"), base_dir),
                               webhook=_parse_webhook(root.section("webhook")),
                               log_format=root.section("logging").choice(
-                                  "format", LOG_FORMATS, "text"))
+                                  "format", LOG_FORMATS, "text"),
+                              health=_parse_health(root.section("health")))
+
+
+def _parse_health(section: Section) -> HealthHttpSettings:
+    return HealthHttpSettings(listen=section.nonempty_str("listen", "127.0.0.1"),
+                              port=section.int("port", 0, minimum=0, maximum=65535))
 
 
 def _parse_backup(section: Section, base_dir: Path) -> BackupSettings:
