@@ -4,9 +4,11 @@ unexcused late/early minutes, each finished day added once.
 Reclassifying the whole year every working morning costs minutes and gigabytes at province
 scale; here each day is counted once (services.attendance's own from-scratch queries, limited
 to that day) and what it added is kept per employee-day in ladder_marks, so a day can be taken
-out and counted again. A day is counted again when its inputs change: triggers on punches and
-absence_days (migration 0070) mark a counted day dirty (a permit approved after the fact, a
-late upload, a punch added for a past day), a change of the rules of the day in the
+out and counted again. A day is counted again when its inputs change: triggers on absence_days
+and punches (migration 0070) mark a counted day dirty (a permit approved after the fact, a late
+upload, a punch added for a past day), and so does any punch newer than the last one the count
+has seen (ladder_state.punch_id), which still holds when a migration rebuilds the punches table
+and its triggers are lost (0080 did); a change of the rules of the day in the
 configuration (day off, hours, scan window, grace) shows in its stored rule, and an employee
 whose machine id, activity or registration changed is counted again over every counted day.
 `rebuild` starts from nothing (the `presensi rebuild-tally` command).
@@ -63,6 +65,7 @@ class _State:
     dirty_seq: int
     dirty_nips: set[str]
     nips_seq: int
+    punch_id: int              # the newest punch this count has seen
 
 
 def day_rule(policy: AttendancePolicy, calendar: OfficeCalendar, day: dt.date) -> str:
@@ -89,17 +92,23 @@ def _runs(days: Iterable[dt.date], longest: int) -> list[tuple[dt.date, dt.date]
 
 
 def _state(conn: sqlite3.Connection, since: dt.date, until: dt.date) -> _State:
-    row = conn.execute("SELECT min(local_date) FROM punches").fetchone()
+    row = conn.execute("SELECT min(local_date), max(id) FROM punches").fetchone()
     data_start = dt.date.fromisoformat(row[0]) if row and row[0] else None
+    newest = int(row[1] or 0) if row else 0
     counted = {dt.date.fromisoformat(day): rule for day, rule in conn.execute(
         "SELECT day, rule FROM ladder_days WHERE day BETWEEN ? AND ?",
         (since.isoformat(), until.isoformat()))}
     dirty = list(conn.execute("SELECT seq, day FROM ladder_dirty"))
     nips = list(conn.execute("SELECT seq, nip FROM ladder_dirty_nips"))
-    return _State(data_start, counted,
-                  {dt.date.fromisoformat(day) for _, day in dirty},
-                  max((seq for seq, _ in dirty), default=0),
-                  {nip for _, nip in nips}, max((seq for seq, _ in nips), default=0))
+    days = {dt.date.fromisoformat(day) for _, day in dirty}
+    seen = conn.execute("SELECT value FROM ladder_state WHERE key = 'punch_id'").fetchone()
+    if counted:
+        # The rowid range after the last punch seen: the new punches, whatever their day.
+        days |= {dt.date.fromisoformat(day) for (day,) in conn.execute(
+            "SELECT DISTINCT local_date FROM punches WHERE id > ? AND local_date BETWEEN ? AND ?",
+            (int(seen[0]) if seen else 0, since.isoformat(), until.isoformat()))}
+    return _State(data_start, counted, days, max((seq for seq, _ in dirty), default=0),
+                  {nip for _, nip in nips}, max((seq for seq, _ in nips), default=0), newest)
 
 
 def _count(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
@@ -187,6 +196,9 @@ async def refresh(db: Database, policy: AttendancePolicy, calendar: OfficeCalend
     await _recount(db, policy, calendar, todo, None, state.dirty_seq)
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM ladder_dirty_nips WHERE seq <= ?", (state.nips_seq,))
+        await conn.execute("INSERT INTO ladder_state (key, value) VALUES ('punch_id', ?)"
+                           " ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER),"
+                           " CAST(excluded.value AS INTEGER))", (state.punch_id,))
         # Changes to days before the counted period cannot matter to it any more.
         await conn.execute("DELETE FROM ladder_dirty WHERE day < ? AND seq <= ?",
                            (since.isoformat(), state.dirty_seq))
@@ -199,7 +211,7 @@ async def rebuild(db: Database, policy: AttendancePolicy, calendar: OfficeCalend
     """Forget the tally and count every day from `since` to `until` from scratch."""
     async with db.transaction() as conn:
         for table in ("ladder_tally", "ladder_marks", "ladder_days", "ladder_dirty",
-                      "ladder_dirty_nips"):
+                      "ladder_dirty_nips", "ladder_state"):
             await conn.execute(f"DELETE FROM {table}")
     return await refresh(db, policy, calendar, since, until)
 
