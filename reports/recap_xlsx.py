@@ -7,14 +7,13 @@ per-unit summary and the legend of codes.
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from reports import recap_labels as labels
 from reports.recap_table import TOTAL_COLUMNS, build_table, office_summary, unit_summaries
+from reports.spreadsheet import workbook_bytes
 from services.attendance_model import MonthAttendance
 from services.indonesian_dates import month_year
 from services.office import Office
@@ -86,6 +85,4 @@ def render_xlsx(office: Office, attendance: MonthAttendance) -> bytes:
     summary.column_dimensions["A"].width = 36
     for letter in "BCDEFG":
         summary.column_dimensions[letter].width = 16
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.errors import DomainError
+from services.storage.files import private_dir, private_file
 
 DB_PREFIX = "presensi-"
 DB_SUFFIX = ".sqlite3"
@@ -58,7 +59,7 @@ def make_backup(database: Path, conversations: Path | None, folder: Path, at: dt
     """
     if not database.is_file():
         raise BackupError(f"Basis data tidak ditemukan: {database}")
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     target = folder / backup_name(at)
     if target.exists():
         raise BackupError(f"Cadangan dengan nama yang sama sudah ada: {target.name}")
@@ -76,6 +77,7 @@ def make_backup(database: Path, conversations: Path | None, folder: Path, at: dt
 def _copy_database(source: Path, target: Path) -> None:
     partial = target.with_name(target.name + ".part")
     partial.unlink(missing_ok=True)
+    private_file(partial)
     src = sqlite3.connect(source, timeout=30)
     try:
         dst = sqlite3.connect(partial)
@@ -107,6 +109,7 @@ class _AnyBotUnpickler(pickle.Unpickler):
 def _copy_conversations(source: Path, target: Path) -> None:
     partial = target.with_name(target.name + ".part")
     for attempt in range(_CONVERSATION_ATTEMPTS):
+        private_file(partial)
         shutil.copyfile(source, partial)
         try:
             with partial.open("rb") as handle:

@@ -32,6 +32,7 @@ from services.recap_document import ParafMark, RecapDocument, Signatory
 from services.recap_flow import DRAFT, KASUBBAG, KEPALA, SEKRETARIS, SIGNED
 from services.recap_settings import RecapSettings
 from services.storage import Database
+from services.storage.files import write_private
 
 log = logging.getLogger(__name__)
 
@@ -332,12 +333,7 @@ async def _locked(conn: aiosqlite.Connection, recap_id: int) -> Recap:
 
 
 def _archive_file(folder: Path, recap: Recap, pdf: bytes) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"rekap-kehadiran-{recap.year}-{recap.month:02d}.pdf"
-    temporary = path.with_suffix(".pdf.tmp")
-    temporary.write_bytes(pdf)
-    temporary.replace(path)
-    return path
+    return write_private(folder / f"rekap-kehadiran-{recap.year}-{recap.month:02d}.pdf", pdf)
 
 
 async def _prepare(db: Database, env: RecapEnv, recap_id: int, rev: int,

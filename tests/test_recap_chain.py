@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import io
+import stat
 from pathlib import Path
 
 import pytest
@@ -185,6 +186,9 @@ async def test_paraf_chain_with_return_resubmit_and_signature(
     assert final.count("WIB") == 3 and "UTC" not in final
     archive = Path(settings.recap.archive_dir) / "rekap-kehadiran-2026-10.pdf"
     assert hashlib.sha256(archive.read_bytes()).hexdigest() == signed.sha256
+    # The archive holds names and NIPs: the bot's account only.
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert stat.S_IMODE(archive.parent.stat().st_mode) == 0o700
 
     async with db.read() as conn:
         entries = await audit.entries_for(conn, "recap", signed.id)

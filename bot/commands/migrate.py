@@ -8,6 +8,7 @@ import asyncio
 import aiosqlite
 
 from bot.commands.common import settings_from
+from services.storage.files import private_database
 from services.storage.migrations import apply_migrations, current_version
 
 
@@ -20,7 +21,7 @@ def handle(args: argparse.Namespace) -> int:
     settings = settings_from(args)
 
     async def main() -> int:
-        settings.database.path.parent.mkdir(parents=True, exist_ok=True)
+        private_database(settings.database.path)
         async with aiosqlite.connect(settings.database.path, isolation_level=None) as conn:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA foreign_keys = ON")

@@ -16,6 +16,7 @@ from services.clock import SystemClock
 from services.indonesian_dates import month_year
 from services.recap_flow import parse_period
 from services.storage import Database
+from services.storage.files import write_private
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -58,5 +59,4 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    write_private(path, content)

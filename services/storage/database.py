@@ -23,6 +23,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
+from services.storage.files import private_database
 from services.storage.migrations import apply_migrations
 
 BUSY_TIMEOUT_MS = 10_000
@@ -133,8 +134,7 @@ async def open_database(path: Path | str, *, migrate: bool = True,
                         up_to: int | None = None) -> Database:
     """Open (creating if needed) the database file and bring its schema up to date (or only
     up to migration `up_to`)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = private_database(Path(path))
     # isolation_level=None: we issue BEGIN/COMMIT ourselves instead of sqlite3's implicit ones.
     conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = sqlite3.Row
