@@ -78,3 +78,28 @@ def test_run_with_an_unreachable_bot_api_server_is_one_clear_line(
     err = capsys.readouterr().err
     assert f"Server Bot API http://127.0.0.1:{port}/bot tidak dapat dihubungi" in err
     assert "123:abc" not in err
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("[attendance]\ngrace_minuts = 10\n",
+     "attendance.grace_minuts: kunci tidak dikenal; maksud Anda attendance.grace_minutes?"),
+    ("[requestz]\nleave_tracking_from = 2026\n",
+     "requestz: bagian tidak dikenal; maksud Anda requests?"),
+    ('[[devices]]\nname = "Aula"\nhost = "127.0.0.1"\nprot = 4370\n',
+     "devices[0].prot: kunci tidak dikenal; maksud Anda devices[0].port?"),
+    ("[database]\nbackup = 1\n", "database.backup: kunci tidak dikenal"),
+])
+def test_unknown_sections_and_keys_are_one_line_errors(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: str, message: str) -> None:
+    path = tmp_path / "presensi.toml"
+    text = BASE_CONFIG + "\n" + extra
+    if extra.startswith("[database]"):
+        text = BASE_CONFIG.replace('path = "presensi.sqlite3"',
+                                   'path = "presensi.sqlite3"\nbackup = 1')
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_settings(str(path))
+    assert str(info.value).startswith(message)
+    assert main(["--config", str(path), "migrate"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err

@@ -18,7 +18,7 @@ from tests.conftest import BASE_CONFIG, tg
 from tests.support.harness import Harness
 from tests.support.office import STAFF_A, Person
 
-SECRET = "rahasia-webhook_123"
+SECRET = "rahasia-webhook_123-cukup-panjang_456789"
 
 
 @pytest.fixture
@@ -99,3 +99,21 @@ def test_webhook_needs_a_secret(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_settings(str(path))
     assert str(info.value).startswith("webhook.secret_token")
+
+
+@pytest.mark.parametrize("secret", ["x", "a" * 31])
+def test_a_short_webhook_secret_is_one_line_error(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  secret: str) -> None:
+    monkeypatch.delenv("PRESENSI_WEBHOOK_SECRET", raising=False)
+    path = tmp_path / "presensi.toml"
+    path.write_text(BASE_CONFIG + f'\n[webhook]\nurl = "https://contoh.go.id"\n'
+                                  f'secret_token = "{secret}"\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(str(path))
+    message = str(info.value)
+    assert message.startswith("webhook.secret_token") and "minimal 32" in message
+    assert "secrets.token_urlsafe(32)" in message and "\n" not in message
+    path.write_text(BASE_CONFIG + f'\n[webhook]\nurl = "https://contoh.go.id"\n'
+                                  f'secret_token = "{"a" * 32}"\n')
+    assert load_settings(str(path)).operations.webhook.secret_token == "a" * 32

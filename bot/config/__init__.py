@@ -62,7 +62,7 @@ def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settin
     root = Section(data, "")
     # Read before [requests]: the requests feature takes its approval chains from the catalogue.
     workflows = parse_workflows(root, base_dir)
-    return Settings(
+    settings = Settings(
         source=source,
         telegram=parse_telegram(root, base_dir),
         database=parse_database(root, base_dir),
@@ -76,6 +76,8 @@ def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settin
         recap=parse_recap(root, base_dir),
         location=parse_location(root),
     )
+    root.reject_unknown()
+    return settings
 
 
 def resolve_config_path(explicit: str | None) -> Path:

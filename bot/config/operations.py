@@ -10,8 +10,11 @@ from pathlib import Path
 from bot.config.reader import ConfigError, Section
 
 WEBHOOK_SECRET_ENV = "PRESENSI_WEBHOOK_SECRET"
-# Telegram accepts 1–256 characters from this set in X-Telegram-Bot-Api-Secret-Token.
+# Telegram accepts 1–256 characters from this set in X-Telegram-Bot-Api-Secret-Token; anything
+# shorter than 32 can be guessed by whoever can reach the listening port.
+SECRET_MIN_LENGTH = 32
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+SECRET_HINT = "buat dengan: python3 -c \"import secrets; print(secrets.token_urlsafe(32))\""
 _PATH = re.compile(r"^[A-Za-z0-9_\-/]*$")
 LOG_FORMATS = ("text", "json")
 
@@ -88,8 +91,12 @@ def _parse_webhook(section: Section) -> WebhookSettings:
     secret = os.environ.get(WEBHOOK_SECRET_ENV) or section.str("secret_token", "")
     if url and not _SECRET.match(secret):
         raise ConfigError(section.key("secret_token"),
-                          "wajib diisi bila url diisi: 1–256 karakter A-Z, a-z, 0-9, _ atau - "
-                          f"(atau atur variabel {WEBHOOK_SECRET_ENV})")
+                          "wajib diisi bila url diisi: 32–256 karakter A-Z, a-z, 0-9, _ atau - "
+                          f"(atau atur variabel {WEBHOOK_SECRET_ENV}); {SECRET_HINT}")
+    if url and len(secret) < SECRET_MIN_LENGTH:
+        raise ConfigError(section.key("secret_token"),
+                          f"terlalu pendek ({len(secret)} karakter), minimal {SECRET_MIN_LENGTH}; "
+                          + SECRET_HINT)
     return WebhookSettings(url=url, listen=section.nonempty_str("listen", "127.0.0.1"),
                            port=section.int("port", 8443, minimum=1, maximum=65535),
                            path=path, secret_token=secret,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,12 +25,61 @@ class ConfigError(Exception):
         self.problem = problem
 
 
+class _Read(dict[str, Any]):
+    """A table that remembers which keys its parser looked at.
+
+    The valid keys are whatever the section parsers ask for, so a key another feature declares
+    is accepted the moment its parser reads it; there is no second list to keep in step.
+    Iterating the table (a free-form mapping) counts as reading every key.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.asked: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.asked.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.asked.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.asked.add(key)
+        return super().__contains__(key)
+
+    def _all(self) -> None:
+        self.asked.update(dict.keys(self))
+
+    def __iter__(self) -> Iterator[str]:
+        self._all()
+        return super().__iter__()
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        self._all()
+        return super().keys()
+
+    def items(self):  # type: ignore[no-untyped-def]
+        self._all()
+        return super().items()
+
+    def values(self):  # type: ignore[no-untyped-def]
+        self._all()
+        return super().values()
+
+    def unasked(self) -> list[str]:
+        return [key for key in dict.keys(self) if key not in self.asked]
+
+
 class Section:
     """One table of the config file; `path` is its dotted name, used in error messages."""
 
     def __init__(self, data: dict[str, Any], path: str) -> None:
-        self.data = data
+        self.data: dict[str, Any] = _Read(data)
         self.path = path
+        self._children: dict[str, list[Section]] = {}
 
     def key(self, name: str) -> str:
         return f"{self.path}.{name}" if self.path else name
@@ -38,13 +88,36 @@ class Section:
         value = self.data.get(name, {})
         if not isinstance(value, dict):
             raise ConfigError(self.key(name), "harus berupa tabel [..]")
-        return Section(value, self.key(name))
+        if name not in self._children:
+            self._children[name] = [Section(value, self.key(name))]
+        return self._children[name][0]
 
     def sections(self, name: str) -> list[Section]:
         value = self.data.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise ConfigError(self.key(name), "harus berupa daftar tabel [[..]]")
-        return [Section(v, f"{self.key(name)}[{i}]") for i, v in enumerate(value)]
+        if name not in self._children:
+            self._children[name] = [Section(v, f"{self.key(name)}[{i}]")
+                                    for i, v in enumerate(value)]
+        return list(self._children[name])
+
+    def reject_unknown(self) -> None:
+        """Raise for the first key no parser asked for, naming the closest valid one.
+
+        Call it on the root after every section parser has run.
+        """
+        data = self.data
+        assert isinstance(data, _Read)
+        for name in data.unasked():
+            kind = "bagian" if isinstance(dict.get(data, name), dict | list) else "kunci"
+            valid = sorted(data.asked)
+            close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+            hint = f"; maksud Anda {self.key(close[0])}?" if close else (
+                "; yang dikenal: " + ", ".join(valid) if valid else "")
+            raise ConfigError(self.key(name), f"{kind} tidak dikenal{hint}")
+        for children in self._children.values():
+            for child in children:
+                child.reject_unknown()
 
     def _get(self, name: str, default: Any, kind: type | tuple[type, ...], label: str) -> Any:
         if name not in self.data:
