@@ -47,6 +47,7 @@ from handlers import (
 from services.calendar import OfficeCalendar
 from services.clock import Clock, SystemClock
 from services.storage import open_database
+from services.workflows.files import adopt_migrated
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ async def start_services(app: BotApp) -> None:
         return
     settings: Settings = app.bot_data[SETTINGS_KEY]
     db = await open_database(settings.database.path)
+    await adopt_migrated(db, settings.workflows.catalogue)
     clock = app.bot_data.get(CLOCK_KEY) or SystemClock(settings.office.timezone)
     app.bot_data[SERVICES_KEY] = AppServices(settings=settings, db=db, clock=clock,
                                              calendar=OfficeCalendar(settings.calendar))

@@ -12,7 +12,10 @@ from services import requests as svc
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
 from services.storage import Database, open_database
-from tests.support.office import KABID, KEPALA, STAFF_A, STAFF_B, seed_office
+from services.workflows import files as wf
+from services.workflows.files import WorkflowEnv
+from services.workflows.sla import OfficeTime
+from tests.support.office import ADMIN, KABID, KEPALA, STAFF_A, STAFF_B, seed_office
 
 OLD_SCHEMA = 8
 
@@ -99,5 +102,70 @@ async def test_requests_in_flight_continue_after_the_migration(
                 "OR name = 'request_cards'") as cursor:
             row = await cursor.fetchone()
         assert row is not None and row[0] == 0
+    finally:
+        await db.close()
+
+
+async def _old_file(db: Database, at: dt.datetime) -> None:
+    """A surat masuk the Kepala has disposed of, now with the Pengadministrasi Umum (step 2),
+    already reminded; and a returned file waiting for its applicant to fix it."""
+    started = (at - dt.timedelta(minutes=30)).isoformat()
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO workflow_files (id, workflow_key, workflow_name, applicant_nip, status, "
+            "step_index, step_started_at, reminded_at, version, created_at, submitted_at, "
+            "return_reason) "
+            "VALUES (1, 'surat_masuk', 'Surat Masuk dan Disposisi', ?, 'berjalan', 1, ?, ?, 5, "
+            "?, ?, NULL), (2, 'surat_masuk', 'Surat Masuk dan Disposisi', ?, 'dikembalikan', 0, "
+            "?, NULL, 3, ?, ?, 'Pindaian buram')",
+            (STAFF_A.nip, started, at.isoformat(), started, started, STAFF_B.nip, started,
+             started, started))
+        await conn.executemany(
+            "INSERT INTO workflow_documents (file_id, doc_key, telegram_file_id, kind, "
+            "file_name, size, uploaded_at) VALUES (?, 'surat', 'FILE-1', 'document', "
+            "'surat.pdf', 4, ?)", [(1, started), (2, started)])
+        await conn.execute(
+            "INSERT INTO workflow_steps (file_id, workflow_key, step_index, step_key, actor_nip, "
+            "action, note, output, standard_minutes, elapsed_minutes, started_at, acted_at) "
+            "VALUES (1, 'surat_masuk', 0, 'disposisi', ?, 'teruskan', 'Segera', 'Disposisi', "
+            "10, 4.0, ?, ?), (2, 'surat_masuk', 0, 'disposisi', ?, 'kembalikan', "
+            "'Pindaian buram', NULL, 10, 3.0, ?, ?)",
+            (KEPALA.nip, started, started, KEPALA.nip, started, started))
+
+
+async def test_files_in_flight_continue_after_the_migration(
+        settings: Settings, clock: FixedClock, tmp_path: Path) -> None:
+    path = settings.database.path
+    old = await open_database(path, up_to=OLD_SCHEMA)
+    await seed_office(old, tmp_path, clock.now())
+    await _old_file(old, clock.now())
+    await old.close()
+
+    db = await open_database(path)
+    try:
+        catalogue = settings.workflows.catalogue
+        assert await wf.adopt_migrated(db, catalogue) == 2
+        assert await wf.adopt_migrated(db, catalogue) == 0
+        env = WorkflowEnv(catalogue, OfficeTime(settings.workflows.hours,
+                                                OfficeCalendar(settings.calendar).is_working_day),
+                          settings.office.unit_code)
+        file = await wf.get_file(db, env, 1)
+        assert file.status == wf.RUNNING and file.step is not None
+        assert (file.step.key, file.step_index, file.version) == ("distribusi", 1, 5)
+        assert [a.nip for a in file.actors] == [ADMIN.nip] and file.reminded
+        assert [(h.step_key, h.action, h.note) for h in file.history] == \
+            [("disposisi", "teruskan", "Segera")]
+        admin = await _employee(db, ADMIN.nip)
+        assert [f.id for f in await wf.tasks_of(db, env, admin)] == [1]
+        outcome = await wf.act(db, env, 1, 5, admin, "teruskan", clock.now())
+        assert outcome.file.status == wf.DONE
+        assert outcome.file.agenda_number == "005/1/DISKOMINFO/2026"
+
+        returned = await wf.get_file(db, env, 2)
+        assert (returned.status, returned.return_reason) == (wf.RETURNED, "Pindaian buram")
+        applicant = await _employee(db, STAFF_B.nip)
+        again = await wf.submit(db, env, 2, returned.version, applicant, clock.now())
+        assert again.file.step is not None and again.file.step.key == "disposisi"
+        assert [n.to.nip for n in again.notices if n.kind == "tugas"] == [KEPALA.nip]
     finally:
         await db.close()

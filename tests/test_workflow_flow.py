@@ -132,7 +132,7 @@ async def test_plt_plh_seven_roles_with_a_return(harness: Harness, db: Database,
         async with conn.execute("SELECT * FROM workflow_files") as cur:
             files = await cur.fetchall()
         async with conn.execute(
-            "SELECT step_key, actor_nip, action, note, output FROM workflow_steps ORDER BY id"
+            "SELECT step_key, actor_nip, action, note, output FROM approval_actions ORDER BY id"
         ) as cur:
             steps = [tuple(r) for r in await cur.fetchall()]
         entries = await audit.entries_for(conn, "workflow_file", files[0]["id"])

@@ -268,6 +268,26 @@ async def resubmit(conn: aiosqlite.Connection, subject: Subject, *, now: dt.date
     return after
 
 
+async def adopt_steps(conn: aiosqlite.Connection, subject_id: int, steps: Sequence[NewStep],
+                      position: int) -> None:
+    """Give a subject migrated without steps its resolved chain and its place in it."""
+    _check_steps(steps)
+    await _write_steps(conn, subject_id, steps)
+    await conn.execute("UPDATE approval_subjects SET position = ? WHERE id = ?",
+                       (position, subject_id))
+
+
+async def set_actors(conn: aiosqlite.Connection, subject: Subject,
+                     nips: Sequence[str]) -> None:
+    """Replace who may act on the current step (its stored actors have all left)."""
+    position = subject.state.position
+    await conn.execute("DELETE FROM approval_step_actors WHERE subject_id = ? AND position = ?",
+                       (subject.id, position))
+    await conn.executemany(
+        "INSERT INTO approval_step_actors (subject_id, position, nip) VALUES (?, ?, ?)",
+        [(subject.id, position, nip) for nip in dict.fromkeys(nips)])
+
+
 async def close(conn: aiosqlite.Connection, subject: Subject, *, state: str,
                 now: dt.datetime) -> None:
     """End an open subject outside the chain (the applicant cancels it)."""

@@ -17,12 +17,13 @@ import aiosqlite
 
 from services import agenda, audit, employees
 from services import approval_chain as chains
+from services.approval import model as engine
+from services.approval import store as approvals
 from services.employees import Employee
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.storage import Database
 from services.workflows.model import (
     MOVING_ACTIONS,
-    REASONED_ACTIONS,
     Catalogue,
     Document,
     Step,
@@ -102,6 +103,7 @@ class FileView:
     history: tuple[StepRecord, ...]
     reminded: bool = False    # the current step's SLA reminder went out
     escalated: bool = False   # the current step's SLA escalation went out
+    actors: tuple[Employee, ...] = ()  # who may act on the current step (resolved, stored)
 
     @property
     def step(self) -> Step | None:
@@ -188,26 +190,56 @@ async def active_staff(conn: aiosqlite.Connection) -> Staff:
     return Staff(await employees.all_active(conn))
 
 
-def next_step(workflow: Workflow, after: int, applicant: Employee,
-              staff: Staff) -> int | None:
-    """The index of the next step that applies after `after` (-1: the first); None: done.
+def applicable_steps(workflow: Workflow, applicant: Employee, staff: Staff,
+                     keep: int | None = None) -> list[tuple[int, approvals.NewStep]]:
+    """The chain the engine runs for this applicant: (workflow step index, resolved step).
 
-    A step nobody can take is skipped only where the definition allows it
-    (lewati_bila_kosong); otherwise the file waits there and /pantau shows it.
+    A step nobody can take is left out only where the definition allows it
+    (lewati_bila_kosong); otherwise the file waits there and /pantau shows it. `keep` is a
+    step index kept whatever (the step a migrated file was on).
     """
-    index = after + 1
-    while index < len(workflow.steps):
-        step = workflow.steps[index]
-        if staff.actors(step, applicant) or not step.skip_if_unresolved:
-            return index
-        index += 1
-    return None
+    chain = []
+    for index, step in enumerate(workflow.steps):
+        actors = tuple(e.nip for e in staff.actors(step, applicant))
+        if actors or not step.skip_if_unresolved or index == keep:
+            chain.append((index, approvals.NewStep(step.key, step.title, step.actions, actors)))
+    return chain
 
 
 def unresolved_steps(workflow: Workflow, applicant: Employee,
                      staff: Staff) -> list[Step]:
     return [s for s in workflow.steps
             if not s.skip_if_unresolved and not staff.actors(s, applicant)]
+
+
+async def adopt_migrated(db: Database, catalogue: Catalogue) -> int:
+    """Resolve the remaining chain of files that were in flight when migration 0011 moved
+    them to the engine (SQL cannot read the YAML definitions). Runs at start-up; returns how
+    many files it resolved."""
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "SELECT id, definition, applicant_nip, position FROM approval_subjects s "
+            "WHERE kind = ? AND state IN (?, ?) AND NOT EXISTS ("
+            "  SELECT 1 FROM approval_steps st WHERE st.subject_id = s.id)",
+            (approvals.WORKFLOW_FILE, *engine.OPEN_STATES),
+        ) as cur:
+            rows = await cur.fetchall()
+        if not rows:
+            return 0
+        staff = await active_staff(conn)
+        adopted = 0
+        for row in rows:
+            workflow = catalogue.get(row["definition"])
+            applicant = await employees.by_nip(conn, row["applicant_nip"])
+            if workflow is None or applicant is None or row["position"] >= len(workflow.steps):
+                log.warning("workflow.migrated_unresolved subject=%s definition=%s",
+                            row["id"], row["definition"])
+                continue
+            chain = applicable_steps(workflow, applicant, staff, keep=row["position"])
+            position = next(i for i, (index, _) in enumerate(chain) if index == row["position"])
+            await approvals.adopt_steps(conn, row["id"], [step for _, step in chain], position)
+            adopted += 1
+        return adopted
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -225,7 +257,6 @@ async def _views(conn: aiosqlite.Connection, env: WorkflowEnv,
     """Files with their applicant, documents and history, loaded in a few queries whatever
     their number (the SLA job and /pantau read every open file)."""
     documents: dict[int, list[StoredDocument]] = {}
-    history: dict[int, list[StepRecord]] = {}
     for first in range(0, len(rows), _CHUNK):
         ids = [r["id"] for r in rows[first:first + _CHUNK]]
         marks = ", ".join("?" * len(ids))
@@ -236,40 +267,63 @@ async def _views(conn: aiosqlite.Connection, env: WorkflowEnv,
             for r in await cur.fetchall():
                 documents.setdefault(r["file_id"], []).append(StoredDocument(
                     r["doc_key"], r["telegram_file_id"], r["kind"], r["file_name"], r["size"]))
-        async with conn.execute(
-            "SELECT s.*, e.nama FROM workflow_steps s JOIN employees e ON e.nip = s.actor_nip "
-            f"WHERE s.file_id IN ({marks}) ORDER BY s.id", ids,
-        ) as cur:
-            for r in await cur.fetchall():
-                history.setdefault(r["file_id"], []).append(StepRecord(
-                    r["step_index"], r["step_key"], r["actor_nip"], r["nama"], r["action"],
-                    r["note"], r["output"], r["standard_minutes"], r["elapsed_minutes"],
-                    r["acted_at"]))
-    applicants: dict[str, Employee] = {}
+    subjects = await approvals.load_many(conn, approvals.WORKFLOW_FILE, [r["id"] for r in rows])
+    people: dict[str, Employee] = {}
+    staff: Staff | None = None
+
+    async def person(nip: str) -> Employee:
+        if nip not in people:
+            found = await employees.by_nip(conn, nip)
+            assert found is not None, f"employee {nip} referenced by a file is missing"
+            people[nip] = found
+        return people[nip]
+
     views = []
     for row in rows:
         workflow = env.catalogue.get(row["workflow_key"])
         if workflow is None:
             raise NotFound(f"Layanan {row['workflow_name']} tidak lagi tersedia dalam katalog "
                            "layanan. Hubungi pengelola kepegawaian.")
-        nip = row["applicant_nip"]
-        if nip not in applicants:
-            found = await employees.by_nip(conn, nip)
-            assert found is not None
-            applicants[nip] = found
         order = [d.key for d in workflow.documents]
         stored = sorted(documents.get(row["id"], []), key=lambda d: (
             order.index(d.doc_key) if d.doc_key in order else len(order)))
-        started = row["step_started_at"]
+        index_of = {s.key: i for i, s in enumerate(workflow.steps)}
+        subject = subjects.get(row["id"])
+        applicant = await person(row["applicant_nip"])
+        step_index = None
+        actors: tuple[Employee, ...] = ()
+        history: list[StepRecord] = []
+        started = None
+        if subject is not None:
+            position = subject.state.position
+            if 0 <= position < len(subject.steps):
+                step_index = index_of.get(subject.steps[position].key)
+            if subject.current is not None:
+                # Someone who left the office meanwhile no longer holds the step; a step
+                # left with nobody goes to whoever the definition names now (a new holder
+                # of the peran), as it would have on arrival.
+                actors = tuple([p for n in subject.current.actors
+                                if (p := await person(n)).active])
+                current = workflow.get_step(subject.current.key)
+                if not actors and current is not None:
+                    if staff is None:
+                        staff = await active_staff(conn)
+                    actors = tuple(staff.actors(current, applicant))
+                started = subject.step_started_at
+            for h in subject.history:
+                history.append(StepRecord(
+                    index_of.get(h.step_key, h.position), h.step_key, h.actor_nip,
+                    (await person(h.actor_nip)).nama, h.action, h.note, h.output,
+                    h.standard_minutes or 0, h.elapsed_minutes or 0.0, h.acted_at.isoformat()))
         views.append(FileView(
-            id=row["id"], workflow=workflow, applicant=applicants[nip], status=row["status"],
-            step_index=row["step_index"],
-            step_started_at=dt.datetime.fromisoformat(started) if started else None,
+            id=row["id"], workflow=workflow, applicant=applicant,
+            status=row["status"], step_index=step_index, step_started_at=started,
             version=row["version"], agenda_number=row["agenda_number"],
             return_reason=row["return_reason"], documents=tuple(stored),
-            history=tuple(history.get(row["id"], [])),
-            reminded=row["reminded_at"] is not None,
-            escalated=row["escalated_at"] is not None))
+            history=tuple(history),
+            reminded=subject is not None and subject.reminded_at is not None,
+            escalated=subject is not None and subject.escalated_at is not None,
+            actors=actors))
     return views
 
 
@@ -301,12 +355,28 @@ async def files_of(db: Database, env: WorkflowEnv, nip: str, *, limit: int = 10
 async def open_files(db: Database, env: WorkflowEnv) -> list[FileView]:
     """Every file currently held by a step, oldest first (for /pantau and the SLA job)."""
     async with db.read() as conn:
+        return await _open_files(conn, env)
+
+
+async def _open_files(conn: aiosqlite.Connection, env: WorkflowEnv) -> list[FileView]:
+    ids = await approvals.running_ref_ids(conn, approvals.WORKFLOW_FILE)
+    return await _files(conn, env, ids, only_running=True)
+
+
+async def _files(conn: aiosqlite.Connection, env: WorkflowEnv, ids: list[int], *,
+                 only_running: bool = False) -> list[FileView]:
+    """The files with these ids, in that order, leaving out those of withdrawn services."""
+    rows: dict[int, aiosqlite.Row] = {}
+    for first in range(0, len(ids), _CHUNK):
+        chunk = ids[first:first + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
         async with conn.execute(
-            "SELECT * FROM workflow_files WHERE status = ? ORDER BY step_started_at, id",
-            (RUNNING,),
+            f"SELECT * FROM workflow_files WHERE id IN ({marks})", chunk,
         ) as cur:
-            rows = await cur.fetchall()
-        return await _views(conn, env, [r for r in rows if env.catalogue.get(r["workflow_key"])])
+            rows.update((r["id"], r) for r in await cur.fetchall())
+    wanted = [rows[i] for i in ids if i in rows and env.catalogue.get(rows[i]["workflow_key"])
+              and (not only_running or rows[i]["status"] == RUNNING)]
+    return await _views(conn, env, wanted)
 
 
 # --- changes -------------------------------------------------------------------------------
@@ -445,42 +515,63 @@ async def submit(db: Database, env: WorkflowEnv, file_id: int, version: int,
         staff = await active_staff(conn)
         _require_resolvable(file.workflow, applicant, staff)
         resubmitted = file.status == RETURNED
-        target = file.step_index if resubmitted else next_step(file.workflow, -1, applicant,
-                                                               staff)
-        assert target is not None  # a chain has at least one step that applies
-        await _bump(conn, file_id, status=RUNNING, step_index=target,
-                    step_started_at=now.isoformat(), reminded_at=None, escalated_at=None,
-                    return_reason=None, submitted_at=now.isoformat())
+        if resubmitted:
+            subject = await _subject(conn, file_id)
+            try:
+                await approvals.resubmit(conn, subject, now=now,
+                                         restart=engine.FROM_RETURNING_STEP)
+            except approvals.Stale:
+                raise _stale() from None
+        else:
+            chain = applicable_steps(file.workflow, applicant, staff)
+            await approvals.open_subject(
+                conn, kind=approvals.WORKFLOW_FILE, ref_id=file_id,
+                definition=file.workflow.key, applicant_nip=applicant.nip,
+                steps=[step for _, step in chain], now=now)
+        await _bump(conn, file_id, status=RUNNING, return_reason=None,
+                    submitted_at=now.isoformat())
+        moved = await _locked(conn, env, file_id)
+        assert moved.step is not None
         await audit.record(conn, at=now, actor=_actor(applicant, telegram_user_id),
                            action="workflow.resubmit" if resubmitted else "workflow.submit",
                            entity="workflow_file", entity_id=file_id,
-                           detail={"step": file.workflow.steps[target].key})
-        moved = await _locked(conn, env, file_id)
+                           detail={"step": moved.step.key})
         return Outcome(moved, _arrival_notices(moved, staff))
+
+
+async def _subject(conn: aiosqlite.Connection, file_id: int) -> approvals.Subject:
+    subject = await approvals.load(conn, approvals.WORKFLOW_FILE, file_id)
+    assert subject is not None, f"file {file_id} was submitted without an approval subject"
+    return subject
+
+
+def _stale() -> Conflict:
+    return Conflict("Berkas ini sudah diproses atau telah berubah; tombol ini tidak "
+                    "berlaku lagi.")
 
 
 def _arrival_notices(file: FileView, staff: Staff) -> tuple[Notice, ...]:
     step = file.step
     assert step is not None
-    actors = staff.actors(step, file.applicant)
-    if not actors:
+    if not file.actors:
         log.warning("workflow.no_actor file=%s step=%s", file.id, step.key)
         admins = [e for e in staff.all if e.is_admin and e.nip != file.applicant.nip]
         return tuple(Notice("tanpa_pelaksana", a, file) for a in admins)
-    return tuple(Notice("tugas", a, file) for a in actors)
+    return tuple(Notice("tugas", a, file) for a in file.actors)
 
 
 def needs_note(step: Step, action: str) -> bool:
-    return action in REASONED_ACTIONS or (step.requires_note and action in MOVING_ACTIONS)
+    spec = engine.action(action)
+    return (spec is not None and spec.needs_reason) or (
+        step.requires_note and action in MOVING_ACTIONS)
 
 
-def _check_act(file: FileView, version: int, actor: Employee, action: str,
-               staff: Staff, *, any_action: bool = False) -> Step:
+def _check_act(file: FileView, version: int, actor: Employee, action: str, *,
+               any_action: bool = False) -> Step:
     step = file.step
     if file.status != RUNNING or step is None or file.version != version:
-        raise Conflict("Berkas ini sudah diproses atau telah berubah; tombol ini tidak "
-                       "berlaku lagi.")
-    if actor.nip not in {e.nip for e in staff.actors(step, file.applicant)}:
+        raise _stale()
+    if actor.nip not in {e.nip for e in file.actors}:
         raise NotAllowed("Anda bukan pelaksana langkah ini.")
     if not any_action and action not in step.actions:
         raise NotAllowed("Aksi tersebut tidak tersedia pada langkah ini.")
@@ -489,19 +580,14 @@ def _check_act(file: FileView, version: int, actor: Employee, action: str,
 
 async def tasks_of(db: Database, env: WorkflowEnv, actor: Employee) -> list[FileView]:
     """The files whose current step waits for this employee."""
-    files = await open_files(db, env)
-    async with db.read() as conn:
-        staff = await active_staff(conn)
-    return [f for f in files if f.step is not None
-            and actor.nip in {e.nip for e in staff.actors(f.step, f.applicant)}]
+    return [f for f in await open_files(db, env) if actor.nip in {e.nip for e in f.actors}]
 
 
 async def task_for(db: Database, env: WorkflowEnv, file_id: int, actor: Employee) -> FileView:
     """A file waiting for this actor, to show its card again."""
     async with db.read() as conn:
         file = await _locked(conn, env, file_id)
-        staff = await active_staff(conn)
-    _check_act(file, file.version, actor, "", staff, any_action=True)
+    _check_act(file, file.version, actor, "", any_action=True)
     return file
 
 
@@ -510,8 +596,7 @@ async def check_can_act(db: Database, env: WorkflowEnv, file_id: int, version: i
     """The checks of `act` without acting: before asking an actor to type a reason."""
     async with db.read() as conn:
         file = await _locked(conn, env, file_id)
-        staff = await active_staff(conn)
-    return file, _check_act(file, version, actor, action, staff)
+    return file, _check_act(file, version, actor, action)
 
 
 async def act(db: Database, env: WorkflowEnv, file_id: int, version: int, actor: Employee,
@@ -521,21 +606,27 @@ async def act(db: Database, env: WorkflowEnv, file_id: int, version: int, actor:
     note = (note or "").strip() or None
     async with db.transaction() as conn:
         file = await _locked(conn, env, file_id)
-        staff = await active_staff(conn)
-        step = _check_act(file, version, actor, action, staff)
+        step = _check_act(file, version, actor, action)
         if note is None and needs_note(step, action):
             raise DomainError("Alasan atau catatan wajib diisi.")
-        assert file.step_started_at is not None and file.step_index is not None
-        standard = env.time.standard(step.time_standard)
-        elapsed = env.time.elapsed(file.step_started_at, now)
+        assert file.step_started_at is not None
+        subject = await _subject(conn, file_id)
+        current = subject.current
+        if current is not None and actor.nip not in current.actors:
+            # The stored actors have all left: the step is staffed as the view resolved it.
+            await approvals.set_actors(conn, subject, [e.nip for e in file.actors])
+            subject = await _subject(conn, file_id)
         moving = action in MOVING_ACTIONS
-        await conn.execute(
-            "INSERT INTO workflow_steps (file_id, workflow_key, step_index, step_key, actor_nip,"
-            " action, note, output, standard_minutes, elapsed_minutes, started_at, acted_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (file_id, file.workflow.key, file.step_index, step.key, actor.nip, action, note,
-             step.output if moving else None, standard, round(elapsed, 2),
-             file.step_started_at.isoformat(), now.isoformat()))
+        try:
+            move = await approvals.act(
+                conn, subject, position=subject.state.position, round_=subject.state.round,
+                actor_nip=actor.nip, action=action, note=note, now=now,
+                return_rule=file.workflow.return_rule,
+                output=step.output if moving else None,
+                standard_minutes=env.time.standard(step.time_standard),
+                elapsed_minutes=round(env.time.elapsed(file.step_started_at, now), 2))
+        except (approvals.Stale, engine.TransitionRefused):
+            raise _stale() from None
         detail: dict[str, object] = {"step": step.key, "action": action, "note": note}
         columns: dict[str, object] = {}
         if moving and step.assigns_agenda:
@@ -543,22 +634,20 @@ async def act(db: Database, env: WorkflowEnv, file_id: int, version: int, actor:
                 conn, file.workflow.agenda_register, file.workflow.agenda_format,
                 unit=env.unit_code, day=now.date())
             detail["agenda_number"] = columns["agenda_number"]
-        if moving:
-            target = next_step(file.workflow, file.step_index, file.applicant, staff)
-            if target is None:
-                columns.update(status=DONE, closed_at=now.isoformat())
-            else:
-                columns.update(step_index=target, step_started_at=now.isoformat(),
-                               reminded_at=None, escalated_at=None)
-        elif action == "tolak":
+        if move.finished:
+            columns.update(status=DONE, closed_at=now.isoformat())
+        elif move.after.state == engine.REFUSED:
             columns.update(status=REFUSED, closed_at=now.isoformat(), return_reason=note)
-        else:
+        elif move.returned_to_applicant:
             columns.update(status=RETURNED, return_reason=note)
+        elif move.stepped_back:
+            columns.update(return_reason=note)
         await _bump(conn, file_id, **columns)
         await audit.record(conn, at=now, actor=_actor(actor, telegram_user_id),
                            action=f"workflow.{action}", entity="workflow_file",
                            entity_id=file_id, detail=detail)
         moved = await _locked(conn, env, file_id)
+        staff = await active_staff(conn)
     return Outcome(moved, _after_action(moved, actor, staff))
 
 
@@ -577,6 +666,9 @@ async def cancel(db: Database, env: WorkflowEnv, file_id: int, applicant: Employ
         file = await _locked(conn, env, file_id)
         _require_editable(file, applicant)
         await _bump(conn, file_id, status=CANCELLED, closed_at=now.isoformat())
+        subject = await approvals.load(conn, approvals.WORKFLOW_FILE, file_id)
+        if subject is not None:  # a draft was never submitted: it has none
+            await approvals.close(conn, subject, state=engine.CANCELLED, now=now)
         await audit.record(conn, at=now, actor=_actor(applicant, telegram_user_id),
                            action="workflow.cancel", entity="workflow_file", entity_id=file_id)
         return await _locked(conn, env, file_id)

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from services import agenda, approval_chain
+from services.approval.model import RETURN_RULES, TO_APPLICANT
 from services.approval_chain import ATASAN_LANGSUNG, NIP, PERAN, ActorRef, ChainStep
 from services.employees import ROLES
 from services.nip import nip_problem
@@ -39,7 +40,8 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 _DURATION = re.compile(r"^\s*(\d+)\s*(menit|jam|hari)\s*$", re.IGNORECASE)
 
 _WORKFLOW_KEYS = {"kode", "nama", "keterangan", "jenis", "pemohon", "format_agenda", "buku_agenda",
-                  "waktu_pengajuan", "kelengkapan", "langkah", "jenis_permohonan", "aktif"}
+                  "waktu_pengajuan", "kelengkapan", "langkah", "jenis_permohonan", "aktif",
+                  "kembalikan_ke"}
 _DOCUMENT_KEYS = {"kode", "nama", "jenis", "maks_mb"}
 _STEP_KEYS = {"kode", "kegiatan", "jabatan", "pelaksana", "aksi", "waktu", "output",
               "penomoran", "catatan_wajib", "lewati_bila_kosong"}
@@ -297,6 +299,10 @@ def parse_workflow(file: str, data: Any) -> tuple[Workflow, bool]:
     if any(s.assigns_agenda for s in steps) and not agenda_format:
         raise node.error("format_agenda", "wajib diisi bila ada langkah dengan penomoran, "
                          "misalnya \"800/{seq}/{unit}/{year}\"")
+    return_rule = node.text("kembalikan_ke", TO_APPLICANT)
+    if return_rule not in RETURN_RULES:
+        raise node.error("kembalikan_ke", f"{return_rule!r} tidak dikenal; gunakan "
+                         + " atau ".join(RETURN_RULES))
     workflow = Workflow(
         key=key, name=node.text("nama"), description=node.text("keterangan", ""),
         source=file, kind=kind, submitters=_submitters(node), documents=documents,
@@ -304,7 +310,7 @@ def parse_workflow(file: str, data: Any) -> tuple[Workflow, bool]:
         agenda_format=agenda_format,
         agenda_register=node.ident("buku_agenda") if "buku_agenda" in node.data
         else "surat_keluar",
-        request_types=request_types,
+        request_types=request_types, return_rule=return_rule,
     )
     return workflow, node.flag("aktif", True)
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from services import approval_chain
+from services.approval.model import TO_APPLICANT
 from services.approval_chain import ATASAN_LANGSUNG, ActorRef, Chain, ChainStep
 
 # SOPs add "teruskan" (pass on without a decision) to the request actions. teruskan/setujui
 # move the file to the next step (the last one closes it); tolak closes it refused;
-# kembalikan sends it back to the applicant.
+# kembalikan sends it back to the applicant, or one step back (kembalikan_ke).
 TERUSKAN = "teruskan"
 ACTIONS: tuple[str, ...] = (TERUSKAN, *approval_chain.ACTIONS)
 MOVING_ACTIONS = frozenset({TERUSKAN, approval_chain.SETUJUI})
-REASONED_ACTIONS = frozenset({approval_chain.TOLAK, approval_chain.KEMBALIKAN})
 
 
 @dataclass(frozen=True)
@@ -101,11 +101,15 @@ class Workflow:
     agenda_format: str = ""       # services.agenda template, e.g. "822/{seq}/{unit}/{year}"
     agenda_register: str = "surat_keluar"
     request_types: tuple[str, ...] = ()  # for kind "permohonan": the request type keys served
+    return_rule: str = TO_APPLICANT      # kembalikan: to the applicant, or one step back
 
     @property
     def chain(self) -> Chain:
         """The plain approval chain, as the requests feature uses it."""
         return Chain(self.key, tuple(s.chain_step for s in self.steps))
+
+    def get_step(self, key: str) -> Step | None:
+        return next((s for s in self.steps if s.key == key), None)
 
     def may_submit(self, peran: str) -> bool:
         return self.submitters is None or peran in self.submitters

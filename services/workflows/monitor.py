@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from services import audit
+from services.approval import store as approvals
 from services.employees import Employee
 from services.storage import Database
 from services.workflows.files import FileView, WorkflowEnv, active_staff, open_files
@@ -41,15 +42,13 @@ class SlaNotice:
 async def watch(db: Database, env: WorkflowEnv, now: dt.datetime) -> list[OpenFile]:
     """Every file held by a step, with its actors and working time spent against the standard."""
     files = await open_files(db, env)
-    async with db.read() as conn:
-        staff = await active_staff(conn)
     result = []
     for file in files:
         step = file.step
         if step is None or file.step_started_at is None:
             continue
         result.append(OpenFile(
-            file=file, actors=tuple(staff.actors(step, file.applicant)),
+            file=file, actors=file.actors,
             elapsed_minutes=env.time.elapsed(file.step_started_at, now),
             standard_minutes=env.time.standard(step.time_standard)))
     return result
@@ -68,20 +67,19 @@ async def due_notices(db: Database, env: WorkflowEnv, now: dt.datetime) -> list[
     notices: list[SlaNotice] = []
     async with db.transaction() as conn:
         staff = (await active_staff(conn)).by_nip
+        subjects = await approvals.load_many(conn, approvals.WORKFLOW_FILE,
+                                             [i.file.id for i in items])
         for item in items:
             file = item.file
-            cursor = await conn.execute(
-                "UPDATE workflow_files SET reminded_at = ? WHERE id = ? AND version = ? "
-                "AND reminded_at IS NULL", (now.isoformat(), file.id, file.version))
-            if cursor.rowcount:
+            subject = subjects.get(file.id)
+            if subject is None:
+                continue
+            if await approvals.mark_sla(conn, subject, "reminded_at", now):
                 notices += [SlaNotice(REMINDER, a, a, item) for a in item.actors]
                 await _audit(conn, now, item, REMINDER, [a.nip for a in item.actors])
             if item.level != ESCALATED:
                 continue
-            cursor = await conn.execute(
-                "UPDATE workflow_files SET escalated_at = ? WHERE id = ? AND version = ? "
-                "AND escalated_at IS NULL", (now.isoformat(), file.id, file.version))
-            if not cursor.rowcount:
+            if not await approvals.mark_sla(conn, subject, "escalated_at", now):
                 continue
             told: set[str] = set()
             for actor in item.actors:
@@ -127,9 +125,12 @@ async def monthly_compliance(db: Database, env: WorkflowEnv, year: int,
     end = dt.date(year + month // 12, month % 12 + 1, 1)
     async with db.read() as conn:
         async with conn.execute(
-            "SELECT workflow_key, step_index, step_key, standard_minutes, elapsed_minutes "
-            "FROM workflow_steps WHERE substr(acted_at, 1, 10) >= ? "
-            "AND substr(acted_at, 1, 10) < ?", (start.isoformat(), end.isoformat()),
+            "SELECT s.definition AS workflow_key, a.step_key, a.standard_minutes, "
+            "a.elapsed_minutes FROM approval_actions a "
+            "JOIN approval_subjects s ON s.id = a.subject_id "
+            "WHERE s.kind = ? AND substr(a.acted_at, 1, 10) >= ? "
+            "AND substr(a.acted_at, 1, 10) < ?",
+            (approvals.WORKFLOW_FILE, start.isoformat(), end.isoformat()),
         ) as cur:
             rows = await cur.fetchall()
         async with conn.execute(
