@@ -28,6 +28,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotApp, BotContext
+from handlers import location_form
 from handlers import request_notify as notify
 from handlers import request_views as views
 from handlers.texts import requests as texts
@@ -390,6 +391,14 @@ async def got_attachment(update: Update, context: BotContext) -> int | None:
     return await _summary(update, context)
 
 
+async def got_activity_location(update: Update, context: BotContext) -> int | None:
+    """A location shared while a dinas luar form is open: where the activity is."""
+    draft = _draft(context)
+    if not location_form.take_activity_location(update, context, _kind(draft), draft):
+        return None
+    return await _summary(update, context)
+
+
 async def not_an_attachment(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_html(texts.ATTACHMENT_EXPECTED)
@@ -422,7 +431,8 @@ async def _summary(update: Update, context: BotContext, lead: str = "") -> int:
     await _reply(update, lead + views.summary_text(
         kind, dt.date.fromisoformat(draft["start"]), dt.date.fromisoformat(draft["end"]),
         draft["working_days"], draft["reason"], attachment["name"] if attachment else None,
-        recipients), views.confirm_keyboard(
+        recipients) + location_form.activity_lines(context, kind, draft),
+        views.confirm_keyboard(
             can_attach=kind.attachment != ATTACH_NONE and not attachment))
     return CONFIRM
 
@@ -435,7 +445,8 @@ async def send(update: Update, context: BotContext) -> int:
     raw = draft.get("attachment")
     request = svc.Draft(draft["type"], dt.date.fromisoformat(draft["start"]),
                         dt.date.fromisoformat(draft["end"]), draft["reason"],
-                        svc.Attachment(**raw) if raw else None)
+                        svc.Attachment(**raw) if raw else None,
+                        location_form.activity_location(draft))
     policy, calendar, now = context.settings.requests, context.calendar, context.clock.now()
     try:
         if draft.get("fix_id"):
@@ -501,11 +512,13 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
             ATTACH: [MessageHandler(filters.PHOTO | filters.Document.ALL, got_attachment),
                      CallbackQueryHandler(back_to_summary, pattern=views.FORM_SKIP),
                      CallbackQueryHandler(back_to_summary, pattern=views.FORM_SUMMARY),
+                     MessageHandler(filters.LOCATION, got_activity_location),
                      MessageHandler(typed_text, not_an_attachment)],
             CONFIRM: [CallbackQueryHandler(send, pattern=views.FORM_SEND),
                       CallbackQueryHandler(offer_attachment, pattern=views.FORM_ATTACH),
                       CallbackQueryHandler(edit_dates, pattern=views.FORM_EDIT_DATES),
-                      CallbackQueryHandler(edit_reason, pattern=views.FORM_EDIT_REASON)],
+                      CallbackQueryHandler(edit_reason, pattern=views.FORM_EDIT_REASON),
+                      MessageHandler(filters.LOCATION, got_activity_location)],
         },
         fallbacks=[CommandHandler("batal", cancel),
                    CallbackQueryHandler(cancel, pattern=views.FORM_CANCEL)],

@@ -125,6 +125,16 @@ class LocatedPunch:
 
 
 @dataclass(frozen=True)
+class ActivityLocation:
+    """Where a dinas luar activity takes place, shared during /izin (a pin is fine: it names
+    a place, it does not prove presence)."""
+
+    latitude: float
+    longitude: float
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class SelfieView:
     file_id: str
     nama: str
@@ -574,10 +584,10 @@ async def selfie_for(db: Database, viewer: Employee, punch_id: int) -> SelfieVie
 
 
 async def save_activity_location(conn: aiosqlite.Connection, request_id: int,
-                                 latitude: float, longitude: float, label: str) -> None:
+                                 location: ActivityLocation) -> None:
     """The activity location a dinas luar request carries (inside the request's transaction)."""
     await conn.execute(
         "INSERT INTO request_locations (request_id, latitude, longitude, label) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (request_id) DO UPDATE SET latitude = excluded.latitude,"
         " longitude = excluded.longitude, label = excluded.label",
-        (request_id, latitude, longitude, label))
+        (request_id, location.latitude, location.longitude, location.label))

@@ -16,6 +16,7 @@ import aiosqlite
 from services import agenda, audit, employees
 from services import approval_chain as chains
 from services import leave_balance as leave
+from services import location as presensi_lokasi
 from services import request_rules as rules
 from services.approval import model as engine
 from services.approval import store as approvals
@@ -64,6 +65,8 @@ class Draft:
     end: dt.date
     reason: str
     attachment: Attachment | None = None
+    # Dinas luar: where the activity is, a site for presensi lokasi on the request's days.
+    activity_location: presensi_lokasi.ActivityLocation | None = None
 
 
 @dataclass(frozen=True)
@@ -372,6 +375,9 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
             definition=policy.chain_for(kind.key).key, applicant_nip=employee.nip,
             steps=[approvals.NewStep(s.step.key, s.step.title, s.step.actions, s.actors)
                    for s in steps], now=at)
+        if draft.activity_location is not None and kind.code == "DL":
+            await presensi_lokasi.save_activity_location(conn, request_id,
+                                                         draft.activity_location)
         await audit.record(conn, at=at, actor=audit.Actor(employee.nip, telegram_user_id),
                            action="request.submit", entity=ENTITY, entity_id=request_id,
                            detail={"type": kind.key, "start": draft.start, "end": draft.end,
@@ -409,6 +415,9 @@ async def resubmit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar
         except approvals.Stale:
             raise DecisionRefused(f"Pengajuan #{request_id} sudah berubah; muat ulang "
                                   "/riwayat.") from None
+        if draft.activity_location is not None and current.kind.code == "DL":
+            await presensi_lokasi.save_activity_location(conn, request_id,
+                                                         draft.activity_location)
         await audit.record(conn, at=at, actor=audit.Actor(employee.nip, telegram_user_id),
                            action="request.resubmit", entity=ENTITY, entity_id=request_id,
                            detail={"start": draft.start, "end": draft.end,

@@ -247,3 +247,46 @@ async def test_machine_punches_and_location_punches_make_one_day(
     await harness.send(tg(STAFF_A), "/hadir")
     hadir = harness.api.last_to(STAFF_A.telegram_id).text
     assert "07.25" in hadir and "16.10" in hadir and "H (Hadir)" in hadir
+
+
+ACTIVITY = (-6.600000, 106.800000)        # a village hall some 50 km from the office
+
+
+async def test_a_dinas_luar_with_its_activity_location_is_a_site_for_that_day(
+        harness: Harness, office, db: Database, clock: FixedClock) -> None:
+    h, user, atasan = harness, tg(ADMIN), tg(KASUBBAG)
+    # Not listed: the admin may not clock in by location on an ordinary day.
+    await h.share_location(user, *ACTIVITY, accuracy=10, live_period=900)
+    assert "tidak termasuk pegawai" in h.api.last_to(ADMIN.telegram_id).text
+
+    await h.send(user, "/izin")
+    await h.tap(user, "rqf:t:dinas_luar")
+    await h.tap(user, "rqf:d:20261005", on=h.api.last_to(ADMIN.telegram_id))
+    await h.send(user, "sosialisasi aplikasi di Desa Sukamaju")
+    await h.send_document(user, b"%PDF-1.4 surat tugas", file_name="surat-tugas.pdf",
+                          mime_type="application/pdf")
+    summary = h.api.last_to(ADMIN.telegram_id).text
+    assert "Bagikan lokasi kegiatan dinas luar" in summary
+    # A place picked on the map names where the activity is; it proves nothing yet.
+    await h.share_location(user, *ACTIVITY, venue_title="Balai Desa Sukamaju")
+    assert "Lokasi kegiatan: Balai Desa Sukamaju" in h.api.last_to(ADMIN.telegram_id).text
+    await h.tap(user, "rqf:send")
+    assert await rows(db, "SELECT label FROM request_locations") == [
+        {"label": "Balai Desa Sukamaju"}]
+    cards = [c for c in h.api.sent_to(KASUBBAG.telegram_id) if c.buttons]
+    await h.tap(atasan, cards[-1].button("Setujui"), on=cards[-1])
+
+    clock.set(dt.datetime(2026, 10, 5, 9, 0, tzinfo=WIB))
+    await h.send(user, "/absen")
+    ask = h.api.last_to(ADMIN.telegram_id).text
+    assert "dinas luar yang disetujui" in ask and "Balai Desa Sukamaju (radius 200 m)" in ask
+    await live_check(h, clock, ADMIN, north(ACTIVITY, 120))
+    assert "Presensi masuk tercatat pukul 09.00 di Balai Desa Sukamaju" in \
+        h.api.last_to(ADMIN.telegram_id).text
+    located = await rows(db, "SELECT site, site_kind, basis FROM location_punches")
+    assert located == [{"site": "Balai Desa Sukamaju", "site_kind": "activity",
+                        "basis": "dinas_luar"}]
+    # The next day is not covered by the dinas luar: refused again.
+    clock.set(dt.datetime(2026, 10, 6, 9, 0, tzinfo=WIB))
+    await h.share_location(user, *ACTIVITY, accuracy=10, live_period=900)
+    assert "tidak termasuk pegawai" in h.api.last_to(ADMIN.telegram_id).text
