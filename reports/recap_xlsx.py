@@ -2,29 +2,78 @@
 
 Same rows, order and totals as the PDF (reports.recap_table); NIPs are text so Excel keeps
 all 18 digits; days off are shaded; the header row is frozen. A second sheet holds the
-per-unit summary and the legend of codes.
+per-unit summary and the legend of codes; a third lists the presensi lokasi days with their
+sites, which the grid tints and notes.
 """
 
 from __future__ import annotations
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reports import recap_labels as labels
-from reports.recap_table import TOTAL_COLUMNS, build_table, office_summary, unit_summaries
+from reports.recap_table import (
+    TOTAL_COLUMNS,
+    RecapTable,
+    build_table,
+    office_summary,
+    unit_summaries,
+)
 from reports.spreadsheet import workbook_bytes
 from services.attendance_model import MonthAttendance
 from services.indonesian_dates import month_year
 from services.office import Office
 
 SHADE = PatternFill("solid", fgColor="D9D9D9")
+LOCATED = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 HEADER_ROW = 4
 
 
 def _plain(label: str) -> str:
     return label.replace("\n", " ")
+
+
+def _mark_located(sheet: Worksheet, table: RecapTable, attendance: MonthAttendance,
+                  first_day: int) -> None:
+    """Day cells backed by a presensi lokasi punch: a tint and a note naming the site."""
+    if not attendance.located:
+        return
+    for offset, row in enumerate(table.rows, start=HEADER_ROW + 1):
+        for index, day in enumerate(table.days):
+            sites = attendance.located.get((row.nip, day))
+            if sites:
+                cell = sheet.cell(offset, first_day + index)
+                cell.fill = LOCATED
+                cell.comment = Comment(labels.XLSX_LOCATED_NOTE.format(sites=", ".join(sites)),
+                                       labels.TITLE)
+
+
+def _located_sheet(book: Workbook, table: RecapTable, attendance: MonthAttendance,
+                   period: str) -> None:
+    """Every employee-day with a presensi lokasi punch and its sites, in table order."""
+    sheet = book.create_sheet(labels.XLSX_LOCATED_SHEET)
+    sheet.append([labels.XLSX_LOCATED_TITLE.format(month=period)])
+    sheet["A1"].font = Font(bold=True, size=12)
+    sheet.append(list(labels.XLSX_LOCATED_HEADER))
+    for cell in sheet[2]:
+        cell.font = BOLD
+    found = 0
+    for row in table.rows:
+        for index, day in enumerate(table.days):
+            sites = attendance.located.get((row.nip, day))
+            if sites:
+                sheet.append([row.nip, row.nama, row.unit, day.strftime("%d-%m-%Y"),
+                              row.cells[index], ", ".join(sites)])
+                sheet.cell(sheet.max_row, 1).number_format = "@"
+                found += 1
+    if not found:
+        sheet.append([labels.XLSX_LOCATED_NONE])
+    for column, width in zip("ABCDEF", (21, 32, 24, 12, 8, 36), strict=True):
+        sheet.column_dimensions[column].width = width
 
 
 def render_xlsx(office: Office, attendance: MonthAttendance) -> bytes:
@@ -58,6 +107,7 @@ def render_xlsx(office: Office, attendance: MonthAttendance) -> bytes:
                                      min_col=first_day + index, max_col=first_day + index):
             for cell in cells:
                 cell.fill = SHADE
+    _mark_located(sheet, table, attendance, first_day)
     for cells in sheet.iter_rows(min_row=HEADER_ROW + 1, max_row=last_row, min_col=3,
                                  max_col=3):
         for text_cell in cells:
@@ -85,4 +135,5 @@ def render_xlsx(office: Office, attendance: MonthAttendance) -> bytes:
     summary.column_dimensions["A"].width = 36
     for letter in "BCDEFG":
         summary.column_dimensions[letter].width = 16
+    _located_sheet(book, table, attendance, period)
     return workbook_bytes(book)

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from services import attendance_rules as rules
+from services import location
 from services.attendance_model import DayStatus, EmployeeMonth, MonthAttendance
 from services.attendance_policy import AttendancePolicy
 from services.calendar import OfficeCalendar, month_days
@@ -160,6 +161,7 @@ def _month(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeC
         working_days=tuple(day for day in days if offs[day] is None),
         days_off={day: off.name for day, off in offs.items() if off is not None},
         employees=tuple(done.get(e.nip) or one(e, {}) for e in people),
+        located=location.month_sites_in(conn, days[0], min(days[-1], today), nips),
     )
 
 

@@ -56,3 +56,5 @@ class MonthAttendance:
     working_days: tuple[dt.date, ...]
     days_off: dict[dt.date, str]  # date → reason (weekend, holiday name)
     employees: tuple[EmployeeMonth, ...]
+    # (NIP, day) → sites of that day's presensi lokasi punches, which the XLSX marks.
+    located: dict[tuple[str, dt.date], tuple[str, ...]] = field(default_factory=dict)

@@ -18,6 +18,7 @@ day), and everyone on a day an admin declared the machines out of order.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
@@ -553,18 +554,23 @@ async def located_on(conn: aiosqlite.Connection, day: dt.date) -> dict[str, list
     return found
 
 
-async def month_sites(conn: aiosqlite.Connection, start: dt.date, end: dt.date
-                      ) -> dict[tuple[str, dt.date], tuple[str, ...]]:
-    """(NIP, day) → the sites of that day's location punches, for the recap."""
+def month_sites_in(conn: sqlite3.Connection, start: dt.date, end: dt.date,
+                   nips: set[str] | None) -> dict[tuple[str, dt.date], tuple[str, ...]]:
+    """(NIP, day) → the sites of that day's location punches, for the recap (read inside the
+    month's attendance snapshot)."""
     found: dict[tuple[str, dt.date], list[str]] = {}
-    async with conn.execute(
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(
         "SELECT l.nip, l.local_date, l.site FROM location_punches l JOIN punches p"
         " ON p.id = l.punch_id WHERE l.local_date BETWEEN ? AND ? ORDER BY p.punched_at",
-        (start.isoformat(), end.isoformat())) as cursor:
-        async for nip, day, site in cursor:
-            sites = found.setdefault((nip, dt.date.fromisoformat(day)), [])
-            if site not in sites:
-                sites.append(site)
+        (start.isoformat(), end.isoformat()))
+    for nip, day, site in cursor:
+        if nips is not None and nip not in nips:
+            continue
+        sites = found.setdefault((nip, dt.date.fromisoformat(day)), [])
+        if site not in sites:
+            sites.append(site)
     return {key: tuple(value) for key, value in found.items()}
 
 

@@ -4,10 +4,12 @@ message with live_period, then edited messages as the phone moves)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
 
 import pytest
+from openpyxl import load_workbook
 
 from services import geo
 from services.clock import FixedClock
@@ -290,3 +292,29 @@ async def test_a_dinas_luar_with_its_activity_location_is_a_site_for_that_day(
     clock.set(dt.datetime(2026, 10, 6, 9, 0, tzinfo=WIB))
     await h.share_location(user, *ACTIVITY, accuracy=10, live_period=900)
     assert "tidak termasuk pegawai" in h.api.last_to(ADMIN.telegram_id).text
+
+
+async def test_location_punches_appear_in_the_months_recap(
+        harness: Harness, office, db: Database, clock: FixedClock) -> None:
+    clock.set(dt.datetime(2026, 10, 5, 7, 20, tzinfo=WIB))
+    await live_check(harness, clock, STAFF_A, OFFICE)
+    clock.set(dt.datetime(2026, 10, 5, 16, 5, tzinfo=WIB))
+    await live_check(harness, clock, STAFF_A, FIELD)
+    # A machine day for comparison: no mark.
+    await add_punches(db, STAFF_A, "2026-10-06 07:15:00", "2026-10-06 16:10:00")
+
+    clock.set(dt.datetime(2026, 11, 2, 10, 0, tzinfo=WIB))
+    await harness.send(tg(ADMIN), "/rekap 10-2026")
+    xlsx = [c for c in harness.api.sent_to(ADMIN.telegram_id) if c.method == "sendDocument"
+            and c.file_names["document"].endswith(".xlsx")][-1]
+    book = load_workbook(io.BytesIO(xlsx.files["document"]))
+    grid = book["Rekap Oktober 2026"]
+    row = next(r for r in grid.iter_rows(min_row=5) if r[2].value == STAFF_A.nip)
+    day5, day6 = row[6 + 4], row[6 + 5]
+    assert day5.value == "H" and day6.value == "H"
+    assert day5.comment is not None
+    assert day5.comment.text == "Presensi lokasi: Kantor Dinas, Pos Lapangan Cibubur"
+    assert day6.comment is None
+    listed = [[c.value for c in r] for r in book["Presensi Lokasi"].iter_rows(min_row=3)]
+    assert listed == [[STAFF_A.nip, STAFF_A.nama, STAFF_A.unit, "05-10-2026", "H",
+                       "Kantor Dinas, Pos Lapangan Cibubur"]]

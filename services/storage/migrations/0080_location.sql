@@ -25,6 +25,16 @@ DROP TABLE punches;
 ALTER TABLE punches_rebuilt RENAME TO punches;
 CREATE INDEX punches_user_date ON punches (device_user_id, local_date);
 CREATE INDEX punches_date ON punches (local_date);
+-- DROP TABLE took the ladder tally's triggers (0070) with it; they are put back as they were.
+-- (A database that applied this file before 0070 existed gets them from 0070 itself.)
+-- Whoever changes a trigger or index on punches does it in a migration numbered after 0080.
+CREATE TRIGGER IF NOT EXISTS ladder_punch_added AFTER INSERT ON punches
+WHEN NEW.local_date <= (SELECT value FROM ladder_state WHERE key = 'horizon')
+BEGIN INSERT OR REPLACE INTO ladder_dirty (day) VALUES (NEW.local_date); END;
+
+CREATE TRIGGER IF NOT EXISTS ladder_punch_removed AFTER DELETE ON punches
+WHEN OLD.local_date <= (SELECT value FROM ladder_state WHERE key = 'horizon')
+BEGIN INSERT OR REPLACE INTO ladder_dirty (day) VALUES (OLD.local_date); END;
 
 -- One live location being checked: the first message and the updates Telegram sends as edits.
 CREATE TABLE location_checks (
