@@ -37,6 +37,7 @@ from handlers import (
     layanan,
     location,
     menu,
+    operator,
     pantau,
     recap,
     registration,
@@ -57,8 +58,8 @@ warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTB
 
 # Order matters: the gate (group -10) must see every update before any feature handler.
 HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, request_decisions,
-                                           request_form, request_history, health, attendance,
-                                           location,
+                                           request_form, request_history, health, operator,
+                                           attendance, location,
                                            layanan, pantau, recap,
                                            # Last: answers only what no feature took.
                                            fallback)

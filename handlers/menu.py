@@ -61,6 +61,8 @@ CATALOGUE: list[MenuCommand] = [
     MenuCommand("arsip", texts.CMD_ARSIP, RECAP_READERS),
     MenuCommand("pantau", texts.CMD_PANTAU, OFFICE_ADMINS),
     MenuCommand("kesehatan", texts.CMD_KESEHATAN, OFFICE_ADMINS),
+    MenuCommand("impor", texts.CMD_IMPOR, OFFICE_ADMINS),
+    MenuCommand("pegawai", texts.CMD_PEGAWAI, OFFICE_ADMINS),
     MenuCommand("gangguan", location_texts.CMD_GANGGUAN, OFFICE_ADMINS),
     MenuCommand("batal", texts.CMD_BATAL),
     MenuCommand("start", texts.CMD_START),

@@ -15,7 +15,7 @@ import aiosqlite
 
 from services import audit
 from services.employees import Employee, by_nip
-from services.errors import Conflict, DomainError, NotFound
+from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.nip import nip_problem
 from services.phone import normalize_imported_phone, normalize_telegram_phone
 from services.storage import Database
@@ -56,6 +56,20 @@ def _notice(kind: str, employee: Employee, chat_id: int | None,
     if chat_id is None or employee.telegram_blocked:
         return None
     return AccountNotice(kind, employee.nip, chat_id, {"nama": employee.nama, **payload})
+
+
+def require_operator(employee: Employee) -> None:
+    """Only the office's administrators (pengelola kepegawaian, Kasubbag) change accounts."""
+    if not employee.is_admin:
+        raise NotAllowed("Anda tidak berwenang: perintah ini hanya untuk pengelola "
+                         "kepegawaian.")
+
+
+async def lookup(db: Database, nip: str, *, operator: Employee) -> Employee:
+    """The employee an operator asks about, for the account card in chat."""
+    require_operator(operator)
+    async with db.read() as conn:
+        return await _employee(conn, nip.replace(" ", ""))
 
 
 async def unlink(db: Database, *, nip: str, at: dt.datetime,

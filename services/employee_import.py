@@ -269,10 +269,30 @@ def _cycle_from(start: str, state: dict[str, _Existing]) -> list[str] | None:
     return None
 
 
+class _Previewed(Exception):
+    """Rolls a preview's transaction back, carrying what the import would have done."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__("preview")
+        self.result = result
+
+
 async def import_employees(db: Database, path: Path, *, at: dt.datetime,
-                           deactivate_missing: bool = False) -> ImportResult:
+                           deactivate_missing: bool = False,
+                           preview: bool = False) -> ImportResult:
     """Write the file's good rows. With `deactivate_missing`, active employees whose NIP the
-    file does not name at all (a refused row still names its NIP) are deactivated from today."""
+    file does not name at all (a refused row still names its NIP) are deactivated from today.
+    With `preview`, everything is done and then rolled back: the report is exactly what the
+    import would do, and nothing is written."""
+    try:
+        return await _import(db, path, at=at, deactivate_missing=deactivate_missing,
+                             preview=preview)
+    except _Previewed as previewed:
+        return previewed.result
+
+
+async def _import(db: Database, path: Path, *, at: dt.datetime, deactivate_missing: bool,
+                  preview: bool) -> ImportResult:
     table = read_table(path)
     if deactivate_missing and not table:
         raise ImportFileError("Berkas tidak berisi satu pun pegawai; --deactivate-missing "
@@ -325,4 +345,7 @@ async def import_employees(db: Database, path: Path, *, at: dt.datetime,
                                                  actor=audit.Actor.system(),
                                                  reason=f"import {path.name}")
                     deactivated.append(DeactivatedEmployee(employee.nip, employee.nama, notice))
-    return ImportResult(created, updated, unchanged, errors, deactivated)
+        result = ImportResult(created, updated, unchanged, errors, deactivated)
+        if preview:
+            raise _Previewed(result)
+    return result

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services import alerts
+from services.employee_import import HEADER
 from services.storage import Database
 from tests.conftest import tg
 from tests.support.attendance import run_job
 from tests.support.botapi import ApiCall
 from tests.support.harness import Harness, TgUser
-from tests.support.office import KABID, STAFF_A
+from tests.support.office import ADMIN, KABID, KASUBBAG, KEPALA, PEOPLE, SEKRETARIS, STAFF_A
 
 EMPLOYEE = tg(STAFF_A)
 ATASAN = tg(KABID)
@@ -108,3 +109,37 @@ async def test_approval_takes_one_tap(harness: Harness, office) -> None:
     assert (approval.taps, approval.typed) == (1, 0)
     assert any("disetujui" in c.text for c in harness.api.sent_to(EMPLOYEE.id))
 
+
+
+def _documents_to(h: Harness, user: TgUser) -> list[ApiCall]:
+    return [c for c in h.api.sent_to(user.id) if c.method == "sendDocument"
+            and c.file_names.get("document", "").endswith(".pdf")]
+
+
+async def test_recap_paraf_takes_one_tap_at_each_step(harness: Harness, office) -> None:
+    operator, kasubbag = tg(ADMIN), tg(KASUBBAG)
+    sekretaris, kepala = tg(SEKRETARIS), tg(KEPALA)
+    flow = Counted(harness)
+    await flow.command(operator, "/rekap")
+    await flow.tap(operator, "Ajukan", on=_documents_to(harness, operator)[-1])
+    assert (flow.taps, flow.typed) == (1, 0)
+    for reviewer, label in ((kasubbag, "Paraf"), (sekretaris, "Paraf"),
+                            (kepala, "Tandatangani")):
+        step = Counted(harness)
+        await step.tap(reviewer, label, on=_documents_to(harness, reviewer)[-1])
+        assert (step.taps, step.typed) == (1, 0), reviewer
+    assert any("ditandatangani" in c.text.lower() for c in harness.api.sent_to(operator.id))
+
+
+async def test_operator_import_takes_one_tap_after_the_file(harness: Harness, db: Database,
+                                                            office) -> None:
+    operator = tg(ADMIN)
+    flow = Counted(harness)
+    await flow.command(operator, "/impor")
+    content = (",".join(HEADER) + "\n" + "\n".join(",".join(p.row()) for p in PEOPLE)
+               + "\n").encode()
+    await harness.send_document(operator, content, file_name="pegawai.csv",
+                                mime_type="text/csv")
+    await flow.tap(operator, "Impor")
+    assert (flow.taps, flow.typed) == (1, 0)
+    assert "Diimpor dari pegawai.csv" in flow.last(operator).text

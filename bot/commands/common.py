@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from bot.config import Settings, load_settings
+from handlers.import_report import ImportOutcome, render_import_report
 from services.storage import Database, open_database
 
 T = TypeVar("T")
@@ -33,28 +34,6 @@ def run_with_db(args: argparse.Namespace,
     return asyncio.run(main())
 
 
-class _RowError(Protocol):
-    @property
-    def line(self) -> int: ...
-    @property
-    def nip(self) -> str: ...
-    @property
-    def reason(self) -> str: ...
-
-
-class ImportOutcome(Protocol):
-    @property
-    def created(self) -> int: ...
-    @property
-    def updated(self) -> int: ...
-    @property
-    def unchanged(self) -> int: ...
-    @property
-    def imported(self) -> int: ...
-    @property
-    def errors(self) -> Sequence[_RowError]: ...
-
-
 def run_import(args: argparse.Namespace, title: Callable[[Settings], str],
                importer: Callable[[Settings, Database, Path], Awaitable[ImportOutcome]]) -> int:
     """Run a spreadsheet import and report it the same way for every kind of file: the counts,
@@ -66,11 +45,7 @@ def run_import(args: argparse.Namespace, title: Callable[[Settings], str],
 
     async def work(settings: Settings, db: Database) -> int:
         result = await importer(settings, db, path)
-        print(f"{title(settings)}: {result.imported} baris (baru {result.created}, diperbarui "
-              f"{result.updated}, tidak berubah {result.unchanged}); "
-              f"ditolak: {len(result.errors)}")
-        for error in result.errors:
-            print(f"  baris {error.line}: {error.nip or '-'}: {error.reason}")
+        print(render_import_report(title(settings), result, as_html=False))
         return 1 if result.errors else 0
 
     return run_with_db(args, work)
