@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.context import SERVICES_KEY, SETTINGS_KEY, AppServices, BotApp, BotContext
 from bot.jobs import attendance as attendance_jobs
 from bot.jobs import devices as device_jobs
+from bot.jobs import location as location_jobs
 from bot.jobs import recap as recap_jobs
 from bot.jobs import workflow_sla
 from handlers import (
@@ -67,7 +68,7 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, request_dec
 # Modules with `async def start(app)` and `async def stop(app)`: jobs, servers, device pollers.
 # They start after the services exist and stop, in reverse order, before the database closes.
 LIFECYCLE_MODULES: tuple[ModuleType, ...] = (attendance_jobs, workflow_sla, recap_jobs,
-                                             device_jobs, health_http)
+                                             device_jobs, health_http, location_jobs)
 
 CLOCK_KEY = "clock_override"
 

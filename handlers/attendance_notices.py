@@ -7,6 +7,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from handlers import location_summary
 from handlers.texts import attendance as texts
 from services import alerts
 from services import attendance_rules as rules
@@ -105,8 +106,10 @@ def _summary(notice: Notice, policy: AttendancePolicy, now: dt.datetime
     lines += _section(texts.TEAM_LATE, team.late, texts.TEAM_LATE_LINE)
     lines += _section(texts.TEAM_MISSING, team.missing, texts.TEAM_MISSING_LINE)
     lines += _section(texts.TEAM_AWAY, team.away, texts.TEAM_AWAY_LINE)
+    located, markup = location_summary.section(team.located)
+    lines += located
     lines += ["", texts.TEAM_FOOTER]
-    return "\n".join(lines), None
+    return "\n".join(lines), markup
 
 
 def _afternoon(notice: Notice, policy: AttendancePolicy, now: dt.datetime

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
-from services import attendance, employees, ladder_tally
+from services import attendance, employees, ladder_tally, location
 from services import attendance_rules as rules
 from services.attendance_model import DayStatus
 from services.attendance_policy import AttendancePolicy, LadderStep, WorkHours
 from services.calendar import OfficeCalendar
 from services.employees import Employee
+from services.location import LocatedPunch
 from services.storage import Database
 
 MORNING_ABSENT = "morning_absent"
@@ -45,6 +46,7 @@ class TeamEntry:
     employee: Employee
     status: DayStatus
     late_permit: bool = False     # an approved permit to arrive late today (izin terlambat)
+    located: tuple[LocatedPunch, ...] = ()   # today's presensi lokasi punches
 
     @property
     def waiting(self) -> bool:
@@ -62,10 +64,11 @@ class TeamSummary:
     missing: tuple[TeamEntry, ...]
     away: tuple[TeamEntry, ...]
     unsynced: tuple[str, ...] = ()   # machines that could not be read before the summary
+    located: tuple[TeamEntry, ...] = ()  # who clocked in by location, and where
 
     @property
     def empty(self) -> bool:
-        return not (self.late or self.missing or self.away)
+        return not (self.late or self.missing or self.away or self.located)
 
 
 @dataclass(frozen=True)
@@ -133,12 +136,14 @@ async def plan_morning(db: Database, policy: AttendancePolicy, calendar: OfficeC
     async with db.read() as conn:
         everyone = await employees.all_active(conn)
         permits = await _late_permits(conn, today)
+        located = await location.located_on(conn, today)
     by_nip = {e.nip: e for e in everyone}
     notices: list[Notice] = []
     teams: dict[str, list[TeamEntry]] = defaultdict(list)
     # Someone registered between the two reads has no status yet; they are left for tomorrow.
     for person in (e for e in _enrolled(everyone) if e.nip in statuses):
-        entry = TeamEntry(person, statuses[person.nip], late_permit=person.nip in permits)
+        entry = TeamEntry(person, statuses[person.nip], late_permit=person.nip in permits,
+                          located=tuple(located.get(person.nip, ())))
         if person.reachable and entry.waiting and not unsynced:
             notices.append(Notice(MORNING_ABSENT, today.isoformat(), person, today,
                                   status=entry.status))
@@ -154,6 +159,7 @@ async def plan_morning(db: Database, policy: AttendancePolicy, calendar: OfficeC
             missing=tuple(m for m in members if m.waiting),
             away=tuple(m for m in members if m.excused),
             unsynced=unsynced,
+            located=tuple(m for m in members if m.located),
         )
         if not summary.empty:
             notices.append(Notice(MORNING_SUMMARY, today.isoformat(), atasan, today,

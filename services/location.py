@@ -226,7 +226,7 @@ async def _refuse(conn: aiosqlite.Connection, employee: Employee, telegram_user_
     if check_id is not None:
         await conn.execute(
             "UPDATE location_checks SET status = 'refused', reason = ?, closed_at = ? "
-            "WHERE id = ?", (result.reason, now.isoformat(), check_id))
+            "WHERE id = ?", (result.reason, _stamp(now), check_id))
     facts = {"reason": result.reason, "site": result.site, "distance_m": _round(result.distance_m),
              "accuracy_m": result.accuracy_m, "speed_kmh": _round(result.speed_kmh),
              "check_id": check_id, **detail}
@@ -234,6 +234,12 @@ async def _refuse(conn: aiosqlite.Connection, employee: Employee, telegram_user_
                        action="location.refused", entity=ENTITY, entity_id=employee.nip,
                        detail={k: v for k, v in facts.items() if v is not None})
     return result
+
+
+def _stamp(moment: dt.datetime) -> str:
+    """Times of a check in UTC, whole seconds: Telegram stamps updates in UTC seconds, and the
+    sweep compares them as text with times from the office clock."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 def _round(value: float | None) -> float | None:
@@ -244,17 +250,17 @@ async def _open_check(conn: aiosqlite.Connection, employee: Employee, chat_id: i
                       message_id: int, fix: Fix, status: str, *, site: Site | None = None,
                       distance: float | None = None, basis: str | None = None,
                       reason: str | None = None, now: dt.datetime) -> int:
-    live_until = (fix.at + dt.timedelta(seconds=fix.live_period)).isoformat() \
+    live_until = _stamp(fix.at + dt.timedelta(seconds=fix.live_period)) \
         if fix.live_period else None
     cursor = await conn.execute(
         "INSERT INTO location_checks (nip, chat_id, message_id, started_at, live_until, last_at,"
         " last_latitude, last_longitude, last_accuracy_m, site, site_kind, distance_m, basis,"
         " status, reason, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (chat_id, message_id) DO NOTHING",
-        (employee.nip, chat_id, message_id, fix.at.isoformat(), live_until, fix.at.isoformat(),
+        (employee.nip, chat_id, message_id, _stamp(fix.at), live_until, _stamp(fix.at),
          fix.latitude, fix.longitude, fix.accuracy_m, site.name if site else None,
          _kind(site), distance, basis, status, reason,
-         now.isoformat() if status == REFUSED else None))
+         _stamp(now) if status == REFUSED else None))
     if cursor.rowcount == 1 and cursor.lastrowid is not None:
         return cursor.lastrowid
     # The same message delivered twice: the first delivery's check stands.
@@ -302,7 +308,7 @@ async def _record_punch(conn: aiosqlite.Connection, tz: ZoneInfo, employee: Empl
          selfie_file_id, now.isoformat() if selfie_file_id else None))
     await conn.execute(
         "UPDATE location_checks SET status = 'recorded', closed_at = ? WHERE id = ?",
-        (now.isoformat(), check["id"]))
+        (_stamp(now), check["id"]))
     await audit.record(conn, at=now, actor=audit.Actor(employee.nip, telegram_user_id),
                        action="location.punch", entity=ENTITY, entity_id=employee.nip,
                        detail={"punch_id": punch_id, "at": local, "direction": direction,
@@ -335,7 +341,7 @@ async def _complete(conn: aiosqlite.Connection, policy: LocationPolicy, tz: Zone
     if policy.selfie == SELFIE_REQUIRED:
         await conn.execute(
             "UPDATE location_checks SET status = 'selfie', checked_at = ? WHERE id = ?",
-            (now.isoformat(), check_id))
+            (_stamp(now), check_id))
         return replace(result, state=SELFIE)
     punch = await _record_punch(conn, tz, employee, check, _fix_of(check),
                                 telegram_user_id=telegram_user_id, now=now)
@@ -428,7 +434,7 @@ async def _next_fix(conn: aiosqlite.Connection, policy: LocationPolicy, tz: Zone
         "UPDATE location_checks SET last_at = ?, last_latitude = ?, last_longitude = ?,"
         " last_accuracy_m = ?, fixes = fixes + 1, site = ?, site_kind = ?, distance_m = ?,"
         " basis = ? WHERE id = ?",
-        (fix.at.isoformat(), fix.latitude, fix.longitude, fix.accuracy_m, site.name, _kind(site),
+        (_stamp(fix.at), fix.latitude, fix.longitude, fix.accuracy_m, site.name, _kind(site),
          distance, permission.basis, check["id"]))
     if elapsed < policy.check_seconds:
         return LocationResult(IGNORED)     # still checking; the user was told how long
@@ -442,8 +448,8 @@ async def sweep(db: Database, policy: LocationPolicy, tz: ZoneInfo,
     location still runs (a phone lying still may send no update), and a selfie that did not
     come within its minute."""
     results: list[LocationResult] = []
-    due = (now - dt.timedelta(seconds=policy.check_seconds)).isoformat()
-    late = (now - dt.timedelta(seconds=policy.selfie_seconds)).isoformat()
+    due = _stamp(now - dt.timedelta(seconds=policy.check_seconds))
+    late = _stamp(now - dt.timedelta(seconds=policy.selfie_seconds))
     async with db.transaction() as conn:
         async with conn.execute(
             "SELECT c.id, c.status, c.started_at, c.live_until, c.nip FROM location_checks c "
@@ -475,7 +481,7 @@ async def receive_photo(db: Database, policy: LocationPolicy, tz: ZoneInfo, empl
                         *, file_id: str, telegram_user_id: int | None,
                         now: dt.datetime) -> LocationResult:
     """A photo from an employee: the selfie of a location punch, when one is awaited."""
-    since = (now - dt.timedelta(seconds=policy.selfie_seconds)).isoformat()
+    since = _stamp(now - dt.timedelta(seconds=policy.selfie_seconds))
     async with db.transaction() as conn:
         if policy.selfie == SELFIE_REQUIRED:
             async with conn.execute(
