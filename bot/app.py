@@ -15,8 +15,6 @@ from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
     ContextTypes,
-    PersistenceInput,
-    PicklePersistence,
 )
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
@@ -29,6 +27,7 @@ from bot.jobs import devices as device_jobs
 from bot.jobs import location as location_jobs
 from bot.jobs import recap as recap_jobs
 from bot.jobs import workflow_sla
+from bot.persistence import SQLitePersistence
 from handlers import (
     attendance,
     errors,
@@ -77,15 +76,9 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
                       updates_request: BaseRequest | None = None,
                       clock: Clock | None = None, token: str | None = None) -> BotApp:
     """Assemble the Application. `request` replaces the HTTP layer (tests, recording)."""
-    persistence_path = settings.telegram.persistence_path
-    persistence_path.parent.mkdir(parents=True, exist_ok=True)
-    persistence = PicklePersistence(
-        persistence_path,
-        # bot_data holds live services (a database connection), which must never be pickled.
-        store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True,
-                                    callback_data=False),
-        update_interval=settings.telegram.persistence_interval_seconds,
-    )
+    persistence = SQLitePersistence(
+        settings.database.path, legacy_pickle=settings.telegram.persistence_path,
+        update_interval=settings.telegram.persistence_interval_seconds)
     builder = (
         ApplicationBuilder()
         .token(token or settings.telegram.require_token())

@@ -5,8 +5,8 @@ reason (a request is one day unless "Sampai tanggal …" asks for the last day f
 attachment, only when the rules require one → summary → Kirim. On the summary an optional
 attachment is offered ("Lampirkan") and each field can be changed on its own; a returned
 request opens on that summary with its previous values. /batal cancels at any step.
-The draft lives in user_data, which PicklePersistence keeps, and the conversation is persistent,
-so a restart of the bot resumes where the employee was.
+The draft lives in user_data, which the SQLite persistence keeps, and the conversation is
+persistent, so a restart of the bot resumes where the employee was.
 """
 
 from __future__ import annotations

@@ -120,7 +120,7 @@ def demo_config_text(office_name: str = "Dinas Komunikasi dan Informatika") -> s
 [telegram]
 token = ""
 admin_chat_id = 0
-persistence_path = "data/percakapan.pickle"
+
 
 [database]
 path = "data/presensi.sqlite3"
