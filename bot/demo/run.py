@@ -121,7 +121,6 @@ def demo_config_text(office_name: str = "Dinas Komunikasi dan Informatika") -> s
 token = ""
 admin_chat_id = 0
 
-
 [database]
 path = "data/presensi.sqlite3"
 
