@@ -10,7 +10,6 @@ import aiosqlite
 
 FAILURE = "failure"
 CLOCK_DRIFT = "clock_drift"
-UNKNOWN_SERIAL = "unknown_serial"
 
 
 @dataclass(frozen=True)
@@ -23,6 +22,10 @@ class MachineStatus:
     last_error: str | None
     consecutive_failures: int
     clock_drift_seconds: float | None
+    firmware: str | None = None
+    push_version: str | None = None
+    drift_seen_at: str | None = None
+    left_disabled_at: str | None = None
 
 
 async def remember_machine(conn: aiosqlite.Connection, *, name: str, source: str,
@@ -88,23 +91,123 @@ async def adms_stamp(conn: aiosqlite.Connection, serial: str, table: str) -> str
     return row["stamp"] if row else None
 
 
-async def set_adms_stamp(conn: aiosqlite.Connection, *, serial: str, table: str, stamp: str,
-                         at: dt.datetime) -> None:
-    await conn.execute(
+async def set_adms_stamp(conn: aiosqlite.Connection, *, serial: str, table: str, stamp: int,
+                         at: dt.datetime) -> bool:
+    """Move the stamp forward to `stamp`; a smaller one (a late resend) leaves it. True if moved."""
+    cursor = await conn.execute(
         "INSERT INTO device_adms_stamps (serial, table_name, stamp, updated_at)"
         " VALUES (?, ?, ?, ?) ON CONFLICT (serial, table_name) DO UPDATE SET"
-        " stamp = excluded.stamp, updated_at = excluded.updated_at",
-        (serial, table, stamp, at.isoformat()))
+        " stamp = excluded.stamp, updated_at = excluded.updated_at"
+        " WHERE CAST(excluded.stamp AS INTEGER) > CAST(device_adms_stamps.stamp AS INTEGER)",
+        (serial, table, str(stamp), at.isoformat()))
+    return cursor.rowcount > 0
+
+
+async def remember_identity(conn: aiosqlite.Connection, *, name: str, firmware: str | None,
+                            push_version: str | None) -> None:
+    """What a machine says it runs; a value it does not send keeps the one known."""
+    await conn.execute(
+        "UPDATE device_machines SET firmware = COALESCE(?, firmware),"
+        " push_version = COALESCE(?, push_version) WHERE name = ?",
+        (firmware, push_version, name))
+
+
+async def record_drift(conn: aiosqlite.Connection, *, name: str, drift_seconds: float,
+                       at: dt.datetime) -> None:
+    await conn.execute(
+        "UPDATE device_machines SET clock_drift_seconds = ?, drift_seen_at = ? WHERE name = ?",
+        (drift_seconds, at.isoformat(), name))
+
+
+async def claim_report(conn: aiosqlite.Connection, *, key: str, at: dt.datetime,
+                       period: dt.timedelta) -> int | None:
+    """Count one occurrence of `key`; the occurrences to report when a report is due (none was
+    made within `period`), else None and the occurrence waits for the next report."""
+    async with conn.execute("SELECT reported_at, pending FROM device_reports WHERE key = ?",
+                            (key,)) as cursor:
+        row = await cursor.fetchone()
+    if row is not None and dt.datetime.fromisoformat(row["reported_at"]) > at - period:
+        await conn.execute("UPDATE device_reports SET pending = pending + 1 WHERE key = ?",
+                           (key,))
+        return None
+    pending = (row["pending"] if row is not None else 0) + 1
+    await conn.execute(
+        "INSERT INTO device_reports (key, reported_at, pending) VALUES (?, ?, 0)"
+        " ON CONFLICT (key) DO UPDATE SET reported_at = excluded.reported_at, pending = 0",
+        (key, at.isoformat()))
+    return pending
+
+
+# --- commands for ADMS machines (handed out by getrequest, answered through devicecmd) -------
+@dataclass(frozen=True)
+class DeviceCommand:
+    id: int
+    serial: str
+    command: str
+    created_at: str
+    sent_at: str | None
+    return_code: int | None
+    answered_at: str | None
+
+
+def _command(row: aiosqlite.Row) -> DeviceCommand:
+    return DeviceCommand(row["id"], row["serial"], row["command"], row["created_at"],
+                         row["sent_at"], row["return_code"], row["answered_at"])
+
+
+async def queue_commands(conn: aiosqlite.Connection, *, serial: str, commands: list[str],
+                         at: dt.datetime) -> list[int]:
+    ids = []
+    for command in commands:
+        cursor = await conn.execute(
+            "INSERT INTO device_commands (serial, command, created_at) VALUES (?, ?, ?)",
+            (serial, command, at.isoformat()))
+        assert cursor.lastrowid is not None
+        ids.append(cursor.lastrowid)
+    return ids
+
+
+async def hand_out_commands(conn: aiosqlite.Connection, *, serial: str, at: dt.datetime,
+                            limit: int) -> list[DeviceCommand]:
+    """Commands not answered yet, oldest first; a command sent but never answered (the machine
+    lost our reply) is sent again, which the machine's commands tolerate."""
+    async with conn.execute(
+        "SELECT * FROM device_commands WHERE serial = ? AND answered_at IS NULL"
+        " ORDER BY id LIMIT ?", (serial, limit)) as cursor:
+        rows = [_command(r) for r in await cursor.fetchall()]
+    if rows:
+        await conn.executemany("UPDATE device_commands SET sent_at = ? WHERE id = ?",
+                               [(at.isoformat(), r.id) for r in rows])
+    return rows
+
+
+async def record_answer(conn: aiosqlite.Connection, *, serial: str, command_id: int,
+                        return_code: int, answer: str, at: dt.datetime) -> bool:
+    """The machine's result for one of its commands; False when the id is not its command."""
+    cursor = await conn.execute(
+        "UPDATE device_commands SET return_code = ?, answer = ?, answered_at = ?"
+        " WHERE id = ? AND serial = ? AND answered_at IS NULL",
+        (return_code, answer[:1000], at.isoformat(), command_id, serial))
+    return cursor.rowcount > 0
+
+
+async def commands_of(conn: aiosqlite.Connection, serial: str) -> list[DeviceCommand]:
+    async with conn.execute("SELECT * FROM device_commands WHERE serial = ? ORDER BY id",
+                            (serial,)) as cursor:
+        return [_command(r) for r in await cursor.fetchall()]
 
 
 async def machine_statuses(conn: aiosqlite.Connection) -> list[MachineStatus]:
     """Every machine seen so far with its last pull result (for health reports)."""
     async with conn.execute(
         "SELECT m.name, m.source, m.serial, m.last_seen_at, s.last_success_at, s.last_error,"
-        " COALESCE(s.consecutive_failures, 0) AS failures, s.clock_drift_seconds"
+        " COALESCE(s.consecutive_failures, 0) AS failures,"
+        " COALESCE(m.clock_drift_seconds, s.clock_drift_seconds) AS drift,"
+        " m.firmware, m.push_version, m.drift_seen_at, m.left_disabled_at"
         " FROM device_machines m LEFT JOIN device_sync_state s ON s.name = m.name"
         " ORDER BY m.name") as cursor:
         rows = await cursor.fetchall()
     return [MachineStatus(r["name"], r["source"], r["serial"], r["last_seen_at"],
-                          r["last_success_at"], r["last_error"], r["failures"],
-                          r["clock_drift_seconds"]) for r in rows]
+                          r["last_success_at"], r["last_error"], r["failures"], r["drift"],
+                          r["firmware"], r["push_version"], r["drift_seen_at"],
+                          r["left_disabled_at"]) for r in rows]

@@ -42,6 +42,22 @@ def test_devices_config_defaults_and_errors() -> None:
         _parse({"sync": {"retry_attempts": 0}})
 
 
+def test_adms_machines_can_be_pinned_to_addresses() -> None:
+    adms = _parse({"adms": {"max_body_mb": 30, "max_age_days": 40, "machines": [
+        {"serial": "A1", "allow_from": ["192.168.1.0/24", "10.0.0.7"]},
+        {"serial": "B2", "allow_from": ["fd00::/8"]}]}}).adms
+    first, second = adms.machines
+    assert first.allows("192.168.1.77") and first.allows("10.0.0.7")
+    assert not first.allows("10.0.0.8") and not first.allows(None) and not first.allows("x")
+    assert second.allows("fd00::1") and not second.allows("192.168.1.77")
+    assert adms.pinned_sources() is not None
+    assert (adms.limits.max_body_bytes, adms.limits.max_age) == (30 * 1024 * 1024,
+                                                                dt.timedelta(days=40))
+    assert _parse({"adms": {"machines": [{"serial": "A1"}]}}).adms.pinned_sources() is None
+    with pytest.raises(ConfigError, match=r"adms\.machines\[0\]\.allow_from.*CIDR"):
+        _parse({"adms": {"machines": [{"serial": "A1", "allow_from": ["192.168.1.300/24"]}]}})
+
+
 def test_prepare_punches_keeps_zone_offset_and_counts_unusable_records() -> None:
     prepared = prepare_punches("SN1", WITA, [
         RawPunch("0007", dt.datetime(2026, 10, 5, 7, 29, 59), 15, 0),

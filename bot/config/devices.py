@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import re
 from zoneinfo import ZoneInfo
 
 from bot.config.reader import ConfigError, Section
-from device.config import AdmsMachine, AdmsSettings, DeviceConfig, DeviceSettings, SyncSettings
+from device.config import (
+    AdmsLimits,
+    AdmsMachine,
+    AdmsSettings,
+    DeviceConfig,
+    DeviceSettings,
+    Network,
+    SyncSettings,
+)
 
 PROTOCOLS = ("tcp", "udp")
 _SERIAL = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -41,6 +51,33 @@ def _parse_sync(section: Section) -> SyncSettings:
         timeout_seconds=section.float("timeout_seconds", 30.0, minimum=0.1),
         retry_attempts=section.int("retry_attempts", 3, minimum=1, maximum=10),
         retry_backoff_seconds=section.float("retry_backoff_seconds", 5.0, minimum=0.0),
+        clear_after_days=section.int("clear_after_days", None, minimum=1),
+    )
+
+
+def _networks(section: Section, name: str) -> tuple[Network, ...]:
+    result = []
+    for raw in section.str_list(name, []):
+        try:
+            result.append(ipaddress.ip_network(raw.strip(), strict=False))
+        except ValueError:
+            raise ConfigError(section.key(name),
+                              f"{raw!r} bukan alamat atau jaringan (CIDR) yang sah") from None
+    return tuple(result)
+
+
+def _parse_limits(section: Section) -> AdmsLimits:
+    return AdmsLimits(
+        max_body_bytes=section.int("max_body_mb", 25, minimum=1, maximum=200) * 1024 * 1024,
+        header_timeout_seconds=section.float("header_timeout_seconds", 10.0, minimum=0.1),
+        body_timeout_seconds=section.float("body_timeout_seconds", 120.0, minimum=0.1),
+        keepalive_timeout_seconds=section.float("keepalive_timeout_seconds", 15.0, minimum=0.1),
+        max_connections=section.int("max_connections", 128, minimum=1, maximum=10_000),
+        max_connections_per_address=section.int("max_connections_per_address", 8, minimum=1,
+                                                maximum=10_000),
+        future_tolerance=dt.timedelta(minutes=section.int("future_tolerance_minutes", 10,
+                                                          minimum=0)),
+        max_age=dt.timedelta(days=section.int("max_age_days", 90, minimum=1)),
     )
 
 
@@ -51,7 +88,8 @@ def _parse_adms(section: Section, office_zone: ZoneInfo) -> AdmsSettings:
         if not _SERIAL.match(serial):
             raise ConfigError(entry.key("serial"), "hanya huruf, angka, - dan _")
         machines.append(AdmsMachine(serial=serial, name=entry.str("name", serial).strip() or serial,
-                                    timezone=entry.zone("timezone", office_zone.key)))
+                                    timezone=entry.zone("timezone", office_zone.key),
+                                    allow_from=_networks(entry, "allow_from")))
     serials = [m.serial for m in machines]
     for index, serial in enumerate(serials):
         if serial in serials[:index]:
@@ -60,4 +98,4 @@ def _parse_adms(section: Section, office_zone: ZoneInfo) -> AdmsSettings:
     return AdmsSettings(enabled=section.bool("enabled", False),
                         host=section.nonempty_str("host", "0.0.0.0"),
                         port=section.int("port", 8081, minimum=0, maximum=65535),
-                        machines=tuple(machines))
+                        machines=tuple(machines), limits=_parse_limits(section))

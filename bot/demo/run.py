@@ -141,6 +141,17 @@ keep = 7
 name = "Mesin Lobi"
 host = "127.0.0.1"
 port = 4370
+
+# A push (ADMS) machine, accepted only from its own address.
+[adms]
+enabled = false
+host = "127.0.0.1"
+port = 8081
+
+[[adms.machines]]
+serial = "DEMO0000ADMS1"
+name = "Mesin Pintu Samping"
+allow_from = ["127.0.0.1/32"]
 """
 
 

@@ -8,7 +8,8 @@ import html
 import logging
 
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
-from device.adms import AdmsReceiver, AdmsServer, UnknownSerial
+from device import adms
+from device.adms import AdmsNotice, AdmsReceiver, AdmsServer
 from device.sync import DRIFT, DRIFT_FIXED, FAILING, RECOVERED, Notice, sync_all
 from handlers.texts import devices as texts
 
@@ -34,11 +35,10 @@ async def start(app: BotApp) -> None:
             log.info("devices.pull_scheduled machines=%d every_minutes=%d",
                      len(devices.machines), devices.sync.interval_minutes)
     if devices.adms.enabled:
-        async def report_unknown(problem: UnknownSerial) -> None:
-            await _tell_admin(app, texts.UNKNOWN_SERIAL.format(
-                serial=html.escape(problem.serial), remote=html.escape(problem.remote)))
+        async def report(notice: AdmsNotice) -> None:
+            await _tell_admin(app, adms_notice_text(notice))
 
-        receiver = AdmsReceiver(services.db, devices.adms, services.clock, report_unknown)
+        receiver = AdmsReceiver(services.db, devices.adms, services.clock, report)
         server = AdmsServer(receiver, devices.adms.host, devices.adms.port)
         await server.start()
         app.bot_data[ADMS_KEY] = server
@@ -79,6 +79,30 @@ def notice_text(notice: Notice, interval_minutes: int) -> str:
     if notice.kind == DRIFT_FIXED:
         return texts.CLOCK_FIXED.format(machine=machine)
     raise ValueError(f"unknown notice kind {notice.kind!r}")
+
+
+def adms_notice_text(notice: AdmsNotice) -> str:
+    machine = html.escape(notice.machine)
+    if notice.kind == adms.UNKNOWN_SERIAL:
+        serial, _, remote = notice.detail.partition(" ")
+        return texts.UNKNOWN_SERIALS.format(count=notice.count, serial=html.escape(serial),
+                                            remote=html.escape(remote))
+    if notice.kind == adms.FORBIDDEN_SOURCE:
+        return texts.FORBIDDEN_SOURCE.format(machine=machine, remote=html.escape(notice.detail),
+                                             count=notice.count)
+    if notice.kind == adms.TOO_LARGE:
+        size, _, limit = notice.detail.partition(" ")
+        mb = 1024 * 1024
+        return texts.TOO_LARGE.format(machine=machine, size=f"{int(size) / mb:.1f}",
+                                      limit=int(limit) // mb)
+    if notice.kind == adms.LINES_REFUSED:
+        lines = ", ".join(f"{r.line} ({texts.LINE_REASONS.get(r.reason, r.reason)})"
+                          for r in notice.refusals)
+        return texts.LINES_REFUSED.format(machine=machine, refused=notice.detail, lines=lines)
+    if notice.kind == adms.CLOCK_AHEAD:
+        return texts.ADMS_CLOCK_AHEAD.format(machine=machine,
+                                             amount=texts.duration(notice.drift_seconds or 0))
+    raise ValueError(f"unknown ADMS notice kind {notice.kind!r}")
 
 
 async def _tell_admin(app: BotApp, text: str) -> None:

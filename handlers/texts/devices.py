@@ -27,10 +27,38 @@ CLOCK_DRIFT = (
 CLOCK_FIXED = "🕒 Jam mesin presensi <b>{machine}</b> sudah sesuai kembali dengan jam server."
 AHEAD = "lebih cepat"
 BEHIND = "lebih lambat"
-UNKNOWN_SERIAL = (
-    "⚠️ Mesin ADMS dengan nomor seri <code>{serial}</code> (alamat {remote}) mencoba mengirim "
-    "data, tetapi tidak terdaftar pada bagian [adms] konfigurasi. Permintaannya ditolak. "
-    "Bila mesin ini milik kantor, tambahkan nomor serinya ke konfigurasi."
+UNKNOWN_SERIALS = (
+    "⚠️ {count} permintaan dari mesin ADMS yang tidak terdaftar ditolak sejak laporan "
+    "sebelumnya; yang terakhir bernomor seri <code>{serial}</code> dari alamat {remote}. Bila "
+    "mesin ini milik kantor, tambahkan nomor serinya ke bagian [adms] konfigurasi. Laporan ini "
+    "dikirim paling banyak sekali sejam."
+)
+FORBIDDEN_SOURCE = (
+    "⚠️ Permintaan atas nama mesin ADMS <b>{machine}</b> datang dari alamat {remote}, yang tidak "
+    "termasuk allow_from mesin itu, dan ditolak ({count} kali hari ini sejak laporan terakhir). "
+    "Bila mesin dipindah ke alamat lain, perbarui allow_from pada konfigurasi."
+)
+TOO_LARGE = (
+    "⚠️ Unggahan mesin ADMS <b>{machine}</b> sebesar {size} MB melebihi batas {limit} MB dan "
+    "ditolak; mesin akan terus mengirim ulang. Naikkan [adms] max_body_mb atau kosongkan log "
+    "mesin setelah datanya diambil dengan cara lain."
+)
+LINES_REFUSED = (
+    "⚠️ Mesin ADMS <b>{machine}</b>: {refused} baris catatan ditolak dan tidak disimpan "
+    "(baris: {lines}). Laporan berikutnya untuk mesin ini dikirim besok."
+)
+LINE_REASONS = {
+    "no_time": "tanpa kolom waktu",
+    "bad_pin": "PIN tidak sah",
+    "bad_time": "waktu tidak terbaca",
+    "future": "waktu di masa depan",
+    "too_old": "waktu terlalu lama",
+    "too_long": "baris terlalu panjang",
+}
+ADMS_CLOCK_AHEAD = (
+    "🕒 Jam mesin ADMS <b>{machine}</b> sekitar {amount} lebih cepat dari jam server (terlihat "
+    "dari catatan yang baru dikirim). Jalankan <code>presensi device set-time --device "
+    "\"{machine}\"</code>."
 )
 
 

@@ -63,8 +63,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def adms_settings(serials: list[str], *, enabled: bool = True) -> AdmsSettings:
+def adms_settings(serials: list[str], *, enabled: bool = True,
+                  allow_from: dict[str, list[str]] | None = None, **limits: object) -> AdmsSettings:
+    """ADMS settings through the real config parser; `limits` are further [adms] keys."""
+    machines = [{"serial": s, "name": f"ADMS {s}",
+                 **({"allow_from": allow_from[s]} if allow_from and s in allow_from else {})}
+                for s in serials]
     data = {"office": {"timezone": "Asia/Jakarta"},
-            "adms": {"enabled": enabled, "host": "127.0.0.1", "port": 0,
-                     "machines": [{"serial": s, "name": f"ADMS {s}"} for s in serials]}}
+            "adms": {"enabled": enabled, "host": "127.0.0.1", "port": 0, **limits,
+                     "machines": machines}}
     return parse_devices(Section(data, "")).adms
