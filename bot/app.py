@@ -39,6 +39,7 @@ from handlers import (
     menu,
     operator,
     pantau,
+    reason_prompt,
     recap,
     registration,
     request_decisions,
@@ -57,9 +58,9 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 # Order matters: the gate (group -10) must see every update before any feature handler.
-HANDLER_MODULES: tuple[ModuleType, ...] = (gate, registration, menu, request_decisions,
-                                           request_form, request_history, health, operator,
-                                           attendance, location,
+HANDLER_MODULES: tuple[ModuleType, ...] = (gate, reason_prompt, registration, menu,
+                                           request_decisions, request_form, request_history,
+                                           health, operator, attendance, location,
                                            layanan, pantau, recap,
                                            # Last: answers only what no feature took.
                                            fallback)

@@ -1,7 +1,7 @@
 """/layanan: submit an SOP service with its documents, and act on files as a step's actor.
 
-One persistent conversation carries the two things that need typed input: the documents an
-applicant uploads (state UPLOAD) and the reason or note an actor types (state NOTE). Every
+One persistent conversation carries the documents an applicant uploads (state UPLOAD); the
+reason or note an actor types goes through handlers.reason_prompt, for that card only. Every
 button is an entry point (allow_reentry), so a button works whatever the conversation state;
 the file's state lives in SQLite and each tap is checked there (`version` in the data).
 """
@@ -24,9 +24,12 @@ from telegram.ext import (
 )
 
 from bot.context import AppServices, BotApp, BotContext
+from handlers import approval_codec as codec
+from handlers import reason_prompt
 from handlers.texts import layanan as texts
 from services.employees import Employee
 from services.errors import DomainError
+from services.reason_prompts import Prompt
 from services.workflows import files as wf
 from services.workflows.files import FileView, Notice, Upload, WorkflowEnv
 from services.workflows.model import describe_actor
@@ -34,19 +37,15 @@ from services.workflows.sla import OfficeTime
 
 log = logging.getLogger(__name__)
 
-UPLOAD, NOTE = range(2)
+UPLOAD = 0
 FILE_KEY = "layanan.file"        # user_data: the file whose documents are being sent
-PENDING_KEY = "layanan.pending"  # user_data: (file_id, version, action, chat_id, message_id)
 
-ACTION_CODES = {"t": "teruskan", "s": "setujui", "x": "tolak", "k": "kembalikan"}
-CODE_OF = {action: code for code, action in ACTION_CODES.items()}
 
 NEW = r"^wf:new:([a-z][a-z0-9_]{0,23})$"
 EDIT = r"^wf:edit:(\d+)$"
 SEND = r"^wf:send:(\d+):(\d+)$"
 DROP = r"^wf:drop:(\d+)$"
 REPLACE = r"^wf:rep:(\d+):(\d+)$"
-ACT = r"^wf:a:(\d+):(\d+):([tsxk])$"
 SHOW = r"^wf:show:(\d+)$"
 
 
@@ -137,7 +136,7 @@ def _task_keyboard(file: FileView) -> InlineKeyboardMarkup:
     assert step is not None
     return InlineKeyboardMarkup([[
         InlineKeyboardButton(texts.ACTION_BUTTONS[action],
-                             callback_data=f"wf:a:{file.id}:{file.version}:{CODE_OF[action]}")
+                             callback_data=codec.file_button(action, file.id, file.version))
         for action in step.actions]])
 
 
@@ -420,7 +419,6 @@ async def cancel_file(update: Update, context: BotContext) -> int:
 async def stop(update: Update, context: BotContext) -> int:
     assert update.effective_message is not None and context.user_data is not None
     context.user_data.pop(FILE_KEY, None)
-    context.user_data.pop(PENDING_KEY, None)
     await update.effective_message.reply_html(texts.STOPPED)
     return ConversationHandler.END
 
@@ -440,51 +438,40 @@ async def _apply(update: Update, context: BotContext, file_id: int, version: int
     await deliver(context, outcome.notices)
 
 
-async def action_tapped(update: Update, context: BotContext) -> int:
-    """An actor's button: act now, or ask for the reason/note first."""
+async def action_tapped(update: Update, context: BotContext) -> None:
+    """An actor's button: act now, or ask for the reason/note first (a prompt for this card)."""
     query = update.callback_query
-    assert query is not None and context.matches and context.user_data is not None
+    assert query is not None and query.data is not None
+    tap = codec.decode(query.data)
+    assert tap is not None
     employee = context.require_employee()
-    file_id, version = int(context.matches[0][1]), int(context.matches[0][2])
-    action = ACTION_CODES[context.matches[0][3]]
     message = query.message
     card = (message.chat.id, message.message_id) if message is not None else (None, None)
     try:
-        _, step = await wf.check_can_act(context.db, _env(context), file_id, version, employee,
-                                         action)
-        if wf.needs_note(step, action):
+        _, step = await wf.check_can_act(context.db, _env(context), tap.ref_id, tap.version,
+                                         employee, tap.action)
+        if wf.needs_note(step, tap.action):
             await query.answer()
-            context.user_data[PENDING_KEY] = (file_id, version, action, *card)
-            assert update.effective_message is not None
-            await update.effective_message.reply_html(
-                texts.ASK_NOTE[action].format(id=file_id))
-            return NOTE
-        await _apply(update, context, file_id, version, action, None, card)
+            await reason_prompt.ask(update, context, kind=codec.WORKFLOW_FILE,
+                                    ref_id=tap.ref_id, action=tap.action, token=tap.token,
+                                    label=f"berkas #{tap.ref_id}",
+                                    text=texts.ASK_NOTE[tap.action].format(id=tap.ref_id))
+            return
+        await _apply(update, context, tap.ref_id, tap.version, tap.action, None, card)
     except DomainError as error:
         await _refuse(update, error)
-        return ConversationHandler.END
+        return
     await query.answer()
-    return ConversationHandler.END
 
 
-async def note_typed(update: Update, context: BotContext) -> int:
-    """The reason or note for the action chosen just before."""
-    message = update.effective_message
-    assert message is not None and context.user_data is not None
-    pending = context.user_data.get(PENDING_KEY)
-    if pending is None:
-        return ConversationHandler.END
-    note = (message.text or "").strip()
-    if not note:
-        await message.reply_html(texts.NOTE_EMPTY)
-        return NOTE
-    file_id, version, action, chat_id, message_id = pending
-    context.user_data.pop(PENDING_KEY, None)
+async def note_typed(update: Update, context: BotContext, prompt: Prompt, note: str) -> bool:
+    """The reason or note for the card the prompt came from."""
     try:
-        await _apply(update, context, file_id, version, action, note, (chat_id, message_id))
+        await _apply(update, context, prompt.ref_id, int(prompt.token), prompt.action, note,
+                     (prompt.chat_id, prompt.message_id))
     except DomainError as error:
         await _refuse(update, error)
-    return ConversationHandler.END
+    return True
 
 
 async def show_task(update: Update, context: BotContext) -> None:
@@ -509,7 +496,6 @@ def register(app: BotApp) -> None:
         CallbackQueryHandler(submit_file, pattern=SEND),
         CallbackQueryHandler(cancel_file, pattern=DROP),
         CallbackQueryHandler(replace_document, pattern=REPLACE),
-        CallbackQueryHandler(action_tapped, pattern=ACT),
     ]
     conversation = ConversationHandler(
         entry_points=buttons,
@@ -517,14 +503,15 @@ def register(app: BotApp) -> None:
             UPLOAD: [MessageHandler((filters.Document.ALL | filters.PHOTO)
                                     & filters.ChatType.PRIVATE, receive_document),
                      MessageHandler(filters.TEXT & ~filters.COMMAND, remind_upload)],
-            NOTE: [MessageHandler(filters.TEXT & ~filters.COMMAND, note_typed)],
         },
         fallbacks=[CommandHandler("batal", stop)],
         allow_reentry=True,
         name="layanan",
         persistent=True,
     )
+    reason_prompt.on_reason(codec.WORKFLOW_FILE, note_typed, cancelled=texts.NOTE_CANCELLED)
     app.add_handler(CommandHandler("layanan", layanan))
+    app.add_handler(CallbackQueryHandler(action_tapped, pattern=codec.FILE_ACTION))
     app.add_handler(CallbackQueryHandler(show_task, pattern=SHOW))
     app.add_handler(conversation)
 

@@ -1,9 +1,8 @@
 """/rekap, the paraf chain's buttons, the reason for a return, and /arsip.
 
-callback_data (state lives in the recaps table; `rev` changes with every step):
-  rkp:sub:<id>:<rev>    operator submits the draft (regenerated from current data)
-  rkp:ok:<id>:<rev>     Kasubbag/Sekretaris paraf, Kepala signs
-  rkp:ret:<id>:<rev>    return one step; the reason is asked for next
+callback_data (state lives in SQLite; `rev` changes with every step): the chain's buttons
+rkp:sub|ok|ret:<id>:<rev> are handlers.approval_codec's (Kembalikan asks for the reason
+through handlers.reason_prompt);
   rkp:arsip:<id>        send a copy of an archived (signed) recap
 """
 
@@ -18,15 +17,13 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, U
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.context import AppServices, BotApp, BotContext
+from handlers import approval_codec as codec
+from handlers import reason_prompt
 from handlers.texts import recap as texts
 from reports.recap_pdf import clock_time, render_pdf
 from reports.recap_xlsx import render_xlsx
@@ -34,18 +31,13 @@ from services import employees, recap
 from services.employees import Employee
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.indonesian_dates import long_date
+from services.reason_prompts import Prompt
 from services.recap import DailyReport, Outcome, Recap, RecapEnv
 from services.recap_flow import DRAFT, KEPALA, ROLE_TITLES, parse_period
 
 log = logging.getLogger(__name__)
 
-DECIDE = re.compile(r"^rkp:(sub|ok):(\d{1,9}):(\d{1,9})$")
-RETURN = re.compile(r"^rkp:ret:(\d{1,9}):(\d{1,9})$")
 ARCHIVE = re.compile(r"^rkp:arsip:(\d{1,9})$")
-WAIT_REASON = 1
-REASON_GROUP = -1
-PENDING = "recap.pending_return"
-CONVERSATION_NAME = "recap_return"
 DAILY_MAX_LINES = 40
 MAX_CAPTION = 1024
 
@@ -62,11 +54,13 @@ def env_of(services: AppServices) -> RecapEnv:
 def _decision_keyboard(item: Recap) -> InlineKeyboardMarkup:
     if item.state == DRAFT:
         return InlineKeyboardMarkup([[InlineKeyboardButton(
-            texts.BUTTON_SUBMIT, callback_data=f"rkp:sub:{item.id}:{item.rev}")]])
+            texts.BUTTON_SUBMIT, callback_data=codec.recap_button("ajukan", item.id, item.rev))]])
     approve = texts.BUTTON_SIGN if item.state == KEPALA else texts.BUTTON_PARAF
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(approve, callback_data=f"rkp:ok:{item.id}:{item.rev}"),
-        InlineKeyboardButton(texts.BUTTON_RETURN, callback_data=f"rkp:ret:{item.id}:{item.rev}"),
+        InlineKeyboardButton(approve,
+                             callback_data=codec.recap_button("setujui", item.id, item.rev)),
+        InlineKeyboardButton(texts.BUTTON_RETURN,
+                             callback_data=codec.recap_button("kembalikan", item.id, item.rev)),
     ]])
 
 
@@ -224,14 +218,14 @@ async def decide(update: Update, context: BotContext) -> None:
     """Submit, paraf or sign: re-checked in SQLite, refused politely when not for this person."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    match = DECIDE.match(query.data)
-    assert match is not None
-    kind, recap_id, rev = match[1], int(match[2]), int(match[3])
+    tap = codec.decode(query.data)
+    assert tap is not None
+    recap_id, rev = tap.ref_id, tap.version
     employee = context.require_employee()
     services = context.services
     env = env_of(services)
     try:
-        if kind == "sub":
+        if tap.action == "ajukan":
             outcome = await recap.submit(context.db, env, context.clock, recap_id, rev,
                                          actor=employee)
         else:
@@ -255,83 +249,55 @@ async def decide(update: Update, context: BotContext) -> None:
                       _forwarded_note(outcome, reached, done))
 
 
-async def ask_reason(update: Update, context: BotContext) -> int:
-    """Kembalikan: check the tap, then ask for the reason as the next message."""
+async def ask_reason(update: Update, context: BotContext) -> None:
+    """Kembalikan: check the tap, then ask for the reason (a prompt for this recap)."""
     query = update.callback_query
-    assert query is not None and query.data is not None and context.user_data is not None
-    match = RETURN.match(query.data)
-    assert match is not None
-    recap_id, rev = int(match[1]), int(match[2])
+    assert query is not None and query.data is not None
+    tap = codec.decode(query.data)
+    assert tap is not None
     employee = context.require_employee()
     try:
-        item = await recap.check_return(context.db, recap_id, rev, actor=employee)
+        item = await recap.check_return(context.db, tap.ref_id, tap.version, actor=employee)
     except DomainError as error:
         log.info("recap.return_refused nip=%s data=%s reason=%s", employee.nip, query.data,
                  type(error).__name__)
         await query.answer(error.message[:200], show_alert=True)
-        # This conversation runs in its own group: stop here so the tap is not answered twice.
-        raise ApplicationHandlerStop(ConversationHandler.END) from None
+        return
     await query.answer()
-    message = query.message if isinstance(query.message, Message) else None
-    context.user_data[PENDING] = {
-        "id": recap_id, "rev": rev,
-        "chat_id": message.chat_id if message else None,
-        "message_id": message.message_id if message else None,
-    }
-    assert update.effective_chat is not None
-    await context.bot.send_message(update.effective_chat.id,
-                                   texts.ASK_REASON.format(periode=item.period),
-                                   parse_mode=ParseMode.HTML)
-    raise ApplicationHandlerStop(WAIT_REASON)
+    await reason_prompt.ask(update, context, kind=codec.RECAP, ref_id=item.id,
+                            action="kembalikan", token=tap.token,
+                            label=f"rekapitulasi kehadiran {item.period}",
+                            text=texts.ASK_REASON.format(periode=item.period))
 
 
-async def take_reason(update: Update, context: BotContext) -> int:
+async def take_reason(update: Update, context: BotContext, prompt: Prompt, reason: str) -> bool:
+    """The reason for returning the recap the prompt came from; False: ask again."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
-    pending = context.user_data.get(PENDING)
-    if pending is None:
-        return ConversationHandler.END
+    assert message is not None
     employee = context.require_employee()
     services = context.services
     try:
         outcome = await recap.send_back(context.db, env_of(services), context.clock,
-                                        pending["id"], pending["rev"], actor=employee,
-                                        reason=message.text or "")
+                                        prompt.ref_id, int(prompt.token), actor=employee,
+                                        reason=reason)
     except (Conflict, NotAllowed, NotFound) as error:
-        context.user_data.pop(PENDING, None)
         await message.reply_html(f"⚠️ {escape(error.message)}")
-        raise ApplicationHandlerStop(ConversationHandler.END) from None
+        return True
     except DomainError as error:
         await message.reply_html(f"⚠️ {escape(error.message)}")  # e.g. too short: ask again
-        raise ApplicationHandlerStop(WAIT_REASON) from None
-    context.user_data.pop(PENDING, None)
+        return False
     reached = await deliver(context.bot, services, outcome)
     done = texts.RETURN_DONE.format(ke=ROLE_TITLES.get(outcome.recap.state, "-"),
                                     waktu=clock_time(context.clock.now(), context.clock.tz))
     note = _forwarded_note(outcome, reached, done)
     await message.reply_html(note)
-    if pending.get("chat_id") and pending.get("message_id"):
+    if prompt.chat_id and prompt.message_id:
         try:
-            await context.bot.edit_message_reply_markup(pending["chat_id"],
-                                                        pending["message_id"],
+            await context.bot.edit_message_reply_markup(prompt.chat_id, prompt.message_id,
                                                         reply_markup=None)
         except TelegramError:
-            log.info("recap.card_not_closed message_id=%s", pending["message_id"])
-    raise ApplicationHandlerStop(ConversationHandler.END)
-
-
-async def cancel_reason(update: Update, context: BotContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(PENDING, None)
-    assert update.effective_message is not None
-    await update.effective_message.reply_html(texts.REASON_CANCELLED)
-    raise ApplicationHandlerStop(ConversationHandler.END)
-
-
-async def reason_not_text(update: Update, context: BotContext) -> int:
-    assert update.effective_message is not None
-    await update.effective_message.reply_html(texts.REASON_NOT_TEXT)
-    raise ApplicationHandlerStop(WAIT_REASON)
+            log.info("recap.card_not_closed message_id=%s", prompt.message_id)
+    return True
 
 
 # --- /arsip ---------------------------------------------------------------------------------
@@ -416,17 +382,9 @@ def daily_text(report: DailyReport) -> str:
 
 
 def register(app: BotApp) -> None:
-    # The reason conversation has its own group before the features' (0): while a reviewer is
-    # asked for a reason, their next text is that reason, and its callbacks raise
-    # ApplicationHandlerStop so no other feature (an open request form) also takes the text.
-    app.add_handler(ConversationHandler(
-        entry_points=[CallbackQueryHandler(ask_reason, pattern=RETURN)],
-        states={WAIT_REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, take_reason)]},
-        fallbacks=[CommandHandler("batal", cancel_reason),
-                   MessageHandler(~filters.TEXT & ~filters.COMMAND, reason_not_text)],
-        name=CONVERSATION_NAME, persistent=True, allow_reentry=True,
-    ), group=REASON_GROUP)
-    app.add_handler(CallbackQueryHandler(decide, pattern=DECIDE))
+    reason_prompt.on_reason(codec.RECAP, take_reason, cancelled=texts.REASON_CANCELLED)
+    app.add_handler(CallbackQueryHandler(ask_reason, pattern=codec.RECAP_RETURN))
+    app.add_handler(CallbackQueryHandler(decide, pattern=codec.RECAP_DECIDE))
     app.add_handler(CallbackQueryHandler(archive_copy, pattern=ARCHIVE))
     app.add_handler(CommandHandler("rekap", rekap))
     app.add_handler(CommandHandler("arsip", arsip))

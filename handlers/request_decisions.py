@@ -1,9 +1,9 @@
 """Approvers' side: Setujui / Tolak / Kembalikan on request cards, and /persetujuan.
 
 Setujui decides at once. Tolak and Kembalikan first check that it is still this person's turn,
-then ask for the reason as a typed message (a small persistent conversation) and decide when
-it arrives. Every refusal (not your turn, already decided, stale or forged button) is answered
-with a clear alert and logged; nothing changes.
+then ask for the reason (handlers.reason_prompt: for this card only, for a limited time) and
+decide when it arrives. Every refusal (not your turn, already decided, stale or forged
+button) is answered with a clear alert and logged; nothing changes.
 """
 
 from __future__ import annotations
@@ -12,26 +12,19 @@ import logging
 from html import escape
 
 from telegram import Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
+from handlers import approval_codec as codec
+from handlers import reason_prompt
 from handlers import request_notify as notify
 from handlers import request_views as views
 from handlers.texts import requests as texts
 from services import requests as svc
 from services.errors import DomainError
+from services.reason_prompts import Prompt
 
 log = logging.getLogger(__name__)
-
-WAIT_REASON = 0
-PENDING = "request_decision"
-CONVERSATION_NAME = "request_decision"
 
 
 def _refused(update: Update, error: DomainError, action: str) -> None:
@@ -56,11 +49,11 @@ async def approve(update: Update, context: BotContext) -> None:
     """Setujui: decide at once."""
     query = update.callback_query
     assert query is not None and context.matches
-    match = context.matches[0]
+    tap = codec.decode(context.matches[0][0])
+    assert tap is not None
     try:
-        decision = await _decide(context, update, request_id=int(match[1]),
-                                 position=int(match[2]), round_=int(match[3]),
-                                 action="setujui", note=None)
+        decision = await _decide(context, update, request_id=tap.ref_id, position=tap.position,
+                                 round_=tap.round, action="setujui", note=None)
     except DomainError as error:
         _refused(update, error, "setujui")
         await query.answer(error.message, show_alert=True)
@@ -71,63 +64,45 @@ async def approve(update: Update, context: BotContext) -> None:
     await notify.after_decision(context, decision)
 
 
-async def ask_reason(update: Update, context: BotContext) -> int:
-    """Tolak / Kembalikan: check the turn, then ask for the reason."""
+async def ask_reason(update: Update, context: BotContext) -> None:
+    """Tolak / Kembalikan: check the turn, then ask for the reason (a prompt for this card)."""
     query = update.callback_query
-    assert query is not None and context.matches and context.user_data is not None
-    match = context.matches[0]
-    action = views.ACTION_OF[match[1]]
-    request_id, position, round_ = int(match[2]), int(match[3]), int(match[4])
+    assert query is not None and query.data is not None
+    tap = codec.decode(query.data)
+    assert tap is not None
     employee = context.require_employee()
     try:
-        view = await svc.check_turn(context.db, request_id, position, round_, employee.nip,
-                                    action)
+        view = await svc.check_turn(context.db, tap.ref_id, tap.position, tap.round,
+                                    employee.nip, tap.action)
     except DomainError as error:
-        _refused(update, error, action)
+        _refused(update, error, tap.action)
         await query.answer(error.message, show_alert=True)
-        return ConversationHandler.END
+        return
     await query.answer()
-    context.user_data[PENDING] = {"id": request_id, "position": position, "round": round_,
-                                  "action": action}
-    template = texts.ASK_REFUSE_REASON if action == "tolak" else texts.ASK_RETURN_REASON
-    assert update.effective_message is not None
-    await update.effective_message.reply_html(
-        template.format(id=view.id, nama=escape(view.applicant.nama)))
-    return WAIT_REASON
+    template = texts.ASK_REFUSE_REASON if tap.action == "tolak" else texts.ASK_RETURN_REASON
+    await reason_prompt.ask(update, context, kind=codec.REQUEST, ref_id=view.id,
+                            action=tap.action, token=tap.token, label=f"pengajuan #{view.id}",
+                            text=template.format(id=view.id, nama=escape(view.applicant.nama)))
 
 
-async def got_reason(update: Update, context: BotContext) -> int:
+async def got_reason(update: Update, context: BotContext, prompt: Prompt, note: str) -> bool:
+    """The reason typed for the card the prompt came from: decide."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
-    note = (message.text or "").strip()
-    if not note:
-        await message.reply_html(texts.REASON_EMPTY)
-        return WAIT_REASON
-    pending = context.user_data.pop(PENDING, None)
-    if pending is None:
-        return ConversationHandler.END
+    assert message is not None
+    position, round_ = codec.request_token(prompt.token)
     try:
-        decision = await _decide(context, update, request_id=pending["id"],
-                                 position=pending["position"], round_=pending["round"],
-                                 action=pending["action"], note=note)
+        decision = await _decide(context, update, request_id=prompt.ref_id, position=position,
+                                 round_=round_, action=prompt.action, note=note)
     except DomainError as error:
-        _refused(update, error, pending["action"])
+        _refused(update, error, prompt.action)
         await message.reply_html(f"⚠️ {escape(error.message)}")
-        return ConversationHandler.END
+        return True
     log.info("request.decided id=%s action=%s position=%s", decision.request.id,
              decision.action, decision.position)
     await message.reply_html(texts.DECISION_DONE.format(hasil=texts.OUTCOME[decision.action],
                                                         id=decision.request.id))
     await notify.after_decision(context, decision)
-    return ConversationHandler.END
-
-
-async def abort(update: Update, context: BotContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(PENDING, None)
-    assert update.effective_message is not None
-    await update.effective_message.reply_html(texts.DECISION_ABORTED)
-    return ConversationHandler.END
+    return True
 
 
 async def waiting(update: Update, context: BotContext) -> None:
@@ -148,18 +123,8 @@ async def waiting(update: Update, context: BotContext) -> None:
                               card.chat_id, card.message_id)
 
 
-def conversation() -> ConversationHandler:  # type: ignore[type-arg]
-    return ConversationHandler(
-        entry_points=[CallbackQueryHandler(ask_reason, pattern=views.DECIDE_WITH_REASON)],
-        states={WAIT_REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, got_reason)]},
-        fallbacks=[CommandHandler("batal", abort)],
-        name=CONVERSATION_NAME, persistent=True, allow_reentry=True,
-    )
-
-
 def register(app: BotApp) -> None:
-    # Before the request form: while an approver is asked for a reason, their next text is
-    # that reason even if they also have a draft of their own open.
-    app.add_handler(conversation())
-    app.add_handler(CallbackQueryHandler(approve, pattern=views.DECIDE_OK))
+    reason_prompt.on_reason(codec.REQUEST, got_reason, cancelled=texts.DECISION_ABORTED)
+    app.add_handler(CallbackQueryHandler(ask_reason, pattern=codec.REQUEST_WITH_REASON))
+    app.add_handler(CallbackQueryHandler(approve, pattern=codec.REQUEST_APPROVE))
     app.add_handler(CommandHandler("persetujuan", waiting))

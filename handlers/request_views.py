@@ -17,6 +17,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from handlers import approval_codec as codec
 from handlers.texts import requests as texts
 from services.calendar import OfficeCalendar
 from services.indonesian_dates import long_date, long_date_with_day, month_year
@@ -38,13 +39,10 @@ FORM_EDIT_REASON = r"^rqf:er$"
 FORM_ANY = r"^rqf:"
 NEW = r"^req:new:([a-z_]+):(\d{8})$"
 FIX = r"^req:fix:(\d{1,10})$"
-DECIDE_OK = r"^req:ok:(\d{1,10}):(\d{1,2}):(\d{1,5})$"
-DECIDE_WITH_REASON = r"^req:(no|ret):(\d{1,10}):(\d{1,2}):(\d{1,5})$"
 CANCEL = r"^req:cancel:(\d{1,10})$"
 CANCEL_CONFIRMED = r"^req:cancel:(\d{1,10}):y$"
 HISTORY_BACK = r"^req:hist$"
 REQ_ANY = r"^req:"
-ACTION_OF = {"ok": "setujui", "no": "tolak", "ret": "kembalikan"}
 
 
 def period(start: dt.date, end: dt.date) -> str:
@@ -150,13 +148,12 @@ def fix_keyboard(request_id: int) -> InlineKeyboardMarkup:
 def decision_keyboard(view: RequestView) -> InlineKeyboardMarkup:
     step = view.current
     assert step is not None
-    suffix = f"{view.id}:{step.position}:{view.round}"
-    labels = {"setujui": ("ok", texts.BUTTON_APPROVE), "tolak": ("no", texts.BUTTON_REFUSE),
-              "kembalikan": ("ret", texts.BUTTON_RETURN)}
-    return InlineKeyboardMarkup([[InlineKeyboardButton(labels[a][1],
-                                                       callback_data=f"req:{labels[a][0]}:{suffix}")
-                                  for a in ("setujui", "tolak", "kembalikan")
-                                  if a in step.actions]])
+    labels = {"setujui": texts.BUTTON_APPROVE, "tolak": texts.BUTTON_REFUSE,
+              "kembalikan": texts.BUTTON_RETURN}
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(labels[a], callback_data=codec.request_button(
+            a, view.id, step.position, view.round))
+        for a in ("setujui", "tolak", "kembalikan") if a in step.actions]])
 
 
 def targets(view: RequestView) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.config.approvals import ApprovalSettings, parse_approvals
 from bot.config.attendance import parse_attendance
 from bot.config.calendar import parse_calendar
 from bot.config.core import (
@@ -56,6 +57,7 @@ class Settings:
     devices: DeviceSettings
     recap: RecapSettings
     location: LocationPolicy
+    approvals: ApprovalSettings
 
 
 def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settings:
@@ -75,6 +77,7 @@ def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settin
         devices=parse_devices(root),
         recap=parse_recap(root, base_dir),
         location=parse_location(root),
+        approvals=parse_approvals(root),
     )
     root.reject_unknown()
     return settings

@@ -59,7 +59,7 @@ ASK_NOTE = {
     "teruskan": "Ketik catatan langkah ini untuk berkas #{id} (misalnya isi disposisi):",
     "setujui": "Ketik catatan persetujuan untuk berkas #{id}:",
 }
-NOTE_EMPTY = "Alasan atau catatan tidak boleh kosong. Silakan ketik kembali."
+NOTE_CANCELLED = "Catatan atau alasan diurungkan; berkas tetap menunggu tindakan Anda."
 VERDICT = {
     "teruskan": "Diteruskan",
     "setujui": "Disetujui",

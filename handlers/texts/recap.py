@@ -58,7 +58,6 @@ ASK_REASON = (
     "diperbaiki). Kirim /batal untuk membatalkan."
 )
 REASON_CANCELLED = "Pengembalian dibatalkan. Rekapitulasi tetap menunggu keputusan Anda."
-REASON_NOT_TEXT = "Mohon tuliskan alasan pengembalian dalam bentuk teks, atau kirim /batal."
 
 ARCHIVE_EMPTY = "Belum ada rekapitulasi kehadiran yang ditandatangani dan diarsipkan."
 ARCHIVE_HEADER = (

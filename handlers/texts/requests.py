@@ -68,7 +68,6 @@ ASK_REFUSE_REASON = "Tuliskan alasan <b>penolakan</b> pengajuan #{id} ({nama}). 
     "Kirim /batal untuk mengurungkan."
 ASK_RETURN_REASON = "Tuliskan apa yang perlu <b>diperbaiki</b> pada pengajuan #{id} ({nama}). " \
     "Kirim /batal untuk mengurungkan."
-REASON_EMPTY = "Alasan tidak boleh kosong. Tuliskan alasannya, atau kirim /batal."
 DECISION_ABORTED = "Keputusan diurungkan; pengajuan tetap menunggu keputusan Anda."
 DECISION_DONE = "Keputusan atas pengajuan #{id} tercatat: {hasil}."
 ANSWER_DONE = "Tercatat: {hasil}."

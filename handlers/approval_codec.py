@@ -1,0 +1,83 @@
+"""The one callback codec of approval buttons: requests, SOP files and recaps.
+
+callback_data (≤ 64 bytes, matched by anchored, bounded patterns; the state lives in SQLite
+and every tap is re-checked there):
+  req:ok|no|ret:<id>:<position>:<round>   a request's step (Setujui / Tolak / Kembalikan)
+  wf:a:<id>:<version>:<t|s|x|k>           an SOP file's step (teruskan/setujui/tolak/kembalikan)
+  rkp:sub|ok|ret:<id>:<rev>               the recap: submit, paraf or sign, return one step
+These are the prefixes every card in chat already carries, so every old button still decodes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+REQUEST = "request"
+WORKFLOW_FILE = "workflow_file"
+RECAP = "recap"
+
+REQUEST_APPROVE = r"^req:ok:(\d{1,10}):(\d{1,2}):(\d{1,5})$"
+REQUEST_WITH_REASON = r"^req:(no|ret):(\d{1,10}):(\d{1,2}):(\d{1,5})$"
+FILE_ACTION = r"^wf:a:(\d{1,10}):(\d{1,10}):([tsxk])$"
+RECAP_DECIDE = r"^rkp:(sub|ok):(\d{1,9}):(\d{1,9})$"
+RECAP_RETURN = r"^rkp:ret:(\d{1,9}):(\d{1,9})$"
+
+_REQUEST = re.compile(r"^req:(ok|no|ret):(\d{1,10}):(\d{1,2}):(\d{1,5})$")
+_FILE = re.compile(FILE_ACTION)
+_RECAP = re.compile(r"^rkp:(sub|ok|ret):(\d{1,9}):(\d{1,9})$")
+
+REQUEST_CODES = {"ok": "setujui", "no": "tolak", "ret": "kembalikan"}
+FILE_CODES = {"t": "teruskan", "s": "setujui", "x": "tolak", "k": "kembalikan"}
+RECAP_CODES = {"sub": "ajukan", "ok": "setujui", "ret": "kembalikan"}
+_REQUEST_CODE = {a: c for c, a in REQUEST_CODES.items()}
+_FILE_CODE = {a: c for c, a in FILE_CODES.items()}
+_RECAP_CODE = {a: c for c, a in RECAP_CODES.items()}
+
+
+@dataclass(frozen=True)
+class Tap:
+    """A decoded approval button: which subject, which action, and the token that makes an
+    old button stale (position and round, a file's version, a recap's rev)."""
+
+    kind: str
+    ref_id: int
+    action: str
+    position: int = 0
+    round: int = 0
+    version: int = 0
+
+    @property
+    def token(self) -> str:
+        if self.kind == REQUEST:
+            return f"{self.position}:{self.round}"
+        return str(self.version)
+
+
+def decode(data: str) -> Tap | None:
+    if match := _REQUEST.match(data):
+        return Tap(REQUEST, int(match[2]), REQUEST_CODES[match[1]], position=int(match[3]),
+                   round=int(match[4]))
+    if match := _FILE.match(data):
+        return Tap(WORKFLOW_FILE, int(match[1]), FILE_CODES[match[3]], version=int(match[2]))
+    if match := _RECAP.match(data):
+        return Tap(RECAP, int(match[2]), RECAP_CODES[match[1]], version=int(match[3]))
+    return None
+
+
+def request_button(action: str, request_id: int, position: int, round_: int) -> str:
+    return f"req:{_REQUEST_CODE[action]}:{request_id}:{position}:{round_}"
+
+
+def file_button(action: str, file_id: int, version: int) -> str:
+    return f"wf:a:{file_id}:{version}:{_FILE_CODE[action]}"
+
+
+def recap_button(action: str, recap_id: int, rev: int) -> str:
+    return f"rkp:{_RECAP_CODE[action]}:{recap_id}:{rev}"
+
+
+def request_token(token: str) -> tuple[int, int]:
+    """(position, round) from a request prompt's token."""
+    position, _, round_ = token.partition(":")
+    return int(position), int(round_)
