@@ -39,7 +39,8 @@ from services.request_types import ATTACH_NONE, RequestType, request_type
 
 log = logging.getLogger(__name__)
 
-TYPE, START, END, REASON, ATTACH, CONFIRM = range(6)
+TYPE, START, END, REASON, ATTACH, CONFIRM, TIME = range(7)
+FULL_DAY = "full"
 DRAFT = "request_draft"
 CHANGING_DATES = "changing_dates"  # draft flag: "Ubah tanggal" was tapped on the summary
 CONVERSATION_NAME = "request_form"
@@ -293,6 +294,9 @@ async def _dates_chosen(update: Update, context: BotContext, *, from_calendar: b
     if checked.balance is not None:
         text += texts.BALANCE_LINE.format(tahun=checked.balance.year,
                                           sisa=checked.balance.remaining)
+    if kind.part != FULL_DAY and "expected_time" not in draft:
+        await _reply(update, text + texts.ASK_TIME[kind.part], views.time_keyboard(kind.part))
+        return TIME
     if "reason" in draft:
         return await _after_reason(update, context, lead=text + "\n\n")
     # Only a request still one day long can be extended; once a last day is chosen, the
@@ -300,6 +304,34 @@ async def _dates_chosen(update: Update, context: BotContext, *, from_calendar: b
     can_extend = not kind.single_day and start == end
     await _reply(update, text + (texts.ASK_REASON_OR_EXTEND if can_extend else texts.ASK_REASON),
                  views.reason_keyboard(can_extend=can_extend))
+    return REASON
+
+
+async def got_time(update: Update, context: BotContext) -> int | None:
+    """The expected arrival or departure of a part-day permit: a button or typed JJ.MM."""
+    query = update.callback_query
+    draft = _draft(context)
+    if query is not None:
+        assert context.matches
+        await query.answer()
+        raw = context.matches[0][1]
+        text = f"{raw[:2]}.{raw[2:]}"
+    else:
+        assert update.effective_message is not None
+        text = update.effective_message.text or ""
+    try:
+        at = request_rules.parse_time_of_day(text)
+    except DomainError as error:
+        assert update.effective_message is not None
+        await update.effective_message.reply_html(f"⚠️ {escape(error.message)}")
+        return None
+    if query is not None:
+        await query.edit_message_reply_markup(None)
+    draft["expected_time"] = at.strftime("%H:%M")
+    if "reason" in draft:
+        return await _after_reason(update, context)
+    await _reply(update, texts.TIME_NOTED[_kind(draft).part].format(jam=f"{at:%H.%M}")
+                 + texts.ASK_REASON, views.reason_keyboard(can_extend=False))
     return REASON
 
 
@@ -350,7 +382,10 @@ async def edit_dates(update: Update, context: BotContext) -> int:
     """"Ubah tanggal" on the summary: the reason and attachment stay."""
     assert update.callback_query is not None
     await update.callback_query.answer()
-    _draft(context)[CHANGING_DATES] = True
+    draft = _draft(context)
+    draft[CHANGING_DATES] = True
+    # Another day may need another time.
+    draft.pop("expected_time", None)
     return await _ask_start(update, context)
 
 
@@ -431,10 +466,15 @@ async def _summary(update: Update, context: BotContext, lead: str = "") -> int:
     await _reply(update, lead + views.summary_text(
         kind, dt.date.fromisoformat(draft["start"]), dt.date.fromisoformat(draft["end"]),
         draft["working_days"], draft["reason"], attachment["name"] if attachment else None,
-        recipients) + location_form.activity_lines(context, kind, draft),
+        recipients, _expected_time(draft)) + location_form.activity_lines(context, kind, draft),
         views.confirm_keyboard(
             can_attach=kind.attachment != ATTACH_NONE and not attachment))
     return CONFIRM
+
+
+def _expected_time(draft: dict[str, Any]) -> dt.time | None:
+    raw = draft.get("expected_time")
+    return dt.time.fromisoformat(raw) if raw else None
 
 
 async def send(update: Update, context: BotContext) -> int:
@@ -446,7 +486,7 @@ async def send(update: Update, context: BotContext) -> int:
     request = svc.Draft(draft["type"], dt.date.fromisoformat(draft["start"]),
                         dt.date.fromisoformat(draft["end"]), draft["reason"],
                         svc.Attachment(**raw) if raw else None,
-                        location_form.activity_location(draft))
+                        location_form.activity_location(draft), _expected_time(draft))
     policy, calendar, now = context.settings.requests, context.calendar, context.clock.now()
     try:
         if draft.get("fix_id"):
@@ -507,6 +547,8 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
                     MessageHandler(typed_text, picked_start), *calendar_taps],
             END: [CallbackQueryHandler(picked_end, pattern=views.FORM_DAY),
                   MessageHandler(typed_text, picked_end), *calendar_taps],
+            TIME: [CallbackQueryHandler(got_time, pattern=views.FORM_TIME),
+                   MessageHandler(typed_text, got_time)],
             REASON: [MessageHandler(typed_text, got_reason),
                      CallbackQueryHandler(ask_end, pattern=views.FORM_UNTIL)],
             ATTACH: [MessageHandler(filters.PHOTO | filters.Document.ALL, got_attachment),

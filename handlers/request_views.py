@@ -2,7 +2,8 @@
 
 callback_data codec (all ≤ 64 bytes, matched by anchored patterns):
   rqf:t:<type>  rqf:m:<YYYYMM>  rqf:d:<YYYYMMDD>  rqf:skip  rqf:send  rqf:x  rqf:nop   (the form)
-  rqf:until (a second date)  rqf:att (attach)  rqf:sum (back to the summary)
+  rqf:tm:<HHMM> (a part-day permit's time)  rqf:until (a second date)
+  rqf:att (attach)  rqf:sum (back to the summary)
   rqf:ed / rqf:er (change the dates / the reason from the summary)
   req:new:<type>:<YYYYMMDD>  req:fix:<id>                                              (entries)
   req:ok|no|ret:<id>:<position>:<round>                                                (decisions)
@@ -32,6 +33,7 @@ FORM_SEND = r"^rqf:send$"
 FORM_CANCEL = r"^rqf:x$"
 FORM_NOOP = r"^rqf:nop$"
 FORM_UNTIL = r"^rqf:until$"
+FORM_TIME = r"^rqf:tm:([01]\d|2[0-3])([0-5]\d)$"
 FORM_ATTACH = r"^rqf:att$"
 FORM_SUMMARY = r"^rqf:sum$"
 FORM_EDIT_DATES = r"^rqf:ed$"
@@ -169,8 +171,8 @@ def card_text(view: RequestView, position: int) -> str:
     text = texts.CARD.format(
         id=view.id, jenis=escape(view.kind.label), nama=escape(view.applicant.nama),
         nip=view.applicant.nip, jabatan=escape(view.applicant.jabatan or "-"),
-        periode=period(view.start, view.end), hari=view.working_days,
-        alasan=escape(view.reason),
+        periode=period(view.start, view.end) + time_line(view.part, view.expected_time),
+        hari=view.working_days, alasan=escape(view.reason),
         lampiran=texts.ATTACHMENT_PRESENT if view.attachment else texts.NO_ATTACHMENT,
         tahap=escape(step.title), ke=position + 1, dari=len(view.steps))
     for earlier in view.steps[:position]:
@@ -199,12 +201,27 @@ def cancelled_card_text(view: RequestView, position: int) -> str:
     return card_text(view, position) + texts.CARD_CANCELLED.format(waktu=stamp(view.closed_at))
 
 
+def time_line(part: str, at: dt.time | None) -> str:
+    """"Perkiraan tiba: pukul 09.30" for a part-day permit, nothing otherwise."""
+    return texts.TIME_LINE[part].format(jam=f"{at:%H.%M}") if at is not None else ""
+
+
+def time_keyboard(part: str) -> InlineKeyboardMarkup:
+    """The usual times in one tap; any other is typed."""
+    times = texts.QUICK_TIMES[part]
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(t, callback_data=f"rqf:tm:{t.replace('.', '')}") for t in times],
+        [_cancel_button()]])
+
+
 def summary_text(kind: RequestType, start: dt.date, end: dt.date, working_days: int,
-                 reason: str, attachment_name: str | None, recipients: str) -> str:
+                 reason: str, attachment_name: str | None, recipients: str,
+                 expected_time: dt.time | None = None) -> str:
     return texts.SUMMARY.format(jenis=escape(kind.label), periode=period(start, end),
                                 hari=working_days, alasan=escape(reason),
                                 lampiran=escape(attachment_name) if attachment_name
-                                else texts.NO_ATTACHMENT, tujuan=recipients)
+                                else texts.NO_ATTACHMENT, tujuan=recipients,
+                                jam=time_line(kind.part, expected_time))
 
 
 def history_text(views: list[RequestView]) -> str:

@@ -78,11 +78,12 @@ def _absences(conn: sqlite3.Connection, start: dt.date, end: dt.date,
     cursor = conn.cursor()
     cursor.row_factory = None
     cursor.execute(
-        "SELECT a.nip, a.day, a.part, a.code, r.agenda_number FROM absence_days a "
+        "SELECT a.nip, a.day, a.part, a.code, r.agenda_number, a.part_time FROM absence_days a "
         f"LEFT JOIN requests r ON r.id = a.request_id WHERE a.day BETWEEN ? AND ?{wanted}",
         (start.isoformat(), end.isoformat(), *sorted(nips or ())))
-    for nip, day, part, code, agenda in cursor:
-        found[(nip, dt.date.fromisoformat(day))].append(rules.Absence(code, part, agenda or ""))
+    for nip, day, part, code, agenda, part_time in cursor:
+        found[(nip, dt.date.fromisoformat(day))].append(rules.Absence(
+            code, part, agenda or "", dt.time.fromisoformat(part_time) if part_time else None))
     return found
 
 

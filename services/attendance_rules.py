@@ -18,7 +18,9 @@ One working day of one employee becomes a DayStatus:
 7. OUT: the early minutes are the minutes (started) before the end — with a 16:00 end, 16:00:00
    is on time and 15:59:59 is one minute early; same bands, PSW1–PSW4. No OUT: TAP.
 8. An approved part-day permit excuses the lateness (arrive_late) or the early leave
-   (leave_early); the missing scans (TAM/TAP) stay.
+   (leave_early) up to the time it names (expected arrival, departure): coming later than
+   that, or leaving earlier, counts from that time. A permit naming no time excuses it all.
+   The missing scans (TAM/TAP) stay.
 9. A day with none of TL, PSW, TAM, TAP is H. A day can carry two codes (TL1 and PSW2).
 
 While the day is still running (`now` on that day before the end of the scan window), what has
@@ -61,6 +63,7 @@ class Absence:
     code: str
     part: str = FULL_DAY
     note: str = ""
+    at: dt.time | None = None    # part-day permits: expected arrival / departure
 
 
 def _seconds(t: dt.time) -> int:
@@ -129,15 +132,18 @@ def classify_day(day: dt.date, policy: AttendancePolicy, *, off: str | None,
             last_out = None
         else:
             first_in = None
-    excused = {a.part for a in absences}
+    permits = {a.part: a for a in absences}
     codes: list[str] = []
     late = early = 0
     if first_in is None:
         codes.append(NO_IN)
     else:
         late = late_minutes(first_in.time(), hours.start)
-        if late <= policy.grace_minutes or ARRIVE_LATE in excused:
+        permit = permits.get(ARRIVE_LATE)
+        if late <= policy.grace_minutes:
             late = 0
+        elif permit is not None:
+            late = 0 if permit.at is None else late_minutes(first_in.time(), permit.at)
         if late:
             codes.append(f"{LATE}{band(late, policy.bands)}")
     work_ended = closed or (now is not None and now.time() >= hours.end)
@@ -146,8 +152,9 @@ def classify_day(day: dt.date, policy: AttendancePolicy, *, off: str | None,
             codes.append(NO_OUT)
     elif work_ended:
         early = early_minutes(last_out.time(), hours.end)
-        if LEAVE_EARLY in excused:
-            early = 0
+        permit = permits.get(LEAVE_EARLY)
+        if early and permit is not None:
+            early = 0 if permit.at is None else early_minutes(last_out.time(), permit.at)
         if early:
             codes.append(f"{EARLY}{band(early, policy.bands)}")
     note = next((a.note for a in absences if a.note), "")

@@ -7,6 +7,7 @@ and these functions decide.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -115,6 +116,29 @@ def check_balance(kind: RequestType, working_days: int, available: int) -> None:
         raise RequestRefused(
             f"Sisa cuti tahunan Anda {available} hari kerja, sedangkan yang diajukan "
             f"{working_days} hari kerja. Kurangi jumlah hari atau pilih jenis cuti lain.")
+
+
+_TYPED_TIME = re.compile(r"^\s*([01]?\d|2[0-3])[.:]([0-5]\d)\s*$")
+
+
+def parse_time_of_day(text: str) -> dt.time:
+    """"9.30", "09:30" → 09:30; anything else is refused with the format to use."""
+    match = _TYPED_TIME.match(text)
+    if not match:
+        raise RequestRefused("Jam tidak dikenali. Tuliskan jam dengan format JJ.MM, misalnya "
+                             "09.30.")
+    return dt.time(int(match[1]), int(match[2]))
+
+
+def check_part_time(part: str, at: dt.time | None) -> None:
+    """A part-day permit names its time (the expected arrival or departure); a full-day
+    request names none."""
+    if part == "full":
+        if at is not None:
+            raise RequestRefused("Jam hanya dicatat untuk izin datang terlambat atau pulang "
+                                 "cepat.")
+    elif at is None:
+        raise RequestRefused("Tuliskan jam perkiraan datang atau pulang untuk izin ini.")
 
 
 def check_reason(reason: str) -> str:

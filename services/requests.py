@@ -67,6 +67,8 @@ class Draft:
     attachment: Attachment | None = None
     # Dinas luar: where the activity is, a site for presensi lokasi on the request's days.
     activity_location: presensi_lokasi.ActivityLocation | None = None
+    # Part-day permits: the expected arrival (arrive_late) or departure (leave_early).
+    expected_time: dt.time | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class RequestView:
     created_at: dt.datetime
     closed_at: dt.datetime | None
     steps: tuple[StepView, ...]
+    expected_time: dt.time | None = None
 
     @property
     def current(self) -> StepView | None:
@@ -183,7 +186,9 @@ async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row, subject: approva
         attachment=_attachment(row), status=row["status"],
         current_step=subject.state.position, round=subject.state.round,
         agenda_number=row["agenda_number"], created_at=created,
-        closed_at=_time(row["closed_at"]), steps=tuple(steps))
+        closed_at=_time(row["closed_at"]), steps=tuple(steps),
+        expected_time=dt.time.fromisoformat(row["expected_time"]) if row["expected_time"]
+        else None)
 
 
 async def _load(conn: aiosqlite.Connection, request_id: int) -> RequestView:
@@ -341,7 +346,12 @@ async def _validate(conn: aiosqlite.Connection, policy: RequestPolicy, calendar:
     checked = await _check_dates(conn, policy, calendar, employee, kind, draft.start, draft.end,
                                  today, ignore_id)
     rules.check_attachment_present(kind, checked.working_days, draft.attachment is not None)
+    rules.check_part_time(kind.part, draft.expected_time)
     return kind, reason, checked.working_days
+
+
+def _time_column(draft: Draft) -> str | None:
+    return draft.expected_time.strftime("%H:%M") if draft.expected_time else None
 
 
 def _attachment_columns(draft: Draft) -> tuple[object, ...]:
@@ -364,10 +374,11 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
         cursor = await conn.execute(
             "INSERT INTO requests (nip, type, start_date, end_date, part, working_days, reason, "
             "attachment_file_id, attachment_kind, attachment_name, attachment_size, status, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "created_at, updated_at, expected_time) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (employee.nip, kind.key, draft.start.isoformat(), draft.end.isoformat(), kind.part,
              working_days, reason, *_attachment_columns(draft), MENUNGGU, at.isoformat(),
-             at.isoformat()))
+             at.isoformat(), _time_column(draft)))
         request_id = cursor.lastrowid
         assert request_id is not None
         await approvals.open_subject(
@@ -403,9 +414,11 @@ async def resubmit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar
         cursor = await conn.execute(
             "UPDATE requests SET start_date = ?, end_date = ?, working_days = ?, reason = ?, "
             "attachment_file_id = ?, attachment_kind = ?, attachment_name = ?, "
-            "attachment_size = ?, status = ?, updated_at = ? WHERE id = ? AND status = ?",
+            "attachment_size = ?, status = ?, updated_at = ?, expected_time = ? "
+            "WHERE id = ? AND status = ?",
             (draft.start.isoformat(), draft.end.isoformat(), working_days, reason,
-             *_attachment_columns(draft), MENUNGGU, at.isoformat(), request_id, DIKEMBALIKAN))
+             *_attachment_columns(draft), MENUNGGU, at.isoformat(), _time_column(draft),
+             request_id, DIKEMBALIKAN))
         if cursor.rowcount != 1:
             raise DecisionRefused(f"Pengajuan #{request_id} sudah berubah; muat ulang /riwayat.")
         subject = await approvals.load(conn, approvals.REQUEST, request_id)
@@ -543,10 +556,11 @@ async def _write_absence_days(conn: aiosqlite.Connection, view: RequestView,
     # The approved request is the authoritative explanation of those days, so it replaces a
     # code entered earlier for the same day and part.
     await conn.executemany(
-        "INSERT INTO absence_days (nip, day, part, code, request_id) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (nip, day, part) DO UPDATE SET code = excluded.code, "
-        "request_id = excluded.request_id",
-        [(view.applicant.nip, day.isoformat(), view.part, view.kind.code, view.id)
+        "INSERT INTO absence_days (nip, day, part, code, request_id, part_time) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (nip, day, part) DO UPDATE SET "
+        "code = excluded.code, request_id = excluded.request_id, part_time = excluded.part_time",
+        [(view.applicant.nip, day.isoformat(), view.part, view.kind.code, view.id,
+          view.expected_time.strftime("%H:%M") if view.expected_time else None)
          for day in calendar.working_days(view.start, view.end)])
 
 

@@ -158,6 +158,19 @@ def test_part_day_permits_excuse_lateness_and_early_leave_only() -> None:
     assert classify(MONDAY, "07:30:00", absences=early).codes == ("TAP",)
 
 
+def test_a_permit_with_a_time_excuses_only_up_to_that_time() -> None:
+    by_nine = (rules.Absence("I", rules.ARRIVE_LATE, at=dt.time(9, 0)),)
+    on_time = classify(MONDAY, "08:59:00", "16:00:00", absences=by_nine)
+    assert on_time.codes == ("H",) and on_time.late_minutes == 0
+    # Twenty minutes later than the permit said: those twenty count, from 09:00.
+    later = classify(MONDAY, "09:20:00", "16:00:00", absences=by_nine)
+    assert later.codes == ("TL1",) and later.late_minutes == 20
+    from_two = (rules.Absence("I", rules.LEAVE_EARLY, at=dt.time(14, 0)),)
+    assert classify(MONDAY, "07:30:00", "14:00:00", absences=from_two).codes == ("H",)
+    earlier = classify(MONDAY, "07:30:00", "13:15:00", absences=from_two)
+    assert earlier.codes == ("PSW2",) and earlier.early_minutes == 45
+
+
 def test_grace_minutes_forgive_small_lateness_but_count_from_the_start() -> None:
     policy = AttendancePolicy(grace_minutes=5)
     assert classify(MONDAY, "07:35:59", "16:00:00", policy=policy).codes == ("H",)

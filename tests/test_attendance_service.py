@@ -141,3 +141,16 @@ async def test_an_absence_carries_the_agenda_number_of_its_request(db: Database,
     statuses = await attendance.day_statuses(db, POLICY, CALENDAR, now.date(), now)
     assert statuses[STAFF_A.nip].codes == ("S",)
     assert statuses[STAFF_A.nip].note == "800/017/DISKOMINFO/2026"
+
+
+async def test_a_part_day_permit_excuses_only_up_to_its_time(db: Database, office) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO absence_days (nip, day, part, code, part_time) "
+                           "VALUES (?, '2026-10-06', 'arrive_late', 'I', '09:00')",
+                           (STAFF_C.nip,))
+    await add_punches(db, STAFF_C, "2026-10-06 09:20:00", "2026-10-06 16:00:00")
+    month = await attendance.month_attendance(db, POLICY, CALENDAR, 2026, 10,
+                                              today=dt.date(2026, 10, 7))
+    [c] = [e for e in month.employees if e.nip == STAFF_C.nip]
+    day = next(d for d in c.days if d.day == dt.date(2026, 10, 6))
+    assert day.codes == ("TL1",) and day.late_minutes == 20

@@ -392,7 +392,7 @@ async def test_restart_mid_conversation_resumes(harness: Harness, office) -> Non
     assert "2 hari kerja" in card_for(h, ATASAN).text
 
 
-async def test_entry_from_an_alert_button(harness: Harness, office) -> None:
+async def test_entry_from_an_alert_button(harness: Harness, office, db: Database) -> None:
     h = harness
     alert = {"message_id": 77, "date": 0, "chat": {"id": EMPLOYEE.id, "type": "private"},
              "text": "Anda belum tercatat hadir hari ini."}
@@ -403,6 +403,21 @@ async def test_entry_from_an_alert_button(harness: Harness, office) -> None:
     await h.send(EMPLOYEE, "demam dan batuk")
     await h.tap(EMPLOYEE, "rqf:send")
     assert "Sakit" in card_for(h, ATASAN).text
-    # A part-day permit goes straight to the reason.
+    # A part-day permit asks the expected arrival (a button or typed), then the reason.
     await h.tap(EMPLOYEE, "req:new:izin_terlambat:20261006", on=alert)
+    assert "perkiraan tiba" in last(h, EMPLOYEE).text
+    await h.send(EMPLOYEE, "jam sembilan")
+    assert "format JJ.MM" in last(h, EMPLOYEE).text
+    await h.send(EMPLOYEE, "9.45")
+    assert "Perkiraan tiba: pukul 09.45" in last(h, EMPLOYEE).text
     assert "Tuliskan <b>alasan</b>" in last(h, EMPLOYEE).text
+    await h.send(EMPLOYEE, "mengantar anak ke rumah sakit")
+    assert "perkiraan tiba pukul 09.45" in last(h, EMPLOYEE).text
+    await h.tap(EMPLOYEE, "rqf:send")
+    card = card_for(h, ATASAN)
+    assert "Datang terlambat" in card.text or "terlambat" in card.text
+    assert "perkiraan tiba pukul 09.45" in card.text
+    await h.tap(ATASAN, card.button("Setujui"), on=card)
+    async with db.read() as conn, conn.execute(
+            "SELECT part, part_time FROM absence_days WHERE day = '2026-10-06'") as cursor:
+        assert [tuple(r) for r in await cursor.fetchall()] == [("arrive_late", "09:45")]

@@ -12,6 +12,18 @@ DAYS_SUMMARY = "Tanggal: {periode}\nJumlah: <b>{hari} hari kerja</b>{libur}"
 DAYS_OFF_LINE = "\nTidak dihitung: {daftar}"
 BALANCE_LINE = "\nSisa cuti tahunan {tahun}: {sisa} hari kerja"
 ASK_REASON = "\n\nTuliskan <b>alasan</b> pengajuan (paling sedikit 5 huruf)."
+ASK_TIME = {
+    "arrive_late": "\n\nPukul berapa Anda <b>perkiraan tiba</b>? Pilih di bawah, atau ketik jam "
+                   "dengan format JJ.MM (mis. 09.45). Keterlambatan sampai jam itu dimaafkan.",
+    "leave_early": "\n\nPukul berapa Anda <b>akan pulang</b>? Pilih di bawah, atau ketik jam "
+                   "dengan format JJ.MM (mis. 14.15). Pulang sejak jam itu dimaafkan.",
+}
+QUICK_TIMES = {"arrive_late": ("08.30", "09.00", "10.00", "12.00"),
+               "leave_early": ("11.00", "13.00", "14.00", "15.00")}
+TIME_NOTED = {"arrive_late": "Perkiraan tiba: pukul {jam}.",
+              "leave_early": "Pulang: pukul {jam}."}
+TIME_LINE = {"arrive_late": ", perkiraan tiba pukul {jam}",
+             "leave_early": ", pulang pukul {jam}", "full": ""}
 ASK_REASON_OR_EXTEND = "\n\nTuliskan <b>alasan</b> pengajuan (paling sedikit 5 huruf). " \
     "Bila lebih dari satu hari, ketuk <b>Sampai tanggal …</b> terlebih dahulu."
 ASK_ATTACHMENT_REQUIRED = "Kirim <b>{lampiran}</b> sebagai foto atau berkas PDF " \
@@ -22,7 +34,7 @@ ATTACHMENT_REQUIRED_ALERT = "Pengajuan ini wajib dilampiri {lampiran}; kirim fot
 ATTACHMENT_EXPECTED = "Yang diharapkan adalah foto atau berkas PDF."
 SUMMARY = (
     "<b>Periksa kembali pengajuan Anda</b>\n\n"
-    "Jenis: {jenis}\nTanggal: {periode}\nJumlah: {hari} hari kerja\nAlasan: {alasan}\n"
+    "Jenis: {jenis}\nTanggal: {periode}{jam}\nJumlah: {hari} hari kerja\nAlasan: {alasan}\n"
     "Lampiran: {lampiran}\nDiajukan kepada: {tujuan}\n\nTekan <b>Kirim</b> bila sudah benar."
 )
 NO_ATTACHMENT = "tidak ada"
