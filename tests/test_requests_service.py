@@ -28,10 +28,12 @@ async def _employee(db: Database, nip: str) -> employees.Employee:
 
 
 async def _submit(db: Database, settings: Settings, clock: FixedClock, nip: str, type_key: str,
-                  start: dt.date, end: dt.date) -> svc.RequestView:
+                  start: dt.date, end: dt.date,
+                  expected_time: dt.time | None = None) -> svc.RequestView:
     return await svc.submit(db, settings.requests, OfficeCalendar(settings.calendar),
                             await _employee(db, nip),
-                            svc.Draft(type_key, start, end, "keperluan keluarga"),
+                            svc.Draft(type_key, start, end, "keperluan keluarga",
+                                      expected_time=expected_time),
                             at=clock.now(), telegram_user_id=None)
 
 
@@ -83,14 +85,19 @@ async def test_approval_writes_absence_days_for_working_days_only(
     view = await _submit(db, settings, clock, STAFF_A.nip, "sakit", D(2026, 10, 9),
                          D(2026, 10, 9))
     await _decide(db, settings, clock, view, KABID.nip)
+    # A part-day permit names its time; without one it is refused.
+    with pytest.raises(RequestRefused, match="jam perkiraan"):
+        await _submit(db, settings, clock, STAFF_A.nip, "izin_terlambat", D(2026, 10, 12),
+                      D(2026, 10, 12))
     late = await _submit(db, settings, clock, STAFF_A.nip, "izin_terlambat", D(2026, 10, 12),
-                         D(2026, 10, 12))
+                         D(2026, 10, 12), dt.time(9, 30))
     await _decide(db, settings, clock, late, KABID.nip)
     async with db.read() as conn, conn.execute(
-            "SELECT day, part, code, request_id FROM absence_days ORDER BY day") as cursor:
+            "SELECT day, part, code, request_id, part_time FROM absence_days ORDER BY day"
+    ) as cursor:
         rows = [tuple(r) for r in await cursor.fetchall()]
-    assert rows == [("2026-10-09", "full", "S", view.id),
-                    ("2026-10-12", "arrive_late", "I", late.id)]
+    assert rows == [("2026-10-09", "full", "S", view.id, None),
+                    ("2026-10-12", "arrive_late", "I", late.id, "09:30")]
 
 
 async def test_cuti_balance_counts_approved_and_pending(db: Database, office, settings: Settings,
