@@ -70,7 +70,10 @@ async def test_demo_runs_on_a_small_office(tmp_path: Path, capsys: pytest.Captur
     assert sheet is not None and sheet.max_row > employees
     with sqlite3.connect(database) as conn:
         punches = conn.execute("SELECT count(*), count(DISTINCT device_serial) FROM punches"
-                               ).fetchone()
+                               " WHERE source <> 'lokasi'").fetchone()
+        located = conn.execute(
+            "SELECT p.device_user_id, p.punched_at, l.site FROM punches p JOIN location_punches"
+            " l ON l.punch_id = p.id ORDER BY p.punched_at, p.device_user_id").fetchall()
         statuses = dict(conn.execute("SELECT status, count(*) FROM requests GROUP BY status"
                                      ).fetchall())
         absences = conn.execute("SELECT count(*) FROM absence_days").fetchone()[0]
@@ -79,6 +82,14 @@ async def test_demo_runs_on_a_small_office(tmp_path: Path, capsys: pytest.Captur
     plan = plan_month(build_people(employees), days)
     # Every planned punch came through the simulator and the real sync, once.
     assert punches == (len({(p.device_user_id, p.at) for p in plan.punches}), 1)
+    # The field post's days came through the real presensi lokasi check, and the machine has
+    # nothing of those people on those days.
+    assert plan.located and [tuple(r) for r in located] == [
+        (p.device_user_id, p.at.isoformat() + "+07:00", "Pos Lapangan Cibubur")
+        for p in plan.located]
+    assert not {(p.device_user_id, p.at.date()) for p in plan.punches} & {
+        (p.device_user_id, p.at.date()) for p in plan.located}
+    assert f"{len(plan.located)} presensi lokasi" in out
     assert statuses == {"disetujui": len(plan.requests)}
     assert absences == sum(1 for r in plan.requests for d in days if r.start <= d <= r.end) > 0
     # The recap went through the paraf chain and was signed and archived.

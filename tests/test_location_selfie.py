@@ -47,6 +47,10 @@ async def test_optional_selfie_and_the_atasans_summary(
     clock.set(dt.datetime(2026, 10, 5, 8, 0, tzinfo=WIB))
     harness.api.clear()
     await run_job(harness, alerts.MORNING_JOB)
+    # The location punch counts like a scan: Dewi is not told she has not clocked in, and
+    # Yusuf (no punch at all) is.
+    assert harness.api.sent_to(STAFF_A.telegram_id) == []
+    assert "Anda belum tercatat hadir" in harness.api.last_to(STAFF_B.telegram_id).text
     summary = [c for c in harness.api.sent_to(KABID.telegram_id)
                if "Presensi lokasi" in c.text]
     assert len(summary) == 1

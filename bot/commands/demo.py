@@ -115,7 +115,8 @@ def handle(args: argparse.Namespace) -> int:
     progress.close()
     print()
     print(f"{result.employees} pegawai, {result.working_days} hari kerja, "
-          f"{result.punches_synced} data pindaian tersinkron, {result.requests_approved} "
+          f"{result.punches_synced} data pindaian tersinkron, "
+          f"{result.location_punches} presensi lokasi, {result.requests_approved} "
           f"pengajuan disetujui" + (f", {result.requests_refused} ditolak aturan"
                                     if result.requests_refused else "") + ".")
     if result.recap_agenda_number:

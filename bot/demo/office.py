@@ -31,6 +31,13 @@ _STAFF_TITLES = ("Pranata Komputer", "Analis Kebijakan", "Pengelola Data", "Pran
                  "Pengadministrasi Umum", "Statistisi", "Sandiman", "Pengelola Informasi")
 _STAFF_GRADES = ("II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d")
 
+# The bidang whose staff also work at the field post (presensi lokasi in the demo config).
+FIELD_UNIT = UNITS[0]
+FIELD_DAYS = 2
+# The demo's geofences: name, latitude, longitude, radius in metres.
+OFFICE_SITE = ("Kantor Dinas", -6.175392, 106.827153, 100)
+FIELD_SITE = ("Pos Lapangan Cibubur", -6.370000, 106.890000, 150)
+
 # What a person does on a working day; the demo mixes them so every recap code shows up.
 NORMAL, LATE, EARLY, NO_OUT, ABSENT, SICK, PERMIT, DUTY, LEAVE = (
     "normal", "late", "early", "no_out", "absent", "sick", "permit", "duty", "leave")
@@ -77,6 +84,8 @@ class DemoMonth:
     punches: tuple[DemoPunch, ...]
     requests: tuple[DemoRequest, ...]
     behaviour: dict[tuple[str, dt.date], str]
+    # Days at the field post: clocked in and out by Telegram live location, not on the machine.
+    located: tuple[DemoPunch, ...] = ()
 
 
 def _nip(rng: random.Random, women: bool, seq: int) -> str:
@@ -181,7 +190,30 @@ def plan_month(people: tuple[DemoPerson, ...], working_days: list[dt.date],
                 punches.append(DemoPunch(person.device_user_id,
                                          leave + dt.timedelta(seconds=rng.randint(0, 59))))
     punches.sort(key=lambda p: (p.at, p.device_user_id))
-    return DemoMonth(tuple(punches), tuple(requests), behaviour)
+    located, moved = _field_days(people, working_days, behaviour, punches)
+    return DemoMonth(tuple(p for p in punches if p not in moved), tuple(requests), behaviour,
+                     tuple(located))
+
+
+def _field_days(people: tuple[DemoPerson, ...], working_days: list[dt.date],
+                behaviour: dict[tuple[str, dt.date], str], punches: list[DemoPunch]
+                ) -> tuple[list[DemoPunch], set[DemoPunch]]:
+    """The first two staff of FIELD_UNIT work at the field post on their first FIELD_DAYS
+    ordinary days: the day's first and last punch are made by location instead, and the
+    machine records nothing of theirs that day. Returns the location punches and the machine
+    punches they replace."""
+    staff = [p for p in people if p.unit == FIELD_UNIT and p.peran == "pegawai"
+             and not p.jabatan.startswith("Kepala")][:2]
+    located: list[DemoPunch] = []
+    moved: set[DemoPunch] = set()
+    for person in staff:
+        days = [d for d in working_days if behaviour[(person.nip, d)] == NORMAL][:FIELD_DAYS]
+        for day in days:
+            that_day = sorted((p for p in punches if p.device_user_id == person.device_user_id
+                               and p.at.date() == day), key=lambda p: p.at)
+            moved.update(that_day)
+            located += [that_day[0], that_day[-1]] if len(that_day) > 1 else that_day
+    return sorted(located, key=lambda p: (p.at, p.device_user_id)), moved
 
 
 def _reason(type_key: str) -> str:

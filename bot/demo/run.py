@@ -21,13 +21,22 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.demo.office import DemoMonth, DemoPerson, DemoRequest, build_people, plan_month
+from bot.demo.office import (
+    FIELD_SITE,
+    FIELD_UNIT,
+    OFFICE_SITE,
+    DemoMonth,
+    DemoPerson,
+    DemoRequest,
+    build_people,
+    plan_month,
+)
 from device.machine_data import MachinePunch, MachineUser
 from device.simulator import Machine, Simulator
 from device.sync import sync_all
 from reports.recap_pdf import render_pdf
 from reports.recap_xlsx import render_xlsx
-from services import employees, recap, requests
+from services import employees, location, recap, requests
 from services.approval_chain import SETUJUI
 from services.attendance import month_attendance
 from services.attendance_model import EXCUSED_CODES, PRESENT_CODES, MonthAttendance
@@ -86,6 +95,7 @@ class DemoResult:
     employees: int
     working_days: int
     punches_synced: int
+    location_punches: int
     requests_approved: int
     requests_refused: int
     recap_agenda_number: str | None
@@ -152,7 +162,19 @@ port = 8081
 serial = "DEMO0000ADMS1"
 name = "Mesin Pintu Samping"
 allow_from = ["127.0.0.1/32"]
+
+# Presensi lokasi: /absen and a Telegram live location inside one of these sites.
+{_site(OFFICE_SITE)}
+{_site(FIELD_SITE)}
+[location]
+units = ["{FIELD_UNIT}"]
 """
+
+
+def _site(site: tuple[str, float, float, int]) -> str:
+    name, latitude, longitude, radius = site
+    return (f'[[sites]]\nname = "{name}"\nlatitude = {latitude}\nlongitude = {longitude}\n'
+            f"radius_m = {radius}\n")
 
 
 def month_working_days(calendar: OfficeCalendar, year: int, month: int,
@@ -191,6 +213,9 @@ async def run_demo(options: DemoOptions, load: Callable[[Path], Settings],
         await _import(db, csv_path, clock.now())
         progress.step(f"Menyinkronkan {len(plan.punches)} data pindaian dari simulator mesin")
         synced = await _sync(db, settings, people, plan, clock)
+        progress.step(f"Mencatat {len(plan.located)} presensi lokasi di {FIELD_SITE[0]} "
+                      "lewat lokasi langsung Telegram")
+        located = await _locate(db, settings, plan)
         progress.step(f"Mengajukan dan menyetujui {len(plan.requests)} izin, sakit, dinas luar "
                       "dan cuti")
         approved, refused = await _file_requests(db, settings, calendar, plan, progress)
@@ -209,6 +234,7 @@ async def run_demo(options: DemoOptions, load: Callable[[Path], Settings],
     xlsx.write_bytes(xlsx_bytes)
     return DemoResult(folder=options.folder, config=config, employees=len(people),
                       working_days=len(days), punches_synced=synced,
+                      location_punches=located,
                       requests_approved=approved, requests_refused=refused,
                       recap_agenda_number=agenda_number,
                       files=(config, csv_path, settings.database.path, pdf, xlsx),
@@ -240,6 +266,32 @@ async def _sync(db: Database, settings: Settings, people: tuple[DemoPerson, ...]
         raise DemoError("Sinkronisasi simulator gagal: " + "; ".join(
             f"{r.machine}: {r.error_detail or r.error_kind}" for r in failed))
     return sum(r.new for r in reports)
+
+
+async def _locate(db: Database, settings: Settings, plan: DemoMonth) -> int:
+    """Each field-post punch through the real presensi lokasi check: a live location a few
+    dozen metres from the post, then the update Telegram sends when the check's time is up.
+    The demo's people have no Telegram chat, so their machine id stands in for the chat id."""
+    policy, zone = settings.location, settings.office.timezone
+    _, latitude, longitude, _ = FIELD_SITE
+    recorded = 0
+    for index, punch in enumerate(plan.located, start=1):
+        async with db.read() as conn:
+            employee = await employees.by_device_user_id(conn, punch.device_user_id)
+        assert employee is not None, punch.device_user_id
+        start = punch.at.replace(tzinfo=zone)
+        later = start + dt.timedelta(seconds=policy.check_seconds)
+        offset = 0.0002 * (index % 4)       # 0–70 m north of the post's centre
+        result = None
+        for at, edited, accuracy in ((start, False, 12.0), (later, True, 9.0)):
+            result = await location.receive_location(
+                db, policy, zone, employee, chat_id=int(punch.device_user_id), message_id=index,
+                fix=location.Fix(latitude + offset, longitude, accuracy, at, live_period=900),
+                edited=edited, telegram_user_id=None, now=at)
+        if result is None or result.state != location.RECORDED:
+            raise DemoError(f"Presensi lokasi demo tidak tercatat: {result}")
+        recorded += 1
+    return recorded
 
 
 def _filed_at(request: DemoRequest, zone: ZoneInfo) -> dt.datetime:
