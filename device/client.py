@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from zk import ZK
+from zk.const import CMD_ATTLOG_RRQ
 from zk.exception import ZKErrorResponse, ZKNetworkError
 
+from device.attlog_buffer import AttendanceBufferError, parse_attendance
 from device.config import DeviceConfig
 from services.punches import RawPunch
 
@@ -238,12 +240,15 @@ def _download(zk: ZK, now: Callable[[], dt.datetime], name: str) -> Download:
     server_time = now()
     zk.read_sizes()
     count = zk.records
-    records = zk.get_attendance()
-    if len(records) != count:
-        # pyzk parses whatever record size it does not know as 40-byte records and returns
-        # nonsense instead of failing; the machine's own count gives that away.
-        raise MachineError(GARBAGE, f"machine holds {count} records, pyzk read {len(records)}")
-    punches = [RawPunch(str(r.user_id), r.timestamp, r.status, r.punch) for r in records]
+    if count == 0:
+        return Download(serial, machine_time, server_time, 0, [])
+    data, _size = zk.read_with_buffer(CMD_ATTLOG_RRQ)
+    try:
+        punches = parse_attendance(data, count, zk.get_users)
+    except AttendanceBufferError as error:
+        raise MachineError(GARBAGE, str(error)) from error
+    if len(punches) != count:
+        raise MachineError(GARBAGE, f"machine holds {count} records, read {len(punches)}")
     return Download(serial, machine_time, server_time, count, punches)
 
 

@@ -241,15 +241,16 @@ async def test_firmware_refusing_bulk_reads_is_not_retried(db: Database,
     assert machine.enabled
 
 
-async def test_records_pyzk_cannot_parse_are_refused_not_stored(db: Database,
-                                                                clock: FixedClock) -> None:
+async def test_49_byte_records_pyzk_garbles_are_read_right(db: Database,
+                                                           clock: FixedClock) -> None:
     machine = make_machine("SN-V5L", clock, ids=IDS, days=DAYS, firmware="v5l")
     async with Simulator(machine) as sim:
         [report] = await sync_all(db, device_settings([{"name": "Lobi", "port": sim.port}]),
                                   clock)
-    assert (report.ok, report.error_kind) == (False, client.GARBAGE)
-    assert report.error_detail == "machine holds 16 records, pyzk read 19"
-    assert await _rows(db) == [] and machine.enabled
+    assert (report.ok, report.seen, report.new) == (True, 16, 16)
+    assert sorted((r[1], r[2]) for r in await _rows(db)) == sorted(
+        (p.user_id, p.at.isoformat() + "+07:00") for p in machine.punches)
+    assert machine.enabled
 
 
 async def test_machine_without_serial_is_known_by_its_name(db: Database,
