@@ -56,7 +56,7 @@ def _time_decoder() -> Callable[[int], dt.datetime]:
 def record_size(data: bytes, records: int) -> int:
     if records <= 0 or len(data) < 4:
         return 0
-    total = struct.unpack_from("<I", data)[0]
+    total: int = struct.unpack_from("<I", data)[0]
     if total % records or total // records not in SIZES or len(data) - 4 < total:
         raise AttendanceBufferError(f"{total} bytes do not hold {records} records of a known size")
     return total // records
@@ -73,7 +73,7 @@ def parse_attendance(data: bytes, records: int,
     if size in (40, 49):
         if size == 49:
             body = memoryview(b"".join(body[i:i + 40] for i in range(0, len(body), 49)))
-        result = []
+        result: list[RawPunch] = []
         append = result.append
         names: dict[bytes, str] = {}
         for _uid, raw_id, verify, packed, state, _reserved in _ZK8.iter_unpack(body):

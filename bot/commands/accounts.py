@@ -5,12 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Awaitable, Callable, Sequence
 
-from telegram import Bot
-from telegram.error import TelegramError
-
 from bot.commands.common import run_with_db
 from bot.config import Settings
-from handlers import account_notices
 from handlers.texts import accounts as texts
 from services import accounts, audit
 from services.clock import SystemClock
@@ -66,6 +62,12 @@ async def tell(settings: Settings,
         for nama, _notice in pending:
             print(texts.CLI_NOT_SENT.format(nama=nama, problem="token bot belum diatur"))
         return
+    # Telegram is imported only when someone is to be told (`presensi --help` stays quick).
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    from handlers import account_notices
+
     bot = Bot(token, base_url=settings.telegram.base_url,
               base_file_url=settings.telegram.base_file_url)
     try:

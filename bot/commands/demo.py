@@ -10,11 +10,13 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.config import load_settings
-from bot.demo.run import DemoOptions, DemoResult, run_demo
 from services.errors import DomainError
+
+if TYPE_CHECKING:
+    from bot.demo.run import DemoResult
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -104,6 +106,8 @@ def handle(args: argparse.Namespace) -> int:
     # Progress lines are the demo's output; routine log lines would break them up.
     if args.log_level == "INFO":
         logging.getLogger().setLevel(logging.WARNING)
+    from bot.demo.run import DemoOptions, run_demo  # the whole application: import on use
+
     options = DemoOptions(folder=args.folder.resolve(), employees=args.employees, year=year,
                           month=month, days=args.days)
     progress = ConsoleProgress(sys.stdout)

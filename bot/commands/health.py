@@ -6,7 +6,6 @@ import argparse
 
 from bot.commands.common import run_with_db
 from bot.config import Settings
-from handlers.health import render_report
 from services.clock import SystemClock
 from services.health import health_report
 from services.storage import Database
@@ -23,6 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def handle(args: argparse.Namespace) -> int:
     async def work(settings: Settings, db: Database) -> int:
         report = await health_report(db, SystemClock(settings.office.timezone).now())
+        # The renderer lives with the /kesehatan handler, which brings PTB along.
+        from handlers.health import render_report
+
         print(render_report(report, as_html=False))
         return 0 if report.healthy else 1
 

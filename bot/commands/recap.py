@@ -8,8 +8,6 @@ from pathlib import Path
 
 from bot.commands.common import run_with_db
 from bot.config import Settings
-from reports.recap_pdf import render_pdf
-from reports.recap_xlsx import render_xlsx
 from services import recap
 from services.calendar import OfficeCalendar
 from services.clock import SystemClock
@@ -34,6 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def handle(args: argparse.Namespace) -> int:
     async def work(settings: Settings, db: Database) -> int:
+        # reportlab and openpyxl load only for this command.
+        from reports.recap_pdf import render_pdf
+        from reports.recap_xlsx import render_xlsx
+
         clock = SystemClock(settings.office.timezone)
         period = parse_period(args.month, clock.now().date())
         if period is None:

@@ -7,10 +7,6 @@ import logging
 import sys
 from typing import Any
 
-from telegram import Update
-from telegram.error import InvalidToken, NetworkError
-
-from bot.app import build_application
 from bot.commands.common import settings_from
 from bot.config.operations import WebhookSettings
 from bot.logging_setup import configure_logging
@@ -29,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def webhook_options(webhook: WebhookSettings) -> dict[str, Any]:
     """Arguments for run_webhook / Updater.start_webhook. PTB checks the secret token header
     on every request and answers 403 without it, so only Telegram can feed us updates."""
+    from telegram import Update
+
     return {"listen": webhook.listen, "port": webhook.port, "url_path": webhook.path,
             "webhook_url": webhook.webhook_url, "secret_token": webhook.secret_token,
             "max_connections": webhook.max_connections, "allowed_updates": Update.ALL_TYPES,
@@ -36,6 +34,12 @@ def webhook_options(webhook: WebhookSettings) -> dict[str, Any]:
 
 
 def handle(args: argparse.Namespace) -> int:
+    # PTB and every handler load only for the command that runs the bot.
+    from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application
+
     settings = settings_from(args)
     configure_logging(args.log_level, json_lines=settings.operations.log_format == "json")
     app = build_application(settings)
