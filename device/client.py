@@ -125,6 +125,9 @@ class ZkMachine:
     def __init__(self, config: DeviceConfig, timeout: float) -> None:
         self.config = config
         self.timeout = timeout
+        # Set when a session broke while the machine was disabled and it could not be enabled
+        # again: nobody can clock in on it until `enable` succeeds.
+        self.left_disabled = False
 
     # --- sessions (blocking; run in a worker thread) ---------------------------------------
     def _connect(self) -> ZK:
@@ -163,6 +166,7 @@ class ZkMachine:
                 zk.disconnect()
             log.info("device.enabled_after_failure machine=%s", self.config.name)
         except Exception as error:
+            self.left_disabled = True
             log.error("device.left_disabled machine=%s error=%s", self.config.name, error)
 
     def _session(self, work: Callable[[ZK], T], *, disable: bool) -> T:
@@ -179,7 +183,26 @@ class ZkMachine:
         finally:
             self._release(zk, disabled)
 
+    def _enable(self) -> None:
+        zk = self._connect()
+        try:
+            zk.enable_device()
+        except Exception as error:
+            raise classify(error) from error
+        finally:
+            self._disconnect_quietly(zk)
+
+    def _disconnect_quietly(self, zk: ZK) -> None:
+        try:
+            zk.disconnect()
+        except Exception:
+            _close_quietly(zk)
+
     # --- operations ------------------------------------------------------------------------
+    async def enable(self) -> None:
+        """Enable the machine (after a read that left it disabled); raises MachineError."""
+        await asyncio.to_thread(self._enable)
+
     async def download(self, now: Callable[[], dt.datetime]) -> Download:
         """Every record on the machine; `now` is the server clock, read next to the machine's."""
         name = self.config.name

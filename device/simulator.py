@@ -55,6 +55,8 @@ class Faults:
                                    # attendance log (0 = the first chunk); happens once
     refuse_bulk_read: bool = False # answer PREPARE_BUFFER with an error, as SpeedFace-H5L and
                                    # ZAM180 firmware do (those machines need ADMS)
+    unreachable: bool = False      # the network is down: connections and datagrams go nowhere
+    unreachable_after_drop: bool = False  # the network goes down with the drop_read fault
 
 
 @dataclass
@@ -315,6 +317,7 @@ class _Protocol:
             if faults.drop_read is not None and faults.drop_read == self.machine.attendance_reads:
                 faults.drop_read = None
                 partial = True
+                faults.unreachable = faults.unreachable_after_drop
             self.machine.attendance_reads += 1
         return _Answer(packets, close=partial, partial=partial)
 
@@ -388,7 +391,7 @@ class Simulator:
         self._tasks.add(task)
         session: _Session | None = None
         try:
-            while True:
+            while not self.machine.faults.unreachable:
                 top = await reader.readexactly(w.TCP_TOP.size)
                 magic, length = w.TCP_TOP.unpack(top)
                 if magic != w.TCP_MAGIC or length < w.HEADER.size:
@@ -415,7 +418,7 @@ class Simulator:
             writer.close()
 
     def _datagram(self, raw: bytes, addr: tuple[str, int]) -> None:
-        if len(raw) < w.HEADER.size:
+        if len(raw) < w.HEADER.size or self.machine.faults.unreachable:
             return
         task = asyncio.get_running_loop().create_task(self._answer_udp(raw, addr))
         self._tasks.add(task)

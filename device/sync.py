@@ -37,6 +37,8 @@ FAILING = "failing"
 RECOVERED = "recovered"
 DRIFT = "drift"
 DRIFT_FIXED = "drift_fixed"
+LEFT_DISABLED = "left_disabled"
+REENABLED = "reenabled"
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,9 @@ async def sync_all(db: Database, devices: DeviceSettings, clock: Clock, *,
           for m in machines)))
 
 
-async def download_with_retry(machine: DeviceConfig, sync: SyncSettings, clock: Clock, *,
+async def download_with_retry(client: ZkMachine, sync: SyncSettings, clock: Clock, *,
                               sleep: Sleep) -> tuple[Download | None, MachineError | None, int]:
-    client = ZkMachine(machine, sync.timeout_seconds)
+    machine = client.config
     error: MachineError | None = None
     for attempt in range(1, sync.retry_attempts + 1):
         try:
@@ -141,7 +143,8 @@ async def sync_machine(db: Database, machine: DeviceConfig, sync: SyncSettings, 
 async def _pull_and_store(db: Database, machine: DeviceConfig, sync: SyncSettings, clock: Clock,
                           *, sleep: Sleep, track_problems: bool) -> SyncReport:
     started = time.perf_counter()
-    download, error, attempts = await download_with_retry(machine, sync, clock, sleep=sleep)
+    client = ZkMachine(machine, sync.timeout_seconds)
+    download, error, attempts = await download_with_retry(client, sync, clock, sleep=sleep)
     downloaded = time.perf_counter()
     now = clock.now()
     if download is None:
@@ -152,9 +155,12 @@ async def _pull_and_store(db: Database, machine: DeviceConfig, sync: SyncSetting
             await state.record_failure(conn, name=machine.name, at=now, error=error.kind)
             first = track_problems and await state.open_problem(
                 conn, machine=machine.name, kind=state.FAILURE, detail=error.kind, at=now)
+            locked = client.left_disabled and await state.mark_left_disabled(
+                conn, name=machine.name, at=now)
+        told = ((Notice(FAILING, machine.name, error.kind),) if first else ()) + (
+            (Notice(LEFT_DISABLED, machine.name),) if locked else ())
         return SyncReport(machine.name, None, False, attempts=attempts, error_kind=error.kind,
-                          error_detail=error.detail,
-                          notices=(Notice(FAILING, machine.name, error.kind),) if first else (),
+                          error_detail=error.detail, notices=told,
                           download_seconds=downloaded - started)
 
     prepared = prepare_punches(download.serial, machine.timezone, download.punches,
@@ -181,6 +187,31 @@ async def _pull_and_store(db: Database, machine: DeviceConfig, sync: SyncSetting
              "drift=%.0f", machine.name, download.serial, seen, new, report.duplicates,
              report.errors, drift)
     return report
+
+
+async def enable_locked_machines(db: Database, devices: DeviceSettings,
+                                 clock: Clock) -> list[Notice]:
+    """Enable every machine an interrupted read left disabled, as soon as it answers.
+
+    Run every 30 seconds by the bot: a locked machine means nobody can clock in on it.
+    """
+    async with db.read() as conn:
+        locked = {s.name for s in await state.machine_statuses(conn) if s.left_disabled_at}
+    notices = []
+    for machine in devices.machines:
+        if machine.name not in locked:
+            continue
+        async with machine_lock(machine.name):
+            try:
+                await ZkMachine(machine, devices.sync.timeout_seconds).enable()
+            except MachineError as error:
+                log.warning("device.still_locked machine=%s kind=%s", machine.name, error.kind)
+                continue
+            async with db.transaction() as conn:
+                await state.clear_left_disabled(conn, name=machine.name)
+        log.info("device.reenabled machine=%s at=%s", machine.name, clock.now().isoformat())
+        notices.append(Notice(REENABLED, machine.name))
+    return notices
 
 
 async def verify_stored(db: Database, machine: DeviceConfig, download: Download,

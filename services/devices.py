@@ -112,6 +112,19 @@ async def remember_identity(conn: aiosqlite.Connection, *, name: str, firmware: 
         (firmware, push_version, name))
 
 
+async def mark_left_disabled(conn: aiosqlite.Connection, *, name: str, at: dt.datetime) -> bool:
+    """Note that the machine is locked; True when it was not noted already (tell once)."""
+    cursor = await conn.execute(
+        "UPDATE device_machines SET left_disabled_at = ? WHERE name = ?"
+        " AND left_disabled_at IS NULL", (at.isoformat(), name))
+    return cursor.rowcount > 0
+
+
+async def clear_left_disabled(conn: aiosqlite.Connection, *, name: str) -> None:
+    await conn.execute("UPDATE device_machines SET left_disabled_at = NULL WHERE name = ?",
+                       (name,))
+
+
 async def record_drift(conn: aiosqlite.Connection, *, name: str, drift_seconds: float,
                        at: dt.datetime) -> None:
     await conn.execute(

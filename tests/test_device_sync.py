@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+import pytest
 from zk.exception import ZKNetworkError
 
-from device import client
+from device import client, sync
 from device.machine_data import generate_punches, generate_users
 from device.simulator import Machine, Simulator
 from device.sync import DRIFT, DRIFT_FIXED, FAILING, RECOVERED, sync_all
+from services import devices as state
 from services.clock import FixedClock
 from services.punches import unknown_user_punches
 from services.storage import Database
@@ -267,3 +269,35 @@ def test_end_of_stream_inside_a_command_counts_as_offline() -> None:
     assert client.classify(ZKNetworkError(client.CLOSED)).kind == client.OFFLINE
     assert client.classify(ZKNetworkError("TCP packet invalid")).kind == client.GARBAGE
     assert client.classify(ZKNetworkError("timed out")).kind == client.TIMEOUT
+
+
+@pytest.mark.parametrize("udp", [False, True], ids=["tcp", "udp"])
+async def test_a_machine_locked_by_an_outage_is_enabled_once_it_answers(
+        db: Database, clock: FixedClock, udp: bool) -> None:
+    # Enough records to be read in chunks (READ_BUFFER), which is where the drop happens.
+    machine = make_machine("SN-LOCK", clock, ids=[str(n) for n in range(1, 40)], days=DAYS,
+                           firmware="zk6" if udp else "zk8")
+    # The network goes down right in the middle of the read and stays down past the retries.
+    machine.faults.drop_read = 0
+    machine.faults.unreachable_after_drop = True
+    async with Simulator(machine, udp=udp) as sim:
+        devices = device_settings([{"name": "Lobi", "port": sim.port,
+                                    "protocol": "udp" if udp else "tcp"}],
+                                  timeout_seconds=1, retry_attempts=2)
+        [report] = await sync_all(db, devices, clock)
+        assert not report.ok and not machine.enabled
+        assert [n.kind for n in report.notices] == [sync.FAILING, sync.LEFT_DISABLED]
+        async with db.read() as conn:
+            [status] = await state.machine_statuses(conn)
+        assert status.left_disabled_at == clock.now().isoformat()
+        # Still down: nothing to tell, the next try comes 30 s later.
+        assert await sync.enable_locked_machines(db, devices, clock) == []
+        assert not machine.enabled
+        machine.faults.unreachable = False
+        assert [n.kind for n in await sync.enable_locked_machines(db, devices, clock)] == [
+            sync.REENABLED]
+        assert machine.enabled
+        assert await sync.enable_locked_machines(db, devices, clock) == []
+        # The next pull stores everything, and the lock is not reported twice.
+        [report] = await sync_all(db, devices, clock)
+    assert report.ok and report.new == len(machine.punches)

@@ -10,12 +10,25 @@ import logging
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
 from device import adms
 from device.adms import AdmsNotice, AdmsReceiver, AdmsServer
-from device.sync import DRIFT, DRIFT_FIXED, FAILING, RECOVERED, Notice, sync_all
+from device.sync import (
+    DRIFT,
+    DRIFT_FIXED,
+    FAILING,
+    LEFT_DISABLED,
+    RECOVERED,
+    REENABLED,
+    Notice,
+    enable_locked_machines,
+    sync_all,
+)
 from handlers.texts import devices as texts
 
 log = logging.getLogger(__name__)
 
 JOB_NAME = "device-sync"
+UNLOCK_JOB_NAME = "device-unlock"
+# A machine left disabled locks everyone out, so it is tried far more often than the pull.
+UNLOCK_INTERVAL = dt.timedelta(seconds=30)
 ADMS_KEY = "devices.adms_server"
 # The first pull waits a little so start-up (webhook, commands) is not slowed by the machines.
 FIRST_PULL_DELAY = dt.timedelta(seconds=20)
@@ -32,6 +45,8 @@ async def start(app: BotApp) -> None:
             app.job_queue.run_repeating(
                 pull_job, interval=dt.timedelta(minutes=devices.sync.interval_minutes),
                 first=FIRST_PULL_DELAY, name=JOB_NAME)
+            app.job_queue.run_repeating(unlock_job, interval=UNLOCK_INTERVAL,
+                                        first=UNLOCK_INTERVAL, name=UNLOCK_JOB_NAME)
             log.info("devices.pull_scheduled machines=%d every_minutes=%d",
                      len(devices.machines), devices.sync.interval_minutes)
     if devices.adms.enabled:
@@ -46,8 +61,9 @@ async def start(app: BotApp) -> None:
 
 async def stop(app: BotApp) -> None:
     if app.job_queue is not None:
-        for job in app.job_queue.get_jobs_by_name(JOB_NAME):
-            job.schedule_removal()
+        for name in (JOB_NAME, UNLOCK_JOB_NAME):
+            for job in app.job_queue.get_jobs_by_name(name):
+                job.schedule_removal()
     server: AdmsServer | None = app.bot_data.pop(ADMS_KEY, None)
     if server is not None:
         await server.stop()
@@ -61,6 +77,14 @@ async def pull_job(context: BotContext) -> None:
         for notice in report.notices:
             await _tell_admin(context.application,
                               notice_text(notice, devices.sync.interval_minutes))
+
+
+async def unlock_job(context: BotContext) -> None:
+    """Enable machines an interrupted read left disabled, and say so in the admin chat."""
+    devices = context.settings.devices
+    for notice in await enable_locked_machines(context.db, devices, context.clock):
+        await _tell_admin(context.application,
+                          notice_text(notice, devices.sync.interval_minutes))
 
 
 def notice_text(notice: Notice, interval_minutes: int) -> str:
@@ -78,6 +102,10 @@ def notice_text(notice: Notice, interval_minutes: int) -> str:
                                         amount=texts.duration(drift))
     if notice.kind == DRIFT_FIXED:
         return texts.CLOCK_FIXED.format(machine=machine)
+    if notice.kind == LEFT_DISABLED:
+        return texts.MACHINE_LEFT_DISABLED.format(machine=machine)
+    if notice.kind == REENABLED:
+        return texts.MACHINE_REENABLED.format(machine=machine)
     raise ValueError(f"unknown notice kind {notice.kind!r}")
 
 

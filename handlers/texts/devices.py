@@ -24,6 +24,15 @@ CLOCK_DRIFT = (
     "<code>presensi device set-time --device \"{machine}\"</code>; bila jam kembali meleset "
     "setelah mesin padam, baterai jam mesin perlu diganti."
 )
+MACHINE_LEFT_DISABLED = (
+    "🔒 Mesin presensi <b>{machine}</b> terputus saat datanya dibaca dan kini terkunci: pegawai "
+    "tidak dapat memindai sidik jari/wajah. Server mencoba membukanya kembali setiap 30 detik; "
+    "bila jaringan mesin tidak segera pulih, mesin dapat dibuka dengan mematikan lalu "
+    "menyalakannya kembali."
+)
+MACHINE_REENABLED = (
+    "🔓 Mesin presensi <b>{machine}</b> sudah dapat dipakai kembali: server berhasil membukanya."
+)
 CLOCK_FIXED = "🕒 Jam mesin presensi <b>{machine}</b> sudah sesuai kembali dengan jam server."
 AHEAD = "lebih cepat"
 BEHIND = "lebih lambat"
