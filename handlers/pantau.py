@@ -1,5 +1,5 @@
-"""/pantau: the open files with their step and the working time spent against the standard,
-and the monthly SLA compliance PDF per SOP."""
+"""/pantau: the open files and the waiting izin/cuti, each with its step and the working time
+spent against the standard, and the monthly SLA compliance PDF per SOP."""
 
 from __future__ import annotations
 
@@ -15,7 +15,13 @@ from handlers.layanan import env_of
 from handlers.texts import layanan as texts
 from reports.sla_report import render_sla_report
 from services.indonesian_dates import month_year
-from services.workflows.monitor import OpenFile, monthly_compliance, watch
+from services.workflows.monitor import (
+    OpenFile,
+    WaitingRequest,
+    monthly_compliance,
+    watch,
+    watch_requests,
+)
 from services.workflows.sla import ESCALATED, LATE
 
 REPORT = r"^wf:sla:(\d{4})(\d{2})$"
@@ -47,6 +53,20 @@ def table(items: list[OpenFile]) -> str:
     return "<pre>" + html.escape("\n".join(lines)) + "</pre>"
 
 
+def request_table(items: list[WaitingRequest]) -> str:
+    lines = [texts.PANTAU_REQUESTS_HEAD]
+    for item in items:
+        step = item.request.current
+        assert step is not None
+        actors = ", ".join(a.nama.split(",")[0] for a in item.actors) or texts.PANTAU_NO_ACTOR
+        timing = f"{_short(item.elapsed_minutes)}/{_short(item.standard_minutes)}"
+        lines.append(
+            f"{'#' + str(item.request.id):<4} {_fit(item.request.kind.label, 20):<20} "
+            f"{_fit(f'{step.position + 1}. {step.title}', 18):<18} "
+            f"{_fit(actors, 15):<15} {timing} {_MARKS.get(item.level, '✅')}")
+    return "<pre>" + html.escape("\n".join(lines)) + "</pre>"
+
+
 def _months(today: dt.date) -> list[tuple[int, int]]:
     previous = today.replace(day=1) - dt.timedelta(days=1)
     return [(today.year, today.month), (previous.year, previous.month)]
@@ -64,6 +84,10 @@ async def pantau(update: Update, context: BotContext) -> None:
     items = await watch(context.db, env_of(context.services), now)
     header = texts.PANTAU_HEADER.format(count=len(items), time=f"{now:%d/%m/%Y %H:%M}")
     body = table(items) + "\n" + texts.PANTAU_LEGEND if items else texts.PANTAU_EMPTY
+    waiting = await watch_requests(context.db, env_of(context.services), now)
+    if waiting:
+        body += ("\n\n" + texts.PANTAU_REQUESTS_HEADER.format(count=len(waiting)) + "\n"
+                 + request_table(waiting) + "\n" + texts.PANTAU_LEGEND)
     buttons = [[InlineKeyboardButton(texts.BTN_REPORT.format(month=month_year(y, m)),
                                      callback_data=f"wf:sla:{y:04d}{m:02d}")]
                for y, m in _months(now.date())]

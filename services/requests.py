@@ -227,6 +227,27 @@ async def waiting_for(db: Database, nip: str, *, limit: int = 20) -> list[Reques
         return await _views(conn, list(rows), {})
 
 
+async def running(db: Database) -> list[tuple[RequestView, approvals.Subject]]:
+    """Every request waiting on a step, with its engine subject (the step's clock and SLA
+    marks), longest-waiting first: for /pantau and the time-standard watch."""
+    async with db.read() as conn:
+        ids = await approvals.running_ref_ids(conn, approvals.REQUEST)
+        subjects = await approvals.load_many(conn, approvals.REQUEST, ids)
+        rows: list[aiosqlite.Row] = []
+        for first in range(0, len(ids), 500):
+            chunk = ids[first:first + 500]
+            marks = ", ".join("?" * len(chunk))
+            async with conn.execute(
+                f"SELECT * FROM requests WHERE id IN ({marks}) AND status = ?",
+                (*chunk, MENUNGGU),
+            ) as cursor:
+                rows += await cursor.fetchall()
+        by_id = {r["id"]: r for r in rows}
+        cache: dict[str, Employee] = {}
+        return [(await _view(conn, by_id[i], subjects[i], cache), subjects[i])
+                for i in ids if i in by_id]
+
+
 # --- checks ----------------------------------------------------------------------------------
 
 def _kind(type_key: str) -> RequestType:

@@ -111,3 +111,6 @@ def megabytes(size: int) -> str:
     value = size / 1024 / 1024
     return (f"{value:.0f}" if value == int(value) else f"{value:.1f}").replace(".", ",")
 
+PANTAU_REQUESTS_HEADER = "<b>Pengajuan izin dan cuti yang menunggu keputusan</b> ({count})"
+PANTAU_REQUESTS_HEAD = ("No   Jenis                Tahap              Pejabat         "
+                        "Waktu/Standar")

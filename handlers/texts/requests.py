@@ -125,3 +125,11 @@ BALANCE_BERSAMA = "\nDipotong cuti bersama: {hari} hari kerja"
 BALANCE_NOT_YET = "Cuti tahunan dapat diambil setelah masa kerja 1 tahun, yaitu mulai {tanggal}."
 APPROVALS_EMPTY = "Tidak ada pengajuan yang menunggu keputusan Anda."
 APPROVALS_HEADER = "Ada {n} pengajuan yang menunggu keputusan Anda:"
+
+SLA_REMINDER = ("⏰ <b>Pengingat waktu persetujuan</b>\nPengajuan #{id} ({jenis}, {nama}) "
+                "menunggu keputusan Anda pada tahap \"{tahap}\" selama {elapsed}, melebihi "
+                "waktu standar {standard}. Lihat /persetujuan.")
+SLA_ESCALATION = ("⚠️ <b>Eskalasi waktu persetujuan</b>\nPengajuan #{id} ({jenis}, {nama}) "
+                  "menunggu keputusan {pejabat} ({jabatan}) pada tahap \"{tahap}\" selama "
+                  "{elapsed}, lebih dari dua kali waktu standar {standard}. "
+                  "Mohon arahan Bapak/Ibu.")

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from services import audit
+from services import audit, requests
 from services.approval import store as approvals
 from services.employees import Employee
+from services.requests import RequestView
 from services.storage import Database
 from services.workflows.files import FileView, WorkflowEnv, active_staff, open_files
 from services.workflows.sla import ESCALATED, ON_TIME, Compliance, compliance, sla_level
@@ -97,6 +98,89 @@ async def _audit(conn: aiosqlite.Connection, now: dt.datetime, item: OpenFile, k
     assert step is not None
     await audit.record(conn, at=now, actor=audit.Actor.system(), action=f"workflow.sla_{kind}",
                        entity="workflow_file", entity_id=item.file.id,
+                       detail={"step": step.key, "elapsed_minutes": round(item.elapsed_minutes),
+                               "standard_minutes": item.standard_minutes, "to": recipients})
+
+
+@dataclass(frozen=True)
+class WaitingRequest:
+    """An izin or cuti waiting on a step, timed against izin.yaml / cuti.yaml."""
+
+    request: RequestView
+    subject: approvals.Subject
+    actors: tuple[Employee, ...]
+    elapsed_minutes: float
+    standard_minutes: int
+    standard: str                    # as the SOP writes it: "1 hari"
+
+    @property
+    def level(self) -> str:
+        return sla_level(self.elapsed_minutes, self.standard_minutes)
+
+
+@dataclass(frozen=True)
+class RequestSlaNotice:
+    kind: str               # REMINDER (to the approver) | ESCALATION (to the approver's atasan)
+    to: Employee
+    about: Employee
+    item: WaitingRequest
+
+
+async def watch_requests(db: Database, env: WorkflowEnv,
+                         now: dt.datetime) -> list[WaitingRequest]:
+    """Every waiting izin/cuti with its approvers and working time spent against the step's
+    time standard in its chain's definition."""
+    result = []
+    for view, subject in await requests.running(db):
+        step = subject.current
+        workflow = (env.catalogue.get(subject.definition)
+                    or env.catalogue.for_request_type(view.kind.key))
+        defined = workflow.get_step(step.key) if workflow and step else None
+        current = view.current
+        if defined is None or current is None or subject.step_started_at is None:
+            continue
+        result.append(WaitingRequest(
+            request=view, subject=subject, actors=tuple(a for a in current.actors if a.active),
+            elapsed_minutes=env.time.elapsed(subject.step_started_at, now),
+            standard_minutes=env.time.standard(defined.time_standard),
+            standard=defined.time_standard.describe()))
+    return result
+
+
+async def due_request_notices(db: Database, env: WorkflowEnv,
+                              now: dt.datetime) -> list[RequestSlaNotice]:
+    """As `due_notices`, for izin and cuti: remind the approver past 1× the standard, tell
+    their atasan past 2×, each once per step visit (marked before sending)."""
+    items = [i for i in await watch_requests(db, env, now)
+             if (i.level != ON_TIME and i.subject.reminded_at is None)
+             or (i.level == ESCALATED and i.subject.escalated_at is None)]
+    notices: list[RequestSlaNotice] = []
+    async with db.transaction() as conn:
+        staff = (await active_staff(conn)).by_nip
+        for item in items:
+            if await approvals.mark_sla(conn, item.subject, "reminded_at", now):
+                notices += [RequestSlaNotice(REMINDER, a, a, item) for a in item.actors]
+                await _audit_request(conn, now, item, REMINDER, [a.nip for a in item.actors])
+            if item.level != ESCALATED:
+                continue
+            if not await approvals.mark_sla(conn, item.subject, "escalated_at", now):
+                continue
+            told: set[str] = set()
+            for actor in item.actors:
+                boss = staff.get(actor.atasan_nip or "")
+                if boss is not None and boss.nip not in told:
+                    told.add(boss.nip)
+                    notices.append(RequestSlaNotice(ESCALATION, boss, actor, item))
+            await _audit_request(conn, now, item, ESCALATION, sorted(told))
+    return notices
+
+
+async def _audit_request(conn: aiosqlite.Connection, now: dt.datetime, item: WaitingRequest,
+                         kind: str, recipients: list[str]) -> None:
+    step = item.subject.current
+    assert step is not None
+    await audit.record(conn, at=now, actor=audit.Actor.system(), action=f"request.sla_{kind}",
+                       entity="request", entity_id=item.request.id,
                        detail={"step": step.key, "elapsed_minutes": round(item.elapsed_minutes),
                                "standard_minutes": item.standard_minutes, "to": recipients})
 
