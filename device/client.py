@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from zk import ZK
+from zk import ZK, const
 from zk.const import CMD_ATTLOG_RRQ
 from zk.exception import ZKErrorResponse, ZKNetworkError
 
@@ -64,6 +64,7 @@ class Download:
     server_time: dt.datetime       # aware, the server's clock at the same moment
     record_count: int              # what the machine said it holds before the read
     punches: list[RawPunch]
+    firmware: str | None = None
 
 
 @dataclass(frozen=True)
@@ -222,9 +223,12 @@ class ZkMachine:
             return read_back
         return await asyncio.to_thread(self._session, work, disable=True)
 
-    async def push_users(self, wanted: list[tuple[str, str]], *, prune: bool) -> PushResult:
-        """Write (user_id, name) pairs; with `prune`, delete machine users not in `wanted`."""
-        return await asyncio.to_thread(self._session, lambda zk: _push(zk, wanted, prune),
+    async def push_users(self, wanted: list[tuple[str, str]], *, prune: bool,
+                         admins: frozenset[str] = frozenset()) -> PushResult:
+        """Write (user_id, name) pairs; `admins` get the machine's admin privilege; with
+        `prune`, delete machine users not in `wanted`."""
+        return await asyncio.to_thread(self._session,
+                                       lambda zk: _push(zk, wanted, prune, admins),
                                        disable=True)
 
     async def clear_log(self, now: Callable[[], dt.datetime],
@@ -259,12 +263,16 @@ class ZkMachine:
 def _download(zk: ZK, now: Callable[[], dt.datetime], name: str) -> Download:
     # A machine without a serial (seen on some OEM firmware) is known by its configured name.
     serial = zk.get_serialnumber().strip() or f"NOSN-{name}"
+    try:
+        firmware: str | None = zk.get_firmware_version().strip()[:64] or None
+    except ZKErrorResponse:
+        firmware = None        # some OEM firmware does not say; the pull goes on without it
     machine_time = zk.get_time()
     server_time = now()
     zk.read_sizes()
     count = zk.records
     if count == 0:
-        return Download(serial, machine_time, server_time, 0, [])
+        return Download(serial, machine_time, server_time, 0, [], firmware)
     data, _size = zk.read_with_buffer(CMD_ATTLOG_RRQ)
     try:
         punches = parse_attendance(data, count, zk.get_users)
@@ -272,14 +280,15 @@ def _download(zk: ZK, now: Callable[[], dt.datetime], name: str) -> Download:
         raise MachineError(GARBAGE, str(error)) from error
     if len(punches) != count:
         raise MachineError(GARBAGE, f"machine holds {count} records, read {len(punches)}")
-    return Download(serial, machine_time, server_time, count, punches)
+    return Download(serial, machine_time, server_time, count, punches, firmware)
 
 
 def _users(zk: ZK) -> list[DeviceUser]:
     return [DeviceUser(u.uid, str(u.user_id), u.name, u.privilege) for u in zk.get_users()]
 
 
-def _push(zk: ZK, wanted: list[tuple[str, str]], prune: bool) -> PushResult:
+def _push(zk: ZK, wanted: list[tuple[str, str]], prune: bool,
+          admins: frozenset[str]) -> PushResult:
     existing = {u.user_id: u for u in zk.get_users()}
     next_uid = max((u.uid for u in existing.values()), default=0) + 1
     written: list[str] = []
@@ -289,8 +298,9 @@ def _push(zk: ZK, wanted: list[tuple[str, str]], prune: bool) -> PushResult:
         uid = current.uid if current else next_uid
         try:
             # The machine keeps privilege, password and card of a known user.
-            zk.set_user(uid=uid, name=name, user_id=user_id,
-                        privilege=current.privilege if current else 0,
+            privilege = const.USER_ADMIN if user_id in admins else (
+                current.privilege if current else const.USER_DEFAULT)
+            zk.set_user(uid=uid, name=name, user_id=user_id, privilege=privilege,
                         password=current.password if current else "",
                         card=current.card if current else 0)
         except ZKErrorResponse as error:

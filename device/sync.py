@@ -172,6 +172,8 @@ async def _pull_and_store(db: Database, machine: DeviceConfig, sync: SyncSetting
         new = await insert_punches(conn, prepared)
         await state.remember_machine(conn, name=machine.name, source="pull",
                                      serial=download.serial, at=now)
+        await state.remember_identity(conn, name=machine.name, firmware=download.firmware,
+                                      push_version=None)
         await state.record_success(conn, name=machine.name, at=now, seen=len(download.punches),
                                    new=new, drift_seconds=drift)
         if track_problems:

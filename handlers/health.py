@@ -51,6 +51,12 @@ def render_report(report: HealthReport, *, as_html: bool) -> str:
             if machine.last_error:
                 lines.append(texts.MACHINE_ERROR.format(error=fmt(machine.last_error),
                                                         times=machine.consecutive_failures))
+            if machine.firmware or machine.push_version:
+                lines.append(texts.MACHINE_FIRMWARE.format(
+                    firmware=fmt(machine.firmware or "-"),
+                    push=fmt(machine.push_version or "-"), contact=when(machine.last_contact)))
+            if machine.left_disabled:
+                lines.append(texts.MACHINE_LOCKED)
             if machine.clock_drift_seconds is not None and abs(machine.clock_drift_seconds) >= 1:
                 lines.append(texts.MACHINE_DRIFT.format(seconds=round(machine.clock_drift_seconds)))
     else:

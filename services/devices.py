@@ -204,6 +204,13 @@ async def record_answer(conn: aiosqlite.Connection, *, serial: str, command_id: 
     return cursor.rowcount > 0
 
 
+async def waiting_commands(conn: aiosqlite.Connection, serial: str) -> int:
+    async with conn.execute("SELECT COUNT(*) FROM device_commands WHERE serial = ?"
+                            " AND answered_at IS NULL", (serial,)) as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 async def commands_of(conn: aiosqlite.Connection, serial: str) -> list[DeviceCommand]:
     async with conn.execute("SELECT * FROM device_commands WHERE serial = ? ORDER BY id",
                             (serial,)) as cursor:

@@ -26,6 +26,10 @@ class MachineStatus:
     consecutive_failures: int
     clock_drift_seconds: float | None
     punches: int
+    firmware: str | None = None
+    push_version: str | None = None
+    last_contact: dt.datetime | None = None  # the machine last talked to us (or we to it)
+    left_disabled: bool = False              # locked by an interrupted read, not open yet
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,8 @@ class HealthReport:
     @property
     def healthy(self) -> bool:
         """No open machine problem and no machine whose last attempt failed."""
-        return not self.problems and not any(m.last_error for m in self.machines)
+        return not self.problems and not any(m.last_error or m.left_disabled
+                                             for m in self.machines)
 
 
 async def _tables(conn: aiosqlite.Connection) -> set[str]:
@@ -90,7 +95,9 @@ async def _machines(conn: aiosqlite.Connection, tables: set[str]) -> tuple[Machi
     if "device_machines" in tables:
         async with conn.execute(
                 "SELECT m.name, m.source, m.serial, m.last_seen_at, s.last_success_at,"
-                " s.last_error, s.consecutive_failures, s.clock_drift_seconds"
+                " s.last_error, s.consecutive_failures,"
+                " COALESCE(m.clock_drift_seconds, s.clock_drift_seconds) AS clock_drift_seconds,"
+                " m.firmware, m.push_version, m.left_disabled_at"
                 " FROM device_machines m LEFT JOIN device_sync_state s ON s.name = m.name"
                 " ORDER BY m.name") as cursor:
             for r in await cursor.fetchall():
@@ -102,7 +109,10 @@ async def _machines(conn: aiosqlite.Connection, tables: set[str]) -> tuple[Machi
                     last_success=_when(success), last_received=_when(last),
                     last_error=r["last_error"],
                     consecutive_failures=int(r["consecutive_failures"] or 0),
-                    clock_drift_seconds=r["clock_drift_seconds"], punches=count))
+                    clock_drift_seconds=r["clock_drift_seconds"], punches=count,
+                    firmware=r["firmware"], push_version=r["push_version"],
+                    last_contact=_when(r["last_seen_at"]),
+                    left_disabled=r["left_disabled_at"] is not None))
     for serial, (last, count) in received.items():
         machines.append(MachineStatus(name=serial, source="", serial=serial, last_success=None,
                                       last_received=_when(last), last_error=None,

@@ -14,8 +14,10 @@ from device import adms, zkwire
 from device.adms import AdmsNotice, AdmsReceiver, AdmsServer, queue_set_time, queue_user_push
 from device.adms_lines import Refusal, parse_line
 from device.config import AdmsSettings
+from handlers.health import render_report
 from services import devices as state
 from services.clock import FixedClock
+from services.health import health_report
 from services.storage import Database
 from tests.support.machines import adms_settings
 
@@ -333,6 +335,10 @@ async def test_push_3_firmware_registers_and_pushes(adms_http: Http, db: Databas
     assert (machine.firmware, machine.push_version) == ("ZAM180-NF-Ver1.2.3", "3.1.2")
     # The real-time upload showed the machine's clock: two seconds behind.
     assert machine.clock_drift_seconds == -2
+    # /kesehatan and `presensi health` show what the machine runs and its clock.
+    text = render_report(await health_report(db, clock.now()), as_html=False)
+    assert "firmware ZAM180-NF-Ver1.2.3, versi push 3.1.2, kontak terakhir" in text
+    assert "selisih jam mesin terhadap server: -2 detik" in text
 
 
 async def test_users_and_the_time_are_pushed_through_getrequest(

@@ -219,3 +219,71 @@ async def test_adms_server_runs_with_the_bot(tmp_path: Path, clock: FixedClock) 
     finally:
         await harness.stop()
     assert ADMS_KEY not in app.bot_data
+
+
+ADMS_TOML = """
+[adms]
+enabled = false
+host = "127.0.0.1"
+port = 0
+
+[[adms.machines]]
+serial = "ADMS0001"
+name = "Pintu"
+allow_from = ["127.0.0.1"]
+"""
+
+
+def test_users_and_time_go_to_pull_and_adms_machines_and_list_shows_both(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    machine = make_machine("SN-BOTH", SystemClock(WIB), ids=["0001", "0003"], days=DAYS)
+    with serve_in_thread(machine) as sim:
+        path = _write_config(tmp_path, device_toml("Lobi", sim.port) + FAST_RETRY + ADMS_TOML)
+        settings = load_settings(str(path))
+
+        async def seed() -> None:
+            db = await open_database(settings.database.path)
+            await seed_office(db, tmp_path, dt.datetime.now(WIB), bind=False)
+            await db.close()
+        asyncio.run(seed())
+        assert _run(path, "device", "push-users", "--admin", "0003") == 0
+        out = capsys.readouterr().out
+        assert "Mesin ADMS Pintu: 8 perintah diantrekan" in out
+        assert "8 pengguna ditulis" in out
+        privileges = {u.user_id: u.privilege for u in machine.users}
+        assert privileges["0003"] == 14 and privileges["0001"] == 0
+        assert _run(path, "device", "set-time", "--device", "ADMS0001") == 0
+        assert "Mesin ADMS Pintu: 1 perintah diantrekan" in capsys.readouterr().out
+        assert _run(path, "sync") == 0
+        capsys.readouterr()
+
+        async def machine_polls() -> list[str]:
+            from device.adms import AdmsReceiver, AdmsServer
+            db = await open_database(settings.database.path)
+            server = AdmsServer(AdmsReceiver(db, settings.devices.adms, SystemClock(WIB)),
+                                "127.0.0.1", 0)
+            await server.start()
+            try:
+                async with aiohttp.ClientSession(f"http://127.0.0.1:{server.port}") as http:
+                    async with http.get("/iclock/getrequest", params={"SN": "ADMS0001"}) as r:
+                        commands = (await r.text()).splitlines()
+                    answers = "".join(f"ID={c.split(':')[1]}&Return=0&CMD=DATA\n"
+                                      for c in commands[:5])
+                    async with http.post("/iclock/devicecmd", params={"SN": "ADMS0001"},
+                                         data=answers.encode()) as r:
+                        assert await r.text() == "OK"
+            finally:
+                await server.stop()
+                await db.close()
+            return commands
+        commands = asyncio.run(machine_polls())
+    assert len(commands) == 9
+    assert next(c for c in commands if "PIN=0003\t" in c).endswith("Pri=14")
+    assert commands[-1].split(":", 2)[2].startswith("SET OPTIONS DateTime=")
+    assert _run(path, "device", "list") == 0
+    listing = capsys.readouterr().out.splitlines()
+    lobby = next(line for line in listing if line.startswith("Lobi"))
+    assert "tarik" in lobby and "SN-BOTH" in lobby and "Ver 6.60" in lobby
+    door = next(line for line in listing if line.startswith("Pintu"))
+    assert "ADMS" in door and "ADMS0001" in door
+    assert "  4 perintah ADMS menunggu jawaban mesin" in listing

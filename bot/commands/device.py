@@ -11,16 +11,21 @@ from zoneinfo import ZoneInfo
 from bot.commands.common import run_with_db
 from bot.config import Settings
 from device.client import MachineError, ZkMachine
-from device.config import DeviceConfig
+from device.config import AdmsMachine, DeviceConfig
 from device.machine_data import generate_punches, generate_users
 from device.simulator import FIRMWARES, Machine, Simulator
 from device.sync import SyncReport, clear_machine_log, sync_all
 from handlers.texts import devices as texts
+from services import devices as state
 from services import employees
 from services.clock import SystemClock
 from services.errors import DomainError
 from services.punches import unknown_user_punches
 from services.storage import Database
+
+# Machine privileges as the firmware counts them.
+USER = 0
+ADMIN = 14
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -43,7 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     push.add_argument("--device", help="nama mesin (bawaan: semua mesin)")
     push.add_argument("--prune", action="store_true",
                       help="hapus juga pengguna mesin yang bukan pegawai aktif (beserta sidik "
-                           "jarinya)")
+                           "jarinya; hanya mesin tarik)")
+    push.add_argument("--admin", action="append", default=[], metavar="USER_ID",
+                      help="jadikan pengguna ini admin mesin (boleh diulang)")
     push.set_defaults(handler=handle_push_users)
     set_time = actions.add_parser("set-time", help="samakan jam mesin dengan jam server")
     set_time.add_argument("--device", help="nama mesin (bawaan: semua mesin)")
@@ -54,6 +61,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                     "basis data, baru kemudian mengosongkan log mesin.")
     clear.add_argument("--device", required=True, help="nama mesin (wajib, satu mesin)")
     clear.set_defaults(handler=handle_clear_log)
+    listing = actions.add_parser(
+        "list", help="daftar mesin: firmware, versi push, kontak terakhir, selisih jam",
+        description="Setiap mesin tarik [[devices]] dan mesin ADMS [adms] dengan keadaan "
+                    "terakhir yang tercatat di basis data.")
+    listing.set_defaults(handler=handle_list)
     unknown = actions.add_parser("unknown-users",
                                  help="catatan presensi yang user_id-nya bukan milik pegawai")
     unknown.set_defaults(handler=handle_unknown_users)
@@ -86,6 +98,24 @@ def _machines(settings: Settings, name: str | None) -> list[DeviceConfig]:
         raise DomainError(texts.UNKNOWN_MACHINE.format(
             name=name, names=", ".join(m.name for m in machines)))
     return [chosen]
+
+
+def _both(settings: Settings,
+          name: str | None) -> tuple[list[DeviceConfig], list[AdmsMachine]]:
+    """Pull and ADMS machines a command is for: all, or the one named (name or serial)."""
+    pull = list(settings.devices.machines)
+    pushing = list(settings.devices.adms.machines)
+    if not pull and not pushing:
+        raise DomainError(texts.NO_MACHINES)
+    if name is None:
+        return pull, pushing
+    pull = [m for m in pull if m.name == name]
+    pushing = [m for m in pushing if name in (m.name, m.serial)]
+    if not pull and not pushing:
+        names = [m.name for m in settings.devices.machines] + [
+            m.name for m in settings.devices.adms.machines]
+        raise DomainError(texts.UNKNOWN_MACHINE.format(name=name, names=", ".join(names)))
+    return pull, pushing
 
 
 def _clock(settings: Settings) -> SystemClock:
@@ -153,18 +183,27 @@ def handle_users(args: argparse.Namespace) -> int:
 
 def handle_push_users(args: argparse.Namespace) -> int:
     async def work(settings: Settings, db: Database) -> int:
-        machines = _machines(settings, args.device)
+        machines, pushing = _both(settings, args.device)
         async with db.read() as conn:
             people = [e for e in await employees.all_active(conn) if e.device_user_id]
         if not people:
             print(texts.PUSH_NOTHING)
             return 1
         wanted = [(e.device_user_id or "", e.nama) for e in people]
+        admins = frozenset(args.admin)
         failed = False
+        if pushing:
+            from device.adms import queue_user_push  # aiohttp: only for ADMS machines
+
+            users = [(user_id, name, ADMIN if user_id in admins else USER)
+                     for user_id, name in wanted]
+            for adms_machine in pushing:
+                ids = await queue_user_push(db, adms_machine, users, _clock(settings).now())
+                print(texts.ADMS_QUEUED.format(machine=adms_machine.name, count=len(ids)))
         for machine in machines:
             try:
                 result = await ZkMachine(machine, settings.devices.sync.timeout_seconds
-                                         ).push_users(wanted, prune=args.prune)
+                                         ).push_users(wanted, prune=args.prune, admins=admins)
             except MachineError as error:
                 print(texts.SYNC_FAILED.format(machine=machine.name, attempts=1,
                                                reason=_reason(error), detail=error.detail))
@@ -183,7 +222,14 @@ def handle_push_users(args: argparse.Namespace) -> int:
 def handle_set_time(args: argparse.Namespace) -> int:
     async def work(settings: Settings, db: Database) -> int:
         clock, failed = _clock(settings), False
-        for machine in _machines(settings, args.device):
+        machines, pushing = _both(settings, args.device)
+        if pushing:
+            from device.adms import queue_set_time  # aiohttp: only for ADMS machines
+
+            for adms_machine in pushing:
+                await queue_set_time(db, adms_machine, clock.now())
+                print(texts.ADMS_QUEUED.format(machine=adms_machine.name, count=1))
+        for machine in machines:
             local = clock.now().astimezone(machine.timezone).replace(tzinfo=None, microsecond=0)
             try:
                 now = await ZkMachine(machine, settings.devices.sync.timeout_seconds
@@ -211,6 +257,35 @@ def handle_clear_log(args: argparse.Namespace) -> int:
             return 1
         print(texts.CLEAR_DONE.format(machine=report.machine, serial=report.serial,
                                       records=report.records, new=report.new))
+        return 0
+    return run_with_db(args, work)
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    async def work(settings: Settings, db: Database) -> int:
+        async with db.read() as conn:
+            known = {s.name: s for s in await state.machine_statuses(conn)}
+            waiting = {m.serial: await state.waiting_commands(conn, m.serial)
+                       for m in settings.devices.adms.machines}
+        rows = [(m.name, "tarik", None) for m in settings.devices.machines] + [
+            (m.name, "ADMS", m.serial) for m in settings.devices.adms.machines]
+        if not rows:
+            print(texts.NO_MACHINES)
+            return 0
+        print(texts.LIST_HEADER)
+        for name, kind, serial in rows:
+            status = known.get(name)
+            drift = status.clock_drift_seconds if status else None
+            print(texts.LIST_ROW.format(
+                machine=name, kind=kind, serial=(status.serial if status else None) or serial
+                or "-", firmware=(status.firmware if status else None) or "-",
+                push=(status.push_version if status else None) or "-",
+                contact=(status.last_seen_at or "-")[:19].replace("T", " ") if status else "-",
+                drift="-" if drift is None else f"{drift:+.0f} d"))
+            if status and status.left_disabled_at:
+                print(texts.LIST_LOCKED)
+            if serial and waiting.get(serial):
+                print(texts.LIST_WAITING.format(count=waiting[serial]))
         return 0
     return run_with_db(args, work)
 

@@ -94,6 +94,16 @@ USERS_SUMMARY = "{count} pengguna di mesin {machine} (nomor seri {serial})."
 PUSH_NOTHING = "Tidak ada pegawai aktif yang memiliki device_user_id."
 PUSH_DONE = "Mesin {machine}: {written} pengguna ditulis, {removed} dihapus, {failed} gagal."
 PUSH_FAILED_ROW = "  gagal {user_id}: {reason}"
+ADMS_QUEUED = (
+    "Mesin ADMS {machine}: {count} perintah diantrekan; dikirim saat mesin menghubungi server "
+    "berikutnya, hasilnya terlihat pada `presensi device list`."
+)
+LIST_HEADER = (f"{'Mesin':<20} {'jenis':<6} {'No. seri':<16} {'firmware':<22} {'push':<7} "
+               f"{'kontak terakhir':<19} selisih jam")
+LIST_ROW = ("{machine:<20} {kind:<6} {serial:<16} {firmware:<22} {push:<7} {contact:<19} "
+            "{drift}")
+LIST_LOCKED = "  ! TERKUNCI setelah pembacaan terputus; server mencoba membukanya setiap 30 detik"
+LIST_WAITING = "  {count} perintah ADMS menunggu jawaban mesin"
 SET_TIME_DONE = "Jam mesin {machine} diatur: {time} (zona {zone})."
 CLEAR_DONE = (
     "Log mesin {machine} (nomor seri {serial}) dikosongkan setelah {records} catatan "

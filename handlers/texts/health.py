@@ -13,6 +13,8 @@ MACHINE = (
 )
 SOURCES = {"pull": "tarik", "adms": "ADMS", "": "mesin tidak terdaftar"}
 MACHINE_ERROR = "  galat terakhir: {error} ({times} kali berturut-turut)"
+MACHINE_FIRMWARE = "  firmware {firmware}, versi push {push}, kontak terakhir {contact}"
+MACHINE_LOCKED = "  TERKUNCI: pembacaan terputus; server mencoba membukanya setiap 30 detik"
 MACHINE_DRIFT = "  selisih jam mesin terhadap server: {seconds} detik"
 NEVER = "belum pernah"
 PENDING_REQUESTS = "Pengajuan menunggu keputusan: {count}"
