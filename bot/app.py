@@ -23,6 +23,7 @@ from bot import health_http
 from bot.config import Settings
 from bot.context import SERVICES_KEY, SETTINGS_KEY, AppServices, BotApp, BotContext
 from bot.jobs import attendance as attendance_jobs
+from bot.jobs import delegation as delegation_jobs
 from bot.jobs import devices as device_jobs
 from bot.jobs import location as location_jobs
 from bot.jobs import recap as recap_jobs
@@ -30,6 +31,7 @@ from bot.jobs import workflow_sla
 from bot.persistence import SQLitePersistence
 from handlers import (
     attendance,
+    delegation,
     errors,
     fallback,
     gate,
@@ -61,14 +63,15 @@ warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTB
 HANDLER_MODULES: tuple[ModuleType, ...] = (gate, reason_prompt, registration, menu,
                                            request_decisions, request_form, request_history,
                                            health, operator, attendance, location,
-                                           layanan, pantau, recap,
+                                           layanan, pantau, recap, delegation,
                                            # Last: answers only what no feature took.
                                            fallback)
 
 # Modules with `async def start(app)` and `async def stop(app)`: jobs, servers, device pollers.
 # They start after the services exist and stop, in reverse order, before the database closes.
 LIFECYCLE_MODULES: tuple[ModuleType, ...] = (attendance_jobs, workflow_sla, recap_jobs,
-                                             device_jobs, health_http, location_jobs)
+                                             device_jobs, health_http, location_jobs,
+                                             delegation_jobs)
 
 CLOCK_KEY = "clock_override"
 

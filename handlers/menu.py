@@ -14,6 +14,7 @@ from telegram.ext import Application, CommandHandler
 from bot.context import BotApp, BotContext
 from handlers import keyboards
 from handlers.texts import common as texts
+from handlers.texts import delegation as delegation_texts
 from handlers.texts import location as location_texts
 from services import employees
 from services.employees import Employee
@@ -46,6 +47,7 @@ class MenuCommand:
 SUPERVISORS = Audience(frozenset({"kepala", "sekretaris"}), supervisors=True)
 OFFICE_ADMINS = Audience(frozenset({"admin", "kasubbag"}))
 RECAP_READERS = Audience(frozenset({"admin", "kasubbag", "sekretaris", "kepala"}))
+DESIGNATORS = Audience(frozenset({"kepala", "admin", "kasubbag"}))
 
 # The order here is the order of /help and of Telegram's command menu.
 CATALOGUE: list[MenuCommand] = [
@@ -60,6 +62,7 @@ CATALOGUE: list[MenuCommand] = [
     MenuCommand("rekap", texts.CMD_REKAP, OFFICE_ADMINS),
     MenuCommand("arsip", texts.CMD_ARSIP, RECAP_READERS),
     MenuCommand("pantau", texts.CMD_PANTAU, OFFICE_ADMINS),
+    MenuCommand("delegasi", delegation_texts.CMD_DELEGASI, DESIGNATORS),
     MenuCommand("kesehatan", texts.CMD_KESEHATAN, OFFICE_ADMINS),
     MenuCommand("impor", texts.CMD_IMPOR, OFFICE_ADMINS),
     MenuCommand("pegawai", texts.CMD_PEGAWAI, OFFICE_ADMINS),

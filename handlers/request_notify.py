@@ -59,15 +59,22 @@ async def send_cards(context: BotContext, view: RequestView) -> None:
     step = view.current
     if step is None:
         return
-    text = views.card_text(view, step.position)
-    markup = views.decision_keyboard(view)
     for actor in step.actors:
-        await _forward_attachment(context, view, actor)
-        message_id = await _send(context, actor, text, markup)
-        if message_id is not None:
-            assert actor.telegram_chat_id is not None
-            await svc.record_card(context.db, view.id, step.position, view.round, actor.nip,
-                                  actor.telegram_chat_id, message_id)
+        await send_card_to(context, view, actor)
+
+
+async def send_card_to(context: BotContext, view: RequestView, actor: Employee) -> None:
+    """One actor's card of the current step (also when a step is moved to them)."""
+    step = view.current
+    if step is None:
+        return
+    await _forward_attachment(context, view, actor)
+    message_id = await _send(context, actor, views.card_text(view, step.position),
+                             views.decision_keyboard(view))
+    if message_id is not None:
+        assert actor.telegram_chat_id is not None
+        await svc.record_card(context.db, view.id, step.position, view.round, actor.nip,
+                              actor.telegram_chat_id, message_id)
 
 
 async def close_cards(context: BotContext, view: RequestView, position: int, round_: int,

@@ -287,6 +287,12 @@ def _chart(units: list[UnitSummary], width: float) -> Drawing:
     return drawing
 
 
+def _sign_title(document: RecapDocument) -> str:
+    title = labels.SIGN_TITLE.format(office=document.office.name)
+    acting = document.kepala.acting if document.kepala else None
+    return f"{acting} {title}" if acting else title
+
+
 def _signature_block(document: RecapDocument, styles: dict[str, ParagraphStyle]) -> Flowable:
     paraf_rows: list[list[Any]] = [[labels.PARAF_TITLE, labels.COL_NAMA, labels.PARAF_WHEN]]
     zone = document.office.timezone
@@ -307,7 +313,7 @@ def _signature_block(document: RecapDocument, styles: dict[str, ParagraphStyle])
     lines = [Paragraph(escape(labels.SIGN_PLACE_DATE.format(
                  city=office.city or "", date=long_date(document.place_date))).lstrip(", "),
                  styles["sign"]),
-             Paragraph(escape(labels.SIGN_TITLE.format(office=office.name)), styles["sign"])]
+             Paragraph(escape(_sign_title(document)), styles["sign"])]
     if kepala is not None and kepala.signed_at is not None:
         signed = escape(labels.SIGNED_MARK.format(at=clock_time(kepala.signed_at, zone)))
         lines.append(Paragraph(f"<i>{signed.replace(chr(10), '<br/>')}</i>", styles["sign"]))

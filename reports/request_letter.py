@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from reports.letterhead import letterhead
 from services.indonesian_dates import long_date, long_date_with_day
 from services.office import Office
-from services.requests import RequestView
+from services.requests import RequestView, StepView
 
 _TITLE = ParagraphStyle("letter-title", fontName="Helvetica-Bold", fontSize=12, leading=15,
                         alignment=TA_CENTER)
@@ -68,6 +68,16 @@ def _trail(view: RequestView) -> list[Flowable]:
     return lines
 
 
+def _signer_title(final: StepView | None) -> str:
+    """The signer's title; a Plh/Plt signs with "Plh."/"Plt." before the official's title."""
+    if final is None:
+        return ""
+    signer, official = final.decided_by, final.on_behalf_of
+    if official is not None and final.acting_prefix:
+        return f"{final.acting_prefix} {official.jabatan or final.title}"
+    return signer.jabatan if signer and signer.jabatan else final.title
+
+
 def build_letter(office: Office, view: RequestView) -> bytes:
     """The PDF of the letter for an approved request."""
     buffer = io.BytesIO()
@@ -95,8 +105,7 @@ def build_letter(office: Office, view: RequestView) -> bytes:
     signed_on = view.closed_at.date() if view.closed_at else view.created_at.date()
     place = f"{escape(office.city)}, " if office.city else ""
     signature = [Paragraph(f"{place}{long_date(signed_on)}", _SIGN),
-                 Paragraph(escape(signer.jabatan if signer and signer.jabatan else
-                                  (final.title if final else "")), _SIGN),
+                 Paragraph(escape(_signer_title(final)), _SIGN),
                  Spacer(1, 36),
                  Paragraph(f"<u>{escape(signer.nama)}</u>" if signer else "", _SIGN),
                  Paragraph(f"NIP {signer.nip}" if signer else "", _SIGN)]

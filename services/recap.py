@@ -18,12 +18,14 @@ from pathlib import Path
 
 import aiosqlite
 
-from services import agenda, audit, employees, recap_flow, recap_snapshot
+from services import acting, agenda, audit, employees, recap_flow, recap_snapshot
 from services.attendance import day_statuses, month_attendance
 from services.attendance_model import PRESENT_CODES, DayStatus, MonthAttendance
 from services.attendance_policy import AttendancePolicy
 from services.calendar import OfficeCalendar
 from services.clock import Clock
+from services.delegation import PREFIXES
+from services.delegation import acting_at as delegation_of
 from services.employees import Employee
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.indonesian_dates import month_year
@@ -76,6 +78,7 @@ class Recap:
     agenda_number: str | None
     sha256: str | None
     archive_path: str | None
+    updated_at: dt.datetime | None = None
 
     @property
     def period(self) -> str:
@@ -116,12 +119,12 @@ def _recap(row: aiosqlite.Row) -> Recap:
         kepala_nip=row["kepala_nip"], signed_at=_time(row["signed_at"]),
         returned_reason=row["returned_reason"], returned_by=row["returned_by"],
         agenda_number=row["agenda_number"], sha256=row["sha256"],
-        archive_path=row["archive_path"])
+        archive_path=row["archive_path"], updated_at=_time(row["updated_at"]))
 
 
 _COLUMNS = ("id, year, month, state, rev, version, operator_nip, built_at, kasubbag_nip, "
             "kasubbag_at, sekretaris_nip, sekretaris_at, kepala_nip, signed_at, returned_reason, "
-            "returned_by, agenda_number, sha256, archive_path")
+            "returned_by, agenda_number, sha256, archive_path, updated_at")
 
 
 async def _get(conn: aiosqlite.Connection, recap_id: int) -> Recap | None:
@@ -159,15 +162,43 @@ def _actor(employee: Employee | None) -> audit.Actor:
     return audit.Actor(employee.nip, employee.telegram_user_id)
 
 
-def _first(people: list[Employee]) -> Employee | None:
-    return people[0] if people else None
+
+@dataclass(frozen=True)
+class _Box:
+    """Who a paraf or signature box names, and for whom when they act as Plh/Plt."""
+
+    person: Employee | None
+    official: Employee | None = None
+    prefix: str | None = None
+
+    def title(self, role: str) -> str:
+        named = self.official or self.person
+        title = named.jabatan if named and named.jabatan else recap_flow.ROLE_TITLES[role]
+        return f"{self.prefix} {title}" if self.prefix else title
 
 
-async def _holder(conn: aiosqlite.Connection, nip: str | None, role: str) -> Employee | None:
-    """Who a box names: the person who acted, else the current holder of the role."""
+async def _holder(conn: aiosqlite.Connection, nip: str | None, at: dt.datetime | None,
+                  role: str) -> _Box:
+    """Who a box names: the person who acted (as Plh/Plt when they acted for the role's
+    holder then), else who holds the role now, a delegation in force included."""
     if nip:
-        return await employees.by_nip(conn, nip)
-    return _first(await employees.by_role(conn, role))
+        person = await employees.by_nip(conn, nip)
+        if person is None or person.peran == role or at is None:
+            return _Box(person)
+        for delegation in await delegation_of(conn, nip, at):
+            official = await employees.by_nip(conn, delegation.official_nip)
+            if official is not None and official.peran == role:
+                return _Box(person, official, delegation.prefix)
+        return _Box(person)
+    holders = await employees.by_role(conn, role)
+    if not holders:
+        return _Box(None)
+    substitutes = await acting.load(conn)
+    stand_in = substitutes.actor(holders[0].nip)
+    if stand_in == holders[0].nip:
+        return _Box(holders[0])
+    kind = substitutes.by_official[holders[0].nip].kind
+    return _Box(await employees.by_nip(conn, stand_in), holders[0], PREFIXES[kind])
 
 
 async def _document(conn: aiosqlite.Connection, env: RecapEnv, recap: Recap,
@@ -176,12 +207,12 @@ async def _document(conn: aiosqlite.Connection, env: RecapEnv, recap: Recap,
     parafs = []
     for role, nip, at in ((KASUBBAG, recap.kasubbag_nip, recap.kasubbag_at),
                           (SEKRETARIS, recap.sekretaris_nip, recap.sekretaris_at)):
-        person = await _holder(conn, nip, role)
-        title = (person.jabatan if person and person.jabatan
-                 else recap_flow.ROLE_TITLES[role])
-        parafs.append(ParafMark(title, person.nama if person else "-", at))
-    kepala = await _holder(conn, recap.kepala_nip, KEPALA)
-    signatory = Signatory(kepala.nama, kepala.nip, recap.signed_at) if kepala else None
+        box = await _holder(conn, nip, at, role)
+        parafs.append(ParafMark(box.title(role), box.person.nama if box.person else "-", at))
+    signer = await _holder(conn, recap.kepala_nip, recap.signed_at, KEPALA)
+    kepala = signer.person
+    signatory = (Signatory(kepala.nama, kepala.nip, recap.signed_at, signer.prefix)
+                 if kepala else None)
     place_date = recap.signed_at.date() if recap.signed_at else today
     return RecapDocument(office=env.office, attendance=attendance, place_date=place_date,
                          kepala=signatory, parafs=tuple(parafs),
@@ -200,9 +231,31 @@ async def _operators(conn: aiosqlite.Connection, recap: Recap) -> tuple[Employee
 
 async def _role_holders(conn: aiosqlite.Connection, state: str, recap: Recap
                         ) -> tuple[Employee, ...]:
+    """Who acts on the recap in `state`: the role's holders, or who stands in for them (a
+    Plh/Plt in force, the atasan of a holder on cuti)."""
     if state == DRAFT:
         return await _operators(conn, recap)
-    return tuple(await employees.by_role(conn, state))
+    holders = [e.nip for e in await employees.by_role(conn, state)]
+    substitutes = await acting.load(conn)
+    # A substitution holds for the visit of the state it was made in.
+    visit = recap.updated_at if recap.state == state else None
+    nips = substitutes.apply(holders, applicant="", entity="recap", entity_id=recap.id,
+                             step=state, visit_started=visit)
+    people = [await employees.by_nip(conn, nip) for nip in nips]
+    return tuple(p for p in people if p is not None and p.active)
+
+
+async def _acting_peran(db: Database, recap: Recap, actor: Employee) -> str:
+    """The role `actor` takes on this recap: its current step's when they are one of the
+    step's actors (as holder or stand-in), else their own; a holder whose steps are with a
+    Plh/Plt takes none."""
+    if recap.state not in recap_flow.CHAIN:
+        return actor.peran
+    async with db.read() as conn:
+        holders = await _role_holders(conn, recap.state, recap)
+    if actor.nip in {h.nip for h in holders}:
+        return recap.state
+    return "" if actor.peran == recap.state else actor.peran
 
 
 def auto_build_due(settings: RecapSettings, calendar: OfficeCalendar,
@@ -367,9 +420,10 @@ async def approve(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev:
     """Paraf (Kasubbag, Sekretaris) or signature (Kepala) of the recap the button was for."""
     now = clock.now()
     expected = await _expected_number(db, env, now.date())
+    peran = await _acting_peran(db, await get(db, recap_id), actor)
 
     def marks(recap: Recap) -> Recap:
-        step = recap_flow.approve(recap.state, actor.peran)
+        step = recap_flow.approve(recap.state, peran)
         if step.state == SIGNED:
             return replace(recap, state=SIGNED, kepala_nip=actor.nip, signed_at=now,
                            agenda_number=expected)
@@ -378,7 +432,7 @@ async def approve(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev:
         return replace(recap, state=step.state, sekretaris_nip=actor.nip, sekretaris_at=now)
 
     recap, marked, document = await _prepare(db, env, recap_id, rev, marks, now.date())
-    step = recap_flow.approve(recap.state, actor.peran)
+    step = recap_flow.approve(recap.state, peran)
     pdf = await asyncio.to_thread(env.render_pdf, document)
     async with db.transaction() as conn:
         digest = archive = None
@@ -435,7 +489,7 @@ async def check_return(db: Database, recap_id: int, rev: int, *, actor: Employee
     recap = await get(db, recap_id)
     if recap.rev != rev:
         raise _changed()
-    recap_flow.send_back(recap.state, actor.peran)
+    recap_flow.send_back(recap.state, await _acting_peran(db, recap, actor))
     return recap
 
 
@@ -447,9 +501,10 @@ async def send_back(db: Database, env: RecapEnv, clock: Clock, recap_id: int, re
         raise DomainError(problem)
     reason = reason.strip()
     now = clock.now()
+    peran = await _acting_peran(db, await get(db, recap_id), actor)
 
     def marks(recap: Recap) -> Recap:
-        target = recap_flow.send_back(recap.state, actor.peran).state
+        target = recap_flow.send_back(recap.state, peran).state
         cleared = replace(recap, state=target)
         if target in (DRAFT, KASUBBAG):
             cleared = replace(cleared, kasubbag_nip=None, kasubbag_at=None)
@@ -476,6 +531,16 @@ async def send_back(db: Database, env: RecapEnv, clock: Clock, recap_id: int, re
         notify = await _role_holders(conn, cleared.state, updated)
     log.info("recap.return id=%s from=%s to=%s", recap_id, recap.state, cleared.state)
     return Outcome(updated, pdf, "recap.return", actor, notify)
+
+
+async def card_for(db: Database, recap_id: int, to: Employee) -> Outcome:
+    """The recap as it stands, for a person its current step was just moved to."""
+    async with db.read() as conn:
+        recap = await _locked(conn, recap_id)
+        pdf = await _blob(conn, recap_id, "pdf")
+    if recap.state not in recap_flow.CHAIN:
+        raise Conflict("Rekapitulasi ini sudah tidak menunggu paraf atau tanda tangan.")
+    return Outcome(recap, pdf, "recap.reassign", None, (to,))
 
 
 # --- the archive ----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ class Signatory:
     nama: str
     nip: str
     signed_at: dt.datetime | None
+    acting: str | None = None     # "Plh." / "Plt.": signed by a delegate of the Kepala
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import aiosqlite
 
-from services import agenda, audit, employees
+from services import acting, agenda, audit, employees, step_moves
 from services import approval_chain as chains
 from services import leave_balance as leave
 from services import location as presensi_lokasi
@@ -81,6 +81,10 @@ class StepView:
     decided_by: Employee | None
     decided_at: dt.datetime | None
     note: str | None
+    # Set when the decider acted in the place of another official (Plh/Plt, or an atasan
+    # standing in): that official, and "Plh."/"Plt." for a delegation.
+    on_behalf_of: Employee | None = None
+    acting_prefix: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,16 +169,21 @@ async def _views(conn: aiosqlite.Connection, rows: list[aiosqlite.Row],
 async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row, subject: approvals.Subject,
                 cache: dict[str, Employee]) -> RequestView:
     request_id = row["id"]
+    behalf = await step_moves.on_behalf(conn, approvals.REQUEST, request_id)
     steps = []
     for s in subject.steps:
         actors = tuple([await _employee(conn, nip, cache) for nip in s.actors])
         decided = subject.decision(s.position)
+        stood_in = behalf.get((s.position, decided.actor_nip)) if decided else None
         steps.append(StepView(
             position=s.position, title=s.title, actions=s.actions, actors=actors,
             outcome=decided.action if decided else None,
             decided_by=await _employee(conn, decided.actor_nip, cache) if decided else None,
             decided_at=decided.acted_at if decided else None,
-            note=decided.note if decided else None))
+            note=decided.note if decided else None,
+            on_behalf_of=(await _employee(conn, stood_in.official_nip, cache)
+                          if stood_in else None),
+            acting_prefix=step_moves.PREFIXES.get(stood_in.kind or "") if stood_in else None))
     kind = request_type(row["type"])
     assert kind is not None, f"unknown request type {row['type']!r} in the database"
     created = _time(row["created_at"])
@@ -323,10 +332,11 @@ async def first_deciders(db: Database, policy: RequestPolicy, employee: Employee
     """Who would receive the request first (step title and people), for the summary."""
     kind = _kind(type_key)
     async with db.read() as conn:
-        steps, by_nip = await _resolve(conn, policy, kind, employee)
-    if not steps:
+        resolved = await _resolve(conn, policy, kind, employee)
+    if not resolved.steps:
         return None
-    return steps[0].step.title, tuple(by_nip[n] for n in steps[0].actors)
+    first = resolved.steps[0]
+    return first.step.title, tuple(resolved.people[n] for n in first.actors)
 
 
 # --- submitting ------------------------------------------------------------------------------
@@ -351,12 +361,33 @@ async def _candidates(conn: aiosqlite.Connection, chain: chains.Chain,
     return list(found.values())
 
 
+@dataclass(frozen=True)
+class _Resolved:
+    steps: list[chains.ResolvedStep]
+    people: dict[str, Employee]
+    # (position, stand-in): who acts for whom from the start
+    delegated: list[tuple[int, acting.StandIn]]
+
+
 async def _resolve(conn: aiosqlite.Connection, policy: RequestPolicy, kind: RequestType,
-                   applicant: Employee) -> tuple[list[chains.ResolvedStep], dict[str, Employee]]:
+                   applicant: Employee) -> _Resolved:
+    """The chain for this applicant, with every official who has a Plh/Plt in force replaced
+    by who acts for them."""
     chain = policy.chain_for(kind.key)
     staff = await _candidates(conn, chain, applicant)
-    steps = chains.resolve(chain, _person(applicant), [_person(e) for e in staff])
-    return steps, {e.nip: e for e in staff}
+    substitutes = await acting.load(conn)
+    steps, delegated = [], []
+    for step in chains.resolve(chain, _person(applicant), [_person(e) for e in staff]):
+        delegated += [(step.position, s)
+                      for s in substitutes.stand_ins(step.actors, applicant=applicant.nip)]
+        steps.append(replace(step, actors=substitutes.apply(step.actors,
+                                                            applicant=applicant.nip)))
+    people = {e.nip: e for e in staff}
+    for step in steps:
+        for nip in step.actors:
+            if nip not in people and (person := await employees.by_nip(conn, nip)):
+                people[nip] = person
+    return _Resolved(steps, people, delegated)
 
 
 async def _validate(conn: aiosqlite.Connection, policy: RequestPolicy, calendar: OfficeCalendar,
@@ -387,7 +418,8 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
     async with db.transaction() as conn:
         kind, reason, working_days = await _validate(conn, policy, calendar, employee, draft,
                                                      at.date(), None)
-        steps, _ = await _resolve(conn, policy, kind, employee)
+        resolved = await _resolve(conn, policy, kind, employee)
+        steps = resolved.steps
         if not steps:
             raise rules.RequestRefused(
                 "Belum ada pejabat yang dapat memproses pengajuan Anda (atasan langsung atau "
@@ -410,6 +442,9 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
         if draft.activity_location is not None and kind.code == "DL":
             await presensi_lokasi.save_activity_location(conn, request_id,
                                                          draft.activity_location)
+        for position, stand_in in resolved.delegated:
+            await acting.record_stand_in(conn, approvals.REQUEST, request_id, position,
+                                         stand_in, at)
         await audit.record(conn, at=at, actor=audit.Actor(employee.nip, telegram_user_id),
                            action="request.submit", entity=ENTITY, entity_id=request_id,
                            detail={"type": kind.key, "start": draft.start, "end": draft.end,

@@ -9,7 +9,7 @@ under the write lock, so of two racing taps exactly one passes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
@@ -359,12 +359,14 @@ async def cards(conn: aiosqlite.Connection, kind: str, ref_id: int, position: in
 async def reassign_waiting(conn: aiosqlite.Connection, *, from_nip: str, to_nip: str,
                            applicant_nip: str | None = None, reason: str,
                            now: dt.datetime, upcoming: bool = False,
-                           kinds: Iterable[str] = KINDS) -> list[Reassigned]:
+                           kinds: Iterable[str] = KINDS,
+                           only: Collection[tuple[int, int]] | None = None) -> list[Reassigned]:
     """Move `from_nip`'s place on waiting steps to `to_nip`, each move audited.
 
     Only the step currently holding an open subject moves, unless `upcoming` (then every
     later step of running subjects too). `applicant_nip` limits it to one applicant's
-    subjects (an atasan change). A subject of `to_nip` themself never moves to them: nobody
+    subjects (an atasan change); `only` to some (ref_id, position) steps (what a delegation
+    moved, going back). A subject of `to_nip` themself never moves to them: nobody
     decides their own request. Returns what moved, so both people can be told.
     """
     if from_nip == to_nip:
@@ -389,6 +391,8 @@ async def reassign_waiting(conn: aiosqlite.Connection, *, from_nip: str, to_nip:
         rows = await cursor.fetchall()
     moved = []
     for r in rows:
+        if only is not None and (r["ref_id"], r["position"]) not in only:
+            continue
         await conn.execute(
             "DELETE FROM approval_step_actors WHERE subject_id = ? AND position = ? AND nip = ?",
             (r["id"], r["position"], from_nip))

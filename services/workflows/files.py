@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from services import agenda, audit, employees
+from services import acting, agenda, audit, employees
 from services import approval_chain as chains
 from services.approval import model as engine
 from services.approval import store as approvals
@@ -172,22 +172,31 @@ def _person(employee: Employee) -> chains.Person:
 
 class Staff:
     """The active employees, with the resolver's view of them built once per transaction
-    (the SLA watch resolves actors for every open file)."""
+    (the SLA watch resolves actors for every open file). With `substitutes`, a step whose
+    actor has a Plh/Plt in force resolves to who acts in their place."""
 
-    def __init__(self, people: Iterable[Employee]) -> None:
+    def __init__(self, people: Iterable[Employee],
+                 substitutes: acting.Substitutes | None = None) -> None:
         self.all = list(people)
         self.by_nip = {e.nip: e for e in self.all}
         self._persons = [_person(e) for e in self.all]
+        self._substitutes = substitutes or acting.Substitutes()
 
     def actors(self, step: Step, applicant: Employee) -> list[Employee]:
         """Who may act on `step` for this applicant (never the applicant), by the requests
         feature's own resolver."""
         nips = chains.actors_for(step.chain_step, _person(applicant), self._persons)
-        return [self.by_nip[nip] for nip in nips]
+        return [self.by_nip[nip] for nip in self._substitutes.apply(nips, applicant=applicant.nip)
+                if nip in self.by_nip]
+
+    def stand_ins(self, step: Step, applicant: Employee) -> list[acting.StandIn]:
+        """The officials of `step` whom a delegate replaces in `actors`."""
+        nips = chains.actors_for(step.chain_step, _person(applicant), self._persons)
+        return self._substitutes.stand_ins(nips, applicant=applicant.nip)
 
 
 async def active_staff(conn: aiosqlite.Connection) -> Staff:
-    return Staff(await employees.all_active(conn))
+    return Staff(await employees.all_active(conn), await acting.load(conn))
 
 
 def applicable_steps(workflow: Workflow, applicant: Employee, staff: Staff,
@@ -528,6 +537,10 @@ async def submit(db: Database, env: WorkflowEnv, file_id: int, version: int,
                 conn, kind=approvals.WORKFLOW_FILE, ref_id=file_id,
                 definition=file.workflow.key, applicant_nip=applicant.nip,
                 steps=[step for _, step in chain], now=now)
+            for position, (index, _) in enumerate(chain):
+                for stand_in in staff.stand_ins(file.workflow.steps[index], applicant):
+                    await acting.record_stand_in(conn, approvals.WORKFLOW_FILE, file_id,
+                                                 position, stand_in, now)
         await _bump(conn, file_id, status=RUNNING, return_reason=None,
                     submitted_at=now.isoformat())
         moved = await _locked(conn, env, file_id)
