@@ -28,8 +28,8 @@ from bot.context import BotApp, BotContext
 from handlers import layanan, request_notify
 from handlers import recap as recap_handlers
 from handlers.texts import delegation as texts
+from services import acting, employees, recap, requests, step_moves
 from services import delegation as svc
-from services import employees, recap, requests, step_moves
 from services.employees import Employee
 from services.errors import DomainError
 from services.workflows import files as wf
@@ -49,7 +49,8 @@ _TYPED_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 
 def _draft(context: BotContext) -> dict[str, Any]:
     assert context.user_data is not None
-    return context.user_data.setdefault(DRAFT, {})
+    draft: dict[str, Any] = context.user_data.setdefault(DRAFT, {})
+    return draft
 
 
 def _date(value: dt.date) -> str:
@@ -316,6 +317,7 @@ async def _tell(context: BotContext, person: Employee, text: str) -> None:
     if not person.reachable:
         log.info("delegation.unreachable nip=%s", person.nip)
         return
+    assert person.telegram_chat_id is not None
     try:
         await context.bot.send_message(person.telegram_chat_id, text, parse_mode=ParseMode.HTML)
     except TelegramError:
@@ -376,7 +378,7 @@ async def announce(context: BotContext, moves: tuple[step_moves.Move, ...] | lis
         if old is None or new is None:
             continue
         item = _item(move)
-        if move.cause == step_moves.DELEGASI:
+        if move.cause == acting.DELEGASI:
             official = new if move.back else old
             prefix = await _prefix(context, move.delegation_id)
             values = {"prefix": prefix, "jabatan": escape(official.jabatan or "-"),
@@ -387,7 +389,7 @@ async def announce(context: BotContext, moves: tuple[step_moves.Move, ...] | lis
                 lines = ((new, texts.TO_DELEGATE), (old, texts.FROM_OFFICIAL))
             for person, template in lines:
                 await _tell(context, person, _capital(template.format(**values)))
-        elif move.cause == step_moves.CUTI:
+        elif move.cause == acting.CUTI:
             values = {"item": item, "to": escape(new.nama), "absent": escape(old.nama)}
             await _tell(context, new, _capital(texts.TO_ATASAN_CUTI.format(**values)))
             if applicant is not None:
