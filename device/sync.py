@@ -11,6 +11,7 @@ beyond the threshold. The report carries these notices; the caller delivers them
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -66,6 +67,8 @@ class SyncReport:
     notices: tuple[Notice, ...] = ()
     download_seconds: float = 0.0     # the pyzk session, retries included
     store_seconds: float = 0.0        # preparing rows and the one transaction
+    oldest: dt.datetime | None = None  # the oldest record on the machine (its wall clock)
+    cleared: int | None = None        # records cleared from the machine after this pull
 
 
 async def sync_all(db: Database, devices: DeviceSettings, clock: Clock, *,
@@ -136,8 +139,29 @@ async def sync_machine(db: Database, machine: DeviceConfig, sync: SyncSettings, 
                        sleep: Sleep = asyncio.sleep, track_problems: bool = True) -> SyncReport:
     """Pull one machine; a caller arriving while it is being pulled waits, then pulls afresh."""
     async with machine_lock(machine.name):
-        return await _pull_and_store(db, machine, sync, clock, sleep=sleep,
-                                     track_problems=track_problems)
+        report = await _pull_and_store(db, machine, sync, clock, sleep=sleep,
+                                       track_problems=track_problems)
+    if track_problems and report.ok and report.oldest is not None and _clear_due(
+            report.oldest, machine, sync, clock):
+        try:
+            cleared = await clear_machine_log(db, machine, sync, clock)
+        except MachineError as error:
+            # Nothing is lost: the log stays on the machine and the next pull tries again.
+            log.warning("device.clear_skipped machine=%s kind=%s detail=%s", machine.name,
+                        error.kind, error.detail)
+        else:
+            report = dataclasses.replace(report, cleared=cleared.records)
+    return report
+
+
+def _clear_due(oldest: dt.datetime, machine: DeviceConfig, sync: SyncSettings,
+               clock: Clock) -> bool:
+    """Machines can only empty their whole log, so it is emptied once its oldest record is
+    older than [sync] clear_after_days; every record is verified stored first."""
+    if sync.clear_after_days is None:
+        return False
+    local_now = clock.now().astimezone(machine.timezone).replace(tzinfo=None)
+    return oldest < local_now - dt.timedelta(days=sync.clear_after_days)
 
 
 async def _pull_and_store(db: Database, machine: DeviceConfig, sync: SyncSettings, clock: Clock,
@@ -184,7 +208,8 @@ async def _pull_and_store(db: Database, machine: DeviceConfig, sync: SyncSetting
                         attempts=attempts, clock_drift_seconds=drift,
                         drift_exceeded=drift_exceeded, notices=tuple(notices),
                         download_seconds=downloaded - started,
-                        store_seconds=time.perf_counter() - downloaded)
+                        store_seconds=time.perf_counter() - downloaded,
+                        oldest=min((p.at for p in download.punches), default=None))
     log.info("device.synced machine=%s serial=%s seen=%d new=%d duplicates=%d errors=%d "
              "drift=%.0f", machine.name, download.serial, seen, new, report.duplicates,
              report.errors, drift)
@@ -225,7 +250,8 @@ async def verify_stored(db: Database, machine: DeviceConfig, download: Download,
         new = await insert_punches(conn, prepared)
     async with db.read() as conn:
         stored = await count_stored(conn, prepared)
-    if stored != len(prepared.rows) or prepared.errors:
+    distinct = len({(r[1], r[2]) for r in prepared.rows})
+    if stored != distinct or prepared.errors:
         raise MachineError(UNVERIFIED, f"{stored} of {len(download.punches)} stored")
     return new
 

@@ -301,3 +301,33 @@ async def test_a_machine_locked_by_an_outage_is_enabled_once_it_answers(
         # The next pull stores everything, and the lock is not reported twice.
         [report] = await sync_all(db, devices, clock)
     assert report.ok and report.new == len(machine.punches)
+
+
+async def test_a_log_older_than_clear_after_days_is_verified_then_cleared(
+        db: Database, clock: FixedClock) -> None:
+    old_days = [dt.date(2026, 7, 1) + dt.timedelta(days=n) for n in range(60)]
+    # More records than one verification query checks, with a double press among them.
+    machine = make_machine("SN-CLEAR", clock, ids=[str(n) for n in range(1, 50)],
+                           days=old_days)
+    machine.add_punches([machine.punches[0]])
+    async with Simulator(machine) as sim:
+        devices = device_settings([{"name": "Lobi", "port": sim.port}], clear_after_days=90)
+        # The oldest record is 96 days old. A manual `presensi sync` never clears...
+        [report] = await sync_all(db, devices, clock, track_problems=False)
+        assert report.cleared is None and len(machine.punches) == 5_881
+        # ...the scheduled pull does, once every record is verified stored.
+        [report] = await sync_all(db, devices, clock)
+        assert report.cleared == 5_881 and machine.punches == () and machine.enabled
+    async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM punches") as cursor:
+        assert (await cursor.fetchone())[0] == 5_880
+    async with db.read() as conn, conn.execute(
+            "SELECT action FROM audit_log WHERE entity = 'device'") as cursor:
+        assert [r[0] for r in await cursor.fetchall()] == ["device.clear_log"]
+
+
+async def test_a_recent_log_is_left_on_the_machine(db: Database, clock: FixedClock) -> None:
+    machine = make_machine("SN-KEEP", clock, ids=IDS, days=DAYS)
+    async with Simulator(machine) as sim:
+        devices = device_settings([{"name": "Lobi", "port": sim.port}], clear_after_days=60)
+        [report] = await sync_all(db, devices, clock)
+    assert report.ok and report.cleared is None and len(machine.punches) == 16
