@@ -9,13 +9,14 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer
 
+from reports import fonts
 from services.office import Office
 
-_TITLE = ParagraphStyle("kop-title", fontName="Helvetica-Bold", fontSize=14, leading=17,
+_TITLE = ParagraphStyle("kop-title", fontName=fonts.BOLD, fontSize=14, leading=17,
                         alignment=TA_CENTER)
-_SUBTITLE = ParagraphStyle("kop-subtitle", fontName="Helvetica-Bold", fontSize=12, leading=15,
+_SUBTITLE = ParagraphStyle("kop-subtitle", fontName=fonts.BOLD, fontSize=12, leading=15,
                            alignment=TA_CENTER)
-_DETAIL = ParagraphStyle("kop-detail", fontName="Helvetica", fontSize=9, leading=11,
+_DETAIL = ParagraphStyle("kop-detail", fontName=fonts.REGULAR, fontSize=9, leading=11,
                          alignment=TA_CENTER)
 
 

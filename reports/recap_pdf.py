@@ -24,6 +24,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -36,6 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from reports import fonts
 from reports import recap_labels as labels
 from reports.letterhead import letterhead
 from reports.recap_table import (
@@ -52,8 +54,8 @@ from services.recap_document import RecapDocument
 
 PAGE = landscape(A4)
 MARGIN = 24.0
-FONT = "Helvetica"
-BOLD = "Helvetica-Bold"
+FONT = fonts.REGULAR
+BOLD = fonts.BOLD
 CELL_FONT_SIZE = 5.0
 CODE_FONT_SIZE = 4.6  # day cells: "PSW4" must fit a 1/31 share of the width
 LEADING = 5.8
@@ -92,8 +94,32 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+# A name or jabatan longer than this many lines is cut with "…": one employee's row must never
+# outgrow a page (the grid would then not be built for anyone).
+MAX_CELL_LINES = 6
+ELLIPSIS = "…"
+
+
 def _wrap(text: str, width: float) -> list[str]:
-    return simpleSplit(text, FONT, CELL_FONT_SIZE, width - 2 * PADDING) or [""]
+    room = width - 2 * PADDING
+    lines: list[str] = []
+    for line in simpleSplit(text, FONT, CELL_FONT_SIZE, room) or [""]:
+        # simpleSplit breaks at spaces only; a long unbroken word is broken by characters.
+        while stringWidth(line, FONT, CELL_FONT_SIZE) > room and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], FONT, CELL_FONT_SIZE) > room:
+                cut = max(1, cut * 3 // 4) if cut > 40 else cut - 1
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+        if len(lines) > MAX_CELL_LINES:
+            break
+    if len(lines) > MAX_CELL_LINES:
+        last = lines[MAX_CELL_LINES - 1]
+        while last and stringWidth(last + ELLIPSIS, FONT, CELL_FONT_SIZE) > room:
+            last = last[:-1]
+        lines = [*lines[:MAX_CELL_LINES - 1], last + ELLIPSIS]
+    return lines
 
 
 def column_widths(day_count: int, frame_width: float) -> list[float]:
@@ -263,7 +289,7 @@ def _summary_table(units: list[UnitSummary]) -> Table:
 def _chart(units: list[UnitSummary], width: float) -> Drawing:
     bar_height = 14
     height = 40 + bar_height * max(1, len(units))
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=FONT)
     chart = HorizontalBarChart()
     chart.x, chart.y = 190, 15
     chart.width, chart.height = width - 230, height - 35

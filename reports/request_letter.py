@@ -14,19 +14,20 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from reports import fonts
 from reports.letterhead import letterhead
 from services.indonesian_dates import long_date, long_date_with_day
 from services.office import Office
 from services.requests import RequestView, StepView
 
-_TITLE = ParagraphStyle("letter-title", fontName="Helvetica-Bold", fontSize=12, leading=15,
+_TITLE = ParagraphStyle("letter-title", fontName=fonts.BOLD, fontSize=12, leading=15,
                         alignment=TA_CENTER)
-_NUMBER = ParagraphStyle("letter-number", fontName="Helvetica", fontSize=10.5, leading=13,
+_NUMBER = ParagraphStyle("letter-number", fontName=fonts.REGULAR, fontSize=10.5, leading=13,
                          alignment=TA_CENTER)
-_BODY = ParagraphStyle("letter-body", fontName="Helvetica", fontSize=10.5, leading=14,
+_BODY = ParagraphStyle("letter-body", fontName=fonts.REGULAR, fontSize=10.5, leading=14,
                        alignment=TA_JUSTIFY)
-_SMALL = ParagraphStyle("letter-small", fontName="Helvetica", fontSize=8.5, leading=10.5)
-_SIGN = ParagraphStyle("letter-sign", fontName="Helvetica", fontSize=10.5, leading=14)
+_SMALL = ParagraphStyle("letter-small", fontName=fonts.REGULAR, fontSize=8.5, leading=10.5)
+_SIGN = ParagraphStyle("letter-sign", fontName=fonts.REGULAR, fontSize=10.5, leading=14)
 
 
 def _title(view: RequestView) -> str:

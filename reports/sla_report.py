@@ -15,26 +15,27 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from reports import fonts
 from reports import sla_labels as texts
 from reports.letterhead import letterhead
 from services.indonesian_dates import long_date, month_year
 from services.office import Office
 from services.workflows.monitor import SopCompliance
 
-_TITLE = ParagraphStyle("sla-title", fontName="Helvetica-Bold", fontSize=12, leading=15,
+_TITLE = ParagraphStyle("sla-title", fontName=fonts.BOLD, fontSize=12, leading=15,
                         alignment=TA_CENTER)
-_CENTER = ParagraphStyle("sla-center", fontName="Helvetica", fontSize=10, leading=13,
+_CENTER = ParagraphStyle("sla-center", fontName=fonts.REGULAR, fontSize=10, leading=13,
                          alignment=TA_CENTER)
-_HEADING = ParagraphStyle("sla-heading", fontName="Helvetica-Bold", fontSize=10, leading=13,
+_HEADING = ParagraphStyle("sla-heading", fontName=fonts.BOLD, fontSize=10, leading=13,
                           spaceBefore=8, spaceAfter=3)
-_CELL = ParagraphStyle("sla-cell", fontName="Helvetica", fontSize=8, leading=10)
-_HEAD = ParagraphStyle("sla-head", fontName="Helvetica-Bold", fontSize=8, leading=10)
-_SMALL = ParagraphStyle("sla-small", fontName="Helvetica-Oblique", fontSize=7, leading=9)
+_CELL = ParagraphStyle("sla-cell", fontName=fonts.REGULAR, fontSize=8, leading=10)
+_HEAD = ParagraphStyle("sla-head", fontName=fonts.BOLD, fontSize=8, leading=10)
+_SMALL = ParagraphStyle("sla-small", fontName=fonts.ITALIC, fontSize=7, leading=9)
 
 _GRID = TableStyle([
     ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
-    ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+    ("FONTNAME", (0, 0), (-1, 0), fonts.BOLD),
     ("FONTSIZE", (0, 0), (-1, -1), 8),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("ALIGN", (2, 1), (-1, -1), "RIGHT"),

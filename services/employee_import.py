@@ -146,8 +146,27 @@ def _with_header(rows: Iterable[tuple[int, list[str]]], expected: tuple[str, ...
     return result
 
 
+# Longest text each column may hold: a real name or jabatan fits with room to spare, and the
+# recap, letters and Telegram cards stay readable (a 2,400-character jabatan is an error).
+FIELD_LIMITS = {"nip": 18, "nama": 120, "jabatan": 200, "golongan": 8, "unit": 150,
+                "atasan_nip": 18, "telepon": 20, "device_user_id": 24, "peran": 16}
+
+
+def _too_long(raw: dict[str, str]) -> str | None:
+    for column, limit in FIELD_LIMITS.items():
+        value = raw.get(column) or ""
+        if len(value) > limit:
+            return f"{column} terlalu panjang ({len(value)} karakter, maksimal {limit})"
+    return None
+
+
 def parse_row(line: int, raw: dict[str, str]) -> EmployeeRow | RowError:
     """Check one row on its own."""
+    too_long = _too_long({k: v.replace(" ", "") if k in ("nip", "atasan_nip") else v
+                          for k, v in raw.items()})
+    if too_long:
+        nip = raw["nip"].replace(" ", "")
+        return RowError(line, nip if len(nip) <= FIELD_LIMITS["nip"] else "", too_long)
     nip = raw["nip"].replace(" ", "")
     if nip == "#ANGKA":
         return RowError(line, "", "NIP tersimpan sebagai angka di Excel sehingga digit terakhirnya "

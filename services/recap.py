@@ -338,6 +338,7 @@ async def build_draft(db: Database, env: RecapEnv, clock: Clock, year: int, mont
 async def submit(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: int, *,
                  actor: Employee) -> Outcome:
     """Send the draft to the Kasubbag, regenerated from current data (corrections included)."""
+    recap_flow.require_participant(actor.peran)
     recap = await get(db, recap_id)
     if recap.rev != rev:
         raise _changed()
@@ -418,6 +419,7 @@ async def _expected_number(db: Database, env: RecapEnv, day: dt.date) -> str:
 async def approve(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: int, *,
                   actor: Employee) -> Outcome:
     """Paraf (Kasubbag, Sekretaris) or signature (Kepala) of the recap the button was for."""
+    recap_flow.require_participant(actor.peran)
     now = clock.now()
     expected = await _expected_number(db, env, now.date())
     peran = await _acting_peran(db, await get(db, recap_id), actor)
@@ -486,6 +488,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 async def check_return(db: Database, recap_id: int, rev: int, *, actor: Employee) -> Recap:
     """Whether `actor` may return this recap now (asked before typing the reason)."""
+    recap_flow.require_participant(actor.peran)
     recap = await get(db, recap_id)
     if recap.rev != rev:
         raise _changed()
@@ -496,6 +499,7 @@ async def check_return(db: Database, recap_id: int, rev: int, *, actor: Employee
 async def send_back(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: int, *,
                     actor: Employee, reason: str) -> Outcome:
     """Return the recap one step with the reason; the step returned to must initial again."""
+    recap_flow.require_participant(actor.peran)
     problem = recap_flow.reason_problem(reason)
     if problem:
         raise DomainError(problem)

@@ -45,6 +45,15 @@ def _stale(state: str) -> Conflict:
                     f"Saat ini rekapitulasi berada pada {ROLE_TITLES[state]}.")
 
 
+# Everyone with a part in the chain; anyone else is refused before learning the recap's state.
+PARTICIPANT_ROLES = OPERATOR_ROLES | {SEKRETARIS, KEPALA}
+
+
+def require_participant(peran: str) -> None:
+    if peran not in PARTICIPANT_ROLES:
+        raise NotAllowed("Anda tidak berwenang memproses rekapitulasi kehadiran.")
+
+
 def require_operator(peran: str) -> None:
     if peran not in OPERATOR_ROLES:
         raise NotAllowed("Maaf, rekapitulasi kehadiran hanya dapat disusun oleh pengelola "
@@ -74,7 +83,7 @@ def _require_actor(state: str, peran: str, verb: str) -> None:
     if state not in CHAIN:
         raise _stale(state)
     if peran != state:
-        raise NotAllowed(f"Maaf, {verb} pada tahap ini hanya dapat dilakukan oleh "
+        raise NotAllowed(f"Anda tidak berwenang: {verb} pada tahap ini hanya dapat dilakukan oleh "
                          f"{ROLE_TITLES[state]}.")
 
 

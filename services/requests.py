@@ -496,7 +496,7 @@ async def resubmit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar
 
 def _cancel_refusal(view: RequestView, employee: Employee) -> DecisionRefused | None:
     if view.applicant.nip != employee.nip:
-        return DecisionRefused("Pengajuan ini bukan milik Anda.")
+        return DecisionRefused("Anda tidak berwenang: pengajuan ini bukan milik Anda.")
     if view.status not in OPEN_STATUSES:
         return DecisionRefused(f"Pengajuan #{view.id} tidak dapat dibatalkan karena "
                                f"sudah {STATUS_LABELS[view.status]}.")
@@ -536,13 +536,14 @@ async def cancel(db: Database, request_id: int, employee: Employee, *, at: dt.da
 # --- deciding --------------------------------------------------------------------------------
 
 def _refusal(view: RequestView, position: int, round_: int, nip: str) -> DecisionRefused:
-    """Why a decision tap changed nothing, most specific reason first."""
-    if view.status != MENUNGGU:
-        return DecisionRefused(f"Pengajuan #{view.id} sudah {STATUS_LABELS[view.status]}; "
-                               "tidak ada yang diubah.")
+    """Why a decision tap changed nothing. Authority first: someone who may not decide this
+    step learns nothing about the request's state."""
     step = view.steps[position] if 0 <= position < len(view.steps) else None
     if step is None or nip not in {a.nip for a in step.actors}:
         return DecisionRefused("Anda tidak berwenang memutuskan pengajuan ini.")
+    if view.status != MENUNGGU:
+        return DecisionRefused(f"Pengajuan #{view.id} sudah {STATUS_LABELS[view.status]}; "
+                               "tidak ada yang diubah.")
     if round_ != view.round or position != view.current_step:
         return DecisionRefused("Tombol ini sudah tidak berlaku; keputusan pada tahap ini sudah "
                                "diberikan.")

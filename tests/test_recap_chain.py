@@ -106,7 +106,7 @@ async def test_paraf_chain_with_return_resubmit_and_signature(
 
     # A stranger taps the Kasubbag's buttons: refused politely, nothing changes.
     await harness.tap(tg(STAFF_B), to_kasubbag.button("Paraf"), on=to_kasubbag)
-    assert "hanya dapat dilakukan oleh Kasubbag" in alert(harness)
+    assert "tidak berwenang" in alert(harness) and "Kasubbag" not in alert(harness)
     await harness.tap(tg(SEKRETARIS), to_kasubbag.button("Kembalikan"), on=to_kasubbag)
     assert "hanya dapat dilakukan oleh Kasubbag" in alert(harness)
     assert (await state_of(db)).state == "kasubbag"

@@ -453,7 +453,7 @@ def _require_resolvable(workflow: Workflow, applicant: Employee, staff: Staff) -
 
 def _require_editable(file: FileView, applicant: Employee) -> None:
     if file.applicant.nip != applicant.nip:
-        raise NotAllowed("Berkas ini bukan milik Anda.")
+        raise NotAllowed("Anda tidak berwenang: berkas ini bukan milik Anda.")
     if file.status not in EDITABLE_STATUSES:
         raise Conflict("Berkas ini sudah diajukan dan tidak dapat diubah lagi.")
 
@@ -582,10 +582,15 @@ def needs_note(step: Step, action: str) -> bool:
 def _check_act(file: FileView, version: int, actor: Employee, action: str, *,
                any_action: bool = False) -> Step:
     step = file.step
+    # Authority first: only those with a part in this file learn that a button is stale.
+    involved = ({e.nip for e in file.actors} | {r.actor_nip for r in file.history}
+                | {file.applicant.nip})
+    if actor.nip not in involved:
+        raise NotAllowed("Anda tidak berwenang: Anda bukan pelaksana berkas ini.")
     if file.status != RUNNING or step is None or file.version != version:
         raise _stale()
     if actor.nip not in {e.nip for e in file.actors}:
-        raise NotAllowed("Anda bukan pelaksana langkah ini.")
+        raise NotAllowed("Anda tidak berwenang: Anda bukan pelaksana langkah ini.")
     if not any_action and action not in step.actions:
         raise NotAllowed("Aksi tersebut tidak tersedia pada langkah ini.")
     return step

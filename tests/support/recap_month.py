@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from reports.recap_pdf import MARGIN
+from reports.recap_pdf import FONT, MARGIN
 from services.attendance_model import DayStatus, EmployeeMonth, MonthAttendance
 from services.calendar import CalendarRules, OfficeCalendar, month_days
 from tests.support.office import Person
@@ -76,7 +76,7 @@ def fragments(pdf: bytes) -> tuple[list[Fragment], int]:
                 # Centre of the text: a code wider than its cell starts left of the cell.
                 x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
                 y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                centre = x + stringWidth(line.strip(), "Helvetica", size * tm[0]) / 2
+                centre = x + stringWidth(line.strip(), FONT, size * tm[0]) / 2
                 found.append(Fragment(number, centre, y - offset, line.strip()))
         page.extract_text(visitor_text=visit)
     return found, len(reader.pages)
