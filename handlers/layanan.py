@@ -42,11 +42,11 @@ FILE_KEY = "layanan.file"        # user_data: the file whose documents are being
 
 
 NEW = r"^wf:new:([a-z][a-z0-9_]{0,23})$"
-EDIT = r"^wf:edit:(\d+)$"
-SEND = r"^wf:send:(\d+):(\d+)$"
-DROP = r"^wf:drop:(\d+)$"
-REPLACE = r"^wf:rep:(\d+):(\d+)$"
-SHOW = r"^wf:show:(\d+)$"
+EDIT = r"^wf:edit:(\d{1,10})$"
+SEND = r"^wf:send:(\d{1,10}):(\d{1,10})$"
+DROP = r"^wf:drop:(\d{1,10})$"
+REPLACE = r"^wf:rep:(\d{1,10}):(\d{1,10})$"
+SHOW = r"^wf:show:(\d{1,10})$"
 
 
 def env_of(services: AppServices) -> WorkflowEnv:

@@ -11,7 +11,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
+from handlers import bounded
 from handlers.layanan import env_of
+from handlers.texts import common as common_texts
 from handlers.texts import layanan as texts
 from reports.sla_report import render_sla_report
 from services.indonesian_dates import month_year
@@ -102,10 +104,11 @@ async def report(update: Update, context: BotContext) -> None:
     if not employee.is_admin:
         await query.answer(texts.ONLY_ADMINS, show_alert=True)
         return
-    year, month = int(context.matches[0][1]), int(context.matches[0][2])
-    if not 1 <= month <= 12:
-        await query.answer()
+    period = bounded.year_month(int(context.matches[0][1]), int(context.matches[0][2]))
+    if period is None:
+        await query.answer(common_texts.STALE_BUTTON, show_alert=True)
         return
+    year, month = period
     await query.answer()
     services = context.services
     rows = await monthly_compliance(context.db, env_of(services), year, month)

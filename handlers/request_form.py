@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from html import escape
 from typing import Any
 
@@ -28,9 +27,10 @@ from telegram.ext import (
 )
 
 from bot.context import BotApp, BotContext
-from handlers import location_form
+from handlers import bounded, location_form
 from handlers import request_notify as notify
 from handlers import request_views as views
+from handlers.texts import common as common_texts
 from handlers.texts import requests as texts
 from services import request_rules
 from services import requests as svc
@@ -44,7 +44,6 @@ FULL_DAY = "full"
 DRAFT = "request_draft"
 CHANGING_DATES = "changing_dates"  # draft flag: "Ubah tanggal" was tapped on the summary
 CONVERSATION_NAME = "request_form"
-_TYPED_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
 
 
 def _draft(context: BotContext) -> dict[str, Any]:
@@ -116,11 +115,8 @@ async def begin_preset(update: Update, context: BotContext) -> int:
     assert query is not None and context.matches
     match = context.matches[0]
     kind = request_type(match[1])
-    try:
-        day = dt.datetime.strptime(match[2], "%Y%m%d").date()
-    except ValueError:
-        kind = None
-    if kind is None:
+    day = bounded.compact_day(match[2])
+    if kind is None or day is None:
         log.warning("request.forged_callback data=%r user=%s", query.data, query.from_user.id)
         await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
         return ConversationHandler.END
@@ -174,8 +170,11 @@ async def navigate(update: Update, context: BotContext) -> None:
     """Month arrows: redraw the calendar, stay in the same step."""
     query = update.callback_query
     assert query is not None and context.matches
+    month = bounded.compact_month(context.matches[0][1])
+    if month is None:
+        await query.answer(common_texts.STALE_BUTTON, show_alert=True)
+        return
     await query.answer()
-    month = dt.datetime.strptime(context.matches[0][1], "%Y%m").date()
     await query.edit_message_reply_markup(_calendar(context, month))
 
 
@@ -188,19 +187,9 @@ def _picked(update: Update, context: BotContext) -> dt.date | None:
     """The date from a calendar tap or a typed DD-MM-YYYY, or None if unreadable."""
     if update.callback_query is not None:
         assert context.matches
-        raw = context.matches[0][1]
-        try:
-            return dt.datetime.strptime(raw, "%Y%m%d").date()
-        except ValueError:
-            return None
+        return bounded.compact_day(context.matches[0][1])
     text = update.effective_message.text if update.effective_message else ""
-    match = _TYPED_DATE.match(text or "")
-    if not match:
-        return None
-    try:
-        return dt.date(int(match[3]), int(match[2]), int(match[1]))
-    except ValueError:
-        return None
+    return bounded.typed_day(text or "")
 
 
 async def picked_start(update: Update, context: BotContext) -> int | None:
