@@ -9,14 +9,28 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
+from telegram.ext import filters
 
 from bot.context import BotContext
+from handlers import location
+from handlers.texts import common as common_texts
 from handlers.texts import location as texts
 from services.location import ActivityLocation
 from services.request_types import RequestType
 
 ACTIVITY = "activity_location"
+
+
+class _PlacedLocation(filters.MessageFilter):
+    """A location that is not live: a pin or a place, which is how an activity is named.
+    A live location is presensi lokasi, even while a form is open."""
+
+    def filter(self, message: Message) -> bool:
+        return message.location is not None and "live_period" not in message.location.to_dict()
+
+
+PLACED_LOCATION = _PlacedLocation(name="PlacedLocation") & filters.UpdateType.MESSAGE
 
 
 def _offered(context: BotContext, kind: RequestType) -> bool:
@@ -46,6 +60,14 @@ def take_activity_location(update: Update, context: BotContext, kind: RequestTyp
                        "longitude": message.location.longitude,
                        "label": (venue.title if venue is not None else "")[:100]}
     return True
+
+
+async def not_an_activity(update: Update, context: BotContext) -> None:
+    """A pin in a form that takes no activity location: what it would get outside the form."""
+    if context.settings.location.enabled:
+        await location.on_location(update, context)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(common_texts.UNEXPECTED_MESSAGE)
 
 
 def activity_location(draft: dict[str, Any]) -> ActivityLocation | None:

@@ -419,6 +419,7 @@ async def got_activity_location(update: Update, context: BotContext) -> int | No
     """A location shared while a dinas luar form is open: where the activity is."""
     draft = _draft(context)
     if not location_form.take_activity_location(update, context, _kind(draft), draft):
+        await location_form.not_an_activity(update, context)
         return None
     return await _summary(update, context)
 
@@ -543,13 +544,13 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
             ATTACH: [MessageHandler(filters.PHOTO | filters.Document.ALL, got_attachment),
                      CallbackQueryHandler(back_to_summary, pattern=views.FORM_SKIP),
                      CallbackQueryHandler(back_to_summary, pattern=views.FORM_SUMMARY),
-                     MessageHandler(filters.LOCATION, got_activity_location),
+                     MessageHandler(location_form.PLACED_LOCATION, got_activity_location),
                      MessageHandler(typed_text, not_an_attachment)],
             CONFIRM: [CallbackQueryHandler(send, pattern=views.FORM_SEND),
                       CallbackQueryHandler(offer_attachment, pattern=views.FORM_ATTACH),
                       CallbackQueryHandler(edit_dates, pattern=views.FORM_EDIT_DATES),
                       CallbackQueryHandler(edit_reason, pattern=views.FORM_EDIT_REASON),
-                      MessageHandler(filters.LOCATION, got_activity_location)],
+                      MessageHandler(location_form.PLACED_LOCATION, got_activity_location)],
         },
         fallbacks=[CommandHandler("batal", cancel),
                    CallbackQueryHandler(cancel, pattern=views.FORM_CANCEL)],

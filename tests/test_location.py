@@ -318,3 +318,21 @@ async def test_location_punches_appear_in_the_months_recap(
     listed = [[c.value for c in r] for r in book["Presensi Lokasi"].iter_rows(min_row=3)]
     assert listed == [[STAFF_A.nip, STAFF_A.nama, STAFF_A.unit, "05-10-2026", "H",
                        "Kantor Dinas, Pos Lapangan Cibubur"]]
+
+
+async def test_a_live_location_during_an_open_form_is_still_presensi_lokasi(
+        harness: Harness, office, db: Database, clock: FixedClock) -> None:
+    h, user = harness, tg(STAFF_A)
+    await h.send(user, "/izin")
+    await h.tap(user, "rqf:t:izin")
+    await h.tap(user, "rqf:d:20261006", on=h.api.last_to(STAFF_A.telegram_id))
+    await h.send(user, "mengurus keperluan keluarga")
+    assert "Periksa kembali" in h.api.last_to(STAFF_A.telegram_id).text
+    # A pin in a form that takes no activity location gets what it gets outside the form.
+    await h.share_location(user, *OFFICE, accuracy=5)
+    assert "Titik lokasi biasa tidak dapat dipakai" in h.api.last_to(STAFF_A.telegram_id).text
+    await live_check(h, clock, STAFF_A, OFFICE)
+    assert "Presensi masuk tercatat pukul 08.00" in h.api.last_to(STAFF_A.telegram_id).text
+    # The form is still open where it was.
+    await h.tap(user, "rqf:send")
+    assert await rows(db, "SELECT type FROM requests") == [{"type": "izin"}]
