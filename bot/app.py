@@ -31,6 +31,7 @@ from bot.jobs import workflow_sla
 from bot.persistence import SQLitePersistence
 from handlers import (
     attendance,
+    cuti_bersama,
     delegation,
     errors,
     fallback,
@@ -63,7 +64,7 @@ warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTB
 HANDLER_MODULES: tuple[ModuleType, ...] = (gate, reason_prompt, registration, menu,
                                            request_decisions, request_form, request_history,
                                            health, operator, attendance, location,
-                                           layanan, pantau, recap, delegation,
+                                           layanan, pantau, recap, delegation, cuti_bersama,
                                            # Last: answers only what no feature took.
                                            fallback)
 

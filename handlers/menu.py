@@ -63,6 +63,7 @@ CATALOGUE: list[MenuCommand] = [
     MenuCommand("arsip", texts.CMD_ARSIP, RECAP_READERS),
     MenuCommand("pantau", texts.CMD_PANTAU, OFFICE_ADMINS),
     MenuCommand("delegasi", delegation_texts.CMD_DELEGASI, DESIGNATORS),
+    MenuCommand("cutibersama", texts.CMD_CUTIBERSAMA, OFFICE_ADMINS),
     MenuCommand("kesehatan", texts.CMD_KESEHATAN, OFFICE_ADMINS),
     MenuCommand("impor", texts.CMD_IMPOR, OFFICE_ADMINS),
     MenuCommand("pegawai", texts.CMD_PEGAWAI, OFFICE_ADMINS),

@@ -1,6 +1,8 @@
 """/izin: the guided conversation that files a request (or corrects a returned one).
 
-type → day ("Hari ini", "Besok", the calendar or a typed DD-MM-YYYY) → working days shown →
+type (only those the employee's status allows) → ground when the type takes one (which child,
+cuti besar for religious purposes, ...) → day ("Hari ini", "Besok", the calendar or a typed
+DD-MM-YYYY) → working days shown →
 reason (a request is one day unless "Sampai tanggal …" asks for the last day first) → the
 attachment, only when the rules require one → summary → Kirim. On the summary an optional
 attachment is offered ("Lampirkan") and each field can be changed on its own; a returned
@@ -39,7 +41,7 @@ from services.request_types import ATTACH_NONE, RequestType, request_type
 
 log = logging.getLogger(__name__)
 
-TYPE, START, END, REASON, ATTACH, CONFIRM, TIME = range(7)
+TYPE, START, END, REASON, ATTACH, CONFIRM, TIME, GROUND = range(8)
 FULL_DAY = "full"
 DRAFT = "request_draft"
 CHANGING_DATES = "changing_dates"  # draft flag: "Ubah tanggal" was tapped on the summary
@@ -104,8 +106,9 @@ async def begin(update: Update, context: BotContext) -> int:
     """Start a new request: choose the type."""
     assert update.effective_message is not None
     context.user_data[DRAFT] = {}  # type: ignore[index]
+    types = svc.offered_types(context.require_employee())
     await update.effective_message.reply_html(texts.CHOOSE_TYPE,
-                                              reply_markup=views.type_keyboard())
+                                              reply_markup=views.type_keyboard(types))
     return TYPE
 
 
@@ -143,7 +146,8 @@ async def begin_fix(update: Update, context: BotContext) -> int:
     await query.answer()
     attachment = view.attachment
     context.user_data[DRAFT] = {  # type: ignore[index]
-        "type": view.kind.key, "fix_id": view.id, "start": view.start.isoformat(),
+        "type": view.kind.key, "fix_id": view.id, "ground": view.ground,
+        "start": view.start.isoformat(),
         "end": view.end.isoformat(), "reason": view.reason,
         "attachment": None if attachment is None else {
             "file_id": attachment.file_id, "kind": attachment.kind, "name": attachment.name,
@@ -157,12 +161,40 @@ async def begin_fix(update: Update, context: BotContext) -> int:
 async def chose_type(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None and context.matches
-    kind = request_type(context.matches[0][1])
-    if kind is None:
+    employee = context.require_employee()
+    if request_type(context.matches[0][1]) is None:
         await query.answer(texts.UNKNOWN_BUTTON, show_alert=True)
         return TYPE
+    try:
+        # A button from an older keyboard may offer a type this employee may not take.
+        grounds = svc.form_grounds(employee, context.matches[0][1], today=_today(context))
+    except DomainError as error:
+        log.info("request.type_refused nip=%s type=%s", employee.nip, context.matches[0][1])
+        await query.answer(error.message, show_alert=True)
+        return TYPE
     await query.answer()
-    _draft(context)["type"] = kind.key
+    draft = _draft(context)
+    draft["type"] = context.matches[0][1]
+    draft.pop("ground", None)
+    if grounds:
+        await _say(update, texts.CHOOSE_GROUND.format(jenis=escape(_kind(draft).label)),
+                   views.ground_keyboard(grounds))
+        return GROUND
+    return await _ask_start(update, context)
+
+
+async def chose_ground(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    assert query is not None and context.matches
+    draft = _draft(context)
+    try:
+        svc.check_ground(context.require_employee(), draft["type"], context.matches[0][1],
+                         today=_today(context))
+    except DomainError as error:
+        await query.answer(error.message, show_alert=True)
+        return GROUND
+    await query.answer()
+    draft["ground"] = context.matches[0][1]
     return await _ask_start(update, context)
 
 
@@ -261,7 +293,8 @@ async def _dates_chosen(update: Update, context: BotContext, *, from_calendar: b
     try:
         checked = await svc.check_dates(context.db, context.settings.requests, context.calendar,
                                         employee, kind.key, start, end, today=_today(context),
-                                        ignore_id=draft.get("fix_id"))
+                                        ignore_id=draft.get("fix_id"),
+                                        ground=draft.get("ground"))
     except DomainError as error:
         log.info("request.dates_refused nip=%s type=%s reason=%s", employee.nip, kind.key,
                  error.message)
@@ -275,11 +308,15 @@ async def _dates_chosen(update: Update, context: BotContext, *, from_calendar: b
     draft.pop(CHANGING_DATES, None)
     draft["working_days"] = checked.working_days
     draft["needs_attachment"] = checked.attachment_needed
+    draft["attachment_label"] = checked.attachment_label
+    draft["type"], draft["ground"] = checked.type_key, checked.ground
+    notes = "".join({"sakit_as_cuti": texts.SAKIT_AS_CUTI,
+                     "sick_extension": texts.SICK_EXTENSION}[n] for n in checked.notes)
     days_off = context.calendar.days_off(start, end)
     libur = texts.DAYS_OFF_LINE.format(daftar=", ".join(
         f"{d.day:%d/%m} {escape(d.name)}" for d in days_off[:6])) if days_off else ""
-    text = texts.DAYS_SUMMARY.format(periode=views.period(start, end),
-                                     hari=checked.working_days, libur=libur)
+    text = notes + texts.DAYS_SUMMARY.format(periode=views.period(start, end),
+                                             hari=checked.working_days, libur=libur)
     if checked.balance is not None:
         text += texts.BALANCE_LINE.format(tahun=checked.balance.year,
                                           sisa=checked.balance.remaining)
@@ -349,8 +386,8 @@ async def _ask_attachment(update: Update, context: BotContext, lead: str = "", *
     kind = _kind(draft)
     required = bool(draft.get("needs_attachment"))
     mb = f"{context.settings.requests.max_attachment_bytes / (1024 * 1024):g}"
-    text = lead + (texts.ASK_ATTACHMENT_REQUIRED.format(lampiran=escape(kind.attachment_label),
-                                                        mb=mb)
+    label = draft.get("attachment_label") or kind.attachment_label
+    text = lead + (texts.ASK_ATTACHMENT_REQUIRED.format(lampiran=escape(label), mb=mb)
                    if required else texts.ASK_ATTACHMENT_OPTIONAL.format(mb=mb))
     markup = views.attach_keyboard(required=required)
     if edit:
@@ -437,7 +474,7 @@ async def back_to_summary(update: Update, context: BotContext) -> int | None:
     if draft.get("needs_attachment") and not draft.get("attachment"):
         kind = _kind(draft)
         await query.answer(texts.ATTACHMENT_REQUIRED_ALERT.format(
-            lampiran=kind.attachment_label), show_alert=True)
+            lampiran=draft.get("attachment_label") or kind.attachment_label), show_alert=True)
         return None
     await query.answer()
     draft.setdefault("attachment", None)
@@ -456,7 +493,8 @@ async def _summary(update: Update, context: BotContext, lead: str = "") -> int:
     await _reply(update, lead + views.summary_text(
         kind, dt.date.fromisoformat(draft["start"]), dt.date.fromisoformat(draft["end"]),
         draft["working_days"], draft["reason"], attachment["name"] if attachment else None,
-        recipients, _expected_time(draft)) + location_form.activity_lines(context, kind, draft),
+        recipients, _expected_time(draft), draft.get("ground"))
+        + location_form.activity_lines(context, kind, draft),
         views.confirm_keyboard(
             can_attach=kind.attachment != ATTACH_NONE and not attachment))
     return CONFIRM
@@ -476,7 +514,8 @@ async def send(update: Update, context: BotContext) -> int:
     request = svc.Draft(draft["type"], dt.date.fromisoformat(draft["start"]),
                         dt.date.fromisoformat(draft["end"]), draft["reason"],
                         svc.Attachment(**raw) if raw else None,
-                        location_form.activity_location(draft), _expected_time(draft))
+                        location_form.activity_location(draft), _expected_time(draft),
+                        ground=draft.get("ground"))
     policy, calendar, now = context.settings.requests, context.calendar, context.clock.now()
     try:
         if draft.get("fix_id"):
@@ -533,6 +572,7 @@ def conversation() -> ConversationHandler:  # type: ignore[type-arg]
                       CallbackQueryHandler(begin_fix, pattern=views.FIX)],
         states={
             TYPE: [CallbackQueryHandler(chose_type, pattern=views.FORM_TYPE)],
+            GROUND: [CallbackQueryHandler(chose_ground, pattern=views.FORM_GROUND)],
             START: [CallbackQueryHandler(picked_start, pattern=views.FORM_DAY),
                     MessageHandler(typed_text, picked_start), *calendar_taps],
             END: [CallbackQueryHandler(picked_end, pattern=views.FORM_DAY),

@@ -92,8 +92,15 @@ async def balance(update: Update, context: BotContext) -> None:
         await message.reply_html(texts.BALANCE_NOT_YET.format(
             tanggal=long_date(result.eligible_from)))
         return
-    bersama = (texts.BALANCE_BERSAMA.format(hari=result.cuti_bersama)
-               if result.cuti_bersama else "")
+    if result.besar is not None:
+        await message.reply_html(texts.BALANCE_BESAR.format(
+            tahun=result.year, id=result.besar.request_id,
+            periode=views.period(result.besar.start, result.besar.end),
+            status=texts.BALANCE_BESAR_APPROVED if result.besar.approved
+            else texts.BALANCE_BESAR_PENDING))
+        return
+    bersama = (texts.BALANCE_BERSAMA.format(hari=result.added_bersama)
+               if result.added_bersama else "")
     opening = result.opening
     if opening is None:
         carried = texts.BALANCE_CARRIED.format(hari=result.carried)
@@ -103,8 +110,8 @@ async def balance(update: Update, context: BotContext) -> None:
                           for back, days in ((2, opening.carried_n2), (1, opening.carried_n1)))
         before = texts.BALANCE_USED_BEFORE.format(hari=opening.used_before)
     await message.reply_html(texts.BALANCE.format(
-        tahun=result.year, bawa=carried, hak=result.available, sebelum=before,
-        pakai=result.used, bersama=bersama, proses=result.pending, sisa=result.remaining))
+        tahun=result.year, bawa=carried + bersama, hak=result.available, sebelum=before,
+        pakai=result.used, proses=result.pending, sisa=result.remaining))
 
 
 async def stale_form_button(update: Update, context: BotContext) -> None:

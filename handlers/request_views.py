@@ -2,6 +2,7 @@
 
 callback_data codec (all ≤ 64 bytes, matched by anchored patterns):
   rqf:t:<type>  rqf:m:<YYYYMM>  rqf:d:<YYYYMMDD>  rqf:skip  rqf:send  rqf:x  rqf:nop   (the form)
+  rqf:g:<ground> (which child, cuti besar for religious purposes, ...)
   rqf:tm:<HHMM> (a part-day permit's time)  rqf:until (a second date)
   rqf:att (attach)  rqf:sum (back to the summary)
   rqf:ed / rqf:er (change the dates / the reason from the summary)
@@ -22,10 +23,12 @@ from handlers import approval_codec as codec
 from handlers.texts import requests as texts
 from services.calendar import OfficeCalendar
 from services.indonesian_dates import long_date, long_date_with_day, month_year
-from services.request_types import REQUEST_TYPES, RequestType
+from services.leave_rights import Ground, ground_label
+from services.request_types import RequestType
 from services.requests import STATUS_LABELS, RequestView
 
 FORM_TYPE = r"^rqf:t:([a-z_]+)$"
+FORM_GROUND = r"^rqf:g:([a-z0-9_]{1,20})$"
 FORM_MONTH = r"^rqf:m:(\d{6})$"
 FORM_DAY = r"^rqf:d:(\d{8})$"
 FORM_SKIP = r"^rqf:skip$"
@@ -57,9 +60,9 @@ def stamp(at: dt.datetime) -> str:
     return f"{long_date(at.date())} pukul {at:%H.%M}"
 
 
-def type_keyboard() -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(t.label, callback_data=f"rqf:t:{t.key}")
-               for t in REQUEST_TYPES]
+def type_keyboard(types: tuple[RequestType, ...]) -> InlineKeyboardMarkup:
+    """The types this employee may take (services.requests.offered_types)."""
+    buttons = [InlineKeyboardButton(t.label, callback_data=f"rqf:t:{t.key}") for t in types]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     rows.append([_cancel_button()])
     return InlineKeyboardMarkup(rows)
@@ -76,6 +79,12 @@ def day_keyboard(today: dt.date, calendar: OfficeCalendar, *, earliest: dt.date,
     grid = calendar_keyboard(today.year, today.month, calendar, earliest=earliest,
                              latest=latest)
     rows = [quick, *grid.inline_keyboard] if quick else list(grid.inline_keyboard)
+    return InlineKeyboardMarkup(rows)
+
+
+def ground_keyboard(grounds: tuple[Ground, ...]) -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton(g.label, callback_data=f"rqf:g:{g.key}")] for g in grounds]
+    rows.append([_cancel_button()])
     return InlineKeyboardMarkup(rows)
 
 
@@ -168,8 +177,10 @@ def targets(view: RequestView) -> str:
 
 def card_text(view: RequestView, position: int) -> str:
     step = view.steps[position]
+    label = view.ground_label
     text = texts.CARD.format(
         id=view.id, jenis=escape(view.kind.label), nama=escape(view.applicant.nama),
+        keterangan=texts.GROUND_LINE.format(keterangan=escape(label)) if label else "",
         nip=view.applicant.nip, jabatan=escape(view.applicant.jabatan or "-"),
         periode=period(view.start, view.end) + time_line(view.part, view.expected_time),
         hari=view.working_days, alasan=escape(view.reason),
@@ -216,8 +227,11 @@ def time_keyboard(part: str) -> InlineKeyboardMarkup:
 
 def summary_text(kind: RequestType, start: dt.date, end: dt.date, working_days: int,
                  reason: str, attachment_name: str | None, recipients: str,
-                 expected_time: dt.time | None = None) -> str:
+                 expected_time: dt.time | None = None, ground: str | None = None) -> str:
+    label = ground_label(ground)
     return texts.SUMMARY.format(jenis=escape(kind.label), periode=period(start, end),
+                                keterangan=texts.GROUND_LINE.format(keterangan=escape(label))
+                                if label else "",
                                 hari=working_days, alasan=escape(reason),
                                 lampiran=escape(attachment_name) if attachment_name
                                 else texts.NO_ATTACHMENT, tujuan=recipients,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from services import audit
 from services.accounts import AccountNotice, deactivate_in
-from services.employees import ROLES, all_active
+from services.employees import PNS, PPPK, ROLES, STATUSES, all_active
 from services.errors import DomainError
 from services.nip import nip_problem
 from services.phone import normalize_imported_phone
@@ -25,8 +25,14 @@ from services.storage import Database
 
 HEADER = ("nip", "nama", "jabatan", "golongan", "unit", "atasan_nip", "telepon",
           "device_user_id", "peran")
-_GOLONGAN = re.compile(r"^(I|II|III|IV)/[a-e]$|^(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII|XIII|XIV"
-                       r"|XV|XVI|XVII)$")
+# Columns a file may add after `peran`; files from before they existed still import, and a
+# column left out keeps what the registry holds.
+OPTIONAL_COLUMNS = ("status", "akhir_kontrak", "jenis_kelamin")
+FULL_HEADER = (*HEADER, *OPTIONAL_COLUMNS)
+# PNS and CPNS golongan carry a ruang letter (III/a); PPPK golongan are I–XVII alone.
+_GOLONGAN_PNS = re.compile(r"^(I|II|III|IV)/[a-e]$")
+_GOLONGAN_PPPK = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII|XIII|XIV|XV|XVI|XVII)$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S")
 
 
 class ImportFileError(DomainError):
@@ -45,6 +51,10 @@ class EmployeeRow:
     telepon: str | None
     device_user_id: str | None
     peran: str
+    status: str | None = None          # None: the column is not in the file
+    akhir_kontrak: str | None = None   # ISO date
+    jenis_kelamin: str | None = None
+    given: frozenset[str] = frozenset()  # the optional columns the file has
 
 
 @dataclass(frozen=True)
@@ -181,8 +191,31 @@ def parse_row(line: int, raw: dict[str, str]) -> EmployeeRow | RowError:
         return RowError(line, nip, f"peran {raw['peran']!r} tidak dikenal (pilihan: "
                         + ", ".join(ROLES) + ")")
     golongan = raw["golongan"]
-    if golongan and not _GOLONGAN.match(golongan):
+    if golongan and not (_GOLONGAN_PNS.match(golongan) or _GOLONGAN_PPPK.match(golongan)):
         return RowError(line, nip, f"golongan {golongan!r} tidak valid (contoh: III/a, IX)")
+    given = frozenset(c for c in OPTIONAL_COLUMNS if c in raw)
+    status = None
+    if "status" in given:
+        status = (raw["status"] or PNS).upper()
+        if status not in STATUSES:
+            return RowError(line, nip, f"status {raw['status']!r} tidak dikenal (pilihan: "
+                            + ", ".join(STATUSES) + "; kosong berarti PNS)")
+        if problem := golongan_problem(golongan, status):
+            return RowError(line, nip, problem)
+    akhir_kontrak = None
+    if raw.get("akhir_kontrak"):
+        parsed = _parse_date(raw["akhir_kontrak"])
+        if parsed is None:
+            return RowError(line, nip, f"akhir_kontrak {raw['akhir_kontrak']!r} bukan tanggal "
+                            "(format DD-MM-YYYY)")
+        if status not in (None, PPPK):
+            return RowError(line, nip, "akhir_kontrak hanya diisi untuk PPPK")
+        akhir_kontrak = parsed.isoformat()
+    jenis_kelamin = None
+    if raw.get("jenis_kelamin"):
+        jenis_kelamin = raw["jenis_kelamin"].upper()
+        if jenis_kelamin not in ("L", "P"):
+            return RowError(line, nip, f"jenis_kelamin {raw['jenis_kelamin']!r} harus L atau P")
     atasan = raw["atasan_nip"].replace(" ", "") or None
     if atasan == "#ANGKA":
         return RowError(line, nip, "NIP atasan tersimpan sebagai angka di Excel; "
@@ -197,7 +230,41 @@ def parse_row(line: int, raw: dict[str, str]) -> EmployeeRow | RowError:
                             "Indonesia yang valid")
     return EmployeeRow(line=line, nip=nip, nama=raw["nama"], jabatan=raw["jabatan"],
                        golongan=golongan, unit=raw["unit"], atasan_nip=atasan, telepon=telepon,
-                       device_user_id=raw["device_user_id"] or None, peran=peran)
+                       device_user_id=raw["device_user_id"] or None, peran=peran,
+                       status=status, akhir_kontrak=akhir_kontrak, jenis_kelamin=jenis_kelamin,
+                       given=given)
+
+
+def golongan_problem(golongan: str, status: str) -> str | None:
+    """Why `golongan` cannot belong to an employee of `status` (Indonesian), or None."""
+    if not golongan:
+        return None
+    if status == PPPK and not _GOLONGAN_PPPK.match(golongan):
+        return (f"golongan {golongan} adalah golongan PNS, tidak cocok dengan status PPPK "
+                "(golongan PPPK: I sampai XVII)")
+    if status != PPPK and not _GOLONGAN_PNS.match(golongan):
+        return (f"golongan {golongan} adalah golongan PPPK, tidak cocok dengan status {status} "
+                "(contoh golongan PNS: III/a)")
+    return None
+
+
+def inferred_status(golongan: str, stored: str | None) -> str:
+    """The status of a row from a file without the `status` column: what the registry holds,
+    unless the golongan says otherwise (as the migration set it)."""
+    if _GOLONGAN_PPPK.match(golongan):
+        return PPPK
+    if _GOLONGAN_PNS.match(golongan) and stored == PPPK:
+        return PNS
+    return stored or PNS
+
+
+def _parse_date(text: str) -> dt.date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 @dataclass
@@ -296,6 +363,23 @@ class _Previewed(Exception):
         self.result = result
 
 
+def _values(row: EmployeeRow, before: dict[str, object] | None) -> dict[str, object]:
+    """The registry columns for `row`; an optional column the file leaves out keeps the value
+    the registry holds."""
+    values: dict[str, object] = {f.name: getattr(row, f.name) for f in fields(row)
+                                 if f.name not in ("line", "given")}
+    for column in ("akhir_kontrak", "jenis_kelamin"):
+        if column not in row.given:
+            values[column] = before[column] if before else None
+    if row.status is None:
+        stored = before["status"] if before else None
+        values["status"] = inferred_status(row.golongan, stored if isinstance(stored, str)
+                                           else None)
+    if values["status"] != PPPK:
+        values["akhir_kontrak"] = None
+    return values
+
+
 async def import_employees(db: Database, path: Path, *, at: dt.datetime,
                            deactivate_missing: bool = False,
                            preview: bool = False) -> ImportResult:
@@ -323,8 +407,8 @@ async def _import(db: Database, path: Path, *, at: dt.datetime, deactivate_missi
     created = updated = unchanged = 0
     async with db.transaction() as conn:
         async with conn.execute(
-            "SELECT nip, nama, jabatan, golongan, unit, atasan_nip, telepon, device_user_id, peran"
-            " FROM employees"
+            "SELECT nip, nama, jabatan, golongan, unit, atasan_nip, telepon, device_user_id, peran,"
+            " status, akhir_kontrak, jenis_kelamin FROM employees"
         ) as cursor:
             current = {r["nip"]: dict(r) for r in await cursor.fetchall()}
         existing = {nip: _Existing(r["atasan_nip"], r["telepon"], r["device_user_id"])
@@ -333,15 +417,17 @@ async def _import(db: Database, path: Path, *, at: dt.datetime, deactivate_missi
         errors = sorted(errors + conflicts, key=lambda e: e.line)
         stamp = at.isoformat()
         for row in good:
-            values = {f.name: getattr(row, f.name) for f in fields(row) if f.name != "line"}
             before = current.get(row.nip)
+            values = _values(row, before)
             if before is None:
                 created += 1
                 await conn.execute(
                     "INSERT INTO employees (nip, nama, jabatan, golongan, unit, atasan_nip, "
-                    "telepon, device_user_id, peran, created_at, updated_at) "
+                    "telepon, device_user_id, peran, status, akhir_kontrak, jenis_kelamin, "
+                    "created_at, updated_at) "
                     "VALUES (:nip, :nama, :jabatan, :golongan, :unit, :atasan_nip, :telepon, "
-                    ":device_user_id, :peran, :at, :at)", {**values, "at": stamp})
+                    ":device_user_id, :peran, :status, :akhir_kontrak, :jenis_kelamin, :at, :at)",
+                    {**values, "at": stamp})
             elif before == values:
                 unchanged += 1
                 continue
@@ -350,7 +436,8 @@ async def _import(db: Database, path: Path, *, at: dt.datetime, deactivate_missi
                 await conn.execute(
                     "UPDATE employees SET nama = :nama, jabatan = :jabatan, golongan = :golongan,"
                     " unit = :unit, atasan_nip = :atasan_nip, telepon = :telepon,"
-                    " device_user_id = :device_user_id, peran = :peran,"
+                    " device_user_id = :device_user_id, peran = :peran, status = :status,"
+                    " akhir_kontrak = :akhir_kontrak, jenis_kelamin = :jenis_kelamin,"
                     " updated_at = :at WHERE nip = :nip", {**values, "at": stamp})
             await audit.record(conn, at=at, actor=audit.Actor.system(),
                                action="employee.import", entity="employee", entity_id=row.nip,

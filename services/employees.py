@@ -10,11 +10,14 @@ import aiosqlite
 
 from services import audit
 from services.errors import Conflict, DomainError, NotFound
+from services.nip import gender as nip_gender
 from services.nip import nip_problem
 from services.phone import normalize_telegram_phone
 from services.storage import Database
 
 ROLES = ("pegawai", "admin", "kasubbag", "sekretaris", "kepala")
+PNS, CPNS, PPPK = "PNS", "CPNS", "PPPK"
+STATUSES = (PNS, CPNS, PPPK)
 # Roles that administer the office's data (recap drafts, imports, monitoring).
 ADMIN_ROLES = frozenset({"admin", "kasubbag"})
 
@@ -35,6 +38,18 @@ class Employee:
     telegram_blocked: bool
     active: bool
     deactivated_on: dt.date | None = None   # first day no longer active
+    status: str = PNS
+    akhir_kontrak: dt.date | None = None   # end of a PPPK contract, when the registry has it
+    jenis_kelamin: str | None = None       # L/P from the registry; None: the NIP tells
+
+    @property
+    def gender(self) -> str:
+        """"L" or "P": the registry's entry, else the NIP's gender digit."""
+        return self.jenis_kelamin or nip_gender(self.nip)
+
+    @property
+    def is_pppk(self) -> bool:
+        return self.status == PPPK
 
     @property
     def is_admin(self) -> bool:
@@ -47,7 +62,8 @@ class Employee:
 
 
 _COLUMNS = ("nip, nama, jabatan, golongan, unit, atasan_nip, telepon, device_user_id, peran, "
-            "telegram_user_id, telegram_chat_id, telegram_blocked_at, active, deactivated_on")
+            "telegram_user_id, telegram_chat_id, telegram_blocked_at, active, deactivated_on, "
+            "status, akhir_kontrak, jenis_kelamin")
 
 
 def _employee(row: aiosqlite.Row | sqlite3.Row) -> Employee:
@@ -59,6 +75,10 @@ def _employee(row: aiosqlite.Row | sqlite3.Row) -> Employee:
         telegram_blocked=row["telegram_blocked_at"] is not None, active=bool(row["active"]),
         deactivated_on=(dt.date.fromisoformat(row["deactivated_on"])
                         if row["deactivated_on"] else None),
+        status=row["status"],
+        akhir_kontrak=dt.date.fromisoformat(row["akhir_kontrak"]) if row["akhir_kontrak"]
+        else None,
+        jenis_kelamin=row["jenis_kelamin"],
     )
 
 
@@ -121,6 +141,17 @@ def all_active_in(conn: sqlite3.Connection) -> list[Employee]:
 def active_during_in(conn: sqlite3.Connection, start: dt.date) -> list[Employee]:
     """active_during inside a Database.snapshot."""
     return _many_in(conn, "active = 1 OR deactivated_on > ?", start.isoformat())
+
+
+async def status_counts(conn: aiosqlite.Connection) -> dict[str, int]:
+    """Active employees per status, every status present (0 when none)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    async with conn.execute(
+        "SELECT status, COUNT(*) FROM employees WHERE active = 1 GROUP BY status"
+    ) as cursor:
+        for status, count in await cursor.fetchall():
+            counts[status] = count
+    return counts
 
 
 async def has_subordinates(conn: aiosqlite.Connection, nip: str) -> bool:

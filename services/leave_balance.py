@@ -4,7 +4,12 @@ Rules, as pure functions:
 - 12 working days a year, from the year the employee completes one year of service;
 - what is left of a year carries into the next, up to 18 days in total there;
 - when no cuti tahunan at all was taken in the two previous years, up to 24 days;
-- cuti bersama reduces the balance only where the office says so (a setting).
+- cuti bersama never reduces it (PP 11/2017 Pasal 333(2)); each cuti bersama day an employee
+  was kept at work (marked by the admin) is added to that year's cuti tahunan (Pasal 333(3));
+- a year with a cuti besar has no cuti tahunan (the form of PP 11/2017): the balance is 0 and
+  nothing of it carries into the next year;
+- a PPPK carries unused days over only when the contract runs longer than 2 years (to 18) or 3
+  years (to 24); without a recorded contract end there is no carry-over.
 
 The bot only knows the years since it started keeping records (`tracking_from`). The first
 tracked year starts from 12 days, plus what the office's leave card says when the pengelola
@@ -20,6 +25,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from services import employees
+from services import leave_rights as rights
 from services.calendar import OfficeCalendar
 from services.nip import service_start
 from services.request_rules import add_months
@@ -28,6 +35,9 @@ ANNUAL_DAYS = 12
 CAP_AFTER_ONE_YEAR = 18
 CAP_AFTER_TWO_YEARS = 24
 ANNUAL_TYPE = "cuti_tahunan"
+BESAR_TYPE = "cuti_besar"
+APPROVED = ("disetujui",)
+PENDING = ("menunggu", "dikembalikan")
 # What one earlier year may add: 18 − 12 from N-1, and another 24 − 18 from N-2.
 CARRY_PER_YEAR = CAP_AFTER_ONE_YEAR - ANNUAL_DAYS
 
@@ -35,7 +45,16 @@ CARRY_PER_YEAR = CAP_AFTER_ONE_YEAR - ANNUAL_DAYS
 @dataclass(frozen=True)
 class LeavePolicy:
     tracking_from: int          # first calendar year the bot's records are complete for
-    deduct_cuti_bersama: bool
+
+
+@dataclass(frozen=True)
+class BesarTaken:
+    """The cuti besar that takes away a year's cuti tahunan."""
+
+    request_id: int
+    start: dt.date
+    end: dt.date
+    approved: bool
 
 
 @dataclass(frozen=True)
@@ -66,9 +85,10 @@ class LeaveBalance:
     available: int              # 12 plus what was carried in, before any use this year
     carried: int
     used: int                   # approved cuti tahunan days in the year
-    cuti_bersama: int           # cuti bersama days deducted (0 unless the office deducts)
     pending: int                # days in requests still waiting for a decision
     opening: Opening | None = None  # set for the opening year only
+    added_bersama: int = 0      # cuti bersama days worked, added to this year's right
+    besar: BesarTaken | None = None  # a cuti besar in the year: no cuti tahunan in it
 
     @property
     def used_before(self) -> int:
@@ -78,8 +98,9 @@ class LeaveBalance:
     @property
     def remaining(self) -> int:
         """What can still be requested: pending requests already reserve their days."""
-        return max(0, self.available - self.used_before - self.used - self.cuti_bersama
-                   - self.pending)
+        if self.besar is not None:
+            return 0
+        return max(0, self.available - self.used_before - self.used - self.pending)
 
 
 def eligible_from(start_of_service: dt.date) -> dt.date:
@@ -118,29 +139,52 @@ def opening_problem(opening: Opening, eligible: dt.date) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class CarryRules:
+    """What one employee's unused days may carry into: to 18 (one year), to 24 (two idle
+    years). Always both for PNS and CPNS; for PPPK by the contract's length."""
+
+    to_18: bool = True
+    to_24: bool = True
+
+
 def available_days(year: int, used: Mapping[int, int], first_year: int,
-                   opening: Opening | None = None) -> int:
-    """Days available in `year` before any use in it. `used` maps year → days consumed as the
-    bot recorded them (approved cuti tahunan plus deducted cuti bersama); an `opening` for
-    `first_year` adds its carried days to that year and its paper-era use to what it consumed."""
+                   opening: Opening | None = None, *,
+                   added: Mapping[int, int] | None = None,
+                   besar_years: frozenset[int] = frozenset(),
+                   carry: CarryRules = CarryRules()) -> int:
+    """Days available in `year` before any use in it. `used` maps year → approved cuti tahunan
+    days the bot recorded; an `opening` for `first_year` adds its carried days to that year and
+    its paper-era use to what it consumed. `added` maps year → cuti bersama days worked (added
+    to that year's right); in `besar_years` a cuti besar took the year's right away, so nothing
+    of it carries on and the year is not idle."""
     if opening is not None and opening.year != first_year:
         raise ValueError(f"opening for {opening.year} given for first year {first_year}")
     if year < first_year:
         return 0
+    extra = added or {}
 
     def spent(y: int) -> int:
         before = opening.used_before if opening is not None and y == opening.year else 0
         return used.get(y, 0) + before
 
-    available = ANNUAL_DAYS + (opening.carried if opening else 0)
+    def idle(y: int) -> bool:
+        return spent(y) == 0 and y not in besar_years
+
+    available = ANNUAL_DAYS + extra.get(first_year, 0) + (opening.carried if opening else 0)
     for current in range(first_year + 1, year + 1):
         previous = current - 1
-        left = max(0, available - spent(previous))
-        earlier_idle = (spent(previous - 1) == 0 if previous > first_year
+        left = 0 if previous in besar_years else max(0, available - spent(previous))
+        earlier_idle = (idle(previous - 1) if previous > first_year
                         else opening is not None and opening.previous_year_idle)
-        idle_two_years = spent(previous) == 0 and earlier_idle
-        cap = CAP_AFTER_TWO_YEARS if idle_two_years else CAP_AFTER_ONE_YEAR
-        available = ANNUAL_DAYS + min(cap - ANNUAL_DAYS, left)
+        idle_two_years = idle(previous) and earlier_idle
+        if idle_two_years and carry.to_24:
+            cap = CAP_AFTER_TWO_YEARS
+        elif carry.to_18:
+            cap = CAP_AFTER_ONE_YEAR
+        else:
+            cap = ANNUAL_DAYS
+        available = ANNUAL_DAYS + extra.get(current, 0) + min(cap - ANNUAL_DAYS, left)
     return available
 
 
@@ -162,9 +206,35 @@ def days_by_year(days: list[dt.date]) -> dict[int, int]:
     return counts
 
 
-def cuti_bersama_days(calendar: OfficeCalendar, year: int) -> int:
-    return sum(1 for off in calendar.days_off(dt.date(year, 1, 1), dt.date(year, 12, 31))
-               if off.kind == "cuti_bersama")
+async def duty_days(conn: aiosqlite.Connection, nip: str, first: dt.date,
+                    last: dt.date) -> dict[int, int]:
+    """Cuti bersama days the employee was kept at work, per year (see cuti_bersama_duty)."""
+    async with conn.execute(
+        "SELECT day FROM cuti_bersama_duty WHERE nip = ? AND day BETWEEN ? AND ?",
+        (nip, first.isoformat(), last.isoformat()),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return days_by_year([dt.date.fromisoformat(r["day"]) for r in rows])
+
+
+async def besar_spans(conn: aiosqlite.Connection, nip: str, statuses: tuple[str, ...],
+                      first: dt.date, last: dt.date,
+                      exclude_id: int | None = None) -> list[BesarTaken]:
+    """Cuti besar requests in the given statuses overlapping first..last."""
+    marks = ",".join("?" for _ in statuses)
+    async with conn.execute(
+        f"SELECT id, start_date, end_date, status FROM requests WHERE nip = ? AND type = ? "
+        f"AND status IN ({marks}) AND end_date >= ? AND start_date <= ? ORDER BY start_date",
+        (nip, BESAR_TYPE, *statuses, first.isoformat(), last.isoformat()),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return [BesarTaken(r["id"], dt.date.fromisoformat(r["start_date"]),
+                       dt.date.fromisoformat(r["end_date"]), r["status"] == "disetujui")
+            for r in rows if r["id"] != exclude_id]
+
+
+def _years_of(span: BesarTaken) -> range:
+    return range(span.start.year, span.end.year + 1)
 
 
 async def _annual_days(conn: aiosqlite.Connection, nip: str, statuses: tuple[str, ...],
@@ -191,9 +261,27 @@ async def _annual_days(conn: aiosqlite.Connection, nip: str, statuses: tuple[str
 async def approved_days(conn: aiosqlite.Connection, nip: str, year: int,
                         calendar: OfficeCalendar) -> int:
     """Working days of approved cuti tahunan the bot recorded in `year`."""
-    counts = await _annual_days(conn, nip, ("disetujui",), calendar, dt.date(year, 1, 1),
+    counts = await _annual_days(conn, nip, APPROVED, calendar, dt.date(year, 1, 1),
                                 dt.date(year, 12, 31), None)
     return counts.get(year, 0)
+
+
+async def taken_days(conn: aiosqlite.Connection, nip: str, year: int, calendar: OfficeCalendar,
+                     *, exclude_id: int | None = None) -> int:
+    """Working days of cuti tahunan approved or waiting in `year` (what a cuti besar in the
+    same year is set off against)."""
+    counts = await _annual_days(conn, nip, APPROVED + PENDING, calendar, dt.date(year, 1, 1),
+                                dt.date(year, 12, 31), exclude_id)
+    return counts.get(year, 0)
+
+
+def carry_rules(employee: employees.Employee | None) -> CarryRules:
+    if employee is None:
+        return CarryRules()
+    start = service_start(employee.nip)
+    return CarryRules(
+        to_18=rights.pppk_carry_over(employee.status, start, employee.akhir_kontrak, years=1),
+        to_24=rights.pppk_carry_over(employee.status, start, employee.akhir_kontrak, years=2))
 
 
 async def balance(conn: aiosqlite.Connection, nip: str, year: int, *, calendar: OfficeCalendar,
@@ -204,21 +292,29 @@ async def balance(conn: aiosqlite.Connection, nip: str, year: int, *, calendar: 
     first_year = first_entitled_year(start_of_service, policy.tracking_from)
     window_start = dt.date(min(first_year, year), 1, 1)
     window_end = dt.date(year, 12, 31)
-    used = await _annual_days(conn, nip, ("disetujui",), calendar, window_start, window_end,
+    used = await _annual_days(conn, nip, APPROVED, calendar, window_start, window_end,
                               exclude_id)
-    pending = await _annual_days(conn, nip, ("menunggu", "dikembalikan"), calendar,
-                                 dt.date(year, 1, 1), window_end, exclude_id)
-    bersama: dict[int, int] = {}
-    if policy.deduct_cuti_bersama:
-        for y in range(first_year, year + 1):
-            bersama[y] = cuti_bersama_days(calendar, y)
-    consumed = {y: used.get(y, 0) + bersama.get(y, 0) for y in range(first_year, year + 1)}
+    pending = await _annual_days(conn, nip, PENDING, calendar, dt.date(year, 1, 1), window_end,
+                                 exclude_id)
+    added = await duty_days(conn, nip, window_start, window_end)
+    # Only an approved cuti besar of an earlier year changed what carries on; one that is
+    # still waiting already holds this year's right back.
+    besar_years = frozenset(y for span in await besar_spans(conn, nip, APPROVED, window_start,
+                                                            window_end)
+                            for y in _years_of(span) if y < year)
+    this_year = await besar_spans(conn, nip, APPROVED + PENDING, dt.date(year, 1, 1),
+                                  window_end, exclude_id)
     # An opening for another year (the tracking year was moved after the import) no longer
     # describes the first tracked year, so it is left out.
     opening = await opening_for(conn, nip, first_year)
-    available = available_days(year, consumed, first_year, opening)
+    employee = await employees.by_nip(conn, nip)
+    available = available_days(year, used, first_year, opening, added=added,
+                               besar_years=besar_years, carry=carry_rules(employee))
     return LeaveBalance(
         year=year, eligible_from=eligible_from(start_of_service), available=available,
-        carried=max(0, available - ANNUAL_DAYS) if year >= first_year else 0,
-        used=used.get(year, 0), cuti_bersama=bersama.get(year, 0), pending=pending.get(year, 0),
-        opening=opening if opening is not None and opening.year == year else None)
+        carried=max(0, available - ANNUAL_DAYS - added.get(year, 0)) if year >= first_year
+        else 0,
+        used=used.get(year, 0), pending=pending.get(year, 0),
+        opening=opening if opening is not None and opening.year == year else None,
+        added_bersama=added.get(year, 0) if year >= first_year else 0,
+        besar=this_year[0] if this_year else None)

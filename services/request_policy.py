@@ -26,7 +26,7 @@ class RequestPolicy:
         "izin": "800/{seq}/{unit}/{year}", "cuti": "851/{seq}/{unit}/{year}"})
     agenda_registers: Mapping[str, str] = field(default_factory=lambda: {
         "izin": "surat_keluar", "cuti": "surat_keluar"})
-    leave: LeavePolicy = field(default_factory=lambda: LeavePolicy(2026, False))
+    leave: LeavePolicy = field(default_factory=lambda: LeavePolicy(2026))
 
     def chain_for(self, type_key: str) -> Chain:
         return self.chains[type_key]

@@ -12,11 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from services.errors import DomainError
-from services.request_types import (
-    ATTACH_OVER_ONE_DAY,
-    ATTACH_REQUIRED,
-    RequestType,
-)
+from services.request_types import ATTACH_REQUIRED, RequestType
 
 PDF_MIME = "application/pdf"
 IMAGE_MIMES = frozenset({"image/jpeg", "image/png"})
@@ -163,14 +159,11 @@ def attachment_kind(mime_type: str | None, size: int | None, *, is_photo: bool,
     return "pdf" if mime_type == PDF_MIME else "photo"
 
 
-def attachment_needed(kind: RequestType, working_days: int) -> bool:
-    return kind.attachment == ATTACH_REQUIRED or (
-        kind.attachment == ATTACH_OVER_ONE_DAY and working_days > 1)
+def attachment_needed(kind: RequestType) -> bool:
+    return kind.attachment == ATTACH_REQUIRED
 
 
-def check_attachment_present(kind: RequestType, working_days: int, has_attachment: bool) -> None:
-    if attachment_needed(kind, working_days) and not has_attachment:
-        if kind.attachment == ATTACH_OVER_ONE_DAY:
-            raise RequestRefused(f"{kind.label} lebih dari 1 hari kerja wajib dilampiri "
-                                 f"{kind.attachment_label}.")
-        raise RequestRefused(f"{kind.label} wajib dilampiri {kind.attachment_label}.")
+def check_attachment_present(kind: RequestType, has_attachment: bool,
+                             label: str | None = None) -> None:
+    if attachment_needed(kind) and not has_attachment:
+        raise RequestRefused(f"{kind.label} wajib dilampiri {label or kind.attachment_label}.")

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# When an attachment is needed: never offered, optional, always, or only for more than one
-# working day (doctor's letter for sakit / cuti sakit, PP 11/2017 art. 324).
+# When an attachment is needed: never offered, optional or always. Every day of sakit needs a
+# doctor's letter, one day included (Peraturan BKN 7/2021 III.C.2).
 ATTACH_NONE = "none"
 ATTACH_OPTIONAL = "optional"
 ATTACH_REQUIRED = "required"
-ATTACH_OVER_ONE_DAY = "over_one_day"
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,8 @@ class RequestType:
 
 REQUEST_TYPES: tuple[RequestType, ...] = (
     RequestType("izin", "Izin tidak masuk kerja", "I", "izin", max_months=1),
-    RequestType("sakit", "Sakit", "S", "izin", attachment=ATTACH_OVER_ONE_DAY,
+    # More than one working day of sakit is filed as cuti sakit (services.requests).
+    RequestType("sakit", "Sakit", "S", "izin", attachment=ATTACH_REQUIRED,
                 attachment_label="surat keterangan dokter", max_months=1),
     RequestType("dinas_luar", "Dinas luar", "DL", "izin", attachment=ATTACH_REQUIRED,
                 attachment_label="surat tugas", max_months=3),
@@ -51,7 +51,7 @@ REQUEST_TYPES: tuple[RequestType, ...] = (
     RequestType("cuti_tahunan", "Cuti tahunan", "CT", "cuti", min_service_years=1,
                 uses_annual_balance=True),
     RequestType("cuti_besar", "Cuti besar", "CB", "cuti", min_service_years=5, max_months=3),
-    RequestType("cuti_sakit", "Cuti sakit", "CS", "cuti", attachment=ATTACH_OVER_ONE_DAY,
+    RequestType("cuti_sakit", "Cuti sakit", "CS", "cuti", attachment=ATTACH_REQUIRED,
                 attachment_label="surat keterangan dokter", max_months=18),
     RequestType("cuti_melahirkan", "Cuti melahirkan", "CM", "cuti", attachment=ATTACH_REQUIRED,
                 attachment_label="surat keterangan dokter atau bidan", max_months=3),

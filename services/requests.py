@@ -9,13 +9,14 @@ step, round and actor, so a second tap or a competing approver changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import aiosqlite
 
 from services import acting, agenda, audit, employees, step_moves
 from services import approval_chain as chains
 from services import leave_balance as leave
+from services import leave_rights as rights
 from services import location as presensi_lokasi
 from services import request_rules as rules
 from services.approval import model as engine
@@ -69,6 +70,7 @@ class Draft:
     activity_location: presensi_lokasi.ActivityLocation | None = None
     # Part-day permits: the expected arrival (arrive_late) or departure (leave_early).
     expected_time: dt.time | None = None
+    ground: str | None = None      # see services.leave_rights: the ground a cuti is filed on
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,11 @@ class RequestView:
     closed_at: dt.datetime | None
     steps: tuple[StepView, ...]
     expected_time: dt.time | None = None
+    ground: str | None = None
+
+    @property
+    def ground_label(self) -> str | None:
+        return rights.ground_label(self.ground)
 
     @property
     def current(self) -> StepView | None:
@@ -127,6 +134,14 @@ class DatesCheck:
     working_days: int
     attachment_needed: bool
     balance: leave.LeaveBalance | None
+    type_key: str = ""               # the type it is filed as (sakit > 1 day: cuti_sakit)
+    attachment_label: str = ""
+    ground: str | None = None        # the ground as filed (a cuti sakit past one year:
+    notes: tuple[str, ...] = field(default=())   # the tim penguji letter), and why it changed
+
+    @property
+    def converted(self) -> bool:
+        return bool(self.notes)
 
 
 @dataclass(frozen=True)
@@ -197,7 +212,7 @@ async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row, subject: approva
         agenda_number=row["agenda_number"], created_at=created,
         closed_at=_time(row["closed_at"]), steps=tuple(steps),
         expected_time=dt.time.fromisoformat(row["expected_time"]) if row["expected_time"]
-        else None)
+        else None, ground=row["ground"])
 
 
 async def _load(conn: aiosqlite.Connection, request_id: int) -> RequestView:
@@ -266,6 +281,39 @@ def _kind(type_key: str) -> RequestType:
     return kind
 
 
+def offered_types(employee: Employee) -> tuple[RequestType, ...]:
+    """The types the /izin form offers this employee (by status)."""
+    return rights.offered_types(employee.status, employee.gender)
+
+
+def _before_one_year(employee: Employee, day: dt.date) -> bool:
+    return day < leave.eligible_from(service_start(employee.nip))
+
+
+def check_type(employee: Employee, type_key: str) -> RequestType:
+    """The type, if this employee may take it at all; RequestRefused (the rule) otherwise."""
+    kind = _kind(type_key)
+    if refusal := rights.employee_refusal(kind, employee.status, employee.gender):
+        raise rules.RequestRefused(refusal)
+    return kind
+
+
+def form_grounds(employee: Employee, type_key: str, *, today: dt.date
+                 ) -> tuple[rights.Ground, ...]:
+    """The grounds the form asks the employee to choose from for this type (may be none)."""
+    kind = check_type(employee, type_key)
+    return rights.grounds(kind, employee.status, employee.gender,
+                          before_one_year=_before_one_year(employee, today))
+
+
+def check_ground(employee: Employee, type_key: str, ground: str | None, *,
+                 today: dt.date) -> None:
+    kind = check_type(employee, type_key)
+    if refusal := rights.ground_refusal(kind, employee.status, employee.gender, ground,
+                                        before_one_year=_before_one_year(employee, today)):
+        raise rules.RequestRefused(refusal)
+
+
 async def _open_spans(conn: aiosqlite.Connection, nip: str, start: dt.date,
                       end: dt.date) -> list[rules.Span]:
     async with conn.execute(
@@ -283,35 +331,149 @@ async def _open_spans(conn: aiosqlite.Connection, nip: str, start: dt.date,
     return spans
 
 
+async def _spans_of_type(conn: aiosqlite.Connection, nip: str, type_key: str,
+                         ignore_id: int | None) -> list[tuple[int, dt.date, dt.date]]:
+    """Approved or waiting requests of one type, earliest first."""
+    async with conn.execute(
+        "SELECT id, start_date, end_date FROM requests WHERE nip = ? AND type = ? "
+        "AND status IN (?, ?, ?) ORDER BY start_date", (nip, type_key, MENUNGGU, DIKEMBALIKAN,
+                                                        DISETUJUI)
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return [(r["id"], dt.date.fromisoformat(r["start_date"]), dt.date.fromisoformat(r["end_date"]))
+            for r in rows if r["id"] != ignore_id]
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+async def _sick_spell_start(conn: aiosqlite.Connection, calendar: OfficeCalendar,
+                            employee: Employee, start: dt.date, ignore_id: int | None) -> dt.date:
+    """Where the spell of cuti sakit that `start` continues began: earlier cuti sakit that
+    end right before it (nothing but days off in between) count with it."""
+    spell = start
+    for _, earlier_start, earlier_end in reversed(
+            await _spans_of_type(conn, employee.nip, rights.CUTI_SAKIT, ignore_id)):
+        if earlier_end < spell and calendar.next_working_day(earlier_end) >= spell:
+            spell = earlier_start
+    return spell
+
+
+async def _check_sick_spell(conn: aiosqlite.Connection, calendar: OfficeCalendar,
+                            employee: Employee, start: dt.date, end: dt.date,
+                            ignore_id: int | None) -> str | None:
+    """Refuse a cuti sakit past the cumulative limit; return the ground it needs (the tim
+    penguji kesehatan letter past one year) or None."""
+    spell = await _sick_spell_start(conn, calendar, employee, start, ignore_id)
+    if employee.is_pppk:
+        if end >= rules.add_months(spell, rights.PPPK_SICK_MONTHS):
+            last = rules.add_months(spell, rights.PPPK_SICK_MONTHS) - dt.timedelta(days=1)
+            raise rules.RequestRefused(
+                f"Cuti sakit PPPK paling lama 1 bulan (PP 49/2018), dihitung bersama cuti sakit "
+                f"sebelumnya sejak {_date(spell)}: paling lambat sampai dengan {_date(last)}.")
+        return None
+    if end < rules.add_months(spell, rights.SICK_MONTHS):
+        return None
+    limit = rules.add_months(spell, rights.SICK_MONTHS_EXTENDED)
+    if end >= limit:
+        raise rules.RequestRefused(
+            f"Cuti sakit paling lama 1 tahun dan dapat ditambah paling lama 6 bulan dengan surat "
+            f"keterangan tim penguji kesehatan, dihitung bersama cuti sakit sebelumnya sejak "
+            f"{_date(spell)}: paling lambat sampai dengan {_date(limit - dt.timedelta(days=1))}.")
+    return rights.SAKIT_TIM_PENGUJI
+
+
+async def _check_besar_set_off(conn: aiosqlite.Connection, calendar: OfficeCalendar,
+                               employee: Employee, kind: RequestType, start: dt.date,
+                               days: list[dt.date]) -> None:
+    """Cuti tahunan taken in the year shortens a cuti besar by as many working days."""
+    taken = await leave.taken_days(conn, employee.nip, start.year, calendar)
+    if not taken:
+        return
+    window = calendar.working_days(
+        start, rules.add_months(start, kind.max_months or 3) - dt.timedelta(days=1))
+    allowed = max(0, len(window) - taken)
+    if len(days) > allowed:
+        until = f" (sampai dengan {_date(window[allowed - 1])})" if allowed else ""
+        raise rules.RequestRefused(
+            f"Cuti tahunan yang sudah diambil pada tahun {start.year} ({taken} hari kerja) "
+            f"mengurangi cuti besar: paling lama {allowed} hari kerja{until}.")
+
+
+async def _check_early_annual(conn: aiosqlite.Connection, calendar: OfficeCalendar,
+                              employee: Employee, start: dt.date, working_days: int,
+                              ignore_id: int | None) -> None:
+    eligible = leave.eligible_from(service_start(employee.nip))
+    taken = sum(len(calendar.working_days(s, min(e, eligible - dt.timedelta(days=1))))
+                for _, s, e in await _spans_of_type(conn, employee.nip, rights.CUTI_TAHUNAN,
+                                                    ignore_id) if s < eligible)
+    if refusal := rights.early_annual_refusal(working_days, taken):
+        raise rules.RequestRefused(refusal)
+
+
 async def _check_dates(conn: aiosqlite.Connection, policy: RequestPolicy,
                        calendar: OfficeCalendar, employee: Employee, kind: RequestType,
                        start: dt.date, end: dt.date, today: dt.date,
-                       ignore_id: int | None) -> DatesCheck:
-    rules.check_dates(kind, start, end, today=today, backdate_days=policy.backdate_days,
-                      max_ahead_days=policy.max_ahead_days)
+                       ignore_id: int | None, ground: str | None = None) -> DatesCheck:
+    if refusal := rights.employee_refusal(kind, employee.status, employee.gender):
+        raise rules.RequestRefused(refusal)
     days = calendar.working_days(start, end)
+    notes: list[str] = []
+    if kind.key == rights.SAKIT and len(days) > 1:
+        # One day of sakit is a note to the atasan; more is cuti sakit, decided by the pejabat
+        # berwenang (Peraturan BKN 7/2021 III.C.2).
+        kind, ground = _kind(rights.CUTI_SAKIT), None
+        notes.append("sakit_as_cuti")
+    limited = replace(kind, max_months=rights.max_months(kind, employee.status))
+    rules.check_dates(limited, start, end, today=today, backdate_days=policy.backdate_days,
+                      max_ahead_days=policy.max_ahead_days)
     rules.check_working_days(len(days))
-    rules.check_service(kind, service_start(employee.nip), start)
+    before_one_year = _before_one_year(employee, start)
+    if kind.key != rights.CUTI_SAKIT and (refusal := rights.ground_refusal(
+            kind, employee.status, employee.gender, ground, before_one_year=before_one_year)):
+        raise rules.RequestRefused(refusal)
+    early = (kind.key == rights.CUTI_TAHUNAN and before_one_year
+             and rights.waives_service(kind, ground))
+    if not rights.waives_service(kind, ground):
+        rules.check_service(kind, service_start(employee.nip), start)
     rules.check_overlap(start, end, kind.part, await _open_spans(conn, employee.nip, start, end),
                         ignore_id=ignore_id)
+    label = kind.attachment_label
+    if kind.key == rights.CUTI_SAKIT:
+        ground = await _check_sick_spell(conn, calendar, employee, start, end, ignore_id)
+        if ground == rights.SAKIT_TIM_PENGUJI:
+            label = "surat keterangan tim penguji kesehatan"
+            notes.append("sick_extension")
+    if kind.key == rights.CUTI_BESAR:
+        await _check_besar_set_off(conn, calendar, employee, kind, start, days)
     balance = None
-    if kind.uses_annual_balance:
+    if early:
+        await _check_early_annual(conn, calendar, employee, start, len(days), ignore_id)
+    elif kind.uses_annual_balance:
         for year, count in sorted(leave.days_by_year(days).items()):
             year_balance = await leave.balance(conn, employee.nip, year, calendar=calendar,
                                                policy=policy.leave, exclude_id=ignore_id)
+            if year_balance.besar is not None:
+                raise rules.RequestRefused(
+                    f"Anda mengambil cuti besar pada tahun {year} (pengajuan "
+                    f"#{year_balance.besar.request_id}), sehingga tidak berhak atas cuti tahunan "
+                    "pada tahun itu (PP 11/2017).")
             rules.check_balance(kind, count, year_balance.remaining)
             balance = balance or year_balance
-    return DatesCheck(len(days), rules.attachment_needed(kind, len(days)), balance)
+    return DatesCheck(len(days), rules.attachment_needed(kind), balance, type_key=kind.key,
+                      attachment_label=label, ground=ground, notes=tuple(notes))
 
 
 async def check_dates(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
                       employee: Employee, type_key: str, start: dt.date, end: dt.date, *,
-                      today: dt.date, ignore_id: int | None = None) -> DatesCheck:
+                      today: dt.date, ignore_id: int | None = None,
+                      ground: str | None = None) -> DatesCheck:
     """Check chosen dates while the employee is still filling in the request."""
     kind = _kind(type_key)
     async with db.read() as conn:
         return await _check_dates(conn, policy, calendar, employee, kind, start, end, today,
-                                  ignore_id)
+                                  ignore_id, ground)
 
 
 async def annual_balance(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
@@ -392,14 +554,14 @@ async def _resolve(conn: aiosqlite.Connection, policy: RequestPolicy, kind: Requ
 
 async def _validate(conn: aiosqlite.Connection, policy: RequestPolicy, calendar: OfficeCalendar,
                     employee: Employee, draft: Draft, today: dt.date,
-                    ignore_id: int | None) -> tuple[RequestType, str, int]:
-    kind = _kind(draft.type_key)
+                    ignore_id: int | None) -> tuple[RequestType, str, DatesCheck]:
     reason = rules.check_reason(draft.reason)
-    checked = await _check_dates(conn, policy, calendar, employee, kind, draft.start, draft.end,
-                                 today, ignore_id)
-    rules.check_attachment_present(kind, checked.working_days, draft.attachment is not None)
+    checked = await _check_dates(conn, policy, calendar, employee, _kind(draft.type_key),
+                                 draft.start, draft.end, today, ignore_id, draft.ground)
+    kind = _kind(checked.type_key)
+    rules.check_attachment_present(kind, draft.attachment is not None, checked.attachment_label)
     rules.check_part_time(kind.part, draft.expected_time)
-    return kind, reason, checked.working_days
+    return kind, reason, checked
 
 
 def _time_column(draft: Draft) -> str | None:
@@ -416,8 +578,9 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
                  telegram_user_id: int | None) -> RequestView:
     """File a request: validate, resolve the approval chain, store it, audit it."""
     async with db.transaction() as conn:
-        kind, reason, working_days = await _validate(conn, policy, calendar, employee, draft,
-                                                     at.date(), None)
+        kind, reason, checked = await _validate(conn, policy, calendar, employee, draft,
+                                                at.date(), None)
+        working_days = checked.working_days
         resolved = await _resolve(conn, policy, kind, employee)
         steps = resolved.steps
         if not steps:
@@ -427,11 +590,11 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
         cursor = await conn.execute(
             "INSERT INTO requests (nip, type, start_date, end_date, part, working_days, reason, "
             "attachment_file_id, attachment_kind, attachment_name, attachment_size, status, "
-            "created_at, updated_at, expected_time) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "created_at, updated_at, expected_time, ground) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (employee.nip, kind.key, draft.start.isoformat(), draft.end.isoformat(), kind.part,
              working_days, reason, *_attachment_columns(draft), MENUNGGU, at.isoformat(),
-             at.isoformat(), _time_column(draft)))
+             at.isoformat(), _time_column(draft), checked.ground))
         request_id = cursor.lastrowid
         assert request_id is not None
         await approvals.open_subject(
@@ -448,7 +611,7 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
         await audit.record(conn, at=at, actor=audit.Actor(employee.nip, telegram_user_id),
                            action="request.submit", entity=ENTITY, entity_id=request_id,
                            detail={"type": kind.key, "start": draft.start, "end": draft.end,
-                                   "working_days": working_days,
+                                   "working_days": working_days, "ground": checked.ground,
                                    "chain": [list(s.actors) for s in steps]})
         return await _load(conn, request_id)
 
@@ -465,16 +628,22 @@ async def resubmit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar
             raise DecisionRefused(f"Pengajuan #{request_id} tidak sedang dikembalikan "
                                   f"(status: {STATUS_LABELS[current.status]}).")
         draft = replace(draft, type_key=current.kind.key)
-        _, reason, working_days = await _validate(conn, policy, calendar, employee, draft,
-                                                  at.date(), request_id)
+        kind, reason, checked = await _validate(conn, policy, calendar, employee, draft,
+                                                at.date(), request_id)
+        if kind.key != current.kind.key:
+            # The chain was resolved for the type as filed; another type needs a new request.
+            raise rules.RequestRefused(
+                f"Perbaikan tidak dapat mengubah jenis pengajuan ({current.kind.label}); "
+                "batalkan pengajuan ini dan ajukan yang baru.")
+        working_days = checked.working_days
         cursor = await conn.execute(
             "UPDATE requests SET start_date = ?, end_date = ?, working_days = ?, reason = ?, "
             "attachment_file_id = ?, attachment_kind = ?, attachment_name = ?, "
-            "attachment_size = ?, status = ?, updated_at = ?, expected_time = ? "
+            "attachment_size = ?, status = ?, updated_at = ?, expected_time = ?, ground = ? "
             "WHERE id = ? AND status = ?",
             (draft.start.isoformat(), draft.end.isoformat(), working_days, reason,
              *_attachment_columns(draft), MENUNGGU, at.isoformat(), _time_column(draft),
-             request_id, DIKEMBALIKAN))
+             checked.ground, request_id, DIKEMBALIKAN))
         if cursor.rowcount != 1:
             raise DecisionRefused(f"Pengajuan #{request_id} sudah berubah; muat ulang /riwayat.")
         subject = await approvals.load(conn, approvals.REQUEST, request_id)

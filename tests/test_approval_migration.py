@@ -15,7 +15,7 @@ from services.storage import Database, open_database
 from services.workflows import files as wf
 from services.workflows.files import WorkflowEnv
 from services.workflows.sla import OfficeTime
-from tests.support.office import ADMIN, KABID, KEPALA, STAFF_A, STAFF_B, seed_office
+from tests.support.office import ADMIN, KABID, KEPALA, STAFF_A, STAFF_B, seed_old_schema
 
 OLD_SCHEMA = 8
 
@@ -61,7 +61,7 @@ async def test_requests_in_flight_continue_after_the_migration(
         settings: Settings, clock: FixedClock, tmp_path: Path) -> None:
     path = settings.database.path
     old = await open_database(path, up_to=OLD_SCHEMA)
-    await seed_office(old, tmp_path, clock.now())
+    await seed_old_schema(old, clock.now())
     await _old_requests(old, clock.now())
     await old.close()
 
@@ -137,7 +137,7 @@ async def test_files_in_flight_continue_after_the_migration(
         settings: Settings, clock: FixedClock, tmp_path: Path) -> None:
     path = settings.database.path
     old = await open_database(path, up_to=OLD_SCHEMA)
-    await seed_office(old, tmp_path, clock.now())
+    await seed_old_schema(old, clock.now())
     await _old_file(old, clock.now())
     await old.close()
 

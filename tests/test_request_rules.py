@@ -93,9 +93,10 @@ def test_attachment_type_size_and_need() -> None:
         rules.attachment_kind("application/zip", 1000, is_photo=False, max_bytes=limit)
     with pytest.raises(rules.RequestRefused, match="melebihi batas 1 MB"):
         rules.attachment_kind("application/pdf", limit + 1, is_photo=False, max_bytes=limit)
-    rules.check_attachment_present(SAKIT, 1, has_attachment=False)
-    with pytest.raises(rules.RequestRefused, match="surat keterangan dokter"):
-        rules.check_attachment_present(SAKIT, 2, has_attachment=False)
+    rules.check_attachment_present(SAKIT, has_attachment=True)
+    # Every day of sakit, one included, needs the doctor's letter (Perban 7/2021 III.C.2).
+    with pytest.raises(rules.RequestRefused, match="Sakit wajib dilampiri surat keterangan dokter"):
+        rules.check_attachment_present(SAKIT, has_attachment=False)
 
 
 def test_service_years_for_cuti() -> None:

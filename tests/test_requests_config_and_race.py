@@ -75,6 +75,9 @@ def _parse(extra: str) -> None:
      "steps = [{ title = \"A\", actor = \"atasan_langsung\" }]", "requests.chains",
      "izin.yaml dan cuti.yaml"),
     ("[requests]\nmax_attachment_mb = 50", "requests.max_attachment_mb", "maksimal 20"),
+    # Deducting cuti bersama from cuti tahunan is unlawful for ASN: an old file is stopped.
+    ("[requests]\ndeduct_cuti_bersama = true", "requests.deduct_cuti_bersama",
+     "tidak mengurangi hak cuti tahunan ASN (PP 11/2017 Pasal 333 ayat 2)"),
 ])
 def test_invalid_requests_config_names_the_key(extra: str, key: str, problem: str) -> None:
     with pytest.raises(ConfigError) as caught:

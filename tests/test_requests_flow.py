@@ -401,6 +401,12 @@ async def test_entry_from_an_alert_button(harness: Harness, office, db: Database
     assert "Senin, 5 Oktober 2026" in last(h, EMPLOYEE).text
     assert "Tuliskan <b>alasan</b>" in last(h, EMPLOYEE).text
     await h.send(EMPLOYEE, "demam dan batuk")
+    # One day of sakit needs the doctor's letter too (Perban 7/2021 III.C.2).
+    assert "surat keterangan dokter" in last(h, EMPLOYEE).text
+    await h.tap(EMPLOYEE, "rqf:skip", on=last(h, EMPLOYEE))
+    assert "wajib dilampiri" in answers(h)[-1]
+    await h.send_document(EMPLOYEE, b"%PDF-1.4 surat dokter", file_name="dokter.pdf",
+                          mime_type="application/pdf")
     await h.tap(EMPLOYEE, "rqf:send")
     assert "Sakit" in card_for(h, ATASAN).text
     # A part-day permit asks the expected arrival (a button or typed), then the reason.

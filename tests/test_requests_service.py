@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 
@@ -27,12 +26,15 @@ async def _employee(db: Database, nip: str) -> employees.Employee:
     return found
 
 
+LETTER = svc.Attachment("surat-dokter", "pdf", "surat-dokter.pdf", 1000)
+
+
 async def _submit(db: Database, settings: Settings, clock: FixedClock, nip: str, type_key: str,
-                  start: dt.date, end: dt.date,
+                  start: dt.date, end: dt.date, attachment: svc.Attachment | None = None,
                   expected_time: dt.time | None = None) -> svc.RequestView:
     return await svc.submit(db, settings.requests, OfficeCalendar(settings.calendar),
                             await _employee(db, nip),
-                            svc.Draft(type_key, start, end, "keperluan keluarga",
+                            svc.Draft(type_key, start, end, "keperluan keluarga", attachment,
                                       expected_time=expected_time),
                             at=clock.now(), telegram_user_id=None)
 
@@ -83,14 +85,14 @@ async def test_approval_writes_absence_days_for_working_days_only(
         db: Database, office, settings: Settings, clock: FixedClock) -> None:
     # Fri 9 – Tue 13 Oct 2026: Fri, Mon, Tue are working days.
     view = await _submit(db, settings, clock, STAFF_A.nip, "sakit", D(2026, 10, 9),
-                         D(2026, 10, 9))
+                         D(2026, 10, 9), LETTER)
     await _decide(db, settings, clock, view, KABID.nip)
     # A part-day permit names its time; without one it is refused.
     with pytest.raises(RequestRefused, match="jam perkiraan"):
         await _submit(db, settings, clock, STAFF_A.nip, "izin_terlambat", D(2026, 10, 12),
                       D(2026, 10, 12))
     late = await _submit(db, settings, clock, STAFF_A.nip, "izin_terlambat", D(2026, 10, 12),
-                         D(2026, 10, 12), dt.time(9, 30))
+                         D(2026, 10, 12), expected_time=dt.time(9, 30))
     await _decide(db, settings, clock, late, KABID.nip)
     async with db.read() as conn, conn.execute(
             "SELECT day, part, code, request_id, part_time FROM absence_days ORDER BY day"
@@ -147,18 +149,3 @@ async def test_cuti_over_the_year_end_is_counted_per_year(db: Database, office,
     # What 2026 left (12 − its share) carries, capped at 6.
     assert next_year.available == 12 + min(6, 12 - in_2026)
     assert next_year.remaining == next_year.available - in_2027
-
-
-async def test_cuti_bersama_deduction_is_a_setting(db: Database, office, settings: Settings,
-                                                   clock: FixedClock) -> None:
-    calendar = OfficeCalendar(settings.calendar)
-    deducting = replace(settings.requests,
-                        leave=replace(settings.requests.leave, deduct_cuti_bersama=True))
-    plain = await svc.annual_balance(db, settings.requests, calendar, STAFF_A.nip, 2026)
-    deducted = await svc.annual_balance(db, deducting, calendar, STAFF_A.nip, 2026)
-    joint_days = sum(1 for off in calendar.days_off(D(2026, 1, 1), D(2026, 12, 31))
-                     if off.kind == "cuti_bersama")
-    assert joint_days > 0
-    assert plain.remaining == 12 and plain.cuti_bersama == 0
-    assert deducted.cuti_bersama == joint_days
-    assert deducted.remaining == max(0, 12 - joint_days)

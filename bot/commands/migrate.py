@@ -8,8 +8,12 @@ import asyncio
 import aiosqlite
 
 from bot.commands.common import settings_from
+from services.employees import status_counts
 from services.storage.files import private_database
 from services.storage.migrations import apply_migrations, current_version
+
+# The migration that gave every employee a status from the golongan: the operator checks it.
+STATUS_MIGRATION = "0060_employee_status.sql"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,8 +31,13 @@ def handle(args: argparse.Namespace) -> int:
             await conn.execute("PRAGMA foreign_keys = ON")
             applied = await apply_migrations(conn)
             version = await current_version(conn)
+            counts = await status_counts(conn) if STATUS_MIGRATION in applied else None
         if applied:
             print("Migrasi diterapkan: " + ", ".join(applied))
+        if counts and any(counts.values()):
+            print(f"Status pegawai ditetapkan dari golongan: {counts['PNS']} PNS, "
+                  f"{counts['PPPK']} PPPK (golongan I–XVII). CPNS dan status yang keliru "
+                  "diperbaiki dengan impor ulang berkas pegawai yang memuat kolom status.")
         print(f"Skema basis data versi {version}: {settings.database.path}")
         return 0
 

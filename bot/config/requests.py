@@ -35,6 +35,10 @@ def parse_requests(root: Section, catalogue: Catalogue) -> RequestPolicy:
         raise ConfigError(section.key("chains"), "tidak dipakai lagi; rantai persetujuan izin "
                           "dan cuti ditulis di izin.yaml dan cuti.yaml dalam folder "
                           "[workflows] dir (salin dari services/workflows/definitions/)")
+    if "deduct_cuti_bersama" in section.data:
+        raise ConfigError(section.key("deduct_cuti_bersama"), "dihapus: cuti bersama tidak "
+                          "mengurangi hak cuti tahunan ASN (PP 11/2017 Pasal 333 ayat 2); hapus "
+                          "baris ini")
     formats = _per_letter(section, "agenda_format", dict(_DEFAULTS.agenda_formats))
     for kind, template in formats.items():
         if problem := agenda.format_problem(template):
@@ -55,6 +59,5 @@ def parse_requests(root: Section, catalogue: Catalogue) -> RequestPolicy:
         chains=catalogue.request_chains(),
         leave=LeavePolicy(
             tracking_from=section.int("leave_tracking_from", _DEFAULTS.leave.tracking_from,
-                                      minimum=2000, maximum=2100),
-            deduct_cuti_bersama=section.bool("deduct_cuti_bersama", False)),
+                                      minimum=2000, maximum=2100)),
     )

@@ -306,11 +306,11 @@ def _filed_at(request: DemoRequest, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=zone)
 
 
-def _attachment(request: DemoRequest, working_days: int) -> Attachment | None:
+def _attachment(request: DemoRequest) -> Attachment | None:
     """A stand-in for the letter a person would upload in Telegram. Its file id is no Telegram
     file (the demo runs without Telegram); the `demo-` prefix says so."""
     kind = request_type(request.type_key)
-    if kind is None or not attachment_needed(kind, working_days):
+    if kind is None or not attachment_needed(kind):
         return None
     name = "surat-tugas.pdf" if request.type_key == "dinas_luar" else "surat-dokter.pdf"
     return Attachment(file_id=f"demo-{request.nip}-{request.start:%Y%m%d}-{name}", kind="pdf",
@@ -329,11 +329,11 @@ async def _file_requests(db: Database, settings: Settings, calendar: OfficeCalen
             employee = await employees.by_nip(conn, planned.nip)
         assert employee is not None, planned.nip
         try:
-            check = await requests.check_dates(db, settings.requests, calendar, employee,
-                                               planned.type_key, planned.start, planned.end,
-                                               today=at.date())
+            await requests.check_dates(db, settings.requests, calendar, employee,
+                                       planned.type_key, planned.start, planned.end,
+                                       today=at.date())
             draft = Draft(planned.type_key, planned.start, planned.end, planned.reason,
-                          _attachment(planned, check.working_days))
+                          _attachment(planned))
             view = await requests.submit(db, settings.requests, calendar, employee, draft,
                                          at=at, telegram_user_id=None)
             while view.current is not None:

@@ -5,6 +5,13 @@ CHOOSE_TYPE = "Silakan pilih jenis pengajuan:"
 CHOOSE_FIRST_DAY = "<b>{jenis}</b>\nUntuk tanggal berapa? Ketuk <b>Hari ini</b> atau " \
     "<b>Besok</b>, pilih tanggal lain pada kalender, atau ketik tanggal dengan format " \
     "DD-MM-YYYY (mis. 05-10-2026)."
+CHOOSE_GROUND = "<b>{jenis}</b>\nPilih keterangannya:"
+GROUND_LINE = "\nKeterangan: {keterangan}"
+SAKIT_AS_CUTI = "ℹ️ Sakit lebih dari 1 hari kerja diajukan sebagai <b>cuti sakit</b> dan " \
+    "diputuskan oleh pejabat yang berwenang memberikan cuti.\n"
+SICK_EXTENSION = "ℹ️ Cuti sakit Anda melewati 1 tahun (dihitung bersama cuti sakit " \
+    "sebelumnya): perpanjangan paling lama 6 bulan memerlukan surat keterangan tim penguji " \
+    "kesehatan.\n"
 CHOOSE_END = "<b>{jenis}</b>\nMulai: {mulai}\nPilih <b>tanggal selesai</b> pada kalender, atau " \
     "ketik tanggal dengan format DD-MM-YYYY. Untuk satu hari, pilih tanggal yang sama."
 BAD_DATE = "Tanggal tidak dikenali. Gunakan format DD-MM-YYYY, misalnya 05-10-2026."
@@ -34,8 +41,9 @@ ATTACHMENT_REQUIRED_ALERT = "Pengajuan ini wajib dilampiri {lampiran}; kirim fot
 ATTACHMENT_EXPECTED = "Yang diharapkan adalah foto atau berkas PDF."
 SUMMARY = (
     "<b>Periksa kembali pengajuan Anda</b>\n\n"
-    "Jenis: {jenis}\nTanggal: {periode}{jam}\nJumlah: {hari} hari kerja\nAlasan: {alasan}\n"
-    "Lampiran: {lampiran}\nDiajukan kepada: {tujuan}\n\nTekan <b>Kirim</b> bila sudah benar."
+    "Jenis: {jenis}{keterangan}\nTanggal: {periode}{jam}\nJumlah: {hari} hari kerja\n"
+    "Alasan: {alasan}\nLampiran: {lampiran}\nDiajukan kepada: {tujuan}\n\n"
+    "Tekan <b>Kirim</b> bila sudah benar."
 )
 NO_ATTACHMENT = "tidak ada"
 SUBMITTED = "✅ Pengajuan #{id} ({jenis}) telah dikirim kepada {tujuan}. Anda akan diberi tahu " \
@@ -61,7 +69,7 @@ WEEKDAY_HEADER = ("Sn", "Sl", "Rb", "Km", "Jm", "Sb", "Mg")
 
 # --- approval ------------------------------------------------------------------------------
 CARD = (
-    "📝 <b>Pengajuan #{id} — {jenis}</b>\n"
+    "📝 <b>Pengajuan #{id} — {jenis}</b>{keterangan}\n"
     "Pemohon: {nama} (NIP {nip})\nJabatan: {jabatan}\n"
     "Tanggal: {periode}\nJumlah: {hari} hari kerja\nAlasan: {alasan}\nLampiran: {lampiran}\n"
     "Tahap: {tahap} ({ke} dari {dari})"
@@ -114,14 +122,22 @@ BUTTON_KEEP_REQUEST = "Tidak"
 BALANCE = (
     "<b>Cuti tahunan {tahun}</b>\n"
     "Hak tahun ini: 12 hari kerja{bawa}\n"
-    "Jumlah hak: {hak} hari kerja{sebelum}\nSudah diambil: {pakai} hari kerja{bersama}\n"
+    "Jumlah hak: {hak} hari kerja{sebelum}\nSudah diambil: {pakai} hari kerja\n"
     "Sedang diajukan: {proses} hari kerja\n<b>Sisa: {sisa} hari kerja</b>"
 )
 BALANCE_CARRIED = "\nSisa tahun lalu yang dibawa: {hari} hari kerja"
 # The opening year: figures from the leave card imported by the pengelola kepegawaian.
 BALANCE_OPENING_CARRIED = "\nSisa tahun {tahun} yang dibawa (kartu cuti): {hari} hari kerja"
 BALANCE_USED_BEFORE = "\nDiambil sebelum memakai bot (kartu cuti): {hari} hari kerja"
-BALANCE_BERSAMA = "\nDipotong cuti bersama: {hari} hari kerja"
+BALANCE_BERSAMA = "\nDitambah karena tetap bertugas pada hari cuti bersama: {hari} hari kerja"
+BALANCE_BESAR = (
+    "<b>Cuti tahunan {tahun}</b>\n<b>Sisa: 0 hari kerja</b>\n\n"
+    "Anda {status} cuti besar ({periode}, pengajuan #{id}). PNS yang mengambil cuti besar tidak "
+    "berhak atas cuti tahunan pada tahun yang sama; cuti tahunan yang sudah diambil pada tahun "
+    "itu mengurangi lamanya cuti besar (PP 11/2017)."
+)
+BALANCE_BESAR_APPROVED = "mengambil"
+BALANCE_BESAR_PENDING = "sedang mengajukan"
 BALANCE_NOT_YET = "Cuti tahunan dapat diambil setelah masa kerja 1 tahun, yaitu mulai {tanggal}."
 APPROVALS_EMPTY = "Tidak ada pengajuan yang menunggu keputusan Anda."
 APPROVALS_HEADER = "Ada {n} pengajuan yang menunggu keputusan Anda:"

@@ -70,3 +70,17 @@ async def seed_office(db: Database, folder: Path, at: dt.datetime,
                 await conn.execute(
                     "UPDATE employees SET telegram_user_id = ?, telegram_chat_id = ? WHERE nip = ?",
                     (person.telegram_id, person.telegram_id, person.nip))
+
+
+async def seed_old_schema(db: Database, at: dt.datetime,
+                          people: tuple[Person, ...] = PEOPLE) -> None:
+    """The sample office written as the first release stored it (no column added since), for
+    databases opened at an old schema version; today's import writes today's columns."""
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "INSERT INTO employees (nip, nama, jabatan, golongan, unit, atasan_nip, telepon, "
+            "device_user_id, peran, telegram_user_id, telegram_chat_id, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(p.nip, p.nama, p.jabatan, p.golongan, p.unit, p.atasan_nip or None,
+              "62" + p.telepon[1:], p.device_user_id, p.peran, p.telegram_id, p.telegram_id,
+              at.isoformat(), at.isoformat()) for p in people])
