@@ -10,10 +10,12 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from bot.config import load_settings
 from bot.jobs import delegation as delegation_jobs
 from handlers.layanan import env_of
 from services import audit, delegation, employees, recap
 from services import requests as svc
+from services.absent_approvers import waited_enough
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
 from services.storage import Database
@@ -266,3 +268,66 @@ def test_effective_actor_rules() -> None:
     assert delegation.effective_actor("K", day, [d(1, "K", "S", 2, 6, revoked=True)]) == "K"
     start, end = delegation.due([d(1, "K", "S", 2, 6)], day)
     assert [x.id for x in start] == [1] and end == []
+
+
+async def _approve(db: Database, settings, clock: FixedClock, view: svc.RequestView,
+                   nip: str) -> None:
+    await svc.decide(db, settings.requests, OfficeCalendar(settings.calendar), settings.office,
+                     request_id=view.id, position=view.current_step, round_=view.round,
+                     action="setujui", nip=nip, note=None, at=clock.now(),
+                     telegram_user_id=None)
+
+
+async def test_an_approver_on_cuti_without_plh_hands_over_after_a_working_day(
+        harness: Harness, db: Database, office, clock: FixedClock, settings) -> None:
+    api = harness.api
+    # The Kabid is on approved cuti all week and designated nobody.
+    cuti = await _cuti(db, settings, clock, KABID.nip, dt.date(2026, 11, 2),
+                       dt.date(2026, 11, 6))
+    await _approve(db, settings, clock, cuti, KEPALA.nip)
+    izin = await svc.submit(db, settings.requests, OfficeCalendar(settings.calendar),
+                            await _employee(db, STAFF_A.nip),
+                            svc.Draft("izin", dt.date(2026, 11, 4), dt.date(2026, 11, 4),
+                                      "mengurus keperluan keluarga"),
+                            at=clock.now(), telegram_user_id=None)
+    assert await _actors(db, izin.id) == {KABID.nip}
+
+    # The same day nothing moves: one working day has not passed yet.
+    clock.set(dt.datetime(2026, 11, 2, 15, 0, tzinfo=WIB))
+    assert await delegation_jobs.run_tick(harness.application) == 0
+    assert await _actors(db, izin.id) == {KABID.nip}
+
+    # Tuesday morning: the step goes to the Kabid's own atasan, and the applicant is told.
+    clock.set(dt.datetime(2026, 11, 3, 7, 30, tzinfo=WIB))
+    assert await delegation_jobs.run_tick(harness.application) == 1
+    assert await _actors(db, izin.id) == {KEPALA.nip}
+    told = api.sent_to(STAFF_A.telegram_id)[-1].text
+    assert f"Pengajuan #{izin.id} Anda dialihkan kepada Dr. Budi Santoso" in told
+    assert "Hendra Gunawan" in told and "sedang cuti" in told
+    card = [c for c in api.sent_to(KEPALA.telegram_id) if c.buttons][-1]
+    assert f"#{izin.id}" in card.text
+    async with db.read() as conn:
+        moved = [e for e in await audit.entries_for(conn, "request", izin.id)
+                 if e.action == "approval.reassign"]
+    assert [(e.detail["from"], e.detail["to"], e.detail["reason"]) for e in moved] == \
+        [(KABID.nip, KEPALA.nip, "cuti")]
+    # The Kepala decides it; a second run moves nothing again.
+    await harness.tap(tg(KEPALA), card.button("Setujui"), on=card)
+    assert (await svc.get(db, izin.id)).status == svc.DISETUJUI
+    assert await delegation_jobs.run_tick(harness.application) == 0
+
+
+async def test_the_wait_is_configurable(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "presensi.toml"
+    path.write_text(BASE_CONFIG + "\n[approvals]\nabsent_approver_after_working_days = 2\n",
+                    encoding="utf-8")
+    monkeypatch.delenv("PRESENSI_BOT_TOKEN", raising=False)
+    assert load_settings(str(path)).approvals.absence.after_working_days == 2
+    calendar = OfficeCalendar(load_settings(str(path)).calendar)
+    arrived = dt.datetime(2026, 11, 2, 10, 0, tzinfo=WIB)
+    assert not waited_enough(arrived, dt.date(2026, 11, 2), dt.date(2026, 11, 3), calendar, 2)
+    assert waited_enough(arrived, dt.date(2026, 11, 2), dt.date(2026, 11, 4), calendar, 2)
+    # Friday to Monday is one working day (the weekend does not count).
+    friday = dt.datetime(2026, 11, 6, 10, 0, tzinfo=WIB)
+    assert waited_enough(friday, dt.date(2026, 11, 6), dt.date(2026, 11, 9), calendar, 1)
+    assert not waited_enough(friday, dt.date(2026, 11, 6), dt.date(2026, 11, 9), calendar, 2)
