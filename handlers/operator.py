@@ -29,7 +29,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotApp, BotContext
-from handlers import account_notices
+from handlers import account_notices, delegation
 from handlers.import_report import render_import_report
 from handlers.texts import operator as texts
 from services import accounts, audit
@@ -87,7 +87,8 @@ async def _checked(context: BotContext, file_id: str, name: str, *, preview: boo
         telegram_file = await context.bot.get_file(file_id)
         await telegram_file.download_to_drive(path)
         return await import_employees(context.db, path, at=context.clock.now(),
-                                      deactivate_missing=deactivate_missing, preview=preview)
+                                      deactivate_missing=deactivate_missing, preview=preview,
+                                      catalogue=context.settings.workflows.catalogue)
 
 
 def _preview_keyboard(missing: int) -> InlineKeyboardMarkup:
@@ -191,6 +192,7 @@ async def import_tapped(update: Update, context: BotContext) -> int:
                               else ""),
         parse_mode="HTML")
     await _tell(context, [g.notice for g in result.deactivated])
+    await delegation.announce(context, result.moves)
     return ConversationHandler.END
 
 

@@ -15,13 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from services import audit
+from services import audit, step_moves
 from services.accounts import AccountNotice, deactivate_in
 from services.employees import PNS, PPPK, ROLES, STATUSES, all_active
 from services.errors import DomainError
 from services.nip import nip_problem
 from services.phone import normalize_imported_phone
 from services.storage import Database
+from services.workflows.model import Catalogue
 
 HEADER = ("nip", "nama", "jabatan", "golongan", "unit", "atasan_nip", "telepon",
           "device_user_id", "peran")
@@ -78,6 +79,8 @@ class ImportResult:
     unchanged: int
     errors: list[RowError]
     deactivated: list[DeactivatedEmployee] = field(default_factory=list)
+    # Waiting steps moved from an old atasan to the new one the file names.
+    moves: list[step_moves.Move] = field(default_factory=list)
 
     @property
     def imported(self) -> int:
@@ -382,20 +385,23 @@ def _values(row: EmployeeRow, before: dict[str, object] | None) -> dict[str, obj
 
 async def import_employees(db: Database, path: Path, *, at: dt.datetime,
                            deactivate_missing: bool = False,
-                           preview: bool = False) -> ImportResult:
+                           preview: bool = False,
+                           catalogue: Catalogue | None = None) -> ImportResult:
     """Write the file's good rows. With `deactivate_missing`, active employees whose NIP the
     file does not name at all (a refused row still names its NIP) are deactivated from today.
     With `preview`, everything is done and then rolled back: the report is exactly what the
-    import would do, and nothing is written."""
+    import would do, and nothing is written. With the workflow `catalogue` (which says which
+    steps are the atasan langsung's), an employee whose atasan changed has the old atasan's
+    waiting steps moved to the new one."""
     try:
         return await _import(db, path, at=at, deactivate_missing=deactivate_missing,
-                             preview=preview)
+                             preview=preview, catalogue=catalogue)
     except _Previewed as previewed:
         return previewed.result
 
 
 async def _import(db: Database, path: Path, *, at: dt.datetime, deactivate_missing: bool,
-                  preview: bool) -> ImportResult:
+                  preview: bool, catalogue: Catalogue | None) -> ImportResult:
     table = read_table(path)
     if deactivate_missing and not table:
         raise ImportFileError("Berkas tidak berisi satu pun pegawai; --deactivate-missing "
@@ -416,6 +422,7 @@ async def _import(db: Database, path: Path, *, at: dt.datetime, deactivate_missi
         good, conflicts = check_rows(rows, existing)
         errors = sorted(errors + conflicts, key=lambda e: e.line)
         stamp = at.isoformat()
+        changed_atasan: list[tuple[str, str, str]] = []
         for row in good:
             before = current.get(row.nip)
             values = _values(row, before)
@@ -443,6 +450,14 @@ async def _import(db: Database, path: Path, *, at: dt.datetime, deactivate_missi
                                action="employee.import", entity="employee", entity_id=row.nip,
                                detail={"line": row.line, "file": path.name,
                                        "created": before is None})
+            if before is not None and before["atasan_nip"] and row.atasan_nip \
+                    and before["atasan_nip"] != row.atasan_nip:
+                changed_atasan.append((row.nip, before["atasan_nip"], row.atasan_nip))
+        moves: list[step_moves.Move] = []
+        if catalogue is not None:
+            # After every row is written: the new atasan may be a row of the same file.
+            for nip, old, new in changed_atasan:
+                moves += await step_moves.to_new_atasan(conn, catalogue, nip, old, new, at)
         deactivated = []
         if deactivate_missing:
             for employee in await all_active(conn):
@@ -451,7 +466,7 @@ async def _import(db: Database, path: Path, *, at: dt.datetime, deactivate_missi
                                                  actor=audit.Actor.system(),
                                                  reason=f"import {path.name}")
                     deactivated.append(DeactivatedEmployee(employee.nip, employee.nama, notice))
-        result = ImportResult(created, updated, unchanged, errors, deactivated)
+        result = ImportResult(created, updated, unchanged, errors, deactivated, moves)
         if preview:
             raise _Previewed(result)
     return result

@@ -20,8 +20,11 @@ import aiosqlite
 
 from services import audit, employees
 from services.acting import ATASAN, CUTI, DELEGASI
+from services.approval import model as engine
 from services.approval import store as approvals
+from services.approval_chain import ATASAN_LANGSUNG
 from services.employees import Employee
+from services.workflows.model import Catalogue
 
 REQUEST = approvals.REQUEST
 WORKFLOW_FILE = approvals.WORKFLOW_FILE
@@ -226,12 +229,35 @@ async def to_atasan_of_absent(conn: aiosqlite.Connection, absent: Employee, atas
     return tuple(moves)
 
 
-async def to_new_atasan(conn: aiosqlite.Connection, employee_nip: str, old_atasan: str,
-                        new_atasan: str, atasan_steps: Steps,
-                        now: dt.datetime) -> tuple[Move, ...]:
+async def _atasan_steps(conn: aiosqlite.Connection, catalogue: Catalogue, employee_nip: str,
+                        holder: str) -> Steps:
+    """The employee's waiting steps (current and later) that `holder` holds as their atasan
+    langsung, as the definitions say (a step they hold by their peran stays theirs)."""
+    found: set[tuple[str, int, int]] = set()
+    for kind in ENGINE_KINDS:
+        async with conn.execute(
+            "SELECT ref_id FROM approval_subjects WHERE kind = ? AND applicant_nip = ? "
+            "AND state = ?", (kind, employee_nip, engine.RUNNING)
+        ) as cursor:
+            ids = [r["ref_id"] for r in await cursor.fetchall()]
+        for ref, subject in (await approvals.load_many(conn, kind, ids)).items():
+            workflow = catalogue.get(subject.definition)
+            if workflow is None:
+                continue
+            for step in subject.steps[subject.state.position:]:
+                defined = workflow.get_step(step.key)
+                if holder in step.actors and defined is not None \
+                        and defined.actor.kind == ATASAN_LANGSUNG:
+                    found.add((kind, ref, step.position))
+    return frozenset(found)
+
+
+async def to_new_atasan(conn: aiosqlite.Connection, catalogue: Catalogue, employee_nip: str,
+                        old_atasan: str, new_atasan: str, now: dt.datetime) -> tuple[Move, ...]:
     """A re-import changed `employee_nip`'s atasan: the old atasan's waiting atasan-langsung
-    steps (kind, ref_id, position) for that employee go to the new one."""
-    if not atasan_steps:
+    steps for that employee go to the new one."""
+    steps = await _atasan_steps(conn, catalogue, employee_nip, old_atasan)
+    if not steps:
         return ()
     return tuple(await _engine_moves(conn, ATASAN, old_atasan, new_atasan, now,
-                                     applicant=employee_nip, only=atasan_steps))
+                                     applicant=employee_nip, only=steps))

@@ -4,6 +4,7 @@ to the Plh, who decides and signs as "Plh. Kepala Dinas"; what is left moves bac
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -18,6 +19,7 @@ from services import requests as svc
 from services.absent_approvers import waited_enough
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
+from services.employee_import import HEADER
 from services.storage import Database
 from services.workflows import files as wf
 from tests.conftest import BASE_CONFIG, WIB, tg
@@ -331,3 +333,65 @@ async def test_the_wait_is_configurable(tmp_path, monkeypatch) -> None:
     friday = dt.datetime(2026, 11, 6, 10, 0, tzinfo=WIB)
     assert waited_enough(friday, dt.date(2026, 11, 6), dt.date(2026, 11, 9), calendar, 1)
     assert not waited_enough(friday, dt.date(2026, 11, 6), dt.date(2026, 11, 9), calendar, 2)
+
+
+def _csv(people) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER)
+    for person in people:
+        row = person.row()
+        if person is STAFF_A:
+            row[5] = SEKRETARIS.nip     # Dewi's atasan changes from the Kabid to the Sekretaris
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8")
+
+
+async def test_a_reimport_that_changes_the_atasan_moves_the_waiting_steps(
+        harness: Harness, db: Database, office, clock: FixedClock, settings) -> None:
+    api = harness.api
+    env = env_of(harness.application.bot_data["services"])
+    cuti = await _cuti(db, settings, clock, STAFF_A.nip, dt.date(2026, 11, 16),
+                       dt.date(2026, 11, 16))
+    other = await _cuti(db, settings, clock, STAFF_B.nip, dt.date(2026, 11, 16),
+                        dt.date(2026, 11, 16))
+    applicant = await _employee(db, STAFF_A.nip)
+    draft = await wf.start_draft(db, env, applicant, "administrasi_plt_plh", clock.now())
+    for name in ("usulan.pdf", "sk.pdf", "pangkat.pdf"):
+        await wf.attach_document(db, env, draft.id, applicant,
+                                 wf.Upload(f"file-{name}", "document", name,
+                                           "application/pdf", 100), clock.now())
+    file = await wf.get_file(db, env, draft.id)
+    outcome = await wf.submit(db, env, file.id, file.version, applicant, clock.now())
+    outcome = await wf.act(db, env, file.id, outcome.file.version,
+                           await _employee(db, ADMIN.nip), "teruskan", clock.now())
+    assert [e.nip for e in outcome.file.actors] == [KABID.nip]
+
+    await harness.send(tg(ADMIN), "/impor")
+    await harness.send_document(tg(ADMIN), _csv(office), file_name="pegawai.csv",
+                                mime_type="text/csv")
+    preview = api.last_to(ADMIN.telegram_id)
+    # The check writes nothing: the steps stay where they are.
+    assert await _actors(db, cuti.id) == {KABID.nip}
+    await harness.tap(tg(ADMIN), preview.button("Impor"), on=preview)
+
+    # Dewi's atasan-langsung steps went to the Sekretaris; the Kepala's step stays his, and
+    # Yusuf's request stays with the Kabid.
+    assert await _actors(db, cuti.id) == {SEKRETARIS.nip}
+    view = await svc.get(db, cuti.id)
+    assert {a.nip for a in view.steps[-1].actors} == {KEPALA.nip}
+    assert await _actors(db, other.id) == {KABID.nip}
+    moved_file = await wf.get_file(db, env, file.id)
+    assert [e.nip for e in moved_file.actors] == [SEKRETARIS.nip]
+    new_atasan = [c.text for c in api.sent_to(SEKRETARIS.telegram_id)]
+    assert any(f"Pengajuan #{cuti.id} dialihkan kepada Anda sebagai atasan langsung baru"
+               in t for t in new_atasan)
+    assert any(f"Berkas layanan #{file.id} dialihkan kepada Anda" in t for t in new_atasan)
+    assert any(f"#{cuti.id}" in c.text and c.buttons for c in api.sent_to(SEKRETARIS.telegram_id))
+    assert any(f"Pengajuan #{cuti.id} dialihkan kepada Siti Aminah" in c.text
+               for c in api.sent_to(KABID.telegram_id))
+    async with db.read() as conn:
+        moved = [e for e in await audit.entries_for(conn, "request", cuti.id)
+                 if e.action == "approval.reassign"]
+    assert [(e.detail["from"], e.detail["to"], e.detail["reason"]) for e in moved] == \
+        [(KABID.nip, SEKRETARIS.nip, "atasan")]

@@ -33,7 +33,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def handle_import(args: argparse.Namespace) -> int:
     async def importer(settings: Settings, db: Database, path: Path) -> ImportResult:
         result = await import_employees(db, path, at=SystemClock(settings.office.timezone).now(),
-                                        deactivate_missing=args.deactivate_missing)
+                                        deactivate_missing=args.deactivate_missing,
+                                        catalogue=settings.workflows.catalogue)
+        if result.moves:
+            # Recorded and audited; the people are told in chat when the import runs by /impor.
+            print(f"Persetujuan yang menunggu dialihkan ke atasan langsung baru: "
+                  f"{len(result.moves)}")
         if result.deactivated:
             print(f"Dinonaktifkan karena tidak ada dalam berkas: {len(result.deactivated)}")
             for gone in result.deactivated:
