@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from services import accounts, attendance, audit, employees
+from services import accounts, alerts, attendance, audit, employees
 from services.attendance_policy import AttendancePolicy
 from services.calendar import CalendarRules, OfficeCalendar
 from services.storage import Database, open_database
@@ -187,3 +187,15 @@ async def test_check_bindings_lists_what_would_not_bind_today(
     assert code == 1
     assert STAFF_A.nip in out and "tidak tercatat" in out
     assert STAFF_B.nip not in out and KABID.nip not in out
+
+
+async def test_an_inactive_employee_gets_no_alerts(harness: Harness, db: Database, office,
+                                                   clock) -> None:
+    """Staff A and Staff B have no scan on Monday morning; only Staff B is still active."""
+    await accounts.deactivate(db, nip=STAFF_A.nip, at=clock.now(), actor=audit.Actor.system())
+    services = harness.application.bot_data["services"]
+    notices = await alerts.plan_morning(db, services.settings.attendance, services.calendar,
+                                        clock.now())
+    about = {n.recipient.nip for n in notices} | {n.about_nip for n in notices}
+    assert STAFF_B.nip in about and STAFF_A.nip not in about
+    assert all(STAFF_A.nama not in n.detail for n in notices)
