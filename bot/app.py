@@ -39,6 +39,7 @@ from handlers import (
     health,
     layanan,
     location,
+    machines,
     menu,
     operator,
     pantau,
@@ -63,7 +64,7 @@ warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTB
 # Order matters: the gate (group -10) must see every update before any feature handler.
 HANDLER_MODULES: tuple[ModuleType, ...] = (gate, reason_prompt, registration, menu,
                                            request_decisions, request_form, request_history,
-                                           health, operator, attendance, location,
+                                           health, operator, machines, attendance, location,
                                            layanan, pantau, recap, delegation, cuti_bersama,
                                            # Last: answers only what no feature took.
                                            fallback)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+from collections.abc import Callable
 
 from telegram import Update
 from telegram.ext import CommandHandler
@@ -24,22 +25,21 @@ def _size(count: int) -> str:
     return f"{count} B"
 
 
-def render_report(report: HealthReport, *, as_html: bool) -> str:
-    """The report as lines; HTML for Telegram, plain text for the console."""
+def _formatters(as_html: bool) -> tuple[Callable[[object], str],
+                                         Callable[[dt.datetime | None], str]]:
     def fmt(value: object) -> str:
         return html.escape(str(value)) if as_html else str(value)
 
     def when(value: dt.datetime | None) -> str:
         return value.strftime("%d-%m-%Y %H:%M") if value is not None else texts.NEVER
 
-    title = texts.TITLE.format(at=report.at.strftime("%d-%m-%Y %H:%M %Z"))
-    lines = [f"<b>{fmt(title)}</b>" if as_html else title, ""]
-    lines.append(texts.SCHEMA.format(version=report.schema_version,
-                                     count=len(report.migrations)))
-    lines.append(texts.DATABASE.format(size=_size(report.database_bytes),
-                                       wal=_size(report.wal_bytes)))
-    lines.append(texts.EMPLOYEES.format(active=report.employees_active,
-                                        linked=report.employees_linked))
+    return fmt, when
+
+
+def machine_lines(report: HealthReport, *, as_html: bool) -> list[str]:
+    """Each machine: last sync, last punch, last error and clock drift (also /mesin)."""
+    fmt, when = _formatters(as_html)
+    lines: list[str] = []
     if report.machines:
         lines.append(texts.MACHINES)
         for machine in report.machines:
@@ -61,6 +61,22 @@ def render_report(report: HealthReport, *, as_html: bool) -> str:
                 lines.append(texts.MACHINE_DRIFT.format(seconds=round(machine.clock_drift_seconds)))
     else:
         lines.append(texts.NO_MACHINES)
+    return lines
+
+
+def render_report(report: HealthReport, *, as_html: bool) -> str:
+    """The report as lines; HTML for Telegram, plain text for the console."""
+    fmt, when = _formatters(as_html)
+
+    title = texts.TITLE.format(at=report.at.strftime("%d-%m-%Y %H:%M %Z"))
+    lines = [f"<b>{fmt(title)}</b>" if as_html else title, ""]
+    lines.append(texts.SCHEMA.format(version=report.schema_version,
+                                     count=len(report.migrations)))
+    lines.append(texts.DATABASE.format(size=_size(report.database_bytes),
+                                       wal=_size(report.wal_bytes)))
+    lines.append(texts.EMPLOYEES.format(active=report.employees_active,
+                                        linked=report.employees_linked))
+    lines += machine_lines(report, as_html=as_html)
     lines.append(texts.PENDING_REQUESTS.format(
         count=texts.NOT_AVAILABLE if report.pending_requests is None else report.pending_requests))
     lines.append(texts.PENDING_ALERTS.format(

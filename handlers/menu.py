@@ -67,6 +67,7 @@ CATALOGUE: list[MenuCommand] = [
     MenuCommand("kesehatan", texts.CMD_KESEHATAN, OFFICE_ADMINS),
     MenuCommand("impor", texts.CMD_IMPOR, OFFICE_ADMINS),
     MenuCommand("pegawai", texts.CMD_PEGAWAI, OFFICE_ADMINS),
+    MenuCommand("mesin", texts.CMD_MESIN, OFFICE_ADMINS),
     MenuCommand("gangguan", location_texts.CMD_GANGGUAN, OFFICE_ADMINS),
     MenuCommand("batal", texts.CMD_BATAL),
     MenuCommand("start", texts.CMD_START),

@@ -9,6 +9,8 @@ from typing import Any
 
 import aiosqlite
 
+from services.storage import Database
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -42,6 +44,16 @@ async def record(conn: aiosqlite.Connection, *, at: dt.datetime, actor: Actor, a
         (at.isoformat(), actor.nip, actor.telegram_user_id, action, entity, str(entity_id),
          json.dumps(detail or {}, ensure_ascii=False, default=str)),
     )
+
+
+async def record_action(db: Database, *, at: dt.datetime, actor: Actor, action: str,
+                        entity: str, entity_id: str | int,
+                        detail: dict[str, Any] | None = None) -> None:
+    """An action that changes nothing else (an operator's manual sync), in its own
+    transaction."""
+    async with db.transaction() as conn:
+        await record(conn, at=at, actor=actor, action=action, entity=entity,
+                     entity_id=entity_id, detail=detail)
 
 
 async def entries_for(conn: aiosqlite.Connection, entity: str,

@@ -43,6 +43,7 @@ CMD_CUTIBERSAMA = "Tandai pegawai yang bertugas pada hari cuti bersama"
 CMD_KESEHATAN = "Kondisi sistem: sinkronisasi mesin, antrean, basis data"
 CMD_IMPOR = "Impor data pegawai dari berkas CSV/XLSX"
 CMD_PEGAWAI = "Akun pegawai: nonaktifkan, aktifkan, lepaskan Telegram"
+CMD_MESIN = "Mesin presensi: sinkron terakhir, selisih jam, galat; sinkronkan"
 CMD_BATAL = "Batalkan isian yang sedang berjalan"
 NOTHING_TO_CANCEL = "Tidak ada isian yang sedang berjalan untuk dibatalkan."
 UNKNOWN_COMMAND = (
