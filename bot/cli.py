@@ -3,33 +3,37 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
-from types import ModuleType
+from collections.abc import Sequence
 
-from bot.commands import (
-    accounts,
-    backup,
-    demo,
-    device,
-    employees,
-    health,
-    ladder,
-    layanan,
-    leave,
-    migrate,
-    recap,
-    run,
-)
 from bot.config import CONFIG_ENV, ConfigError
 from bot.logging_setup import configure_logging
 from services.errors import DomainError
 
-SUBCOMMANDS: tuple[ModuleType, ...] = (run, migrate, employees, accounts, backup, demo, health,
-                                       device, recap, layanan, leave, ladder)
+# The modules of bot/commands/, each registering its subcommands; imported when needed.
+SUBCOMMANDS: tuple[str, ...] = ("run", "migrate", "employees", "accounts", "backup", "demo",
+                                "health", "device", "recap", "layanan", "leave", "ladder")
+# Subcommands run often enough to start without importing every other module; anything not
+# listed here (and `presensi --help`) registers all of them.
+OWN_MODULE = {"sync": "device", "device": "device", "simulate-device": "device"}
+_VALUE_OPTIONS = ("--config", "--log-level")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _chosen(argv: Sequence[str]) -> tuple[str, ...]:
+    """The modules to register for this command line: the command's own, or all."""
+    words = iter(argv)
+    for word in words:
+        if word in _VALUE_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            own = OWN_MODULE.get(word)
+            return (own,) if own else SUBCOMMANDS
+    return SUBCOMMANDS
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="presensi", description="Bot Telegram presensi, izin dan cuti pegawai ASN.")
     parser.add_argument("--config", help=f"berkas konfigurasi TOML (bawaan: ${CONFIG_ENV} "
@@ -37,13 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
-    for module in SUBCOMMANDS:
-        module.register(subparsers)
+    names = SUBCOMMANDS if argv is None else _chosen(argv)
+    for name in names:
+        importlib.import_module(f"bot.commands.{name}").register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
     configure_logging(args.log_level)
     try:
         return int(args.handler(args))

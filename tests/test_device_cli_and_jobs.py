@@ -287,3 +287,21 @@ def test_users_and_time_go_to_pull_and_adms_machines_and_list_shows_both(
     door = next(line for line in listing if line.startswith("Pintu"))
     assert "ADMS" in door and "ADMS0001" in door
     assert "  4 perintah ADMS menunggu jawaban mesin" in listing
+
+
+def test_device_commands_start_without_telegram_reportlab_or_the_other_commands(
+        tmp_path: Path) -> None:
+    path = _write_config(tmp_path, "")
+    probe = ("import sys\nfrom bot.cli import main\n"
+             f"code = main(['--config', {str(path)!r}, 'device', 'list'])\n"
+             "heavy = ('telegram', 'reportlab', 'openpyxl', 'aiohttp', 'bot.demo.run',"
+             " 'bot.commands.recap', 'bot.commands.run')\n"
+             "print(code, sorted(m for m in heavy if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=Path(__file__).parents[1], check=True)
+    assert done.stdout.splitlines()[-1] == "0 []"
+    # `presensi --help` still lists every command.
+    helped = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True,
+                            text=True, cwd=Path(__file__).parents[1], check=True)
+    for command in ("run", "sync", "device", "recap", "demo", "import-employees"):
+        assert command in helped.stdout
