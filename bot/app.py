@@ -19,7 +19,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
-from bot import health_http
+from bot import health_http, outbox
 from bot.config import Settings
 from bot.context import SERVICES_KEY, SETTINGS_KEY, AppServices, BotApp, BotContext
 from bot.jobs import attendance as attendance_jobs
@@ -71,7 +71,8 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (gate, reason_prompt, registration, me
 
 # Modules with `async def start(app)` and `async def stop(app)`: jobs, servers, device pollers.
 # They start after the services exist and stop, in reverse order, before the database closes.
-LIFECYCLE_MODULES: tuple[ModuleType, ...] = (attendance_jobs, workflow_sla, recap_jobs,
+# The outbox sender comes first so it is running before anything enqueues and stops last.
+LIFECYCLE_MODULES: tuple[ModuleType, ...] = (outbox, attendance_jobs, workflow_sla, recap_jobs,
                                              device_jobs, health_http, location_jobs,
                                              delegation_jobs)
 

@@ -40,6 +40,7 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
+        self._on_commit: list[Callable[[], None]] = []
         self.path = path
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._reader_slots = asyncio.Semaphore(READERS)
@@ -47,6 +48,11 @@ class Database:
         self._snapshot_slots = asyncio.Semaphore(SNAPSHOTS)
         self._all_snapshots: list[sqlite3.Connection] = []
         self._all_readers: list[aiosqlite.Connection] = []
+
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every committed write (the outbox sender is woken this way,
+        so a notice goes out right after the transaction that wrote it)."""
+        self._on_commit.append(listener)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -59,6 +65,8 @@ class Database:
                 raise
             else:
                 await self._conn.commit()
+        for listener in self._on_commit:
+            listener()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -8,9 +8,11 @@ fails (bot blocked: 403; flood: 429 with retry_after).
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +23,7 @@ BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Presensi", "username": 
             "can_join_groups": False, "can_read_all_group_messages": False,
             "supports_inline_queries": False}
 
-_SEND_METHODS = {"sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup"}
+_SEND_METHODS = {"sendMessage", "sendDocument", "sendPhoto", "sendVideo", "sendMediaGroup"}
 _TRUE_METHODS = {"answerCallbackQuery", "setMyCommands", "deleteMyCommands", "deleteMessage",
                  "setChatMenuButton", "sendChatAction", "deleteWebhook", "setWebhook",
                  "close", "logOut"}
@@ -85,6 +87,8 @@ class RecordingRequest(BaseRequest):
         self._failures: dict[int, _Failure] = {}
         self._pending_updates: list[dict[str, Any]] = []
         self._update_ids = 0
+        self._call_failures: list[tuple[Callable[[ApiCall], bool], _Failure]] = []
+        self._holds: list[tuple[Callable[[ApiCall], bool], asyncio.Event]] = []
 
     # --- controls for tests -------------------------------------------------------------
     def block(self, chat_id: int) -> None:
@@ -99,6 +103,29 @@ class RecordingRequest(BaseRequest):
     def flood(self, chat_id: int, retry_after: int = 1, times: int = 1) -> None:
         self._failures[chat_id] = _Failure(429, f"Too Many Requests: retry after {retry_after}",
                                            times, {"retry_after": retry_after})
+
+    def fail_calls(self, code: int, description: str, *, method: str | None = None,
+                   chat_id: int | None = None, times: int = 1,
+                   retry_after: int | None = None) -> None:
+        """The next `times` calls matching method/chat_id fail with this answer: e.g. 500
+        "Internal Server Error", 429 with retry_after, 403 "Forbidden: ..."."""
+        def matches(call: ApiCall) -> bool:
+            return ((method is None or call.method == method)
+                    and (chat_id is None or call.chat_id == chat_id))
+        parameters = {"retry_after": retry_after} if retry_after is not None else None
+        self._call_failures.append((matches, _Failure(code, description, times, parameters)))
+
+    def stop_failing(self) -> None:
+        """Forget every planned failure (fail_calls, fail_with, flood, block)."""
+        self._call_failures.clear()
+        self._failures.clear()
+
+    def hold_after_answer(self, method: str, chat_id: int) -> asyncio.Event:
+        """Answer the next matching call, then never return the answer to the bot until the
+        event is set: a process killed after Telegram delivered but before it heard back."""
+        event = asyncio.Event()
+        self._holds.append((lambda c: c.method == method and c.chat_id == chat_id, event))
+        return event
 
     def add_file(self, content: bytes, *, name: str = "file") -> str:
         file_id = f"upload-{next(self._file_ids)}-{name}"
@@ -156,7 +183,14 @@ class RecordingRequest(BaseRequest):
                 files[name] = content if isinstance(content, bytes) else bytes(content)
                 if isinstance(value, tuple) and value[0]:
                     file_names[name] = str(value[0])
-        return self.handle(ApiCall(api_method, params, files, file_names=file_names))
+        call = ApiCall(api_method, params, files, file_names=file_names)
+        answer = self.handle(call)
+        for index, (matches, event) in enumerate(self._holds):
+            if matches(call):
+                del self._holds[index]
+                await event.wait()
+                break
+        return answer
 
     def handle(self, call: ApiCall) -> tuple[int, bytes]:
         """Record one Bot API call and answer it as Telegram would: (HTTP status, JSON body).
@@ -182,6 +216,13 @@ class RecordingRequest(BaseRequest):
     def _answer(self, call: ApiCall) -> Any:
         method, params = call.method, call.params
         chat_id = call.chat_id
+        for index, (matches, planned) in enumerate(self._call_failures):
+            if matches(call):
+                assert planned.times is not None
+                planned.times -= 1
+                if planned.times <= 0:
+                    del self._call_failures[index]
+                raise _ApiError(planned.code, planned.description, planned.parameters)
         if chat_id is not None and chat_id in self._failures:
             failure = self._failures[chat_id]
             if failure.times is not None:
@@ -206,7 +247,7 @@ class RecordingRequest(BaseRequest):
         _check_markup(params)
         if method == "sendMessage":
             return self._store(call, {"text": _text(params, MAX_TEXT)})
-        if method in ("sendDocument", "sendPhoto"):
+        if method in ("sendDocument", "sendPhoto", "sendVideo"):
             return self._store(call, self._media(call))
         if method in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
             return self._edit(call)
@@ -233,7 +274,7 @@ class RecordingRequest(BaseRequest):
         return message
 
     def _media(self, call: ApiCall) -> dict[str, Any]:
-        field_name = "document" if call.method == "sendDocument" else "photo"
+        field_name = {"sendDocument": "document", "sendVideo": "video"}.get(call.method, "photo")
         value = call.params.get(field_name)
         content = call.files.get(field_name, b"")
         file_id = value if isinstance(value, str) and not value.startswith("attach://") else None
@@ -248,6 +289,8 @@ class RecordingRequest(BaseRequest):
             media["file_name"] = (call.params.get("filename") or call.file_names.get(field_name)
                                   or "dokumen.pdf")
             out["document"] = media
+        elif field_name == "video":
+            out["video"] = {**media, "width": 1280, "height": 720, "duration": 10}
         else:
             out["photo"] = [{**media, "width": 800, "height": 600}]
         if call.params.get("caption"):

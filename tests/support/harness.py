@@ -16,6 +16,7 @@ from typing import Any
 
 from telegram import Update
 
+from bot import outbox
 from bot.app import build_application, start_services
 from bot.config import Settings
 from bot.context import BotApp
@@ -89,7 +90,13 @@ class Harness:
         payload = {"update_id": next(self._update_ids), **payload}
         update = Update.de_json(payload, self.application.bot)
         await self.application.process_update(update)
+        await self.deliver()
         return update
+
+    async def deliver(self) -> int:
+        """Let the outbox sender deliver what is due now (it also runs in the background;
+        waiting for it keeps tests deterministic)."""
+        return await outbox.flush(self.application)
 
     def _message(self, user: TgUser, **content: Any) -> dict[str, Any]:
         return {"message_id": next(self._message_ids), "date": self._now(),

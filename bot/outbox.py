@@ -1,0 +1,39 @@
+"""Starts and stops the one outbox sender (handlers/sender.py).
+
+It is the first lifecycle module, so it stops last: jobs stopping later may still enqueue.
+The sender is woken after every committed write and also runs periodically; at start it
+resumes what a previous process left (rows still pending, or claimed but never confirmed).
+"""
+
+from __future__ import annotations
+
+from bot.context import SERVICES_KEY, AppServices, BotApp
+from handlers.sender import Sender
+
+SENDER_KEY = "outbox.sender"
+
+
+async def start(app: BotApp) -> None:
+    services: AppServices = app.bot_data[SERVICES_KEY]
+    sender = Sender(app.bot, services, admin_chat_id=services.settings.telegram.admin_chat_id)
+    services.db.on_commit(sender.kick)
+    app.bot_data[SENDER_KEY] = sender
+    await sender.start()
+
+
+async def stop(app: BotApp) -> None:
+    sender: Sender | None = app.bot_data.pop(SENDER_KEY, None)
+    if sender is not None:
+        await sender.stop()
+
+
+def sender_of(app: BotApp) -> Sender:
+    sender: Sender = app.bot_data[SENDER_KEY]
+    return sender
+
+
+async def flush(app: BotApp) -> int:
+    """Deliver what is due now and wait for it (jobs and tests that want it sent before
+    they go on)."""
+    sender: Sender | None = app.bot_data.get(SENDER_KEY)
+    return await sender.flush() if sender is not None else 0

@@ -1,0 +1,300 @@
+"""The one sender: delivers the outbox (services/outbox.py) at least once.
+
+Each outbox row becomes one Bot API call, rendered at send time by the renderer registered for
+its kind (`@renderer("request.card")`). The row is the idempotency key: it is claimed
+('sending') before the call and marked 'sent' with the message id after it, so neither a second
+sender pass nor a retry sends a delivered row again (see services/outbox.py for the crash
+window and why we resend in it).
+
+How Telegram's answers are treated:
+- 429: the rate limiter already waited `retry_after` and retried; if it still fails, the row
+  waits `retry_after` before the next attempt.
+- 5xx and network errors: back off (5 s doubling to 10 minutes); after a few attempts the admin
+  chat is told once; after two days the row is given up.
+- 403 from the recipient's own private chat: the employee is marked as having blocked the bot.
+  A 403 anywhere else (a group that removed the bot) blocks nobody: the row fails, admin told.
+- 400: refused for good, admin told; an edit that changes nothing counts as delivered and an
+  edit of a message that is gone is skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.context import AppServices
+from handlers.html import fill
+from handlers.texts import outbox as texts
+from services import outbox
+from services.outbox import Claimed, Notice
+
+log = logging.getLogger(__name__)
+
+MESSAGE = "message"
+DOCUMENT = "document"
+PHOTO = "photo"
+VIDEO = "video"
+EDIT = "edit"
+
+BACKOFF_FIRST = dt.timedelta(seconds=5)
+BACKOFF_MAX = dt.timedelta(minutes=10)
+EDIT_WAIT = dt.timedelta(seconds=2)
+ALERT_AFTER_ATTEMPTS = 4
+GIVE_UP_AFTER = dt.timedelta(days=2)
+PERIODIC_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One rendered message. `text` is Telegram HTML (the caption for media). `file` is a
+    Telegram file_id or the bytes to upload."""
+
+    text: str = ""
+    method: str = MESSAGE
+    markup: InlineKeyboardMarkup | None = None
+    file: str | bytes | None = None
+    filename: str | None = None
+
+
+Renderer = Callable[[AppServices, dict[str, Any]], Awaitable[Outgoing | None]]
+RENDERERS: dict[str, Renderer] = {}
+
+
+def renderer(kind: str) -> Callable[[Renderer], Renderer]:
+    """Register the renderer of a notice kind. Returning None means there is nothing left to
+    say (the row is skipped)."""
+    def register(function: Renderer) -> Renderer:
+        if kind in RENDERERS and RENDERERS[kind] is not function:
+            raise ValueError(f"two renderers for {kind}")
+        RENDERERS[kind] = function
+        return function
+    return register
+
+
+def media_method(attachment_kind: str) -> str:
+    """The Bot API method an attachment needs: a file sent as a document (even a JPEG) goes
+    back as a document, since Telegram refuses a document's file_id in sendPhoto."""
+    return {"photo": PHOTO, "video": VIDEO}.get(attachment_kind, DOCUMENT)
+
+
+class Sender:
+    def __init__(self, bot: Bot, services: AppServices, *, admin_chat_id: int | None,
+                 concurrency: int = 8, batch: int = 200) -> None:
+        self._bot = bot
+        self._services = services
+        self._admin_chat_id = admin_chat_id
+        self._concurrency = asyncio.Semaphore(concurrency)
+        self._batch = batch
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    # --- lifecycle --------------------------------------------------------------------------
+    async def start(self) -> None:
+        recovered = await outbox.recover(self._services.db)
+        if recovered:
+            log.warning("outbox.recovered rows=%s", recovered)
+        self._task = asyncio.create_task(self._run(), name="outbox.sender")
+        self.kick()
+
+    async def stop(self) -> None:
+        # The flag as well as the cancel: Python 3.11's wait_for can swallow a cancellation
+        # that arrives as the kick does.
+        self._stopping = True
+        self.kick()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def kick(self) -> None:
+        """Wake the sender (called after every commit): due rows go out now."""
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=PERIODIC_SECONDS)
+            self._wake.clear()
+            if self._stopping:
+                return
+            try:
+                await self.flush()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox.pass_failed")
+
+    # --- delivery ---------------------------------------------------------------------------
+    async def flush(self) -> int:
+        """Deliver every row that is due now; returns how many rows were handled. Rows that
+        must wait (backoff, retry_after) stay for a later pass."""
+        handled = 0
+        async with self._lock:
+            while True:
+                rows = await outbox.claim_due(self._services.db, now=self._services.clock.now(),
+                                              limit=self._batch)
+                if not rows:
+                    return handled
+                await asyncio.gather(*(self._guarded(row) for row in rows))
+                handled += len(rows)
+
+    async def _guarded(self, row: Claimed) -> None:
+        async with self._concurrency:
+            try:
+                await self._deliver(row)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                # A bug in a renderer or here must not stall the lane: give up on this row.
+                log.exception("outbox.row_crashed id=%s kind=%s", row.id, row.kind)
+                await self._fail(row, repr(error))
+
+    async def _deliver(self, row: Claimed) -> None:
+        db, now = self._services.db, self._services.clock.now()
+        function = RENDERERS.get(row.kind)
+        if function is None:
+            await self._fail(row, f"no renderer for {row.kind}")
+            return
+        if row.recipient_blocked:
+            await outbox.finish(db, row.id, outbox.BLOCKED, error="recipient blocked the bot",
+                                now=now)
+            return
+        if row.chat_id is None:
+            await outbox.finish(db, row.id, outbox.SKIPPED, error="recipient has no chat",
+                                now=now)
+            return
+        target: tuple[int, int] | None = None
+        if row.edits is not None:
+            if row.edits.status in (outbox.PENDING, outbox.SENDING):
+                await outbox.retry_later(db, row.id, at=now + EDIT_WAIT,
+                                         error="message to edit not sent yet", now=now)
+                return
+            if row.edits.chat_id is None or row.edits.message_id is None:
+                await outbox.finish(db, row.id, outbox.SKIPPED, error="nothing to edit",
+                                    now=now)
+                return
+            target = (row.edits.chat_id, row.edits.message_id)
+        rendered = await function(self._services, row.payload)
+        if rendered is None:
+            await outbox.finish(db, row.id, outbox.SKIPPED, error="nothing to send", now=now)
+            return
+        try:
+            message = await self._call(row.chat_id, rendered, target)
+        except RetryAfter as error:
+            await self._retry(row, error.message, _retry_after(error))
+        except Forbidden as error:
+            if row.private and row.recipient_nip is not None:
+                log.info("outbox.blocked id=%s nip=%s", row.id, row.recipient_nip)
+                await outbox.finish(db, row.id, outbox.BLOCKED, error=error.message, now=now,
+                                    blocked_nip=row.recipient_nip)
+            else:
+                await self._fail(row, error.message)
+        except BadRequest as error:
+            await self._refused(row, error, target)
+        except NetworkError as error:  # 5xx, timeouts, connection errors
+            await self._retry(row, error.message, _backoff(row.attempts))
+        except TelegramError as error:
+            await self._fail(row, error.message)
+        else:
+            chat_id, message_id = ((message.chat_id, message.message_id)
+                                   if isinstance(message, Message) else
+                                   target or (row.chat_id, None))
+            await outbox.mark_sent(db, row.id, chat_id=chat_id, message_id=message_id,
+                                   now=self._services.clock.now())
+
+    async def _call(self, chat_id: int, out: Outgoing,
+                    target: tuple[int, int] | None) -> Message | bool:
+        bot, html = self._bot, ParseMode.HTML
+        caption = out.text or None
+        if out.method == EDIT or target is not None:
+            assert target is not None, "an edit needs the row of the message it edits"
+            return await bot.edit_message_text(out.text, chat_id=target[0],
+                                               message_id=target[1], parse_mode=html,
+                                               reply_markup=out.markup)
+        if out.method == MESSAGE:
+            return await bot.send_message(chat_id, out.text, parse_mode=html,
+                                          reply_markup=out.markup)
+        assert out.file is not None, f"{out.method} without a file"
+        if out.method == PHOTO:
+            return await bot.send_photo(chat_id, out.file, caption=caption, parse_mode=html,
+                                        reply_markup=out.markup)
+        if out.method == VIDEO:
+            return await bot.send_video(chat_id, out.file, caption=caption, parse_mode=html,
+                                        reply_markup=out.markup)
+        return await bot.send_document(chat_id, out.file, filename=out.filename,
+                                       caption=caption, parse_mode=html, reply_markup=out.markup)
+
+    async def _refused(self, row: Claimed, error: BadRequest,
+                       target: tuple[int, int] | None) -> None:
+        db, now = self._services.db, self._services.clock.now()
+        description = error.message.lower()
+        if target is not None and "message is not modified" in description:
+            await outbox.mark_sent(db, row.id, chat_id=target[0], message_id=target[1], now=now)
+        elif target is not None and ("message to edit not found" in description
+                                     or "message can't be edited" in description):
+            await outbox.finish(db, row.id, outbox.SKIPPED, error=error.message, now=now)
+        else:
+            await self._fail(row, error.message)
+
+    async def _retry(self, row: Claimed, error: str, delay: dt.timedelta) -> None:
+        now = self._services.clock.now()
+        if now - row.created_at > GIVE_UP_AFTER:
+            await self._fail(row, error)
+            return
+        alert = (self._alert(row, error, final=False)
+                 if row.attempts >= ALERT_AFTER_ATTEMPTS and not row.admin_told else None)
+        log.warning("outbox.retry id=%s kind=%s attempts=%s in=%ss error=%s", row.id, row.kind,
+                    row.attempts, delay.total_seconds(), error)
+        await outbox.retry_later(self._services.db, row.id, at=now + delay, error=error,
+                                 tell_admin=alert, now=now)
+
+    async def _fail(self, row: Claimed, error: str) -> None:
+        log.warning("outbox.failed id=%s kind=%s error=%s", row.id, row.kind, error)
+        await outbox.finish(self._services.db, row.id, outbox.FAILED, error=error,
+                            now=self._services.clock.now(),
+                            tell_admin=None if row.admin_told else self._alert(row, error,
+                                                                               final=True))
+
+    def _alert(self, row: Claimed, error: str, *, final: bool) -> Notice | None:
+        """The admin chat hears once per row; never about its own alerts."""
+        if self._admin_chat_id is None or row.kind == outbox.UNDELIVERABLE:
+            return None
+        return Notice(outbox.UNDELIVERABLE, None, self._admin_chat_id,
+                      {"row": row.id, "kind": row.kind, "nip": row.recipient_nip,
+                       "chat": row.chat_id, "error": error[:300], "attempts": row.attempts,
+                       "final": final},
+                      dedupe_key=f"{outbox.UNDELIVERABLE}:{row.id}")
+
+
+def _retry_after(error: RetryAfter) -> dt.timedelta:
+    with warnings.catch_warnings():
+        # PTB warns that the attribute becomes a timedelta; we accept both.
+        warnings.simplefilter("ignore")
+        wait = error.retry_after
+    return wait if isinstance(wait, dt.timedelta) else dt.timedelta(seconds=wait)
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+
+
+@renderer(outbox.UNDELIVERABLE)
+async def _undeliverable(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    target = (fill(texts.TARGET_NIP, nip=payload["nip"]) if payload.get("nip")
+              else fill(texts.TARGET_CHAT, chat=payload.get("chat")))
+    template = texts.UNDELIVERABLE_FINAL if payload.get("final") else texts.UNDELIVERABLE
+    return Outgoing(fill(template, kind=payload["kind"], target=target,
+                         attempts=payload["attempts"], error=payload["error"]))

@@ -1,0 +1,244 @@
+"""The outbox: messages a state change causes, written in the same transaction as the change.
+
+A service builds `Notice` values (plain facts, never rendered text) and calls `enqueue` inside
+its write transaction, so a decision and the messages it causes commit or vanish together. The
+one sender (handlers/sender.py) claims due rows, renders them at send time and records what
+Telegram answered. A row is the idempotency key of its message: once 'sent' it is never sent
+again, and a `dedupe_key` keeps a re-run from writing the same notice twice.
+
+Crash policy (at least once): a row is marked 'sending' before the call to Telegram and 'sent'
+after it. A process killed between Telegram's answer and that second commit leaves the row in
+'sending'; `recover` puts it back to 'pending' and it is sent again. We prefer that rare double
+(a window of one local SQLite commit) to a lost card: every tap is re-checked against the
+database, so a duplicate card can never decide twice, and an edit repeated is refused by
+Telegram as "not modified", which the sender counts as delivered.
+
+Times in this table are UTC so that `not_before` compares correctly as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiosqlite
+
+from services import employees
+from services.storage import Database
+
+PENDING = "pending"
+SENDING = "sending"
+SENT = "sent"
+BLOCKED = "blocked"
+SKIPPED = "skipped"
+FAILED = "failed"
+
+# The payload key of a notice that edits the message an earlier row sent (its dedupe_key).
+EDIT_OF = "edit_of"
+
+UNDELIVERABLE = "outbox.undeliverable"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message to deliver: to an employee (their private chat, resolved at send time) or to
+    a chat (e.g. the admin group). `payload` is JSON-serialisable plain data."""
+
+    kind: str
+    recipient_nip: str | None
+    chat_id: int | None
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    dedupe_key: str | None = None
+
+
+def edit_of(dedupe_key: str) -> dict[str, str]:
+    """Payload fragment for a notice that edits the message sent for `dedupe_key`."""
+    return {EDIT_OF: dedupe_key}
+
+
+def _utc(at: dt.datetime) -> str:
+    if at.tzinfo is None:
+        raise ValueError("outbox times must be timezone-aware")
+    return at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _lane(notice: Notice) -> str:
+    return f"nip:{notice.recipient_nip}" if notice.recipient_nip else f"chat:{notice.chat_id}"
+
+
+async def enqueue(conn: aiosqlite.Connection, notices: Iterable[Notice], *,
+                  now: dt.datetime) -> list[int]:
+    """Write the notices in the caller's transaction; returns the new rows' ids. A notice whose
+    dedupe_key is already in the outbox is not written again."""
+    ids: list[int] = []
+    stamp = _utc(now)
+    for notice in notices:
+        if notice.recipient_nip is None and notice.chat_id is None:
+            raise ValueError(f"notice {notice.kind} has neither a recipient nor a chat")
+        cursor = await conn.execute(
+            "INSERT INTO outbox (kind, recipient_nip, chat_id, lane, payload, dedupe_key,"
+            " not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (dedupe_key) DO NOTHING",
+            (notice.kind, notice.recipient_nip, notice.chat_id, _lane(notice),
+             json.dumps(dict(notice.payload), ensure_ascii=False, sort_keys=True),
+             notice.dedupe_key, stamp, stamp))
+        if cursor.rowcount and cursor.lastrowid is not None:
+            ids.append(cursor.lastrowid)
+    return ids
+
+
+@dataclass(frozen=True)
+class Edited:
+    """The message an edit refers to, as its row stands."""
+
+    status: str | None            # None: no row has that dedupe_key
+    chat_id: int | None
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row claimed for sending, with its recipient resolved."""
+
+    id: int
+    kind: str
+    recipient_nip: str | None
+    chat_id: int | None              # where to send; None if the recipient has no chat
+    private: bool                    # chat_id is the recipient's own private chat
+    recipient_blocked: bool
+    payload: dict[str, Any]
+    attempts: int                    # including this one
+    created_at: dt.datetime
+    admin_told: bool
+    edits: Edited | None             # set when the payload edits an earlier row's message
+
+
+async def _edited(conn: aiosqlite.Connection, dedupe_key: str) -> Edited:
+    async with conn.execute("SELECT status, sent_chat_id, message_id FROM outbox"
+                            " WHERE dedupe_key = ?", (dedupe_key,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return Edited(None, None, None)
+    return Edited(row["status"], row["sent_chat_id"], row["message_id"])
+
+
+async def claim_due(db: Database, *, now: dt.datetime, limit: int = 200) -> list[Claimed]:
+    """Claim up to `limit` due rows. A lane whose oldest waiting row is not due yet is held
+    back entirely, so one person's messages arrive in the order they were written."""
+    stamp = _utc(now)
+    claimed: list[Claimed] = []
+    async with db.transaction() as conn:
+        async with conn.execute(
+                "SELECT o.* FROM outbox o WHERE o.status = 'pending' AND o.not_before <= ?"
+                " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lane = o.lane AND p.id < o.id"
+                "  AND p.status IN ('pending', 'sending'))"
+                " ORDER BY o.id LIMIT ?", (stamp, limit)) as cursor:
+            heads = list(await cursor.fetchall())
+        for row in heads:
+            recipient = (await employees.by_nip(conn, row["recipient_nip"])
+                         if row["recipient_nip"] else None)
+            chat_id = row["chat_id"]
+            if chat_id is None and recipient is not None and recipient.active:
+                chat_id = recipient.telegram_chat_id
+            private = (recipient is not None and chat_id is not None
+                       and chat_id == recipient.telegram_chat_id)
+            payload = json.loads(row["payload"])
+            edits = None
+            if isinstance(payload.get(EDIT_OF), str):
+                edits = await _edited(conn, payload[EDIT_OF])
+            await conn.execute("UPDATE outbox SET status = 'sending', claimed_at = ?,"
+                               " attempts = attempts + 1 WHERE id = ?", (stamp, row["id"]))
+            claimed.append(Claimed(
+                id=row["id"], kind=row["kind"], recipient_nip=row["recipient_nip"],
+                chat_id=chat_id, private=private,
+                recipient_blocked=recipient is not None and recipient.telegram_blocked,
+                payload=payload, attempts=row["attempts"] + 1,
+                created_at=dt.datetime.fromisoformat(row["created_at"]),
+                admin_told=bool(row["admin_told"]), edits=edits))
+    return claimed
+
+
+async def mark_sent(db: Database, row_id: int, *, chat_id: int, message_id: int | None,
+                    now: dt.datetime) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE outbox SET status = 'sent', done_at = ?, sent_chat_id = ?,"
+                           " message_id = ?, last_error = NULL WHERE id = ?",
+                           (_utc(now), chat_id, message_id, row_id))
+
+
+async def retry_later(db: Database, row_id: int, *, at: dt.datetime, error: str,
+                      tell_admin: Notice | None = None, now: dt.datetime) -> None:
+    """Put the row back for another attempt at `at`; `tell_admin` (once per row) says it is
+    still not through."""
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE outbox SET status = 'pending', not_before = ?,"
+                           " last_error = ?, admin_told = admin_told OR ? WHERE id = ?",
+                           (_utc(at), error[:500], tell_admin is not None, row_id))
+        if tell_admin is not None:
+            await enqueue(conn, [tell_admin], now=now)
+
+
+async def finish(db: Database, row_id: int, status: str, *, error: str | None,
+                 now: dt.datetime, tell_admin: Notice | None = None,
+                 blocked_nip: str | None = None) -> None:
+    """End a row without a message: blocked, skipped or failed. For a 403 from the recipient's
+    private chat the employee is marked as having blocked the bot in the same transaction."""
+    if status not in (BLOCKED, SKIPPED, FAILED):
+        raise ValueError(status)
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE outbox SET status = ?, done_at = ?, last_error = ?,"
+                           " admin_told = admin_told OR ? WHERE id = ?",
+                           (status, _utc(now), error[:500] if error else None,
+                            tell_admin is not None, row_id))
+        if blocked_nip is not None:
+            await employees.mark_blocked(conn, blocked_nip, now)
+        if tell_admin is not None:
+            await enqueue(conn, [tell_admin], now=now)
+
+
+async def recover(db: Database) -> int:
+    """After a restart: rows a dead process left in 'sending' are sent again (at least once)."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
+        return cursor.rowcount
+
+
+async def next_due(db: Database) -> dt.datetime | None:
+    async with db.read() as conn, conn.execute("SELECT min(not_before) FROM outbox"
+                            " WHERE status = 'pending'") as cursor:
+        row = await cursor.fetchone()
+    return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    kind: str
+    recipient_nip: str | None
+    chat_id: int | None
+    payload: dict[str, Any]
+    dedupe_key: str | None
+    status: str
+    attempts: int
+    sent_chat_id: int | None
+    message_id: int | None
+    last_error: str | None
+
+
+async def rows(db: Database, *, kind: str | None = None) -> list[Row]:
+    """Every row (or every row of a kind), oldest first: for the health view and tests."""
+    query = "SELECT * FROM outbox" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
+    async with db.read() as conn, conn.execute(query, (kind,) if kind else ()) as cursor:
+        found = await cursor.fetchall()
+    return [Row(r["id"], r["kind"], r["recipient_nip"], r["chat_id"], json.loads(r["payload"]),
+                r["dedupe_key"], r["status"], r["attempts"], r["sent_chat_id"], r["message_id"],
+                r["last_error"]) for r in found]
+
+
+async def counts(db: Database) -> dict[str, int]:
+    async with db.read() as conn, conn.execute(
+            "SELECT status, count(*) FROM outbox GROUP BY status") as cursor:
+        return {row[0]: int(row[1]) for row in await cursor.fetchall()}
