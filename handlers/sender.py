@@ -283,12 +283,12 @@ def _retry_after(error: RetryAfter) -> dt.timedelta:
     with warnings.catch_warnings():
         # PTB warns that the attribute becomes a timedelta; we accept both.
         warnings.simplefilter("ignore")
-        wait = error.retry_after
+        wait: int | dt.timedelta = error.retry_after
     return wait if isinstance(wait, dt.timedelta) else dt.timedelta(seconds=wait)
 
 
 def _backoff(attempts: int) -> dt.timedelta:
-    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+    return min(BACKOFF_FIRST * (1 << min(max(attempts - 1, 0), 16)), BACKOFF_MAX)
 
 
 @renderer(outbox.UNDELIVERABLE)
