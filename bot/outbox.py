@@ -7,14 +7,22 @@ resumes what a previous process left (rows still pending, or claimed but never c
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from bot.context import SERVICES_KEY, AppServices, BotApp
-from handlers.sender import Sender
+from handlers import request_notify
+from handlers.sender import RENDERERS, Sender
 
 SENDER_KEY = "outbox.sender"
+
+# Modules whose `@renderer(kind)` functions turn outbox payloads into messages; importing them
+# registers their kinds.
+RENDERER_MODULES: tuple[ModuleType, ...] = (request_notify,)
 
 
 async def start(app: BotApp) -> None:
     services: AppServices = app.bot_data[SERVICES_KEY]
+    assert RENDERERS and RENDERER_MODULES, "no outbox renderers registered"
     sender = Sender(app.bot, services, admin_chat_id=services.settings.telegram.admin_chat_id)
     services.db.on_commit(sender.kick)
     app.bot_data[SENDER_KEY] = sender

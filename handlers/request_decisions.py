@@ -17,7 +17,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import BotApp, BotContext
 from handlers import approval_codec as codec
 from handlers import reason_prompt
-from handlers import request_notify as notify
 from handlers import request_views as views
 from handlers.texts import requests as texts
 from services import requests as svc
@@ -61,7 +60,6 @@ async def approve(update: Update, context: BotContext) -> None:
     await query.answer(texts.ANSWER_DONE.format(hasil=texts.OUTCOME["setujui"]))
     log.info("request.decided id=%s action=setujui position=%s", decision.request.id,
              decision.position)
-    await notify.after_decision(context, decision)
 
 
 async def ask_reason(update: Update, context: BotContext) -> None:
@@ -101,7 +99,6 @@ async def got_reason(update: Update, context: BotContext, prompt: Prompt, note: 
              decision.action, decision.position)
     await message.reply_html(texts.DECISION_DONE.format(hasil=texts.OUTCOME[decision.action],
                                                         id=decision.request.id))
-    await notify.after_decision(context, decision)
     return True
 
 

@@ -30,7 +30,6 @@ from telegram.ext import (
 
 from bot.context import BotApp, BotContext
 from handlers import bounded, location_form
-from handlers import request_notify as notify
 from handlers import request_views as views
 from handlers.texts import common as common_texts
 from handlers.texts import requests as texts
@@ -543,7 +542,6 @@ async def send(update: Update, context: BotContext) -> int:
     await query.edit_message_text(
         template.format(id=view.id, jenis=escape(view.kind.label), tujuan=views.targets(view)),
         parse_mode="HTML")
-    await notify.after_submit(context, view)
     return ConversationHandler.END
 
 

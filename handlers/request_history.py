@@ -9,7 +9,6 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
-from handlers import request_notify as notify
 from handlers import request_views as views
 from handlers.texts import requests as texts
 from services import requests as svc
@@ -63,7 +62,6 @@ async def cancel_request(update: Update, context: BotContext) -> None:
     employee = context.require_employee()
     request_id = int(context.matches[0][1])
     try:
-        before = await svc.get(context.db, request_id)
         view = await svc.cancel(context.db, request_id, employee, at=context.clock.now(),
                                 telegram_user_id=query.from_user.id)
     except DomainError as error:
@@ -76,9 +74,6 @@ async def cancel_request(update: Update, context: BotContext) -> None:
     items = await svc.history(context.db, employee.nip)
     await query.edit_message_text(views.history_text(items), parse_mode="HTML",
                                   reply_markup=views.history_keyboard(items))
-    if before.status == svc.MENUNGGU:
-        # Cards of a returned request were closed when it was returned.
-        await notify.after_cancel(context, view, before.current_step, before.round)
 
 
 async def balance(update: Update, context: BotContext) -> None:

@@ -1,149 +1,123 @@
-"""Messages a request causes: approval cards (sent, then edited when decided), notices to the
-applicant, and the letter on final approval. Failures to reach one person are logged and do
-not undo the decision, which is already committed."""
+"""Renderers of the messages a request causes (services/request_notices.py writes them to the
+outbox in the decision's transaction): the attachment and the approval card for each actor,
+the edit that closes a card, the notice to the applicant, and the letter on final approval.
+Each is rendered from the request as it stands when the row is sent."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from html import escape
+from typing import Any
 
-from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, TelegramError
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
-from bot.context import BotContext
+from bot.context import AppServices, BotContext
 from handlers import request_views as views
+from handlers import sender
+from handlers.html import Html, fill
+from handlers.sender import DOCUMENT, Outgoing, media_method, renderer
 from handlers.texts import requests as texts
 from reports.request_letter import build_letter
+from services import request_notices as notices
 from services import requests as svc
 from services.employees import Employee
-from services.requests import RequestView
 
 log = logging.getLogger(__name__)
 
 
-async def _send(context: BotContext, employee: Employee, text: str,
-                markup: InlineKeyboardMarkup | None = None) -> int | None:
-    if not employee.reachable:
-        log.info("request.notify_skipped nip=%s reason=unreachable", employee.nip)
+@renderer(notices.ATTACHMENT)
+async def attachment(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    view = await svc.get(services.db, payload["request"])
+    if view.attachment is None:
         return None
-    assert employee.telegram_chat_id is not None
-    try:
-        message = await context.bot.send_message(employee.telegram_chat_id, text,
-                                                 parse_mode="HTML", reply_markup=markup)
-    except TelegramError as error:
-        log.warning("request.notify_failed nip=%s error=%s", employee.nip, error)
+    # The method follows how the file came in: a JPEG sent as a file goes back as a document.
+    return Outgoing(fill(texts.ATTACHMENT_CAPTION, id=view.id),
+                    method=media_method(view.attachment.kind), file=view.attachment.file_id,
+                    filename=view.attachment.name)
+
+
+def _closed_text(view: svc.RequestView, position: int) -> str:
+    if view.steps[position].decided_by is not None:
+        return views.decided_card_text(view, position)
+    return views.cancelled_card_text(view, position)
+
+
+@renderer(notices.CARD)
+async def card(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    view = await svc.get(services.db, payload["request"])
+    position, round_ = payload["position"], payload["round"]
+    if view.round != round_:
         return None
-    return message.message_id
+    if view.status == svc.MENUNGGU and view.current_step == position:
+        return Outgoing(views.card_text(view, position), markup=views.decision_keyboard(view))
+    # Decided or withdrawn before this card got out: show how it ended, without buttons.
+    return Outgoing(_closed_text(view, position))
 
 
-async def _forward_attachment(context: BotContext, view: RequestView, employee: Employee) -> None:
-    attachment = view.attachment
-    if attachment is None or not employee.reachable:
+@renderer(notices.CARD_CLOSED)
+async def card_closed(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    view = await svc.get(services.db, payload["request"])
+    position = payload["position"]
+    if payload["outcome"] == notices.CANCELLED:
+        return Outgoing(views.cancelled_card_text(view, position))
+    return Outgoing(_closed_text(view, position))
+
+
+@renderer(notices.NOTICE)
+async def applicant_notice(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    view = await svc.get(services.db, payload["request"])
+    step = view.steps[payload["position"]]
+    if step.decided_by is None:
+        return None
+    common: dict[str, object] = {
+        "id": view.id, "jenis": view.kind.label,
+        "periode": views.period(view.start, view.end), "nama": step.decided_by.nama,
+        "catatan": step.note or ""}
+    status = payload["status"]
+    if status == svc.MENUNGGU:
+        return Outgoing(fill(texts.NOTICE_STEP_APPROVED, **common, tahap=step.title,
+                             tujuan=Html(views.targets(view))))
+    if status == svc.DISETUJUI:
+        return Outgoing(fill(texts.NOTICE_APPROVED, **common, nomor=view.agenda_number or "-"))
+    if status == svc.DITOLAK:
+        return Outgoing(fill(texts.NOTICE_REFUSED, **common))
+    return Outgoing(fill(texts.NOTICE_RETURNED, **common), markup=views.fix_keyboard(view.id))
+
+
+@renderer(notices.LETTER)
+async def letter(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    view = await svc.get(services.db, payload["request"])
+    if view.status != svc.DISETUJUI:
+        return None
+    pdf = await asyncio.to_thread(build_letter, services.settings.office, view)
+    if payload["for"] == "applicant":
+        caption = fill(texts.LETTER_CAPTION, jenis=view.kind.letter, nomor=view.agenda_number)
+    else:
+        caption = fill(texts.LETTER_CAPTION_APPROVER, jenis=view.kind.letter,
+                       nomor=view.agenda_number, nama=view.applicant.nama)
+    return Outgoing(caption, method=DOCUMENT, file=pdf,
+                    filename=f"surat-{view.kind.letter}-{view.id}.pdf")
+
+
+async def send_card_to(context: BotContext, view: svc.RequestView, actor: Employee) -> None:
+    """One actor's card of the current step, sent now (a step moved to them by a delegation)
+    and recorded, so the decision closes this copy like every other."""
+    step = view.current
+    if step is None or not actor.reachable:
         return
-    assert employee.telegram_chat_id is not None
-    caption = f"Lampiran pengajuan #{view.id}"
+    chat_id = actor.telegram_chat_id
+    assert chat_id is not None
     try:
-        if attachment.kind == "photo":
-            await context.bot.send_photo(employee.telegram_chat_id, attachment.file_id,
-                                         caption=caption)
-        else:
-            await context.bot.send_document(employee.telegram_chat_id, attachment.file_id,
-                                            caption=caption)
+        if view.attachment is not None:
+            await sender.send(context.bot, chat_id, Outgoing(
+                fill(texts.ATTACHMENT_CAPTION, id=view.id),
+                method=media_method(view.attachment.kind), file=view.attachment.file_id))
+        message = await context.bot.send_message(
+            chat_id, views.card_text(view, step.position), parse_mode=ParseMode.HTML,
+            reply_markup=views.decision_keyboard(view))
     except TelegramError as error:
-        log.warning("request.attachment_failed nip=%s error=%s", employee.nip, error)
-
-
-async def send_cards(context: BotContext, view: RequestView) -> None:
-    """Give every actor of the current step a card with the buttons of that step."""
-    step = view.current
-    if step is None:
+        log.warning("request.card_failed request=%s nip=%s error=%s", view.id, actor.nip, error)
         return
-    for actor in step.actors:
-        await send_card_to(context, view, actor)
-
-
-async def send_card_to(context: BotContext, view: RequestView, actor: Employee) -> None:
-    """One actor's card of the current step (also when a step is moved to them)."""
-    step = view.current
-    if step is None:
-        return
-    await _forward_attachment(context, view, actor)
-    message_id = await _send(context, actor, views.card_text(view, step.position),
-                             views.decision_keyboard(view))
-    if message_id is not None:
-        assert actor.telegram_chat_id is not None
-        await svc.record_card(context.db, view.id, step.position, view.round, actor.nip,
-                              actor.telegram_chat_id, message_id)
-
-
-async def close_cards(context: BotContext, view: RequestView, position: int, round_: int,
-                      text: str) -> None:
-    """Replace every copy of a step's card: buttons gone, outcome shown."""
-    for card in await svc.cards(context.db, view.id, position, round_):
-        try:
-            await context.bot.edit_message_text(text, chat_id=card.chat_id,
-                                                message_id=card.message_id, parse_mode="HTML",
-                                                reply_markup=None)
-        except BadRequest as error:
-            # Already edited (e.g. by the tap's own answer) or deleted by the user.
-            log.info("request.card_unchanged request=%s error=%s", view.id, error)
-        except TelegramError as error:
-            log.warning("request.card_edit_failed request=%s error=%s", view.id, error)
-
-
-async def after_submit(context: BotContext, view: RequestView) -> None:
-    await send_cards(context, view)
-
-
-async def after_decision(context: BotContext, decision: svc.Decision) -> None:
-    view = decision.request
-    step = view.steps[decision.position]
-    assert step.decided_by is not None
-    round_ = view.round
-    await close_cards(context, view, decision.position, round_,
-                      views.decided_card_text(view, decision.position))
-    common = {"id": view.id, "jenis": escape(view.kind.label),
-              "periode": views.period(view.start, view.end),
-              "nama": escape(step.decided_by.nama), "catatan": escape(step.note or "")}
-    if view.status == svc.MENUNGGU:
-        await _send(context, view.applicant, texts.NOTICE_STEP_APPROVED.format(
-            **common, tahap=escape(step.title), tujuan=views.targets(view)))
-        await send_cards(context, view)
-    elif view.status == svc.DISETUJUI:
-        await _send(context, view.applicant, texts.NOTICE_APPROVED.format(
-            **common, nomor=escape(view.agenda_number or "-")))
-        await send_letter(context, view)
-    elif view.status == svc.DITOLAK:
-        await _send(context, view.applicant, texts.NOTICE_REFUSED.format(**common))
-    elif view.status == svc.DIKEMBALIKAN:
-        await _send(context, view.applicant, texts.NOTICE_RETURNED.format(**common),
-                    views.fix_keyboard(view.id))
-
-
-async def after_cancel(context: BotContext, view: RequestView, position: int,
-                       round_: int) -> None:
-    await close_cards(context, view, position, round_, views.cancelled_card_text(view, position))
-
-
-async def send_letter(context: BotContext, view: RequestView) -> None:
-    """The surat izin / surat cuti, to the applicant and to everyone who decided."""
-    pdf = await asyncio.to_thread(build_letter, context.settings.office, view)
-    filename = f"surat-{view.kind.letter}-{view.id}.pdf"
-    recipients: list[tuple[Employee, str]] = [(view.applicant, texts.LETTER_CAPTION.format(
-        jenis=view.kind.letter, nomor=view.agenda_number))]
-    seen = {view.applicant.nip}
-    for decider in view.deciders:
-        if decider.nip not in seen:
-            seen.add(decider.nip)
-            recipients.append((decider, texts.LETTER_CAPTION_APPROVER.format(
-                jenis=view.kind.letter, nomor=view.agenda_number, nama=view.applicant.nama)))
-    for employee, caption in recipients:
-        if not employee.reachable:
-            continue
-        assert employee.telegram_chat_id is not None
-        try:
-            await context.bot.send_document(employee.telegram_chat_id, pdf, filename=filename,
-                                            caption=caption)
-        except TelegramError as error:
-            log.warning("request.letter_failed nip=%s error=%s", employee.nip, error)
+    await svc.record_card(context.db, view.id, step.position, view.round, actor.nip, chat_id,
+                          message.message_id)

@@ -36,8 +36,11 @@ BLOCKED = "blocked"
 SKIPPED = "skipped"
 FAILED = "failed"
 
-# The payload key of a notice that edits the message an earlier row sent (its dedupe_key).
+# The payload key of a notice that edits the message an earlier row sent (its dedupe_key),
+# and the keys of one that edits a message known by its chat and id.
 EDIT_OF = "edit_of"
+EDIT_CHAT = "edit_chat"
+EDIT_MESSAGE = "edit_message"
 
 UNDELIVERABLE = "outbox.undeliverable"
 
@@ -57,6 +60,12 @@ class Notice:
 def edit_of(dedupe_key: str) -> dict[str, str]:
     """Payload fragment for a notice that edits the message sent for `dedupe_key`."""
     return {EDIT_OF: dedupe_key}
+
+
+def edit_message(chat_id: int, message_id: int) -> dict[str, int]:
+    """Payload fragment for a notice that edits a message sent outside the outbox (e.g. a card
+    listed on request, recorded with its message id)."""
+    return {EDIT_CHAT: chat_id, EDIT_MESSAGE: message_id}
 
 
 def _utc(at: dt.datetime) -> str:
@@ -149,6 +158,8 @@ async def claim_due(db: Database, *, now: dt.datetime, limit: int = 200) -> list
             edits = None
             if isinstance(payload.get(EDIT_OF), str):
                 edits = await _edited(conn, payload[EDIT_OF])
+            elif EDIT_MESSAGE in payload:
+                edits = Edited(SENT, int(payload[EDIT_CHAT]), int(payload[EDIT_MESSAGE]))
             await conn.execute("UPDATE outbox SET status = 'sending', claimed_at = ?,"
                                " attempts = attempts + 1 WHERE id = ?", (stamp, row["id"]))
             claimed.append(Claimed(

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field, replace
 
 import aiosqlite
 
-from services import acting, agenda, audit, employees, step_moves
+from services import acting, agenda, audit, employees, outbox, step_moves
 from services import approval_chain as chains
 from services import leave_balance as leave
 from services import leave_rights as rights
 from services import location as presensi_lokasi
+from services import request_notices as notices
 from services import request_rules as rules
 from services.approval import model as engine
 from services.approval import store as approvals
@@ -613,7 +614,9 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
                            detail={"type": kind.key, "start": draft.start, "end": draft.end,
                                    "working_days": working_days, "ground": checked.ground,
                                    "chain": [list(s.actors) for s in steps]})
-        return await _load(conn, request_id)
+        view = await _load(conn, request_id)
+        await outbox.enqueue(conn, notices.after_submit(view), now=at)
+        return view
 
 
 async def resubmit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
@@ -660,7 +663,9 @@ async def resubmit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar
                            action="request.resubmit", entity=ENTITY, entity_id=request_id,
                            detail={"start": draft.start, "end": draft.end,
                                    "working_days": working_days, "round": current.round + 1})
-        return await _load(conn, request_id)
+        view = await _load(conn, request_id)
+        await outbox.enqueue(conn, notices.after_submit(view), now=at)
+        return view
 
 
 def _cancel_refusal(view: RequestView, employee: Employee) -> DecisionRefused | None:
@@ -686,6 +691,7 @@ async def cancel(db: Database, request_id: int, employee: Employee, *, at: dt.da
                  telegram_user_id: int | None) -> RequestView:
     """The applicant withdraws a request that is not decided yet."""
     async with db.transaction() as conn:
+        before = await _load(conn, request_id)
         cursor = await conn.execute(
             "UPDATE requests SET status = ?, updated_at = ?, closed_at = ? "
             "WHERE id = ? AND nip = ? AND status IN (?, ?)",
@@ -699,7 +705,14 @@ async def cancel(db: Database, request_id: int, employee: Employee, *, at: dt.da
         await approvals.close(conn, subject, state=engine.CANCELLED, now=at)
         await audit.record(conn, at=at, actor=audit.Actor(employee.nip, telegram_user_id),
                            action="request.cancel", entity=ENTITY, entity_id=request_id)
-        return await _load(conn, request_id)
+        view = await _load(conn, request_id)
+        if before.status == MENUNGGU:
+            # Cards of a returned request were closed when it was returned.
+            listed = await approvals.cards(conn, approvals.REQUEST, request_id,
+                                           before.current_step, before.round)
+            await outbox.enqueue(conn, notices.after_cancel(view, before.current_step,
+                                                            before.round, listed), now=at)
+        return view
 
 
 # --- deciding --------------------------------------------------------------------------------
@@ -774,6 +787,9 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
                            action=f"request.{action}", entity=ENTITY, entity_id=request_id,
                            detail=detail)
         decided = await _load(conn, request_id)
+        listed = await approvals.cards(conn, approvals.REQUEST, request_id, position, round_)
+        await outbox.enqueue(conn, notices.after_decision(decided, position, round_, listed),
+                             now=at)
     return Decision(decided, action, position, final=decided.status != MENUNGGU)
 
 

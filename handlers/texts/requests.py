@@ -105,6 +105,7 @@ NOTICE_RETURNED = "↩️ Pengajuan #{id} ({jenis}, {periode}) <b>dikembalikan</
     "mengirim kembali, atau batalkan melalui /riwayat."
 BUTTON_FIX = "✏️ Perbaiki"
 LETTER_CAPTION = "Surat {jenis} nomor {nomor}"
+ATTACHMENT_CAPTION = "Lampiran pengajuan #{id}"
 LETTER_CAPTION_APPROVER = "Arsip: surat {jenis} nomor {nomor} untuk {nama}"
 
 # --- history, balance, approvals list ------------------------------------------------------

@@ -1,0 +1,110 @@
+"""The messages a request's state change causes, as outbox notices (written by services.requests
+in the change's own transaction; rendered by handlers/request_notify.py at send time).
+
+Keys name the request, the round and the step, so a card is one row per actor and visit, the
+edit that closes it refers to that row, and writing the same notices twice writes them once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from services import outbox
+from services import requests as svc
+from services.approval.store import Card
+from services.outbox import Notice
+
+if TYPE_CHECKING:
+    from services.requests import RequestView
+
+CARD = "request.card"
+ATTACHMENT = "request.attachment"
+CARD_CLOSED = "request.card_closed"
+NOTICE = "request.notice"
+LETTER = "request.letter"
+
+DECIDED = "decided"
+CANCELLED = "cancelled"
+
+
+def _step_key(view: RequestView, position: int, round_: int) -> str:
+    return f"req:{view.id}:r{round_}:p{position}"
+
+
+def card_key(view: RequestView, position: int, round_: int, nip: str) -> str:
+    return f"{_step_key(view, position, round_)}:card:{nip}"
+
+
+def cards(view: RequestView) -> list[Notice]:
+    """A card (after the attachment, if any) for every actor of the current step."""
+    step = view.current
+    if step is None:
+        return []
+    base = {"request": view.id, "position": step.position, "round": view.round}
+    notices: list[Notice] = []
+    for actor in step.actors:
+        key = _step_key(view, step.position, view.round)
+        if view.attachment is not None:
+            notices.append(Notice(ATTACHMENT, actor.nip, None, base,
+                                  dedupe_key=f"{key}:att:{actor.nip}"))
+        notices.append(Notice(CARD, actor.nip, None, base,
+                              dedupe_key=card_key(view, step.position, view.round, actor.nip)))
+    return notices
+
+
+def close_cards(view: RequestView, position: int, round_: int, outcome: str,
+                listed: Sequence[Card] = ()) -> list[Notice]:
+    """Edit every copy of a step's card (the one the outbox sent each actor and those shown
+    again by /persetujuan): buttons gone, outcome shown."""
+    step = view.steps[position]
+    base = {"request": view.id, "position": position, "round": round_, "outcome": outcome}
+    key = _step_key(view, position, round_)
+    notices = [Notice(CARD_CLOSED, actor.nip, None,
+                      {**base, **outbox.edit_of(card_key(view, position, round_, actor.nip))},
+                      dedupe_key=f"{key}:close:{actor.nip}")
+               for actor in step.actors]
+    notices.extend(Notice(CARD_CLOSED, card.nip, None,
+                          {**base, **outbox.edit_message(card.chat_id, card.message_id)},
+                          dedupe_key=f"{key}:close:{card.nip}:{card.chat_id}:{card.message_id}")
+                   for card in listed)
+    return notices
+
+
+def after_submit(view: RequestView) -> list[Notice]:
+    return cards(view)
+
+
+def after_decision(view: RequestView, position: int, round_: int,
+                   listed: Sequence[Card] = ()) -> list[Notice]:
+    """`view` as the decision left it; `position`/`round_` of the step decided."""
+    notices = close_cards(view, position, round_, DECIDED, listed)
+    notices.append(Notice(NOTICE, view.applicant.nip, None,
+                          {"request": view.id, "position": position, "round": round_,
+                           "status": view.status},
+                          dedupe_key=f"{_step_key(view, position, round_)}:notice"))
+    if view.status == svc.MENUNGGU:
+        notices.extend(cards(view))
+    elif view.status == svc.DISETUJUI:
+        notices.extend(letters(view))
+    elif view.status not in (svc.DITOLAK, svc.DIKEMBALIKAN):
+        raise ValueError(f"no notices for a decision leaving status {view.status}")
+    return notices
+
+
+def letters(view: RequestView) -> list[Notice]:
+    """The surat izin / surat cuti for the applicant and everyone who decided."""
+    recipients = [view.applicant.nip]
+    for decider in view.deciders:
+        if decider.nip not in recipients:
+            recipients.append(decider.nip)
+    return [Notice(LETTER, nip, None,
+                   {"request": view.id, "for": "applicant" if nip == view.applicant.nip
+                    else "approver"},
+                   dedupe_key=f"req:{view.id}:letter:{nip}")
+            for nip in recipients]
+
+
+def after_cancel(view: RequestView, position: int, round_: int,
+                 listed: Sequence[Card] = ()) -> list[Notice]:
+    return close_cards(view, position, round_, CANCELLED, listed)
