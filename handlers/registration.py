@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 
 from telegram import ChatMember, ReplyKeyboardRemove, Update
+from telegram.constants import ChatType
 from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotApp, BotContext
 from handlers import keyboards, menu
+from handlers.html import Html, fill
 from handlers.texts import common as texts
-from services import employees
+from services import employees, requests
 from services.employees import Employee
 from services.errors import DomainError
 
@@ -20,10 +22,15 @@ log = logging.getLogger(__name__)
 async def _greet(update: Update, context: BotContext, employee: Employee, template: str) -> None:
     commands = await menu.role_menu(context, employee)
     assert update.effective_message is not None and update.effective_chat is not None
-    await update.effective_message.reply_html(
-        template.format(nama=employee.nama, nip=employee.nip, jabatan=employee.jabatan or "-",
-                        menu=menu.render_menu(commands)),
-        reply_markup=ReplyKeyboardRemove())
+    text: str = fill(template, nama=employee.nama, nip=employee.nip,
+                     jabatan=employee.jabatan or "-",
+                     menu=Html(menu.render_menu(commands)))
+    if template == texts.GREETING:
+        # Requests filed while this person had no Telegram yet were never carded to them.
+        waiting = await requests.waiting_for(context.db, employee.nip)
+        if waiting:
+            text += fill(texts.GREETING_WAITING, n=len(waiting))
+    await update.effective_message.reply_html(text, reply_markup=ReplyKeyboardRemove())
     await menu.publish_commands_for(context.application, update.effective_chat.id, commands)
 
 
@@ -64,6 +71,12 @@ async def membership(update: Update, context: BotContext) -> None:
     """Remember whether the user blocked the bot, so alerts skip them instead of failing."""
     change = update.my_chat_member
     if change is None or context.employee is None:
+        return
+    if change.chat.type != ChatType.PRIVATE:
+        # Someone removed the bot from (or added it to) a group: that says nothing about
+        # whether they can receive our private messages.
+        log.info("telegram.group_membership chat=%s status=%s", change.chat.id,
+                 change.new_chat_member.status)
         return
     blocked = change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT)
     async with context.db.transaction() as conn:

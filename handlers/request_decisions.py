@@ -17,7 +17,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import BotApp, BotContext
 from handlers import approval_codec as codec
 from handlers import reason_prompt
+from handlers import request_notify as notify
 from handlers import request_views as views
+from handlers import sender
 from handlers.texts import requests as texts
 from services import requests as svc
 from services.errors import DomainError
@@ -113,6 +115,9 @@ async def waiting(update: Update, context: BotContext) -> None:
         return
     await message.reply_html(texts.APPROVALS_HEADER.format(n=len(items)))
     for view in items:
+        attached = notify.attachment_message(view)
+        if attached is not None:
+            await sender.send(context.bot, message.chat_id, attached)
         card = await message.reply_html(views.card_text(view, view.current_step),
                                         reply_markup=views.decision_keyboard(view))
         # Recorded like any card, so this copy is closed too when anyone decides.

@@ -26,15 +26,17 @@ from services.employees import Employee
 log = logging.getLogger(__name__)
 
 
-@renderer(notices.ATTACHMENT)
-async def attachment(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
-    view = await svc.get(services.db, payload["request"])
+def attachment_message(view: svc.RequestView) -> Outgoing | None:
     if view.attachment is None:
         return None
     # The method follows how the file came in: a JPEG sent as a file goes back as a document.
     return Outgoing(fill(texts.ATTACHMENT_CAPTION, id=view.id),
-                    method=media_method(view.attachment.kind), file=view.attachment.file_id,
-                    filename=view.attachment.name)
+                    method=media_method(view.attachment.kind), file=view.attachment.file_id)
+
+
+@renderer(notices.ATTACHMENT)
+async def attachment(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    return attachment_message(await svc.get(services.db, payload["request"]))
 
 
 def _closed_text(view: svc.RequestView, position: int) -> str:

@@ -168,10 +168,13 @@ def decision_keyboard(view: RequestView) -> InlineKeyboardMarkup:
 
 
 def targets(view: RequestView) -> str:
+    """Who the request went to, truthfully: an actor without Telegram yet is waited for."""
     step = view.current
     if step is None:
         return "-"
-    names = ", ".join(escape(a.nama) for a in step.actors)
+    names = ", ".join(escape(a.nama) + ("" if a.telegram_chat_id is not None
+                                        else texts.AWAITING_REGISTRATION)
+                      for a in step.actors)
     return f"{names} ({escape(step.title)})"
 
 

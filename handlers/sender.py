@@ -217,25 +217,13 @@ class Sender:
 
     async def _call(self, chat_id: int, out: Outgoing,
                     target: tuple[int, int] | None) -> Message | bool:
-        bot, html = self._bot, ParseMode.HTML
-        caption = out.text or None
         if out.method == EDIT or target is not None:
             assert target is not None, "an edit needs the row of the message it edits"
-            return await bot.edit_message_text(out.text, chat_id=target[0],
-                                               message_id=target[1], parse_mode=html,
-                                               reply_markup=out.markup)
-        if out.method == MESSAGE:
-            return await bot.send_message(chat_id, out.text, parse_mode=html,
-                                          reply_markup=out.markup)
-        assert out.file is not None, f"{out.method} without a file"
-        if out.method == PHOTO:
-            return await bot.send_photo(chat_id, out.file, caption=caption, parse_mode=html,
-                                        reply_markup=out.markup)
-        if out.method == VIDEO:
-            return await bot.send_video(chat_id, out.file, caption=caption, parse_mode=html,
-                                        reply_markup=out.markup)
-        return await bot.send_document(chat_id, out.file, filename=out.filename,
-                                       caption=caption, parse_mode=html, reply_markup=out.markup)
+            return await self._bot.edit_message_text(out.text, chat_id=target[0],
+                                                     message_id=target[1],
+                                                     parse_mode=ParseMode.HTML,
+                                                     reply_markup=out.markup)
+        return await send(self._bot, chat_id, out)
 
     async def _refused(self, row: Claimed, error: BadRequest,
                        target: tuple[int, int] | None) -> None:
@@ -277,6 +265,24 @@ class Sender:
                        "chat": row.chat_id, "error": error[:300], "attempts": row.attempts,
                        "final": final},
                       dedupe_key=f"{outbox.UNDELIVERABLE}:{row.id}")
+
+
+async def send(bot: Bot, chat_id: int, out: Outgoing) -> Message:
+    """One rendered message with the method its kind needs (also for direct replies)."""
+    html = ParseMode.HTML
+    if out.method == MESSAGE:
+        return await bot.send_message(chat_id, out.text, parse_mode=html,
+                                      reply_markup=out.markup)
+    assert out.file is not None, f"{out.method} without a file"
+    caption = out.text or None
+    if out.method == PHOTO:
+        return await bot.send_photo(chat_id, out.file, caption=caption, parse_mode=html,
+                                    reply_markup=out.markup)
+    if out.method == VIDEO:
+        return await bot.send_video(chat_id, out.file, caption=caption, parse_mode=html,
+                                    reply_markup=out.markup)
+    return await bot.send_document(chat_id, out.file, filename=out.filename, caption=caption,
+                                   parse_mode=html, reply_markup=out.markup)
 
 
 def _retry_after(error: RetryAfter) -> dt.timedelta:

@@ -24,6 +24,25 @@ class RequestRefused(DomainError):
     """The request cannot be sent as it is; the message says why and what to do."""
 
 
+# A reason or note longer than this would push the cards that quote it past Telegram's 4,096
+# characters.
+NOTE_MAX_CHARS = 1000
+
+
+class NoteTooLong(DomainError):
+    """A typed reason over the limit: refused, nothing decided, the person types it again."""
+
+
+def check_note(note: str, *, what: str = "Alasan") -> str:
+    """The note trimmed, or NoteTooLong with the count and the limit."""
+    note = note.strip()
+    if len(note) > NOTE_MAX_CHARS:
+        count, limit = f"{len(note):,}".replace(",", "."), f"{NOTE_MAX_CHARS:,}".replace(",", ".")
+        raise NoteTooLong(f"{what} terlalu panjang ({count} karakter); paling banyak {limit} "
+                          "karakter. Silakan ketik ulang dengan lebih ringkas.")
+    return note
+
+
 @dataclass(frozen=True)
 class Span:
     """An existing pending or approved request, for the overlap check."""
@@ -149,14 +168,16 @@ def check_reason(reason: str) -> str:
 
 def attachment_kind(mime_type: str | None, size: int | None, *, is_photo: bool,
                     max_bytes: int) -> str:
-    """"photo" or "pdf" for an acceptable file; otherwise refuse with the reason."""
+    """"photo" for a file sent as a photo, "pdf" for one sent as a file (a document: a PDF, or an
+    image sent as a file, which Telegram only accepts back as a document); otherwise refuse with
+    the reason. The stored kind decides how the file is forwarded."""
     if not is_photo and mime_type != PDF_MIME and mime_type not in IMAGE_MIMES:
         raise RequestRefused("Lampiran harus berupa foto atau berkas PDF.")
     if size is None or size > max_bytes:
         limit = max_bytes / (1024 * 1024)
         raise RequestRefused(f"Ukuran lampiran melebihi batas {limit:g} MB. Kirim berkas yang "
                              "lebih kecil atau foto dokumennya.")
-    return "pdf" if mime_type == PDF_MIME else "photo"
+    return "photo" if is_photo else "pdf"
 
 
 def attachment_needed(kind: RequestType) -> bool:

@@ -55,7 +55,7 @@ class DecisionRefused(DomainError):
 @dataclass(frozen=True)
 class Attachment:
     file_id: str
-    kind: str          # "photo" or "pdf"
+    kind: str          # "photo" (sent as a photo) or "pdf" (sent as a file, even a JPEG)
     name: str
     size: int
 
@@ -485,7 +485,7 @@ async def annual_balance(db: Database, policy: RequestPolicy, calendar: OfficeCa
 
 def check_attachment(policy: RequestPolicy, *, mime_type: str | None, size: int | None,
                      is_photo: bool) -> str:
-    """"photo" or "pdf" for an acceptable upload; RequestRefused otherwise."""
+    """"photo" or "pdf" (sent as a file) for an acceptable upload; RequestRefused otherwise."""
     return rules.attachment_kind(mime_type, size, is_photo=is_photo,
                                  max_bytes=policy.max_attachment_bytes)
 
@@ -756,6 +756,8 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
         raise DecisionRefused("Tindakan tidak dikenal.")
     if spec.needs_reason and not (note and note.strip()):
         raise DecisionRefused("Alasan wajib diisi.")
+    if note:
+        note = rules.check_note(note)
     async with db.transaction() as conn:
         view = await _load(conn, request_id)
         subject = await approvals.load(conn, approvals.REQUEST, request_id)

@@ -12,6 +12,10 @@ NOT_REGISTERED = (
 )
 NOT_REGISTERED_ALERT = "Anda belum terdaftar. Kirim /start untuk mendaftar."
 GREETING = "Selamat datang, <b>{nama}</b>.\nNIP {nip} · {jabatan}\n\n{menu}"
+GREETING_WAITING = (
+    "\n\n📥 Ada <b>{n} pengajuan</b> yang menunggu keputusan Anda. Kirim /persetujuan untuk "
+    "melihat dan memutuskannya."
+)
 GREETING_AGAIN = "Anda sudah terdaftar sebagai <b>{nama}</b> (NIP {nip}).\n\n{menu}"
 MENU_HEADER = "Perintah yang dapat Anda gunakan:"
 HELP_FOOTER = (

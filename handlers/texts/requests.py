@@ -106,6 +106,8 @@ NOTICE_RETURNED = "↩️ Pengajuan #{id} ({jenis}, {periode}) <b>dikembalikan</
 BUTTON_FIX = "✏️ Perbaiki"
 LETTER_CAPTION = "Surat {jenis} nomor {nomor}"
 ATTACHMENT_CAPTION = "Lampiran pengajuan #{id}"
+AWAITING_REGISTRATION = " (menunggu atasan mendaftar di bot; pengajuan akan tampil saat " \
+    "beliau mendaftar)"
 LETTER_CAPTION_APPROVER = "Arsip: surat {jenis} nomor {nomor} untuk {nama}"
 
 # --- history, balance, approvals list ------------------------------------------------------

@@ -9,8 +9,10 @@ fails (bot blocked: 403; flood: 429 with retry_after).
 from __future__ import annotations
 
 import asyncio
+import html
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,6 +70,19 @@ class ApiCall:
         raise AssertionError(f"no button containing {text_part!r} in {self.buttons}")
 
 
+class Hold:
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+        self.waiting = False
+
+    async def wait(self) -> None:
+        self.waiting = True
+        await self._event.wait()
+
+    def release(self) -> None:
+        self._event.set()
+
+
 class _Failure:
     def __init__(self, code: int, description: str, times: int | None,
                  parameters: dict[str, Any] | None = None) -> None:
@@ -82,6 +97,8 @@ class RecordingRequest(BaseRequest):
         self.calls: list[ApiCall] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.files: dict[str, bytes] = {}
+        self.file_kinds: dict[str, str] = {}      # file_id -> "document" | "photo" | "video"
+        self._answered_queries: set[str] = set()
         self._message_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._failures: dict[int, _Failure] = {}
@@ -89,6 +106,7 @@ class RecordingRequest(BaseRequest):
         self._update_ids = 0
         self._call_failures: list[tuple[Callable[[ApiCall], bool], _Failure]] = []
         self._holds: list[tuple[Callable[[ApiCall], bool], asyncio.Event]] = []
+        self._before: list[tuple[Callable[[ApiCall], bool], Hold]] = []
 
     # --- controls for tests -------------------------------------------------------------
     def block(self, chat_id: int) -> None:
@@ -120,6 +138,13 @@ class RecordingRequest(BaseRequest):
         self._call_failures.clear()
         self._failures.clear()
 
+    def hold_before_answer(self, method: str, chat_id: int) -> Hold:
+        """The next matching call hangs before Telegram sees it (until released): the process
+        is killed between the commit and the send."""
+        hold = Hold()
+        self._before.append((lambda c: c.method == method and c.chat_id == chat_id, hold))
+        return hold
+
     def hold_after_answer(self, method: str, chat_id: int) -> asyncio.Event:
         """Answer the next matching call, then never return the answer to the bot until the
         event is set: a process killed after Telegram delivered but before it heard back."""
@@ -127,9 +152,12 @@ class RecordingRequest(BaseRequest):
         self._holds.append((lambda c: c.method == method and c.chat_id == chat_id, event))
         return event
 
-    def add_file(self, content: bytes, *, name: str = "file") -> str:
+    def add_file(self, content: bytes, *, name: str = "file", kind: str = "document") -> str:
+        """A file Telegram holds; `kind` is what it was sent as (a file id only works with the
+        method of its kind)."""
         file_id = f"upload-{next(self._file_ids)}-{name}"
         self.files[file_id] = content
+        self.file_kinds[file_id] = kind
         return file_id
 
     def clear(self) -> None:
@@ -184,6 +212,12 @@ class RecordingRequest(BaseRequest):
                 if isinstance(value, tuple) and value[0]:
                     file_names[name] = str(value[0])
         call = ApiCall(api_method, params, files, file_names=file_names)
+        for index, (matches, hold) in enumerate(self._before):
+            if matches(call):
+                del self._before[index]
+                await hold.wait()
+                # Released after the process "died": this call never reached Telegram.
+                return 500, b'{"ok": false, "error_code": 500, "description": "killed"}'
         answer = self.handle(call)
         for index, (matches, event) in enumerate(self._holds):
             if matches(call):
@@ -239,6 +273,14 @@ class RecordingRequest(BaseRequest):
         if method == "getWebhookInfo":
             return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
         if method in _TRUE_METHODS:
+            if method == "answerCallbackQuery":
+                query_id = str(params.get("callback_query_id"))
+                if query_id in self._answered_queries:
+                    raise _ApiError(400, "Bad Request: query is too old and response timeout "
+                                         "expired or query ID is invalid")
+                self._answered_queries.add(query_id)
+                if len(str(params.get("text") or "")) > 200:
+                    raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
             if method == "setMyCommands":
                 for command in params.get("commands", []):
                     if not 1 <= len(command["command"]) <= 32 or not command["description"]:
@@ -278,8 +320,11 @@ class RecordingRequest(BaseRequest):
         value = call.params.get(field_name)
         content = call.files.get(field_name, b"")
         file_id = value if isinstance(value, str) and not value.startswith("attach://") else None
+        if file_id is not None and self.file_kinds.get(file_id, field_name) != field_name:
+            # e.g. a JPEG sent as a file (a document) forwarded with sendPhoto.
+            raise _ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         if file_id is None:
-            file_id = self.add_file(content, name=field_name)
+            file_id = self.add_file(content, name=field_name, kind=field_name)
         size = len(self.files.get(file_id, b""))
         media: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"u-{file_id}",
                                  "file_size": size}
@@ -349,11 +394,64 @@ def _check_markup(params: dict[str, Any]) -> None:
                 raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
 
 
+# Telegram's HTML parse mode: these tags only, properly nested; every other "<" must be "&lt;".
+_ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span",
+                 "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"}
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)"
+                  r"((?:\s+[a-zA-Z-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]*))?)*)\s*>")
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+_NAMED = {"lt", "gt", "amp", "quot"}
+
+
+def parse_html(text: str) -> str:
+    """The text Telegram shows for `text` in HTML parse mode, or the 400 it answers."""
+    stack: list[str] = []
+    visible: list[str] = []
+    at = 0
+    while at < len(text):
+        char = text[at]
+        if char == "<":
+            match = _TAG.match(text, at)
+            offset = len(text[:at].encode())
+            if match is None:
+                raise _ApiError(400, "Bad Request: can't parse entities: Unsupported start tag "
+                                     f"at byte offset {offset}")
+            closing, name = match[1] == "/", match[2].lower()
+            if name not in _ALLOWED_TAGS:
+                raise _ApiError(400, "Bad Request: can't parse entities: Unsupported start tag "
+                                     f"\"{name}\" at byte offset {offset}")
+            if closing:
+                if not stack or stack[-1] != name:
+                    raise _ApiError(400, "Bad Request: can't parse entities: Unexpected end tag "
+                                         f"at byte offset {offset}")
+                stack.pop()
+            else:
+                stack.append(name)
+            at = match.end()
+            continue
+        if char == "&":
+            match = _ENTITY.match(text, at)
+            if match is not None and (match[1].startswith("#") or match[1] in _NAMED):
+                visible.append(html.unescape(match[0]))
+                at = match.end()
+                continue
+            if match is not None:
+                raise _ApiError(400, "Bad Request: can't parse entities: Unsupported HTML "
+                                     f"entity \"{match[0]}\"")
+        visible.append(char)  # a bare ">" or "&" is tolerated
+        at += 1
+    if stack:
+        raise _ApiError(400, "Bad Request: can't parse entities: Can't find end tag "
+                             f"corresponding to start tag \"{stack[-1]}\"")
+    return "".join(visible)
+
+
 def _text(params: dict[str, Any], limit: int, key: str = "text") -> str:
     text = str(params.get(key) or "")
-    if key == "text" and not text.strip():
+    shown = parse_html(text) if str(params.get("parse_mode") or "").upper() == "HTML" else text
+    if key == "text" and not shown.strip():
         raise _ApiError(400, "Bad Request: message text is empty")
-    if len(text) > limit:
+    if len(shown.encode("utf-16-le")) // 2 > limit:
         what = "message" if key == "text" else "caption"
         raise _ApiError(400, f"Bad Request: {what} is too long")
     return text

@@ -126,7 +126,7 @@ class Harness:
         return await self.feed({"message": self._message(user, document=document, **extra)})
 
     async def send_photo(self, user: TgUser, content: bytes) -> Update:
-        file_id = self.api.add_file(content, name="photo.jpg")
+        file_id = self.api.add_file(content, name="photo.jpg", kind="photo")
         photo = [{"file_id": file_id, "file_unique_id": f"u-{file_id}", "width": 1280,
                   "height": 960, "file_size": len(content)}]
         return await self.feed({"message": self._message(user, photo=photo)})
