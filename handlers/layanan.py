@@ -25,7 +25,9 @@ from telegram.ext import (
 
 from bot.context import AppServices, BotApp, BotContext
 from handlers import approval_codec as codec
-from handlers import reason_prompt
+from handlers import reason_prompt, sender
+from handlers.html import Html, fill, join
+from handlers.sender import Outgoing, media_method
 from handlers.texts import layanan as texts
 from services.employees import Employee
 from services.errors import DomainError
@@ -70,34 +72,32 @@ def _user_id(update: Update) -> int | None:
 def status_text(file: FileView) -> str:
     step = file.step
     if file.status == wf.DRAFT:
-        return texts.STATUS_DRAFT.format(have=len(file.documents),
+        return fill(texts.STATUS_DRAFT, have=len(file.documents),
                                          total=len(file.workflow.documents))
     if file.status == wf.RUNNING and step is not None and file.step_index is not None:
-        return texts.STATUS_RUNNING.format(n=file.step_index + 1,
+        return fill(texts.STATUS_RUNNING, n=file.step_index + 1,
                                            total=len(file.workflow.steps), title=step.title)
     if file.status == wf.RETURNED:
-        return texts.STATUS_RETURNED.format(reason=file.return_reason or "-")
+        return fill(texts.STATUS_RETURNED, reason=file.return_reason or "-")
     if file.status == wf.REFUSED:
-        return texts.STATUS_REFUSED.format(reason=file.return_reason or "-")
+        return fill(texts.STATUS_REFUSED, reason=file.return_reason or "-")
     if file.agenda_number:
-        return texts.STATUS_DONE.format(agenda=file.agenda_number)
+        return fill(texts.STATUS_DONE, agenda=file.agenda_number)
     return texts.STATUS_DONE_PLAIN
 
 
 def _editor(file: FileView) -> tuple[str, InlineKeyboardMarkup]:
     have = {d.doc_key for d in file.documents}
-    lines = [texts.CHECK_LINE.format(mark="✅" if d.key in have else "⬜", name=d.name,
-                                     types=", ".join(t.upper() for t in d.types),
-                                     mb=texts.megabytes(d.max_bytes))
+    lines = [fill(texts.CHECK_LINE, mark="✅" if d.key in have else "⬜", name=d.name,
+                  types=", ".join(t.upper() for t in d.types), mb=texts.megabytes(d.max_bytes))
              for d in file.workflow.documents]
     missing = file.missing
-    following = (texts.NEXT_DOCUMENT.format(name=missing[0].name) if missing
-                 else texts.COMPLETE)
-    text = texts.EDITOR.format(name=file.workflow.name, id=file.id,
-                               description=file.workflow.description,
-                               checklist="\n".join(lines), next=following)
+    following = (fill(texts.NEXT_DOCUMENT, name=missing[0].name) if missing
+                 else Html(texts.COMPLETE))
+    text: str = fill(texts.EDITOR, name=file.workflow.name, id=file.id,
+                description=file.workflow.description, checklist=join(lines), next=following)
     if file.status == wf.RETURNED:
-        text = texts.EDITOR_RETURNED.format(reason=file.return_reason or "-") + text
+        text = fill(texts.EDITOR_RETURNED, reason=file.return_reason or "-") + text
     rows = []
     if not missing:
         label = texts.BTN_RESUBMIT if file.status == wf.RETURNED else texts.BTN_SUBMIT
@@ -114,20 +114,20 @@ def _editor(file: FileView) -> tuple[str, InlineKeyboardMarkup]:
 def task_text(file: FileView) -> str:
     step = file.step
     assert step is not None and file.step_index is not None
-    notes = ""
+    notes: str = ""
     if file.notes():
         titles = {s.key: s.title for s in file.workflow.steps}
-        notes = texts.NOTES_HEADER + "".join(
-            texts.NOTE_LINE.format(title=titles.get(h.step_key, h.step_key),
-                                   nama=h.actor_name, verdict=texts.NOTE_VERDICT[h.action],
-                                   note=h.note) for h in file.notes())
-    text = texts.TASK.format(
-        id=file.id, name=file.workflow.name, nama=file.applicant.nama, nip=file.applicant.nip,
-        jabatan=file.applicant.jabatan or "-", n=file.step_index + 1,
+        notes = texts.NOTES_HEADER + join([
+            fill(texts.NOTE_LINE, title=titles.get(h.step_key, h.step_key), nama=h.actor_name,
+                 verdict=texts.NOTE_VERDICT[h.action], note=h.note)
+            for h in file.notes()], "")
+    text: str = fill(
+        texts.TASK, id=file.id, name=file.workflow.name, nama=file.applicant.nama,
+        nip=file.applicant.nip, jabatan=file.applicant.jabatan or "-", n=file.step_index + 1,
         total=len(file.workflow.steps), title=step.title, activity=step.activity,
-        standard=step.time_standard.describe(), output=step.output, notes=notes)
+        standard=step.time_standard.describe(), output=step.output, notes=Html(notes))
     if file.documents:
-        text += texts.TASK_DOCUMENTS.format(count=len(file.documents))
+        text += fill(texts.TASK_DOCUMENTS, count=len(file.documents))
     return text
 
 
@@ -149,25 +149,25 @@ def notice_text(notice: Notice) -> tuple[str, InlineKeyboardMarkup | None]:
     if notice.kind == "diproses":
         step = file.step
         assert step is not None and file.step_index is not None
-        return texts.PROCESSED.format(id=file.id, name=file.workflow.name, done_title=by,
+        return fill(texts.PROCESSED, id=file.id, name=file.workflow.name, done_title=by,
                                       n=file.step_index + 1, total=len(file.workflow.steps),
                                       title=step.title), None
     if notice.kind == "dikembalikan":
         markup = InlineKeyboardMarkup([
             [InlineKeyboardButton(texts.BTN_FIX, callback_data=f"wf:edit:{file.id}")],
             [InlineKeyboardButton(texts.BTN_CANCEL, callback_data=f"wf:drop:{file.id}")]])
-        return texts.RETURNED.format(id=file.id, name=file.workflow.name, title=by,
+        return fill(texts.RETURNED, id=file.id, name=file.workflow.name, title=by,
                                      reason=file.return_reason or "-"), markup
     if notice.kind == "ditolak":
-        return texts.REFUSED.format(id=file.id, name=file.workflow.name, title=by,
+        return fill(texts.REFUSED, id=file.id, name=file.workflow.name, title=by,
                                     reason=file.return_reason or "-"), None
     if notice.kind == "selesai":
-        return texts.DONE.format(id=file.id, name=file.workflow.name,
+        return fill(texts.DONE, id=file.id, name=file.workflow.name,
                                  agenda=file.agenda_number or "-",
                                  output=last.output if last else "-"), None
     step = file.step
     assert notice.kind == "tanpa_pelaksana" and step is not None
-    return texts.NO_ACTOR.format(id=file.id, name=file.workflow.name, title=step.title,
+    return fill(texts.NO_ACTOR, id=file.id, name=file.workflow.name, title=step.title,
                                  actor=describe_actor(step.actor)), None
 
 
@@ -204,14 +204,11 @@ async def send_task(context: BotContext, file: FileView, actor: Employee) -> Non
     assert chat_id is not None
     try:
         for document in file.documents:
-            caption = texts.DOCUMENT_CAPTION.format(id=file.id,
-                                                    name=names.get(document.doc_key, ""))
-            if document.kind == "photo":
-                await context.bot.send_photo(chat_id, document.telegram_file_id,
-                                             caption=caption)
-            else:
-                await context.bot.send_document(chat_id, document.telegram_file_id,
-                                                caption=caption)
+            caption = fill(texts.DOCUMENT_CAPTION, id=file.id,
+                           name=names.get(document.doc_key, ""))
+            # A file sent as a document (even a JPEG) goes on as a document.
+            await sender.send(context.bot, chat_id, Outgoing(
+                caption, method=media_method(document.kind), file=document.telegram_file_id))
     except TelegramError:
         log.warning("workflow.documents_failed nip=%s file=%s", actor.nip, file.id,
                     exc_info=True)
@@ -260,11 +257,11 @@ async def layanan(update: Update, context: BotContext) -> None:
     text = texts.MENU_HEADER + "\n" + (texts.MENU_CHOOSE if offered else texts.MENU_NONE)
     if mine:
         text += texts.MY_FILES_HEADER + "".join(
-            "\n" + texts.FILE_LINE.format(id=f.id, name=f.workflow.name, status=status_text(f))
+            "\n" + fill(texts.FILE_LINE, id=f.id, name=f.workflow.name, status=status_text(f))
             for f in mine)
     if waiting:
         text += texts.TASKS_HEADER + "".join(
-            "\n" + texts.FILE_LINE.format(id=f.id, name=f.workflow.name, status=status_text(f))
+            "\n" + fill(texts.FILE_LINE, id=f.id, name=f.workflow.name, status=status_text(f))
             for f in waiting)
     rows = [[InlineKeyboardButton(w.name, callback_data=f"wf:new:{w.key}")] for w in offered]
     rows += [[InlineKeyboardButton(texts.BTN_CONTINUE.format(id=f.id),
@@ -350,7 +347,7 @@ async def receive_document(update: Update, context: BotContext) -> int:
         if current.status not in wf.EDITABLE_STATUSES:
             return ConversationHandler.END
         return await _show_editor(update, context, current)
-    await update.effective_message.reply_html(texts.RECEIVED.format(name=document.name))
+    await update.effective_message.reply_html(fill(texts.RECEIVED, name=document.name))
     return await _show_editor(update, context, file)
 
 
@@ -373,7 +370,7 @@ async def replace_document(update: Update, context: BotContext) -> int:
         await _refuse(update, error)
         return ConversationHandler.END
     await query.answer()
-    await update.effective_message.reply_html(texts.REMOVED.format(name=document.name))
+    await update.effective_message.reply_html(fill(texts.REMOVED, name=document.name))
     return await _show_editor(update, context, file)
 
 
@@ -394,7 +391,7 @@ async def submit_file(update: Update, context: BotContext) -> int:
     file = outcome.file
     assert file.step is not None
     await query.edit_message_text(
-        texts.SUBMITTED.format(id=file.id, name=file.workflow.name, title=file.step.title),
+        fill(texts.SUBMITTED, id=file.id, name=file.workflow.name, title=file.step.title),
         parse_mode=ParseMode.HTML)
     await deliver(context, outcome.notices)
     return ConversationHandler.END
@@ -412,7 +409,7 @@ async def cancel_file(update: Update, context: BotContext) -> int:
         return ConversationHandler.END
     await query.answer()
     context.user_data.pop(FILE_KEY, None)
-    await query.edit_message_text(texts.CANCELLED.format(id=file.id, name=file.workflow.name))
+    await query.edit_message_text(fill(texts.CANCELLED, id=file.id, name=file.workflow.name))
     return ConversationHandler.END
 
 
@@ -434,7 +431,7 @@ async def _apply(update: Update, context: BotContext, file_id: int, version: int
     await _drop_buttons(context, *card)
     assert update.effective_message is not None
     await update.effective_message.reply_html(
-        texts.ACTED.format(verdict=texts.VERDICT[action], id=file_id))
+        fill(texts.ACTED, verdict=texts.VERDICT[action], id=file_id))
     await deliver(context, outcome.notices)
 
 
@@ -455,7 +452,7 @@ async def action_tapped(update: Update, context: BotContext) -> None:
             await reason_prompt.ask(update, context, kind=codec.WORKFLOW_FILE,
                                     ref_id=tap.ref_id, action=tap.action, token=tap.token,
                                     label=f"berkas #{tap.ref_id}",
-                                    text=texts.ASK_NOTE[tap.action].format(id=tap.ref_id))
+                                    text=fill(texts.ASK_NOTE[tap.action], id=tap.ref_id))
             return
         await _apply(update, context, tap.ref_id, tap.version, tap.action, None, card)
     except DomainError as error:

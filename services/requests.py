@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import aiosqlite
 
-from services import acting, agenda, audit, employees, outbox, step_moves
+from services import acting, agenda, audit, employees, outbox, step_moves, text_limits
 from services import approval_chain as chains
 from services import leave_balance as leave
 from services import leave_rights as rights
@@ -757,7 +757,7 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
     if spec.needs_reason and not (note and note.strip()):
         raise DecisionRefused("Alasan wajib diisi.")
     if note:
-        note = rules.check_note(note)
+        note = text_limits.check_note(note)
     async with db.transaction() as conn:
         view = await _load(conn, request_id)
         subject = await approvals.load(conn, approvals.REQUEST, request_id)

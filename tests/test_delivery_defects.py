@@ -205,3 +205,37 @@ async def test_a_name_with_html_does_not_break_the_greeting(harness: Harness, of
     await harness.send(EMPLOYEE, "/start")
     greeting = harness.api.last_to(EMPLOYEE.id)
     assert greeting.result is not None and "Dewi &lt;Lestari&gt; &amp; Co" in greeting.text
+
+
+async def _layanan_to_step_three(h: Harness, clock: Any) -> TgUser:
+    """STAFF_A files the Plt/Plh service; the Pelaksana and the atasan pass it on."""
+    from tests.support.office import ADMIN, KASUBBAG
+    applicant = EMPLOYEE
+    await h.send(applicant, "/layanan")
+    await h.tap(applicant, h.api.last_to(applicant.id).button("Pelaksana Tugas"))
+    await h.send_document(applicant, b"%PDF usulan", file_name="usulan.pdf",
+                          mime_type="application/pdf")
+    await h.send_photo(applicant, b"\xff\xd8 sk definitif")
+    await h.send_document(applicant, b"%PDF sk", file_name="sk.pdf", mime_type="application/pdf")
+    await h.tap(applicant, h.api.last_to(applicant.id).button("Ajukan"))
+    for person in (ADMIN, KABID):
+        clock.advance(minutes=4)
+        await h.tap(tg(person), h.api.last_to(person.telegram_id).button("Teruskan"))
+    return tg(KASUBBAG)
+
+
+async def test_html_and_length_in_a_layanan_return_reason(harness: Harness, office: Any,
+                                                          clock: Any) -> None:
+    h = harness
+    kasubbag = await _layanan_to_step_three(h, clock)
+    await h.tap(kasubbag, h.api.last_to(kasubbag.id).button("Kembalikan"))
+    await h.send(kasubbag, "y" * 3900)
+    assert "1.000 karakter" in h.api.last_to(kasubbag.id).text
+    await h.send(kasubbag, HOSTILE)
+    returned = h.api.last_to(EMPLOYEE.id)
+    assert returned.result is not None and "Berkas dikembalikan" in returned.text
+    assert "SKP harus &lt; 2 MB &lt;a href" in returned.text
+    # The applicant's /layanan still works, the reason shown as typed.
+    await h.send(EMPLOYEE, "/layanan")
+    menu = h.api.last_to(EMPLOYEE.id)
+    assert menu.result is not None and "&lt; 2 MB" in menu.text

@@ -12,6 +12,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
 from handlers import layanan
+from handlers.html import fill
 from handlers.texts import layanan as texts
 from handlers.texts import requests as request_texts
 from services.workflows.monitor import (
@@ -35,8 +36,8 @@ def render(notice: SlaNotice) -> str:
               "elapsed": texts.minutes(item.elapsed_minutes),
               "standard": step.time_standard.describe()}
     if notice.kind == REMINDER:
-        return texts.REMINDER.format(**values)
-    return texts.ESCALATION.format(nama=notice.about.nama, jabatan=notice.about.jabatan or "-",
+        return fill(texts.REMINDER, **values)
+    return fill(texts.ESCALATION, nama=notice.about.nama, jabatan=notice.about.jabatan or "-",
                                    **values)
 
 
