@@ -124,18 +124,30 @@ class Sender:
         self._wake.set()
 
     async def _run(self) -> None:
+        pause = 0.0
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=PERIODIC_SECONDS)
+                await asyncio.wait_for(self._wake.wait(), timeout=pause)
             self._wake.clear()
             if self._stopping:
                 return
+            pause = PERIODIC_SECONDS
             try:
                 await self.flush()
+                pause = await self._until_next_due()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("outbox.pass_failed")
+
+    async def _until_next_due(self) -> float:
+        """Seconds until the next row waiting for a retry is due (at most the period), so a
+        backoff or retry_after is honoured on time, not at the next periodic pass."""
+        due = await outbox.next_due(self._services.db)
+        if due is None:
+            return PERIODIC_SECONDS
+        wait = (due - self._services.clock.now()).total_seconds()
+        return min(max(wait, 0.05), PERIODIC_SECONDS)
 
     # --- delivery ---------------------------------------------------------------------------
     async def flush(self) -> int:
