@@ -19,7 +19,8 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHa
 
 from bot.context import BotApp, BotContext
 from handlers.texts import approvals as texts
-from services import reason_prompts
+from services import reason_prompts, text_limits
+from services.errors import DomainError
 from services.reason_prompts import Prompt
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,12 @@ async def _reason(update: Update, context: BotContext) -> None:
     if not note:
         await message.reply_html(texts.REASON_EMPTY.format(label=escape(prompt.label)))
         raise ApplicationHandlerStop
+    try:
+        note = text_limits.check_note(note)
+    except DomainError as error:
+        # Nothing decided; the prompt stays open so the reason can be typed again, shorter.
+        await message.reply_html(f"⚠️ {escape(error.message)}")
+        raise ApplicationHandlerStop from None
     if await kind.on_reason(update, context, prompt, note):
         await reason_prompts.finish(context.db, prompt)
     raise ApplicationHandlerStop

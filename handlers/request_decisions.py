@@ -16,10 +16,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
 from handlers import approval_codec as codec
-from handlers import reason_prompt
+from handlers import reason_prompt, sender
 from handlers import request_notify as notify
 from handlers import request_views as views
-from handlers import sender
 from handlers.texts import requests as texts
 from services import requests as svc
 from services.errors import DomainError
