@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from services import audit, requests
+from services import audit, outbox, requests
 from services.approval import store as approvals
 from services.employees import Employee
 from services.requests import RequestView
@@ -18,6 +18,10 @@ from services.workflows.sla import ESCALATED, ON_TIME, Compliance, compliance, s
 
 REMINDER = "pengingat"
 ESCALATION = "eskalasi"
+
+# Outbox kinds of the SLA messages (rendered by handlers/sla_notify.py).
+FILE_SLA = "workflow.sla"
+REQUEST_SLA = "request.sla"
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,8 @@ async def watch(db: Database, env: WorkflowEnv, now: dt.datetime) -> list[OpenFi
 async def due_notices(db: Database, env: WorkflowEnv, now: dt.datetime) -> list[SlaNotice]:
     """Reminders (past 1× the standard) and escalations (past 2×), each once per step visit.
 
-    A file is marked before the notices go out, so a crash between the two loses a reminder
-    rather than repeating it every few minutes. The marks leave `version` alone: the actor's
+    The mark and the notices' outbox rows are one transaction: a reminder is neither lost nor
+    repeated every few minutes. The marks leave `version` alone: the actor's
     buttons stay valid.
     """
     items = [i for i in await watch(db, env, now)
@@ -89,6 +93,7 @@ async def due_notices(db: Database, env: WorkflowEnv, now: dt.datetime) -> list[
                     told.add(boss.nip)
                     notices.append(SlaNotice(ESCALATION, boss, actor, item))
             await _audit(conn, now, item, ESCALATION, sorted(told))
+        await outbox.enqueue(conn, [_file_notice(n) for n in notices], now=now)
     return notices
 
 
@@ -172,6 +177,7 @@ async def due_request_notices(db: Database, env: WorkflowEnv,
                     told.add(boss.nip)
                     notices.append(RequestSlaNotice(ESCALATION, boss, actor, item))
             await _audit_request(conn, now, item, ESCALATION, sorted(told))
+        await outbox.enqueue(conn, [_request_notice(n) for n in notices], now=now)
     return notices
 
 
@@ -239,3 +245,21 @@ async def monthly_compliance(db: Database, env: WorkflowEnv, year: int,
             tuple(steps)))
     return result
 
+
+def _file_notice(notice: SlaNotice) -> outbox.Notice:
+    file, step = notice.item.file, notice.item.file.step
+    assert step is not None
+    return outbox.Notice(FILE_SLA, notice.to.nip, None, {
+        "kind": notice.kind, "file": file.id, "name": file.workflow.name, "title": step.title,
+        "elapsed": notice.item.elapsed_minutes, "standard": step.time_standard.describe(),
+        "about_nama": notice.about.nama, "about_jabatan": notice.about.jabatan})
+
+
+def _request_notice(notice: RequestSlaNotice) -> outbox.Notice:
+    view, step = notice.item.request, notice.item.request.current
+    assert step is not None
+    return outbox.Notice(REQUEST_SLA, notice.to.nip, None, {
+        "kind": notice.kind, "request": view.id, "jenis": view.kind.label,
+        "nama": view.applicant.nama, "tahap": step.title, "elapsed": notice.item.elapsed_minutes,
+        "standard": notice.item.standard, "about_nama": notice.about.nama,
+        "about_jabatan": notice.about.jabatan})
