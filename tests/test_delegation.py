@@ -237,7 +237,6 @@ async def test_revoking_an_active_plh_returns_the_steps(harness: Harness, db: Da
     api = harness.api
     cuti = await _cuti(db, settings, clock, KABID.nip, dt.date(2026, 11, 16),
                        dt.date(2026, 11, 16))
-    await harness.deliver()  # the cuti's card (an outbox row) reaches the Kepala first
     await _designate(harness, KEPALA, KEPALA, SEKRETARIS, "02-11-2026", "06-11-2026")
     await harness.tap(tg(KEPALA), api.last_to(KEPALA.telegram_id).button("Simpan"))
     # In force today: moved at once.

@@ -89,6 +89,9 @@ class Harness:
     async def feed(self, payload: dict[str, Any]) -> Update:
         payload = {"update_id": next(self._update_ids), **payload}
         update = Update.de_json(payload, self.application.bot)
+        # What was written to the outbox before this update (e.g. by a service called
+        # directly) has long gone out by the time a person acts again.
+        await self.deliver()
         await self.application.process_update(update)
         await self.deliver()
         return update
