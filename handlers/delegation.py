@@ -42,6 +42,7 @@ NEW = r"^dlg:new$"
 KIND_TAP = r"^dlg:kind:(plh|plt)$"
 SAVE = r"^dlg:save$"
 CANCEL = r"^dlg:cancel$"
+FROM_FILE = r"^dlg:file:(\d{1,10})$"
 REVOKE = r"^dlg:rev:(\d{1,9})$"
 REVOKE_YES = r"^dlg:rvy:(\d{1,9})$"
 _TYPED_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
@@ -107,10 +108,39 @@ async def begin(update: Update, context: BotContext) -> int:
     await query.answer()
     assert context.user_data is not None
     context.user_data[DRAFT] = {}
-    await _say(update, texts.ASK_KIND, InlineKeyboardMarkup([
+    return await _ask_kind(update)
+
+
+async def begin_from_file(update: Update, context: BotContext) -> int:
+    """The button on an approved Plt/Plh file: the form, numbered as the file."""
+    query = update.callback_query
+    assert query is not None and context.matches and context.user_data is not None
+    file_id = int(context.matches[0][1])
+    try:
+        number = await svc.from_file(context.db, context.settings.workflows.catalogue, file_id,
+                                     by=context.require_employee())
+    except DomainError as error:
+        await query.answer(error.message, show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data[DRAFT] = {"file": file_id, "sp": number}
+    assert update.effective_chat is not None
+    await context.bot.send_message(update.effective_chat.id,
+                                   texts.FROM_FILE.format(id=file_id, sp=escape(number)),
+                                   parse_mode=ParseMode.HTML)
+    return await _ask_kind(update, edit=False)
+
+
+async def _ask_kind(update: Update, *, edit: bool = True) -> int:
+    markup = InlineKeyboardMarkup([
         [InlineKeyboardButton(texts.BTN_PLH, callback_data="dlg:kind:plh")],
         [InlineKeyboardButton(texts.BTN_PLT, callback_data="dlg:kind:plt")],
-        [InlineKeyboardButton(texts.BTN_CANCEL, callback_data="dlg:cancel")]]))
+        [InlineKeyboardButton(texts.BTN_CANCEL, callback_data="dlg:cancel")]])
+    if edit:
+        await _say(update, texts.ASK_KIND, markup)
+    else:
+        assert update.effective_message is not None
+        await update.effective_message.reply_html(texts.ASK_KIND, reply_markup=markup)
     return KIND
 
 
@@ -156,6 +186,10 @@ async def got_delegate(update: Update, context: BotContext) -> int:
             "pegawai lain.")
         return DELEGATE
     draft["delegate"] = person.nip
+    if draft.get("sp"):
+        # Numbered by the approved file: no Surat Perintah number to type.
+        await _say(update, texts.ASK_START)
+        return START
     await _say(update, texts.ASK_SP.format(nama=escape(person.nama),
                                            jabatan=escape(person.jabatan or "-")))
     return SP
@@ -236,8 +270,10 @@ async def save(update: Update, context: BotContext) -> int:
         await _say(update, texts.EXPIRED)
         return ConversationHandler.END
     try:
-        done = await svc.designate(context.db, _order(draft),
-                                   by=context.require_employee(), now=context.clock.now())
+        done = await svc.designate(
+            context.db, _order(draft), by=context.require_employee(), now=context.clock.now(),
+            file=((context.settings.workflows.catalogue, draft["file"]) if "file" in draft
+                  else None))
     except DomainError as error:
         await _say(update, escape(error.message))
         return ConversationHandler.END
@@ -418,7 +454,8 @@ async def _prefix(context: BotContext, delegation_id: int | None) -> str:
 def conversation() -> ConversationHandler:  # type: ignore[type-arg]
     typed = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(begin, pattern=NEW)],
+        entry_points=[CallbackQueryHandler(begin, pattern=NEW),
+                      CallbackQueryHandler(begin_from_file, pattern=FROM_FILE)],
         states={
             KIND: [CallbackQueryHandler(chose_kind, pattern=KIND_TAP)],
             OFFICIAL: [MessageHandler(typed, got_official)],

@@ -165,6 +165,10 @@ def notice_text(notice: Notice) -> tuple[str, InlineKeyboardMarkup | None]:
         return fill(texts.DONE, id=file.id, name=file.workflow.name,
                                  agenda=file.agenda_number or "-",
                                  output=last.output if last else "-"), None
+    if notice.kind == "catat_penunjukan":
+        return texts.RECORD_DESIGNATION.format(id=file.id, agenda=file.agenda_number or "-"), \
+            InlineKeyboardMarkup([[InlineKeyboardButton(
+                texts.BTN_RECORD_DESIGNATION, callback_data=f"dlg:file:{file.id}")]])
     step = file.step
     assert notice.kind == "tanpa_pelaksana" and step is not None
     return fill(texts.NO_ACTOR, id=file.id, name=file.workflow.name, title=step.title,

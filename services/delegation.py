@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import aiosqlite
 
@@ -20,6 +20,7 @@ from services.employees import Employee
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.nip import nip_problem
 from services.storage import Database
+from services.workflows.model import DESIGNATION, Catalogue
 
 PLH = "plh"
 PLT = "plt"
@@ -260,15 +261,49 @@ async def designate_in(conn: aiosqlite.Connection, order: Designation,
     return Designated(await _view(conn, stored), moves)
 
 
-async def designate(db: Database, order: Designation, *,
-                    by: Employee, now: dt.datetime) -> Designated:
-    """The Kepala or the pengelola kepegawaian designates a Plh/Plt in chat."""
+async def _approving_file(conn: aiosqlite.Connection, catalogue: Catalogue,
+                         file_id: int) -> str:
+    """The agenda number of a finished Plt/Plh file not recorded yet (the Surat Perintah)."""
+    async with conn.execute(
+        "SELECT workflow_key, status, agenda_number FROM workflow_files WHERE id = ?",
+        (file_id,)
+    ) as cursor:
+        row = await cursor.fetchone()
+    workflow = catalogue.get(row["workflow_key"]) if row else None
+    if row is None or workflow is None or workflow.outcome != DESIGNATION:
+        raise NotFound("Berkas tersebut bukan persetujuan penetapan Plh/Plt.")
+    if row["status"] != "selesai" or not row["agenda_number"]:
+        raise Conflict("Berkas ini belum selesai disetujui.")
+    if await _select(conn, "workflow_file_id = ?", file_id):
+        raise Conflict(f"Penunjukan dari berkas #{file_id} sudah dicatat sebelumnya.")
+    return str(row["agenda_number"])
+
+
+async def from_file(db: Database, catalogue: Catalogue, file_id: int, *,
+                    by: Employee) -> str:
+    """Before the form: the Surat Perintah number an approved Plt/Plh file gives."""
+    if not may_designate(by):
+        raise NotAllowed("Maaf, penunjukan Plh/Plt hanya dapat dilakukan oleh Kepala atau "
+                         "pengelola kepegawaian.")
+    async with db.read() as conn:
+        return await _approving_file(conn, catalogue, file_id)
+
+
+async def designate(db: Database, order: Designation, *, by: Employee, now: dt.datetime,
+                    file: tuple[Catalogue, int] | None = None) -> Designated:
+    """The Kepala or the pengelola kepegawaian designates a Plh/Plt in chat; with `file`,
+    the designation an approved Plt/Plh SOP file approved, numbered as that file."""
     if not may_designate(by):
         raise NotAllowed("Maaf, penunjukan Plh/Plt hanya dapat dilakukan oleh Kepala atau "
                          "pengelola kepegawaian.")
     async with db.transaction() as conn:
+        file_id = None
+        if file is not None:
+            catalogue, file_id = file
+            order = replace(order, sp_number=await _approving_file(conn, catalogue, file_id))
         return await designate_in(conn, order, now=now,
-                                  by=audit.Actor(by.nip, by.telegram_user_id))
+                                  by=audit.Actor(by.nip, by.telegram_user_id),
+                                  workflow_file_id=file_id)
 
 
 async def revoke(db: Database, delegation_id: int, *, by: Employee,

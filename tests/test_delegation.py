@@ -12,7 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from bot.config import load_settings
+from bot.context import BotContext
 from bot.jobs import delegation as delegation_jobs
+from handlers import layanan
 from handlers.layanan import env_of
 from services import audit, delegation, employees, recap
 from services import requests as svc
@@ -395,3 +397,50 @@ async def test_a_reimport_that_changes_the_atasan_moves_the_waiting_steps(
                  if e.action == "approval.reassign"]
     assert [(e.detail["from"], e.detail["to"], e.detail["reason"]) for e in moved] == \
         [(KABID.nip, SEKRETARIS.nip, "atasan")]
+
+
+async def test_an_approved_plt_plh_file_records_the_designation(
+        harness: Harness, db: Database, office, clock: FixedClock) -> None:
+    api = harness.api
+    file_id = await _file_at_the_kepala(harness, db, clock)
+    env = env_of(harness.application.bot_data["services"])
+    kepala = await _employee(db, KEPALA.nip)
+    file = await wf.get_file(db, env, file_id)
+    for action in ("teruskan", "setujui"):
+        file = (await wf.act(db, env, file_id, file.version, kepala, action,
+                             clock.now())).file
+    # The Pelaksana finishes the file; the notices go out through the /layanan renderer.
+    outcome = await wf.act(db, env, file_id, file.version, await _employee(db, ADMIN.nip),
+                           "teruskan", clock.now())
+    assert outcome.file.status == wf.DONE and outcome.file.agenda_number
+    await layanan.deliver(BotContext(harness.application), outcome.notices)
+    notice = api.last_to(ADMIN.telegram_id)
+    assert "persetujuan penetapan Plh/Plt" in notice.text
+
+    # A plain employee cannot use the button.
+    await harness.tap(tg(STAFF_B), notice.button("Catat penunjukan"), on=notice)
+    assert "hanya dapat dilakukan oleh Kepala" in \
+        api.sent("answerCallbackQuery")[-1].params["text"]
+
+    await harness.tap(tg(ADMIN), notice.button("Catat penunjukan"), on=notice)
+    assert outcome.file.agenda_number in api.sent_to(ADMIN.telegram_id)[-2].text
+    await harness.tap(tg(ADMIN), "dlg:kind:plt")
+    await harness.send(tg(ADMIN), KEPALA.nip)
+    await harness.send(tg(ADMIN), SEKRETARIS.nip)
+    # No Surat Perintah number is asked: the file's agenda number is it.
+    assert "tanggal mulai" in api.last_to(ADMIN.telegram_id).text
+    await harness.send(tg(ADMIN), "09-11-2026")
+    await harness.send(tg(ADMIN), "13-11-2026")
+    summary = api.last_to(ADMIN.telegram_id)
+    assert outcome.file.agenda_number in summary.text and "Pelaksana Tugas" in summary.text
+    await harness.tap(tg(ADMIN), summary.button("Simpan"))
+    async with db.read() as conn:
+        stored = await delegation._select(conn, "1 = 1")
+    assert [(d.kind, d.official_nip, d.delegate_nip, d.sp_number, d.workflow_file_id)
+            for d in stored] == [("plt", KEPALA.nip, SEKRETARIS.nip,
+                                  outcome.file.agenda_number, file_id)]
+    assert "Plt. Kepala Dinas" in api.last_to(SEKRETARIS.telegram_id).text
+
+    # The same file cannot record a second designation.
+    await harness.tap(tg(ADMIN), notice.button("Catat penunjukan"), on=notice)
+    assert "sudah dicatat" in api.sent("answerCallbackQuery")[-1].params["text"]

@@ -23,6 +23,8 @@ BTN_SAVE = "✅ Simpan"
 BTN_CANCEL = "✖️ Batal"
 BTN_REVOKE_YES = "Ya, cabut"
 
+FROM_FILE = ("Penunjukan Plh/Plt dari berkas #{id}: nomor Surat Perintah {sp} (nomor agenda "
+             "persetujuan berkas).")
 ASK_KIND = ("Pilih jenis penugasan:\n• <b>Plh</b> bila pejabat berhalangan sementara (cuti, "
             "dinas luar);\n• <b>Plt</b> bila jabatan lowong.")
 ASK_OFFICIAL = "Ketik <b>NIP pejabat</b> yang digantikan (18 angka)."

@@ -114,3 +114,7 @@ def megabytes(size: int) -> str:
 PANTAU_REQUESTS_HEADER = "<b>Pengajuan izin dan cuti yang menunggu keputusan</b> ({count})"
 PANTAU_REQUESTS_HEAD = ("No   Jenis                Tahap              Pejabat         "
                         "Waktu/Standar")
+RECORD_DESIGNATION = ("Berkas #{id} adalah persetujuan penetapan Plh/Plt (nomor {agenda}). "
+                      "Catat penunjukannya agar persetujuan pejabat dialihkan selama masa "
+                      "penugasan.")
+BTN_RECORD_DESIGNATION = "📝 Catat penunjukan Plh/Plt"

@@ -23,6 +23,7 @@ from services.employees import Employee
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.storage import Database
 from services.workflows.model import (
+    DESIGNATION,
     MOVING_ACTIONS,
     Catalogue,
     Document,
@@ -124,7 +125,8 @@ class FileView:
 class Notice:
     """A message the handlers must send: `kind` picks the text, `to` the recipient."""
 
-    kind: str  # "tugas", "diproses", "dikembalikan", "ditolak", "selesai", "tanpa_pelaksana"
+    kind: str  # "tugas", "diproses", "dikembalikan", "ditolak", "selesai", "tanpa_pelaksana",
+    #            "catat_penunjukan" (record the Plh/Plt designation the file approved)
     to: Employee
     file: FileView
 
@@ -674,6 +676,9 @@ def _after_action(file: FileView, actor: Employee, staff: Staff) -> tuple[Notice
     if file.status == RUNNING:
         return (Notice("diproses", applicant, file), *_arrival_notices(file, staff))
     kind = {DONE: "selesai", REFUSED: "ditolak", RETURNED: "dikembalikan"}[file.status]
+    if file.status == DONE and file.workflow.outcome == DESIGNATION:
+        # The approved designation is recorded by the one who finished the file.
+        return (Notice(kind, applicant, file), Notice("catat_penunjukan", actor, file))
     return (Notice(kind, applicant, file),)
 
 

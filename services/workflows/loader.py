@@ -25,6 +25,7 @@ from services.request_types import TYPE_KEYS
 from services.workflows.model import (
     ACTIONS,
     MOVING_ACTIONS,
+    OUTCOMES,
     Catalogue,
     Document,
     Step,
@@ -41,7 +42,7 @@ _DURATION = re.compile(r"^\s*(\d+)\s*(menit|jam|hari)\s*$", re.IGNORECASE)
 
 _WORKFLOW_KEYS = {"kode", "nama", "keterangan", "jenis", "pemohon", "format_agenda", "buku_agenda",
                   "waktu_pengajuan", "kelengkapan", "langkah", "jenis_permohonan", "aktif",
-                  "kembalikan_ke"}
+                  "kembalikan_ke", "hasil"}
 _DOCUMENT_KEYS = {"kode", "nama", "jenis", "maks_mb"}
 _STEP_KEYS = {"kode", "kegiatan", "jabatan", "pelaksana", "aksi", "waktu", "output",
               "penomoran", "catatan_wajib", "lewati_bila_kosong"}
@@ -303,6 +304,11 @@ def parse_workflow(file: str, data: Any) -> tuple[Workflow, bool]:
     if return_rule not in RETURN_RULES:
         raise node.error("kembalikan_ke", f"{return_rule!r} tidak dikenal; gunakan "
                          + " atau ".join(RETURN_RULES))
+    outcome = node.text("hasil", "") or None
+    if outcome is not None and outcome not in OUTCOMES:
+        raise node.error("hasil", f"{outcome!r} tidak dikenal; gunakan " + ", ".join(OUTCOMES))
+    if outcome is not None and kind != "layanan":
+        raise node.error("hasil", "hanya untuk definisi dengan jenis: layanan")
     workflow = Workflow(
         key=key, name=node.text("nama"), description=node.text("keterangan", ""),
         source=file, kind=kind, submitters=_submitters(node), documents=documents,
@@ -310,7 +316,7 @@ def parse_workflow(file: str, data: Any) -> tuple[Workflow, bool]:
         agenda_format=agenda_format,
         agenda_register=node.ident("buku_agenda") if "buku_agenda" in node.data
         else "surat_keluar",
-        request_types=request_types, return_rule=return_rule,
+        request_types=request_types, return_rule=return_rule, outcome=outcome,
     )
     return workflow, node.flag("aktif", True)
 

@@ -22,6 +22,12 @@ ACTIONS: tuple[str, ...] = (TERUSKAN, *approval_chain.ACTIONS)
 MOVING_ACTIONS = frozenset({TERUSKAN, approval_chain.SETUJUI})
 
 
+# hasil: penunjukan_plt_plh — the finished file is the approval of a Plh/Plt designation,
+# which the one who finishes it records (services.delegation) with the file's agenda number.
+DESIGNATION = "penunjukan_plt_plh"
+OUTCOMES = (DESIGNATION,)
+
+
 @dataclass(frozen=True)
 class TimeStandard:
     """A step's time standard as the SOP writes it: "10 menit", "2 jam", "1 hari".
@@ -102,6 +108,7 @@ class Workflow:
     agenda_register: str = "surat_keluar"
     request_types: tuple[str, ...] = ()  # for kind "permohonan": the request type keys served
     return_rule: str = TO_APPLICANT      # kembalikan: to the applicant, or one step back
+    outcome: str | None = None           # hasil: what finishing the file records, if anything
 
     @property
     def chain(self) -> Chain:
