@@ -119,7 +119,10 @@ async def test_plt_plh_seven_roles_with_a_return(harness: Harness, db: Database,
     assert [b["text"] for b in ppk_card.buttons] == ["✅ Setujui", "❌ Tolak"]
     await _act(harness, KEPALA, "Setujui", clock)
     await _act(harness, ADMIN, "Teruskan", clock)
-    final_card = api.sent_to(ADMIN.telegram_id)[-2]
+    final_card = [c for c in api.sent_to(ADMIN.telegram_id)
+                  if any("Teruskan" in b["text"] for b in c.buttons)][-1]
+    # The approved designation is for the Pelaksana to record (tests/test_delegation.py).
+    assert "Catat penunjukan" in str(api.last_to(ADMIN.telegram_id).buttons)
     done = api.last_to(applicant.id)
     assert "selesai" in done.text and "824/1/DISKOMINFO/2026" in done.text
     assert "diserahkan kepada pemohon" in done.text
