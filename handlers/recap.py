@@ -46,7 +46,8 @@ def env_of(services: AppServices) -> RecapEnv:
     settings = services.settings
     return RecapEnv(office=settings.office, policy=settings.attendance,
                     calendar=services.calendar, settings=settings.recap,
-                    render_pdf=render_pdf, render_xlsx=render_xlsx)
+                    render_pdf=render_pdf, render_xlsx=render_xlsx,
+                    chain=settings.workflows.catalogue.recap_chain())
 
 
 # --- rendering and sending ------------------------------------------------------------------

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import aiosqlite
 
 from services import acting, agenda, audit, employees, recap_flow, recap_snapshot
+from services.approval import model as engine
+from services.approval import store as approvals
 from services.attendance import day_statuses, month_attendance
 from services.attendance_model import PRESENT_CODES, DayStatus, MonthAttendance
 from services.attendance_policy import AttendancePolicy
@@ -35,11 +38,18 @@ from services.recap_flow import DRAFT, KASUBBAG, KEPALA, SEKRETARIS, SIGNED
 from services.recap_settings import RecapSettings
 from services.storage import Database
 from services.storage.files import write_private
+from services.workflows.loader import load_catalogue
+from services.workflows.model import Workflow
 
 log = logging.getLogger(__name__)
 
 AGENDA_REGISTER = "rekap_kehadiran"
 READER_ROLES = recap_flow.OPERATOR_ROLES | {SEKRETARIS, KEPALA}
+
+
+@functools.cache
+def _shipped_chain() -> Workflow:
+    return load_catalogue().recap_chain()
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,8 @@ class RecapEnv:
     settings: RecapSettings
     render_pdf: Callable[[RecapDocument], bytes]
     render_xlsx: Callable[[Office, MonthAttendance], bytes]
+    # The paraf chain as the SOP catalogue defines it (rekap_kehadiran.yaml).
+    chain: Workflow = field(default_factory=lambda: _shipped_chain())
 
 
 @dataclass(frozen=True)
@@ -109,35 +121,95 @@ def _time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-def _recap(row: aiosqlite.Row) -> Recap:
+def _standing(subject: approvals.Subject | None
+              ) -> tuple[dict[str, approvals.ActionRecord], approvals.ActionRecord | None]:
+    """The paraf and signature that stand, by step (= role), and the return of this round.
+
+    A mark stands on a step the recap has moved past in the current round: a step returned to
+    must initial again, and a resubmission starts a new round with no marks."""
+    if subject is None:
+        return {}, None
+    current = subject.state
+    stands = {}
+    for step in subject.steps:
+        decided = subject.decision(step.position)
+        if decided is not None and decided.action == engine.SETUJUI and (
+                current.state == engine.DONE
+                or (current.state == engine.RUNNING and step.position < current.position)):
+            stands[step.key] = decided
+    returned = None
+    for record in subject.history:
+        if record.round == current.round and record.action == engine.KEMBALIKAN:
+            returned = record
+    return stands, returned
+
+
+def _recap(row: aiosqlite.Row, subject: approvals.Subject | None) -> Recap:
+    stands, returned = _standing(subject)
+    kasubbag, sekretaris, kepala = (stands.get(k) for k in (KASUBBAG, SEKRETARIS, KEPALA))
     return Recap(
         id=row["id"], year=row["year"], month=row["month"], state=row["state"], rev=row["rev"],
         version=row["version"], operator_nip=row["operator_nip"],
         built_at=dt.datetime.fromisoformat(row["built_at"]),
-        kasubbag_nip=row["kasubbag_nip"], kasubbag_at=_time(row["kasubbag_at"]),
-        sekretaris_nip=row["sekretaris_nip"], sekretaris_at=_time(row["sekretaris_at"]),
-        kepala_nip=row["kepala_nip"], signed_at=_time(row["signed_at"]),
-        returned_reason=row["returned_reason"], returned_by=row["returned_by"],
+        kasubbag_nip=kasubbag.actor_nip if kasubbag else None,
+        kasubbag_at=kasubbag.acted_at if kasubbag else None,
+        sekretaris_nip=sekretaris.actor_nip if sekretaris else None,
+        sekretaris_at=sekretaris.acted_at if sekretaris else None,
+        kepala_nip=kepala.actor_nip if kepala else None, signed_at=_time(row["signed_at"]),
+        returned_reason=returned.note if returned else None,
+        returned_by=returned.actor_nip if returned else None,
         agenda_number=row["agenda_number"], sha256=row["sha256"],
         archive_path=row["archive_path"], updated_at=_time(row["updated_at"]))
 
 
-_COLUMNS = ("id, year, month, state, rev, version, operator_nip, built_at, kasubbag_nip, "
-            "kasubbag_at, sekretaris_nip, sekretaris_at, kepala_nip, signed_at, returned_reason, "
-            "returned_by, agenda_number, sha256, archive_path, updated_at")
+_COLUMNS = ("id, year, month, state, rev, version, operator_nip, built_at, signed_at, "
+            "agenda_number, sha256, archive_path, updated_at")
+
+
+async def _recaps(conn: aiosqlite.Connection, rows: list[aiosqlite.Row]) -> list[Recap]:
+    subjects = await approvals.load_many(conn, approvals.RECAP, [r["id"] for r in rows])
+    return [_recap(r, subjects.get(r["id"])) for r in rows]
 
 
 async def _get(conn: aiosqlite.Connection, recap_id: int) -> Recap | None:
     async with conn.execute(f"SELECT {_COLUMNS} FROM recaps WHERE id = ?", (recap_id,)) as cur:
         row = await cur.fetchone()
-    return _recap(row) if row else None
+    return (await _recaps(conn, [row]))[0] if row else None
 
 
 async def find(conn: aiosqlite.Connection, year: int, month: int) -> Recap | None:
     async with conn.execute(f"SELECT {_COLUMNS} FROM recaps WHERE year = ? AND month = ?",
                             (year, month)) as cur:
         row = await cur.fetchone()
-    return _recap(row) if row else None
+    return (await _recaps(conn, [row]))[0] if row else None
+
+
+async def _chain_steps(conn: aiosqlite.Connection, env: RecapEnv) -> list[approvals.NewStep]:
+    """The definition's steps with today's holders of each role."""
+    return [approvals.NewStep(step.key, step.title, step.actions,
+                              tuple(e.nip for e in await employees.by_role(conn, step.key)))
+            for step in env.chain.steps]
+
+
+async def _act(conn: aiosqlite.Connection, env: RecapEnv, recap_id: int, actor: Employee,
+               action: str, note: str | None, now: dt.datetime) -> engine.Move:
+    """The engine's step for the recap. The role was checked by recap_flow (with delegations
+    and stand-ins), so someone who took the role up after submission (a new Kasubbag, a Plh)
+    stands on the step."""
+    subject = await approvals.load(conn, approvals.RECAP, recap_id)
+    if subject is None or subject.current is None:
+        raise _changed()
+    if actor.nip not in subject.current.actors:
+        await approvals.set_actors(conn, subject, [*subject.current.actors, actor.nip])
+        subject = await approvals.load(conn, approvals.RECAP, recap_id)
+        assert subject is not None
+    try:
+        return await approvals.act(conn, subject, position=subject.state.position,
+                                   round_=subject.state.round, actor_nip=actor.nip,
+                                   action=action, note=note, now=now,
+                                   return_rule=env.chain.return_rule)
+    except (approvals.Stale, engine.TransitionRefused):
+        raise _changed() from None
 
 
 async def _blob(conn: aiosqlite.Connection, recap_id: int, column: str) -> bytes:
@@ -354,14 +426,24 @@ async def submit(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: 
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE recaps SET state = 'kasubbag', rev = rev + 1, version = version + 1, "
-            "operator_nip = ?, built_at = ?, snapshot = ?, pdf = ?, kasubbag_nip = NULL, "
-            "kasubbag_at = NULL, sekretaris_nip = NULL, sekretaris_at = NULL, "
-            "returned_reason = NULL, returned_by = NULL, returned_at = NULL, updated_at = ? "
+            "operator_nip = ?, built_at = ?, snapshot = ?, pdf = ?, updated_at = ? "
             "WHERE id = ? AND rev = ? AND state = 'draft'",
             (actor.nip, now.isoformat(), recap_snapshot.encode(attendance), pdf,
              now.isoformat(), recap_id, rev))
         if cursor.rowcount != 1:
             raise _changed()
+        subject = await approvals.load(conn, approvals.RECAP, recap_id)
+        steps = await _chain_steps(conn, env)
+        if subject is None:
+            await approvals.open_subject(conn, kind=approvals.RECAP, ref_id=recap_id,
+                                         definition=env.chain.key, applicant_nip=actor.nip,
+                                         steps=steps, now=now)
+        else:
+            try:
+                await approvals.resubmit(conn, subject, now=now, restart=engine.FROM_FIRST,
+                                         steps=steps)
+            except approvals.Stale:
+                raise _changed() from None
         await audit.record(conn, at=now, actor=_actor(actor), action="recap.submit",
                            entity="recap", entity_id=recap_id,
                            detail={"version": fresh.version, "to": KASUBBAG})
@@ -453,16 +535,14 @@ async def approve(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev:
             archive = str(await asyncio.to_thread(_archive_file, env.settings.archive_dir,
                                                   marked, pdf))
         cursor = await conn.execute(
-            "UPDATE recaps SET state = ?, rev = rev + 1, pdf = ?, kasubbag_nip = ?, "
-            "kasubbag_at = ?, sekretaris_nip = ?, sekretaris_at = ?, kepala_nip = ?, "
-            "signed_at = ?, agenda_number = ?, sha256 = ?, archive_path = ?, updated_at = ? "
+            "UPDATE recaps SET state = ?, rev = rev + 1, pdf = ?, signed_at = ?, "
+            "agenda_number = ?, sha256 = ?, archive_path = ?, updated_at = ? "
             "WHERE id = ? AND rev = ? AND state = ?",
-            (marked.state, pdf, marked.kasubbag_nip, _iso(marked.kasubbag_at),
-             marked.sekretaris_nip, _iso(marked.sekretaris_at), marked.kepala_nip,
-             _iso(marked.signed_at), marked.agenda_number, digest, archive, now.isoformat(),
-             recap_id, rev, recap.state))
+            (marked.state, pdf, _iso(marked.signed_at), marked.agenda_number, digest, archive,
+             now.isoformat(), recap_id, rev, recap.state))
         if cursor.rowcount != 1:
             raise _changed()
+        await _act(conn, env, recap_id, actor, engine.SETUJUI, None, now)
         detail: dict[str, object] = {"from": recap.state, "to": marked.state,
                                      "version": recap.version}
         if digest:
@@ -518,15 +598,12 @@ async def send_back(db: Database, env: RecapEnv, clock: Clock, recap_id: int, re
     pdf = await asyncio.to_thread(env.render_pdf, document)
     async with db.transaction() as conn:
         cursor = await conn.execute(
-            "UPDATE recaps SET state = ?, rev = rev + 1, pdf = ?, kasubbag_nip = ?, "
-            "kasubbag_at = ?, sekretaris_nip = ?, sekretaris_at = ?, returned_reason = ?, "
-            "returned_by = ?, returned_at = ?, updated_at = ? "
+            "UPDATE recaps SET state = ?, rev = rev + 1, pdf = ?, updated_at = ? "
             "WHERE id = ? AND rev = ? AND state = ?",
-            (cleared.state, pdf, cleared.kasubbag_nip, _iso(cleared.kasubbag_at),
-             cleared.sekretaris_nip, _iso(cleared.sekretaris_at), reason, actor.nip,
-             now.isoformat(), now.isoformat(), recap_id, rev, recap.state))
+            (cleared.state, pdf, now.isoformat(), recap_id, rev, recap.state))
         if cursor.rowcount != 1:
             raise _changed()
+        await _act(conn, env, recap_id, actor, engine.KEMBALIKAN, reason, now)
         await audit.record(conn, at=now, actor=_actor(actor), action="recap.return",
                            entity="recap", entity_id=recap_id,
                            detail={"from": recap.state, "to": cleared.state, "reason": reason})
@@ -561,7 +638,7 @@ async def archived(db: Database, *, actor: Employee, limit: int = 24) -> list[Re
         f"SELECT {_COLUMNS} FROM recaps WHERE state = 'signed' "
         "ORDER BY year DESC, month DESC LIMIT ?", (limit,),
     ) as cursor:
-        return [_recap(row) for row in await cursor.fetchall()]
+        return await _recaps(conn, list(await cursor.fetchall()))
 
 
 async def archived_copy(db: Database, recap_id: int, *, actor: Employee) -> tuple[Recap, bytes]:

@@ -4,18 +4,33 @@ flight, is migrated and every flow continues where it stood: nothing waiting is 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
-from services import employees
+from reports.recap_pdf import render_pdf
+from reports.recap_xlsx import render_xlsx
+from services import employees, recap, recap_snapshot
 from services import requests as svc
+from services.attendance import month_attendance
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
 from services.storage import Database, open_database
 from services.workflows import files as wf
 from services.workflows.files import WorkflowEnv
 from services.workflows.sla import OfficeTime
-from tests.support.office import ADMIN, KABID, KEPALA, STAFF_A, STAFF_B, seed_old_schema
+from tests.support.office import (
+    ADMIN,
+    KABID,
+    KASUBBAG,
+    KEPALA,
+    SEKRETARIS,
+    STAFF_A,
+    STAFF_B,
+    seed_old_schema,
+)
 
 OLD_SCHEMA = 8
 
@@ -167,5 +182,87 @@ async def test_files_in_flight_continue_after_the_migration(
         again = await wf.submit(db, env, 2, returned.version, applicant, clock.now())
         assert again.file.step is not None and again.file.step.key == "disposisi"
         assert [n.to.nip for n in again.notices if n.kind == "tugas"] == [KEPALA.nip]
+    finally:
+        await db.close()
+
+
+async def _old_recaps(db: Database, at: dt.datetime) -> bytes:
+    """September with the Sekretaris after the Kasubbag's paraf, July returned by the Kasubbag
+    to the operator, and August signed and archived."""
+    stamp = at.isoformat()
+    signed_pdf = b"%PDF-signed-august"
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO recaps (id, year, month, state, rev, version, operator_nip, built_at, "
+            "snapshot, pdf, kasubbag_nip, kasubbag_at, updated_at) VALUES "
+            "(1, 2026, 9, 'sekretaris', 3, 2, ?, ?, x'00', x'00', ?, ?, ?)",
+            (ADMIN.nip, stamp, KASUBBAG.nip, stamp, stamp))
+        await conn.execute(
+            "INSERT INTO recaps (id, year, month, state, rev, version, operator_nip, built_at, "
+            "snapshot, pdf, returned_reason, returned_by, returned_at, updated_at) VALUES "
+            "(2, 2026, 7, 'draft', 3, 2, ?, ?, x'00', x'00', 'Data cuti Juli belum masuk', ?, "
+            "?, ?)", (ADMIN.nip, stamp, KASUBBAG.nip, stamp, stamp))
+        await conn.execute(
+            "INSERT INTO recaps (id, year, month, state, rev, version, operator_nip, built_at, "
+            "snapshot, pdf, kasubbag_nip, kasubbag_at, sekretaris_nip, sekretaris_at, "
+            "kepala_nip, signed_at, agenda_number, sha256, updated_at) VALUES "
+            "(3, 2026, 8, 'signed', 5, 2, ?, ?, x'00', ?, ?, ?, ?, ?, ?, ?, "
+            "'000.8.3.3/001/DISKOMINFO/09/2026', ?, ?)",
+            (ADMIN.nip, stamp, signed_pdf, KASUBBAG.nip, stamp, SEKRETARIS.nip, stamp,
+             KEPALA.nip, stamp, hashlib.sha256(signed_pdf).hexdigest(), stamp))
+    return signed_pdf
+
+
+async def _person(db: Database, nip: str) -> employees.Employee:
+    return await _employee(db, nip)
+
+
+async def test_recaps_in_flight_continue_after_the_migration(
+        settings: Settings, clock: FixedClock, tmp_path: Path) -> None:
+    path = settings.database.path
+    old = await open_database(path, up_to=OLD_SCHEMA)
+    await seed_old_schema(old, clock.now())
+    signed_pdf = await _old_recaps(old, clock.now())
+    await old.close()
+
+    db = await open_database(path)
+    try:
+        calendar = OfficeCalendar(settings.calendar)
+        env = recap.RecapEnv(settings.office, settings.attendance, calendar, settings.recap,
+                             render_pdf, render_xlsx)
+        # The snapshots stood in for real ones; give the open months their data.
+        for recap_id, month in ((1, 9), (2, 7)):
+            data = await month_attendance(db, settings.attendance, calendar, 2026, month,
+                                          today=clock.now().date(), now=clock.now())
+            async with db.transaction() as conn:
+                await conn.execute("UPDATE recaps SET snapshot = ? WHERE id = ?",
+                                   (recap_snapshot.encode(data), recap_id))
+
+        september = await recap.get(db, 1)
+        assert (september.state, september.kasubbag_nip) == ("sekretaris", KASUBBAG.nip)
+        assert september.sekretaris_nip is None
+        moved = await recap.approve(db, env, clock, 1, september.rev,
+                                    actor=await _person(db, SEKRETARIS.nip))
+        assert moved.recap.state == "kepala" and moved.recap.sekretaris_nip == SEKRETARIS.nip
+        assert moved.recap.kasubbag_nip == KASUBBAG.nip
+        signed = await recap.approve(db, env, clock, 1, moved.recap.rev,
+                                     actor=await _person(db, KEPALA.nip))
+        assert signed.recap.state == "signed" and signed.recap.kepala_nip == KEPALA.nip
+        assert signed.recap.agenda_number == "000.8.3.3/001/DISKOMINFO/10/2026"
+
+        july = await recap.get(db, 2)
+        assert (july.state, july.returned_by) == ("draft", KASUBBAG.nip)
+        assert july.returned_reason == "Data cuti Juli belum masuk"
+        sent = await recap.submit(db, env, clock, 2, july.rev,
+                                  actor=await _person(db, ADMIN.nip))
+        assert sent.recap.state == "kasubbag" and sent.recap.returned_reason is None
+        assert [p.nip for p in sent.notify] == [KASUBBAG.nip]
+
+        august, pdf = await recap.archived_copy(db, 3, actor=await _person(db, KEPALA.nip))
+        assert pdf == signed_pdf and august.kepala_nip == KEPALA.nip
+        assert (august.kasubbag_nip, august.sekretaris_nip) == (KASUBBAG.nip, SEKRETARIS.nip)
+        with pytest.raises(Exception, match="archived"):
+            async with db.transaction() as conn:
+                await conn.execute("UPDATE recaps SET pdf = x'00' WHERE id = 3")
     finally:
         await db.close()

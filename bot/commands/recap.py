@@ -44,7 +44,8 @@ def handle(args: argparse.Namespace) -> int:
         env = recap.RecapEnv(office=settings.office, policy=settings.attendance,
                              calendar=OfficeCalendar(settings.calendar),
                              settings=settings.recap, render_pdf=render_pdf,
-                             render_xlsx=render_xlsx)
+                             render_xlsx=render_xlsx,
+                             chain=settings.workflows.catalogue.recap_chain())
         result = await recap.export(db, env, clock, *period)
         await asyncio.to_thread(_write, args.out, result.pdf)
         what = (f"salinan arsip bertanda tangan, nomor {result.signed.agenda_number}"

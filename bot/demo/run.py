@@ -359,7 +359,8 @@ async def _recap(db: Database, settings: Settings, calendar: OfficeCalendar, yea
     the Kasubbag and the Sekretaris initial, the Kepala signs (agenda number, archive copy).
     Returns the signed PDF, the spreadsheet and the agenda number."""
     env = RecapEnv(office=settings.office, policy=settings.attendance, calendar=calendar,
-                   settings=settings.recap, render_pdf=render_pdf, render_xlsx=render_xlsx)
+                   settings=settings.recap, render_pdf=render_pdf, render_xlsx=render_xlsx,
+                   chain=settings.workflows.catalogue.recap_chain())
     by_role: dict[str, Employee] = {}
     async with db.read() as conn:
         for role in ("admin", "kasubbag", "sekretaris", "kepala"):

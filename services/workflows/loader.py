@@ -33,7 +33,9 @@ from services.workflows.model import (
     Workflow,
 )
 
-KINDS = ("layanan", "permohonan")
+KINDS = ("layanan", "permohonan", "rekap")
+# The recap's paraf boxes and signature, in the document's order: each step's kode is its peran.
+RECAP_ROLES = ("kasubbag", "sekretaris", "kepala")
 FILE_TYPES = ("pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx")
 MAX_DOCUMENT_MB = 50
 # Keys end up in callback_data ("wf:new:<kode>"), which Telegram caps at 64 bytes.
@@ -265,6 +267,26 @@ def _check_request_chain(node: _Node) -> None:
             raise step.error("aksi", "langkah permohonan wajib memuat setujui")
 
 
+def _check_recap_chain(node: _Node, steps: tuple[Step, ...]) -> None:
+    """The recap chain fills the document's boxes: Kasubbag and Sekretaris initial, the Kepala
+    signs, in that order."""
+    for name in ("kelengkapan", "jenis_permohonan", "format_agenda", "buku_agenda"):
+        if name in node.data:
+            raise node.error(name, "tidak berlaku untuk jenis: rekap (nomor agenda rekapitulasi "
+                             "diatur di [recap] presensi.toml)")
+    roles = [s.actor.value if s.actor.kind == PERAN else "" for s in steps]
+    for index, (step, role) in enumerate(zip(steps, roles, strict=True)):
+        if role not in RECAP_ROLES or step.key != role:
+            raise node.error(f"langkah[{index}]", "langkah rekapitulasi berkode dan berpelaksana "
+                             "peran yang sama: " + ", ".join(RECAP_ROLES))
+        if "teruskan" in step.actions or "tolak" in step.actions:
+            raise node.error(f"langkah[{index}].aksi", "rekapitulasi hanya setujui dan "
+                             "kembalikan")
+    if tuple(roles) != RECAP_ROLES:
+        raise node.error("langkah", "urutan: kasubbag, sekretaris, lalu kepala yang "
+                         "menandatangani")
+
+
 def parse_workflow(file: str, data: Any) -> tuple[Workflow, bool]:
     """One definition from its parsed YAML; returns it and whether it is active."""
     node = _Node(file, data, "")
@@ -281,6 +303,8 @@ def parse_workflow(file: str, data: Any) -> tuple[Workflow, bool]:
     documents = tuple(_document(file, raw, i) for i, raw in enumerate(
         node.items("kelengkapan", required=kind == "layanan")))
     _unique(file, "kelengkapan", (d.key for d in documents))
+    if kind == "rekap":
+        _check_recap_chain(node, steps)
     request_types: tuple[str, ...] = ()
     if kind == "permohonan":
         _check_request_chain(node)
@@ -365,6 +389,11 @@ def _check_request_coverage(shipped: dict[str, tuple[Workflow, bool]],
                                       f"jenis permohonan {type_key!r} sudah dilayani oleh "
                                       f"{served[type_key].source}")
             served[type_key] = workflow
+    recap_chains = [w for w, active in merged.values() if active and w.kind == "rekap"]
+    if len(recap_chains) != 1:
+        culprit = recap_chains[1] if recap_chains else merged["rekap_kehadiran"][0]
+        raise DefinitionError(culprit.source, "jenis", "harus ada tepat satu definisi aktif "
+                              "dengan jenis: rekap (rantai paraf rekapitulasi /rekap)")
     for type_key in TYPE_KEYS:
         if type_key in served:
             continue

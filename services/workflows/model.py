@@ -99,7 +99,7 @@ class Workflow:
     name: str
     description: str
     source: str                   # the file it was read from, for messages
-    kind: str                     # "layanan" (berkas through /layanan) or "permohonan"
+    kind: str                     # "layanan" (berkas through /layanan), "permohonan" or "rekap"
     submitters: frozenset[str] | None  # peran allowed to submit; None = every employee
     documents: tuple[Document, ...]
     steps: tuple[Step, ...]
@@ -140,6 +140,12 @@ class Catalogue:
         """The approval chain that serves a request type (izin, cuti_tahunan, ...)."""
         return next((w for w in self.workflows
                      if w.kind == "permohonan" and request_type in w.request_types), None)
+
+    def recap_chain(self) -> Workflow:
+        """The recap's paraf chain (the loader has checked there is exactly one)."""
+        found = next((w for w in self.workflows if w.kind == "rekap"), None)
+        assert found is not None, "the catalogue has no recap chain"
+        return found
 
     def request_chains(self) -> dict[str, Chain]:
         """The approval chain of every request type, as /izin runs it (the loader has checked
