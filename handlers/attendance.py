@@ -50,13 +50,14 @@ def _totals(month: EmployeeMonth) -> str:
     return " · ".join(parts)
 
 
-def _status_text(status: DayStatus) -> str:
+def _status_text(status: DayStatus, bands: tuple[int, int, int]) -> str:
     if not status.codes:
         return texts.NOT_YET
-    return ", ".join(f"{code} ({code_label(code)})" for code in status.codes)
+    return ", ".join(f"{code} ({code_label(code, bands)})" for code in status.codes)
 
 
-def render_today(view: TodayView) -> str:
+def render_today(view: TodayView, bands: tuple[int, int, int]) -> str:
+    """/hadir today; `bands` are the configured TL/PSW bands the labels are made from."""
     status = view.status
     lines = [texts.TODAY_HEADER.format(tanggal=long_date_with_day(view.day))]
     if view.day_off is not None:
@@ -71,7 +72,7 @@ def render_today(view: TodayView) -> str:
         if status.first_in is None and status.last_out is None:
             lines.append(texts.TODAY_NO_SCAN)
         template = texts.TODAY_ABSENCE if rules.is_on_absence(status) else texts.TODAY_STATUS
-        lines.append(template.format(status=_status_text(status)))
+        lines.append(template.format(status=_status_text(status, bands)))
     month = view.month
     lines += ["", texts.MONTH_SUMMARY_HEADER.format(bulan=month_year(view.day.year,
                                                                       view.day.month))]
@@ -92,7 +93,7 @@ def render_today(view: TodayView) -> str:
         lines += ["", texts.TEAM_TODAY_HEADER]
         shown = view.team[:MAX_TEAM_LINES]
         lines += [texts.TEAM_TODAY_LINE.format(nama=escape(entry.employee.nama),
-                                               status=_status_text(entry.status))
+                                               status=_status_text(entry.status, bands))
                   for entry in shown]
         if len(view.team) > len(shown):
             lines.append(texts.TEAM_TODAY_MORE.format(jumlah=len(view.team) - len(shown)))
@@ -133,7 +134,7 @@ async def hadir(update: Update, context: BotContext) -> None:
     policy, calendar = context.settings.attendance, context.calendar
     if not args:
         view = await attendance_views.today_view(context.db, policy, calendar, employee, now)
-        await message.reply_html(render_today(view))
+        await message.reply_html(render_today(view, policy.bands))
         return
     if args[0].lower() != "bulan" or len(args) > 2:
         await message.reply_html(texts.UNKNOWN_HADIR_ARGUMENT)

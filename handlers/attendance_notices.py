@@ -12,7 +12,7 @@ from handlers.texts import attendance as texts
 from services import alerts
 from services import attendance_rules as rules
 from services.alerts import Notice, TeamEntry
-from services.attendance_policy import AttendancePolicy
+from services.attendance_policy import DEFAULT_BANDS, AttendancePolicy
 from services.indonesian_dates import long_date, long_date_with_day
 
 # An atasan with a very large team still gets one message under Telegram's 4096 characters.
@@ -34,7 +34,14 @@ def duration(minutes: int) -> str:
     return " ".join(parts)
 
 
-def code_label(code: str) -> str:
+def code_label(code: str, bands: tuple[int, int, int] = DEFAULT_BANDS) -> str:
+    """The code's name; TL1–TL4 and PSW1–PSW4 with the minutes of the configured bands."""
+    for prefix, name in ((rules.LATE, texts.LATE_NAME), (rules.EARLY, texts.EARLY_NAME)):
+        number = code.removeprefix(prefix)
+        if code.startswith(prefix) and number in ("1", "2", "3", "4"):
+            low, high = rules.band_ranges(bands)[int(number) - 1]
+            return (texts.BAND_RANGE.format(nama=name, dari=low, sampai=high) if high is not None
+                    else texts.BAND_OVER.format(nama=name, batas=low - 1))
     return texts.CODE_NAMES.get(code, code)
 
 
@@ -138,10 +145,11 @@ def _ladder_entry(notice: Notice, policy: AttendancePolicy) -> str:
               "jabatan": escape(person.jabatan or "-"), "tahun": facts.year}
     if notice.kind == alerts.LADDER_RUN:
         assert facts.run_start is not None
-        return texts.LADDER_RUN.format(**common, jumlah=facts.tk_days, hari=facts.run_days,
-                                       mulai=long_date(facts.run_start),
-                                       batas=policy.ladder.consecutive_days,
-                                       hukuman=escape(facts.run_penalty))
+        run = texts.LADDER_RUN.format(**common, jumlah=facts.tk_days, hari=facts.run_days,
+                                      mulai=long_date(facts.run_start),
+                                      batas=policy.ladder.consecutive_days,
+                                      hukuman=escape(facts.run_penalty))
+        return run + (" " + texts.LADDER_PPPK_NOTE if person.is_pppk else "")
     assert facts.step is not None
     rincian = texts.LADDER_ONLY_TK
     if facts.minute_days:
@@ -149,10 +157,12 @@ def _ladder_entry(notice: Notice, policy: AttendancePolicy) -> str:
                                                    durasi=duration(facts.minutes.total))
     text = texts.LADDER_STEP.format(**common, jumlah=facts.days,
                                     rincian=rincian, ambang=facts.step.days,
-                                    hukuman=escape(facts.step.penalty))
+                                    hukuman=escape(facts.step.penalty_for(person.status)))
     if facts.minute_days:
         text += " " + texts.LADDER_MINUTES_RULE.format(
             per_hari=duration(policy.ladder.minutes_per_day))
+    if person.is_pppk:
+        text += " " + texts.LADDER_PPPK_NOTE
     return text
 
 

@@ -22,10 +22,26 @@ PAGE = "Halaman {page} dari {total}"
 
 LEGEND_TITLE = "Keterangan kode:"
 SHADED_NOTE = "Kolom berlatar abu-abu adalah hari libur atau akhir pekan."
+LEGEND_LATE = "Terlambat {rentang} menit"
+LEGEND_EARLY = "Pulang sebelum waktu {rentang} menit"
+LEGEND_RANGE = "{dari}–{sampai}"
+LEGEND_OVER = "lebih dari {batas}"
+
+
+def legend(bands: tuple[int, int, int]) -> tuple[tuple[str, str], ...]:
+    """The code legend with TL/PSW ranges made from the bands the recap was classified with."""
+    b1, b2, b3 = bands
+    ranges = ", ".join([LEGEND_RANGE.format(dari=1, sampai=b1),
+                        LEGEND_RANGE.format(dari=b1 + 1, sampai=b2),
+                        LEGEND_RANGE.format(dari=b2 + 1, sampai=b3),
+                        LEGEND_OVER.format(batas=b3)])
+    return (LEGEND[0], ("TL1–TL4", LEGEND_LATE.format(rentang=ranges)),
+            ("PSW1–PSW4", LEGEND_EARLY.format(rentang=ranges)), *LEGEND[1:])
+
+
+# Every code but TL/PSW, whose ranges follow the bands (legend()).
 LEGEND: tuple[tuple[str, str], ...] = (
     ("H", "Hadir tepat waktu"),
-    ("TL1–TL4", "Terlambat 1–30, 31–60, 61–90, lebih dari 90 menit"),
-    ("PSW1–PSW4", "Pulang sebelum waktu 1–30, 31–60, 61–90, lebih dari 90 menit"),
     ("TAM", "Tidak absen masuk"),
     ("TAP", "Tidak absen pulang"),
     ("TK", "Tanpa keterangan"),

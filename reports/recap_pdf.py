@@ -253,8 +253,9 @@ def attendance_table(table: RecapTable, frame_width: float) -> PagedGrid:
                      widths, style)
 
 
-def _legend(styles: dict[str, ParagraphStyle]) -> Flowable:
-    entries = [f"<b>{escape(code)}</b> {escape(text)}" for code, text in labels.LEGEND]
+def _legend(styles: dict[str, ParagraphStyle], bands: tuple[int, int, int]) -> Flowable:
+    entries = [f"<b>{escape(code)}</b> {escape(text)}"
+               for code, text in labels.legend(bands)]
     half = (len(entries) + 1) // 2
     rows = [[Paragraph(entries[i], styles["small"]),
              Paragraph(entries[i + half], styles["small"]) if i + half < len(entries) else ""]
@@ -401,7 +402,7 @@ def story(document: RecapDocument, frame_width: float) -> list[Flowable]:
                                    styles["note"]))
     flowables.append(Spacer(1, 6))
     flowables.append(attendance_table(build_table(attendance), frame_width))
-    flowables.append(_legend(styles))
+    flowables.append(_legend(styles, document.attendance.bands))
     flowables.append(PageBreak())
     units = unit_summaries(attendance)
     flowables.append(Paragraph(labels.SUMMARY_TITLE, styles["title"]))

@@ -130,7 +130,7 @@ def render_xlsx(office: Office, attendance: MonthAttendance) -> bytes:
                         unit.unexcused, unit.excused, round(unit.rate, 1)])
     summary.append([])
     summary.append([labels.LEGEND_TITLE])
-    for code, meaning in labels.LEGEND:
+    for code, meaning in labels.legend(attendance.bands):
         summary.append([code, meaning])
     summary.column_dimensions["A"].width = 36
     for letter in "BCDEFG":

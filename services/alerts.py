@@ -244,7 +244,7 @@ async def plan_ladder(db: Database, policy: AttendancePolicy, calendar: OfficeCa
         for start, length in rules.long_runs(working, days, ladder):
             facts = LadderFacts(person, today.year, count.tk_days, run_start=start,
                                 run_days=length,
-                                run_penalty=ladder.consecutive_penalty)
+                                run_penalty=ladder.run_penalty_for(person.status))
             notices.extend(Notice(LADDER_RUN, start.isoformat(), r, today, about_nip=nip,
                                   ladder=facts) for r in recipients)
     return notices

@@ -163,6 +163,7 @@ def _month(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeC
         days_off={day: off.name for day, off in offs.items() if off is not None},
         employees=tuple(done.get(e.nip) or one(e, {}) for e in people),
         located=location.month_sites_in(conn, days[0], min(days[-1], today), nips),
+        bands=policy.bands,
     )
 
 

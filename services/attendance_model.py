@@ -58,3 +58,5 @@ class MonthAttendance:
     employees: tuple[EmployeeMonth, ...]
     # (NIP, day) → sites of that day's presensi lokasi punches, which the XLSX marks.
     located: dict[tuple[str, dt.date], tuple[str, ...]] = field(default_factory=dict)
+    # The TL/PSW bands the codes were classified with, for the legend's minute ranges.
+    bands: tuple[int, int, int] = (30, 60, 90)

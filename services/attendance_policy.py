@@ -1,8 +1,10 @@
 """The office's attendance policy as plain data: hours, scan window, bands, TPP table, alerts.
 
 Parsed from `[attendance]` by bot/config/attendance.py (`settings.attendance`); the defaults are
-the common values in /work/shared/domain.md (Perpres 21/2023 hours, Kab. Tulang Bawang-style
-TPP table, the PP 94/2021 ladder).
+the common values in /work/shared/domain.md (Perpres 21/2023 hours, Ramadan dates computed for
+every year (services.ramadan), Kab. Tulang Bawang-style TPP table capped at 40 % a month (the
+disiplin component of TPP), a month on CLTN withholding the whole TPP, the PP 94/2021 ladder
+with wording for PNS and for PPPK).
 """
 
 from __future__ import annotations
@@ -10,6 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from services.employees import PPPK
+from services.ramadan import ramadan_around
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,10 @@ DEFAULT_TPP_PERCENT: Mapping[str, float] = {
 }
 
 
+# Upper bounds (minutes, inclusive) of TL1/PSW1, TL2/PSW2 and TL3/PSW3.
+DEFAULT_BANDS: tuple[int, int, int] = (30, 60, 90)
+
+
 @dataclass(frozen=True)
 class RamadanPeriod:
     start: dt.date
@@ -49,10 +59,23 @@ class RamadanPeriod:
     hours: Mapping[int, WorkHours] = field(default_factory=lambda: dict(DEFAULT_RAMADAN_HOURS))
 
 
+@lru_cache(maxsize=64)
+def _computed_period(start: dt.date, end: dt.date) -> RamadanPeriod:
+    return RamadanPeriod(start, end)
+
+
+# The disiplin (attendance) component of TPP is commonly 40 % of it: deductions stop there.
+DEFAULT_TPP_CAP_PERCENT = 40.0
+# CLTN is leave without state pay: a whole month on it withholds the whole TPP, a part of a
+# month its share of the month's working days. The cap above does not apply to it.
+DEFAULT_CLTN_MONTH_PERCENT = 100.0
+
+
 @dataclass(frozen=True)
 class TppPolicy:
     percent: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TPP_PERCENT))
-    monthly_cap_percent: float = 100.0
+    monthly_cap_percent: float = DEFAULT_TPP_CAP_PERCENT
+    cltn_month_percent: float = DEFAULT_CLTN_MONTH_PERCENT
     # Some Perkada forfeit the whole month's TPP after this many TK days (0: no such rule).
     tk_days_forfeit_month: int = 0
 
@@ -61,8 +84,16 @@ class TppPolicy:
 class LadderStep:
     days: int          # cumulative TK days in a calendar year that reach this step
     penalty: str       # the penalty PP 94/2021 names for it (shown to the atasan)
+    # The wording for a PPPK where the PNS one does not fit (empty: the same). The PPK sets
+    # PPPK discipline; penurunan and pembebasan jabatan are PNS measures.
+    pppk_penalty: str = ""
+
+    def penalty_for(self, status: str) -> str:
+        return (self.pppk_penalty or self.penalty) if status == PPPK else self.penalty
 
 
+_PPPK_HEAVY = ("hukuman disiplin berat, ditetapkan oleh PPK sesuai perjanjian kerja "
+               "(penurunan dan pembebasan jabatan tidak berlaku bagi PPPK)")
 DEFAULT_LADDER: tuple[LadderStep, ...] = (
     LadderStep(3, "hukuman disiplin ringan berupa teguran lisan"),
     LadderStep(4, "hukuman disiplin ringan berupa teguran tertulis"),
@@ -74,14 +105,21 @@ DEFAULT_LADDER: tuple[LadderStep, ...] = (
     LadderStep(17, "hukuman disiplin sedang berupa pemotongan tunjangan kinerja 25% "
                    "selama 12 bulan"),
     LadderStep(21, "hukuman disiplin berat berupa penurunan jabatan setingkat lebih rendah "
-                   "selama 12 bulan"),
+                   "selama 12 bulan",
+               _PPPK_HEAVY),
     LadderStep(25, "hukuman disiplin berat berupa pembebasan dari jabatannya menjadi jabatan "
-                   "pelaksana selama 12 bulan"),
+                   "pelaksana selama 12 bulan",
+               _PPPK_HEAVY),
     LadderStep(28, "hukuman disiplin berat berupa pemberhentian dengan hormat tidak atas "
-                   "permintaan sendiri sebagai PNS"),
+                   "permintaan sendiri sebagai PNS",
+               "hukuman disiplin berat berupa pemutusan hubungan perjanjian kerja dengan hormat "
+               "tidak atas permintaan sendiri sebagai PPPK"),
 )
 DEFAULT_RUN_PENALTY = ("pemberhentian dengan hormat tidak atas permintaan sendiri; gaji "
-                       "dihentikan mulai bulan berikutnya (Peraturan BKN 6/2022)")
+                       "dihentikan mulai bulan berikutnya (PP 94/2021 Pasal 15 ayat 2)")
+DEFAULT_RUN_PENALTY_PPPK = ("pemutusan hubungan perjanjian kerja dengan hormat tidak atas "
+                            "permintaan sendiri; gaji dihentikan mulai bulan berikutnya "
+                            "(PP 94/2021 Pasal 15 ayat 2)")
 
 
 @dataclass(frozen=True)
@@ -89,11 +127,15 @@ class LadderPolicy:
     steps: tuple[LadderStep, ...] = DEFAULT_LADDER
     consecutive_days: int = 10
     consecutive_penalty: str = DEFAULT_RUN_PENALTY
+    consecutive_penalty_pppk: str = DEFAULT_RUN_PENALTY_PPPK
     notify_kepala: bool = True
     # Peraturan BKN 6/2022: unexcused late arrival and early leave add up, every 7.5 hours
     # (450 minutes) being one day of not coming to work on the ladder.
     count_late_minutes: bool = True
     minutes_per_day: int = 450
+
+    def run_penalty_for(self, status: str) -> str:
+        return self.consecutive_penalty_pppk if status == PPPK else self.consecutive_penalty
 
 
 @dataclass(frozen=True)
@@ -111,21 +153,30 @@ class AlertPolicy:
 @dataclass(frozen=True)
 class AttendancePolicy:
     hours: Mapping[int, WorkHours] = field(default_factory=lambda: dict(DEFAULT_HOURS))
-    ramadan: tuple[RamadanPeriod, ...] = ()
+    ramadan: tuple[RamadanPeriod, ...] = ()   # configured periods: they override the computed
+    # Ramadan hours in every year from the computed dates (services.ramadan).
+    ramadan_auto: bool = True
     window_start: dt.time = dt.time(6, 0)
     window_end: dt.time = dt.time(18, 0)
     grace_minutes: int = 0
     # Upper bounds (minutes, inclusive) of bands 1, 2 and 3; anything above is band 4.
-    bands: tuple[int, int, int] = (30, 60, 90)
+    bands: tuple[int, int, int] = DEFAULT_BANDS
     tpp: TppPolicy = field(default_factory=TppPolicy)
     ladder: LadderPolicy = field(default_factory=LadderPolicy)
     alerts: AlertPolicy = field(default_factory=AlertPolicy)
 
     def ramadan_on(self, day: dt.date) -> RamadanPeriod | None:
+        """The configured period holding `day`; else the computed Ramadan holding it, unless a
+        configured period overlaps that Ramadan (the office set that year's dates itself)."""
         for period in self.ramadan:
             if period.start <= day <= period.end:
                 return period
-        return None
+        if not self.ramadan_auto or (span := ramadan_around(day)) is None:
+            return None
+        start, end = span
+        if any(p.start <= end and start <= p.end for p in self.ramadan):
+            return None
+        return _computed_period(start, end)
 
     def hours_for(self, day: dt.date) -> WorkHours:
         """The working hours of `day`: the Ramadan table inside a Ramadan period, else weekly.
@@ -146,6 +197,8 @@ class AttendancePolicy:
     def earliest_start(self) -> dt.time:
         """The earliest start of work in any schedule (nobody is late before it)."""
         starts = [h.start for h in self.hours.values()]
+        if self.ramadan_auto:
+            starts.extend(h.start for h in DEFAULT_RAMADAN_HOURS.values())
         for period in self.ramadan:
             starts.extend(h.start for h in period.hours.values())
         return min(starts)
@@ -154,6 +207,8 @@ class AttendancePolicy:
     def latest_end(self) -> dt.time:
         """The latest end of work in any schedule (the afternoon alert must come after it)."""
         ends = [h.end for h in self.hours.values()]
+        if self.ramadan_auto:
+            ends.extend(h.end for h in DEFAULT_RAMADAN_HOURS.values())
         for period in self.ramadan:
             ends.extend(h.end for h in period.hours.values())
         return max(ends)

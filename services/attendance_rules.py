@@ -50,6 +50,7 @@ NO_OUT = "TAP"
 LATE = "TL"
 EARLY = "PSW"
 ABSENCE_CODES = ("I", "S", "DL", "TB", "CT", "CB", "CS", "CM", "CAP", "CLTN")
+CLTN = "CLTN"
 
 FULL_DAY = "full"
 ARRIVE_LATE = "arrive_late"
@@ -178,12 +179,26 @@ def code_totals(days: Iterable[DayStatus]) -> dict[str, int]:
 
 def tpp_deduction(days: Sequence[DayStatus], tpp: TppPolicy) -> float:
     """Percent of the month's TPP deducted: the sum of each code's rate, at most the cap; the
-    whole month when the Perkada forfeits it after a number of TK days."""
+    whole month when the Perkada forfeits it after a number of TK days. Days on CLTN (leave
+    without state pay) withhold their share of the month's working days of
+    `cltn_month_percent`, outside the cap: a whole month on CLTN withholds the whole TPP."""
     tk_days = sum(1 for day in days if NO_RECORD in day.codes)
     if tpp.tk_days_forfeit_month and tk_days >= tpp.tk_days_forfeit_month:
         return 100.0
     total = sum(tpp.percent.get(code, 0.0) for day in days for code in day.codes)
-    return round(min(total, tpp.monthly_cap_percent), 2)
+    working = [day for day in days if DAY_OFF not in day.codes]
+    cltn = sum(1 for day in working if CLTN in day.codes)
+    share = tpp.cltn_month_percent * cltn / len(working) if working else 0.0
+    return round(min(100.0, min(total, tpp.monthly_cap_percent) + share), 2)
+
+
+def band_ranges(bands: tuple[int, int, int]) -> tuple[tuple[int, int | None], ...]:
+    """(first minute, last minute or None for "more than") of bands 1–4:
+    (30, 60, 90) → (1, 30), (31, 60), (61, 90), (91, None). Labels are made from these, so
+    they follow the configured bands."""
+    lows = (1, bands[0] + 1, bands[1] + 1, bands[2] + 1)
+    highs: tuple[int | None, ...] = (*bands, None)
+    return tuple(zip(lows, highs, strict=True))
 
 
 def is_tk_day(*, working: bool, has_valid_scan: bool, full_absence: bool) -> bool:

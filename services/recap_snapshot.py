@@ -30,7 +30,7 @@ def encode(month: MonthAttendance) -> bytes:
     data = {"year": month.year, "month": month.month,
             "working_days": [d.isoformat() for d in month.working_days],
             "days_off": {d.isoformat(): why for d, why in month.days_off.items()},
-            "employees": people}
+            "employees": people, "bands": list(month.bands)}
     return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
 
 
@@ -47,4 +47,6 @@ def decode(blob: bytes) -> MonthAttendance:
         year=data["year"], month=data["month"],
         working_days=tuple(dt.date.fromisoformat(d) for d in data["working_days"]),
         days_off={dt.date.fromisoformat(d): why for d, why in data["days_off"].items()},
-        employees=tuple(employees))
+        employees=tuple(employees),
+        # Snapshots from before the bands were stored were made with the default bands.
+        bands=tuple(data.get("bands", (30, 60, 90))))

@@ -345,7 +345,8 @@ async def test_ten_consecutive_working_days_are_reported_once(
     run = [t for t in texts_to(harness, KASUBBAG) if "berturut-turut" in t]
     assert len(run) == 1
     assert "<b>10 hari kerja berturut-turut</b> sejak 1 September 2026" in run[0]
-    assert "Peraturan BKN 6/2022" in run[0]
+    # The salary stop is PP 94/2021 Pasal 15(2), not the BKN regulation.
+    assert "PP 94/2021 Pasal 15 ayat 2" in run[0] and "Peraturan BKN 6/2022" not in run[0]
     # Both the run and the step reached (7 days: pernyataan tidak puas) come in one message.
     kepala = [t for t in texts_to(harness, KEPALA) if "PP 94/2021" in t]
     assert len(kepala) == 1

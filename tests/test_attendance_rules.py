@@ -223,8 +223,10 @@ def test_tpp_deduction_sums_the_table_and_stops_at_the_cap() -> None:
     assert rules.tpp_deduction(days, tpp) == 0.5 + 1.0 + 1.5 + 3.0
     capped = TppPolicy(monthly_cap_percent=5.0)
     assert rules.tpp_deduction(days, capped) == 5.0
+    # The default cap is the disiplin component of TPP, 40 %.
     many = _days(*[("TK",)] * 40)
-    assert rules.tpp_deduction(many, tpp) == 100.0
+    assert rules.tpp_deduction(many, tpp) == 40.0
+    assert rules.tpp_deduction(many, TppPolicy(monthly_cap_percent=100.0)) == 100.0
     assert rules.code_totals(days) == {"TL1": 1, "TL2": 1, "PSW4": 1, "TK": 1, "H": 1, "S": 1,
                                        "L": 1}
 

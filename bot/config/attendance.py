@@ -10,10 +10,13 @@ from typing import Any
 
 from bot.config.reader import ConfigError, Section, parse_time
 from services.attendance_policy import (
+    DEFAULT_CLTN_MONTH_PERCENT,
     DEFAULT_HOURS,
     DEFAULT_LADDER,
     DEFAULT_RAMADAN_HOURS,
     DEFAULT_RUN_PENALTY,
+    DEFAULT_RUN_PENALTY_PPPK,
+    DEFAULT_TPP_CAP_PERCENT,
     DEFAULT_TPP_PERCENT,
     AlertPolicy,
     AttendancePolicy,
@@ -87,8 +90,11 @@ def _tpp(root: Section) -> TppPolicy:
             raise ConfigError(section.key(f"percent.{code}"),
                               "kode tidak dikenal (" + ", ".join(sorted(TPP_CODES)) + ")")
         table[code] = value
-    cap = _percent(section.data.get("monthly_cap_percent", 100), section.key("monthly_cap_percent"))
-    return TppPolicy(percent=table, monthly_cap_percent=cap,
+    cap = _percent(section.data.get("monthly_cap_percent", DEFAULT_TPP_CAP_PERCENT),
+                   section.key("monthly_cap_percent"))
+    cltn = _percent(section.data.get("cltn_month_percent", DEFAULT_CLTN_MONTH_PERCENT),
+                    section.key("cltn_month_percent"))
+    return TppPolicy(percent=table, monthly_cap_percent=cap, cltn_month_percent=cltn,
                      tk_days_forfeit_month=section.int("tk_days_forfeit_month", 0, minimum=0))
 
 
@@ -107,7 +113,9 @@ def _ladder(root: Section) -> LadderPolicy:
             if not days.isdigit() or int(days) < 1:
                 raise ConfigError(section.key(f"steps.{days}"),
                                   "kunci harus jumlah hari, mis. \"3\"")
-            parsed.append(LadderStep(int(days), penalty))
+            # A threshold of the default ladder keeps its PPPK wording.
+            pppk = next((s.pppk_penalty for s in DEFAULT_LADDER if s.days == int(days)), "")
+            parsed.append(LadderStep(int(days), penalty, pppk))
         if not parsed:
             raise ConfigError(section.key("steps"), "tidak boleh kosong")
         steps = tuple(sorted(parsed, key=lambda s: s.days))
@@ -115,6 +123,8 @@ def _ladder(root: Section) -> LadderPolicy:
         steps=steps,
         consecutive_days=section.int("consecutive_days", 10, minimum=1),
         consecutive_penalty=section.nonempty_str("consecutive_penalty", DEFAULT_RUN_PENALTY),
+        consecutive_penalty_pppk=section.nonempty_str("consecutive_penalty_pppk",
+                                                      DEFAULT_RUN_PENALTY_PPPK),
         notify_kepala=section.bool("notify_kepala", True),
         count_late_minutes=section.bool("count_late_minutes", True),
         # A working day is at most a few hundred minutes; more than a day's minutes (24 h)
@@ -162,7 +172,8 @@ def parse_attendance(root: Section) -> AttendancePolicy:
                                   "jam kerja harus di dalam rentang pindai "
                                   f"{window_start:%H:%M}–{window_end:%H:%M}")
     policy = AttendancePolicy(
-        hours=hours, ramadan=ramadan, window_start=window_start, window_end=window_end,
+        hours=hours, ramadan=ramadan, ramadan_auto=section.bool("ramadan_auto", True),
+        window_start=window_start, window_end=window_end,
         grace_minutes=section.int("grace_minutes", 0, minimum=0, maximum=120),
         bands=_bands(section), tpp=_tpp(section), ladder=_ladder(section),
     )

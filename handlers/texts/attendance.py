@@ -1,13 +1,13 @@
 """Texts of attendance: daily alerts, PP 94/2021 notices, /hadir and /kalender."""
 
-# Names of the daily codes, as written in recaps.
+# TL1–TL4 and PSW1–PSW4 are named from the configured bands ([attendance] bands).
+LATE_NAME = "Terlambat"
+EARLY_NAME = "Pulang sebelum waktu"
+BAND_RANGE = "{nama} {dari}–{sampai} menit"
+BAND_OVER = "{nama} lebih dari {batas} menit"
+# Names of the other daily codes, as written in recaps.
 CODE_NAMES = {
     "H": "Hadir",
-    "TL1": "Terlambat 1–30 menit", "TL2": "Terlambat 31–60 menit",
-    "TL3": "Terlambat 61–90 menit", "TL4": "Terlambat lebih dari 90 menit",
-    "PSW1": "Pulang sebelum waktu 1–30 menit", "PSW2": "Pulang sebelum waktu 31–60 menit",
-    "PSW3": "Pulang sebelum waktu 61–90 menit",
-    "PSW4": "Pulang sebelum waktu lebih dari 90 menit",
     "TAM": "Tidak absen masuk", "TAP": "Tidak absen pulang", "TK": "Tanpa keterangan",
     "I": "Izin", "S": "Sakit", "DL": "Dinas luar", "TB": "Tugas belajar",
     "CT": "Cuti tahunan", "CB": "Cuti besar", "CS": "Cuti sakit", "CM": "Cuti melahirkan",
@@ -91,6 +91,9 @@ LADDER_RUN = (
     "Peraturan Pemerintah Nomor 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil, "
     "ketidakhadiran tanpa alasan yang sah selama {batas} hari kerja berturut-turut: {hukuman}."
 )
+# PPPK: the PPK sets their discipline, with wording of the penalty that fits a contract.
+LADDER_PPPK_NOTE = "Yang bersangkutan adalah PPPK: hukuman disiplinnya ditetapkan oleh PPK " \
+    "(PP 49/2018)."
 LADDER_FOOTER = (
     "Pemberitahuan ini hanya laporan data kehadiran. Pemeriksaan dan keputusan hukuman "
     "disiplin tetap berada pada atasan langsung dan pejabat yang berwenang. Jumlah hari dapat "
