@@ -48,7 +48,8 @@ async def gate(update: Update, context: BotContext) -> None:
         return
     if update.callback_query is not None:
         await update.callback_query.answer(texts.NOT_REGISTERED_ALERT, show_alert=True)
-    elif update.effective_message is not None:
+    elif update.effective_message is not None and update.edited_message is None:
+        # Edits are not answered: a live location alone sends one every few seconds.
         await update.effective_message.reply_html(texts.NOT_REGISTERED,
                                                   reply_markup=keyboards.share_phone())
     raise ApplicationHandlerStop

@@ -16,7 +16,7 @@ from services.clock import FixedClock
 from services.storage import Database
 from tests.conftest import BASE_CONFIG, WIB, tg
 from tests.support.attendance import add_punches
-from tests.support.harness import Harness
+from tests.support.harness import Harness, TgUser
 from tests.support.office import ADMIN, KASUBBAG, STAFF_A, STAFF_B, STAFF_C
 
 OFFICE = (-6.175392, 106.827153)          # "Kantor Dinas", radius 100 m
@@ -336,3 +336,15 @@ async def test_a_live_location_during_an_open_form_is_still_presensi_lokasi(
     # The form is still open where it was.
     await h.tap(user, "rqf:send")
     assert await rows(db, "SELECT type FROM requests") == [{"type": "izin"}]
+
+
+async def test_a_stranger_sharing_a_live_location_is_told_once(
+        harness: Harness, office, db: Database, clock: FixedClock) -> None:
+    stranger = TgUser(99_001, first_name="Tamu")
+    message = await harness.share_location(stranger, *OFFICE, accuracy=5, live_period=900)
+    for _ in range(3):
+        clock.advance(seconds=20)
+        await harness.move_location(stranger, message, *OFFICE, accuracy=5)
+    replies = harness.api.sent_to(stranger.id)
+    assert len(replies) == 1 and "Anda belum terdaftar" in replies[0].text
+    assert await rows(db, "SELECT * FROM punches") == []
