@@ -61,6 +61,7 @@ SUMMARY_HEADER = ("Unit Kerja", "Jumlah Pegawai", "Hari Kerja", "Hadir", "Tanpa 
                   "Izin/Sakit/Cuti", "Tingkat Kehadiran")
 SUMMARY_TOTAL = "Seluruh Kantor"
 CHART_TITLE = "Tingkat kehadiran per unit kerja (%)"
+CHART_PART = "{title}, bagian {part} dari {parts}"
 
 PARAF_TITLE = "Paraf"
 PARAF_WHEN = "Waktu"

@@ -1,8 +1,8 @@
 """The monthly recap as an A4 landscape PDF (reportlab platypus).
 
 Page 1 opens with the kop; the attendance table repeats its two header rows on every page and
-splits between rows; then the legend, a summary page (attendance rate per unit, bar chart) and
-the paraf boxes and signature block. Every page carries "Halaman i dari n", which needs the page
+splits between rows; then the legend, the summary (attendance rate per unit, a table that splits
+between rows and a bar chart in parts of CHART_UNITS units) and the paraf boxes and signature block. Every page carries "Halaman i dari n", which needs the page
 count, so the canvas holds finished pages back and stamps the footers when the document closes.
 
 Speed matters (1,000 employees × 31 days): cells are plain strings (no Paragraph per cell), row
@@ -287,7 +287,21 @@ def _summary_table(units: list[UnitSummary]) -> Table:
                  ]))
 
 
-def _chart(units: list[UnitSummary], width: float) -> Drawing:
+# Bars per chart: a chart grows 14 pt a unit and must fit the 535 pt frame of a page, so an
+# office with more units (a Dinas Kesehatan and its Puskesmas) gets its chart in parts.
+CHART_UNITS = 32
+
+
+def _charts(units: list[UnitSummary], width: float) -> list[Flowable]:
+    parts = [units[i:i + CHART_UNITS] for i in range(0, len(units), CHART_UNITS)] or [[]]
+    if len(parts) == 1:
+        return [_chart(parts[0], width, labels.CHART_TITLE)]
+    return [_chart(part, width, labels.CHART_PART.format(title=labels.CHART_TITLE,
+                                                         part=number, parts=len(parts)))
+            for number, part in enumerate(parts, start=1)]
+
+
+def _chart(units: list[UnitSummary], width: float, title: str) -> Drawing:
     bar_height = 14
     height = 40 + bar_height * max(1, len(units))
     drawing = Drawing(width, height, initialFontName=FONT)
@@ -310,7 +324,7 @@ def _chart(units: list[UnitSummary], width: float) -> Drawing:
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     drawing.add(chart)
-    drawing.add(String(190, height - 10, labels.CHART_TITLE, fontName=BOLD, fontSize=8))
+    drawing.add(String(190, height - 10, title, fontName=BOLD, fontSize=8))
     return drawing
 
 
@@ -410,7 +424,7 @@ def story(document: RecapDocument, frame_width: float) -> list[Flowable]:
     flowables.append(Spacer(1, 8))
     flowables.append(_summary_table(units))
     flowables.append(Spacer(1, 10))
-    flowables.append(_chart(units, frame_width))
+    flowables.extend(_charts(units, frame_width))
     flowables.append(_signature_block(document, styles))
     return flowables
 

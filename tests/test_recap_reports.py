@@ -178,3 +178,21 @@ def test_xlsx_reads_back_with_the_same_table() -> None:
     summary = book["Ringkasan"]
     values = [row for row in summary.iter_rows(values_only=True)]
     assert ("Bidang Aplikasi", 3, 22, 62, 1, 3, 93.9) in values
+
+
+@pytest.mark.parametrize("unit_count", [40, 200])
+def test_many_units_split_the_summary_and_chart_across_pages(unit_count: int) -> None:
+    """A Dinas Kesehatan with its Puskesmas: the summary table and the chart go on for as many
+    pages as they need, every unit in both, instead of the chart not fitting a page."""
+    units = [f"Puskesmas Nomor {i:03d}" for i in range(unit_count)]
+    people = many_people(max(100, unit_count), units)
+    month = make_month(people, 2026, 2, lambda i, day: "TK" if (i + day.day) % 7 == 0 else "H")
+    texts = page_texts(render_pdf(document(month, signed=True)))
+    summary = "\n".join(texts[next(i for i, t in enumerate(texts) if "RINGKASAN" in t):])
+    for unit in units:
+        # Once in the table, once in the chart.
+        assert summary.count(unit) == 2, unit
+    parts = -(-unit_count // 32)
+    for part in range(1, parts + 1):
+        assert f"per unit kerja (%), bagian {part} dari {parts}" in summary
+    assert "Ditandatangani" in texts[-1]
