@@ -2,8 +2,9 @@
 
 Page 1 opens with the kop; the attendance table repeats its two header rows on every page and
 splits between rows; then the legend, the summary (attendance rate per unit, a table that splits
-between rows and a bar chart in parts of CHART_UNITS units) and the paraf boxes and signature block. Every page carries "Halaman i dari n", which needs the page
-count, so the canvas holds finished pages back and stamps the footers when the document closes.
+between rows and a bar chart in parts of CHART_UNITS units) and the paraf boxes and signature
+block. Every page carries "Halaman i dari n", which needs the page count, so the canvas holds
+finished pages back and stamps the footers when the document closes.
 
 Speed matters (1,000 employees × 31 days): cells are plain strings (no Paragraph per cell), row
 heights are computed here instead of measured by reportlab, and styles are range commands.
