@@ -73,3 +73,28 @@ async def test_many_concurrent_reads_share_a_bounded_pool(tmp_path: Path) -> Non
     assert await asyncio.gather(*(one() for _ in range(20))) == [1] * 20
     assert len(db._all_readers) <= 4
     await db.close()
+
+
+async def test_a_cancelled_snapshot_keeps_its_connection_until_its_thread_is_done(
+        tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "c.sqlite3")
+    await _add(db, NIP, "Budi")
+    inside, release = threading.Event(), threading.Event()
+
+    def slow(conn: sqlite3.Connection) -> int:
+        inside.set()
+        release.wait(10)
+        return conn.execute("SELECT count(*) FROM employees").fetchone()[0]
+
+    task = asyncio.create_task(db.snapshot(slow))
+    assert await asyncio.to_thread(inside.wait, 10)
+    task.cancel()
+    # While the first thread still holds its connection, others get their own.
+    counts = await asyncio.gather(*(db.snapshot(
+        lambda c: c.execute("SELECT count(*) FROM employees").fetchone()[0]) for _ in range(3)))
+    assert counts == [1, 1, 1]
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await db.snapshot(lambda c: c.execute("SELECT 1").fetchone()[0]) == 1
+    await db.close()

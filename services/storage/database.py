@@ -29,7 +29,9 @@ from services.storage.migrations import apply_migrations
 BUSY_TIMEOUT_MS = 10_000
 # Short reads of the chat; each connection is a thread of aiosqlite's.
 READERS = 4
-# Long reads running at once; more would only share the same two cores slower.
+# Idle snapshot connections kept for reuse. Snapshots are not queued behind each other: a
+# personal month (/hadir) must not wait for the province's morning; the worker threads of the
+# default executor bound how many run at once.
 SNAPSHOTS = 2
 
 P = ParamSpec("P")
@@ -45,7 +47,6 @@ class Database:
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._reader_slots = asyncio.Semaphore(READERS)
         self._snapshots: list[sqlite3.Connection] = []
-        self._snapshot_slots = asyncio.Semaphore(SNAPSHOTS)
         self._all_snapshots: list[sqlite3.Connection] = []
         self._all_readers: list[aiosqlite.Connection] = []
 
@@ -85,14 +86,26 @@ class Database:
                        *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `fn(conn, *args, **kwargs)` in a worker thread on a read-only sqlite3
         connection inside one read transaction, and return its result."""
-        async with self._snapshot_slots:
-            conn = self._snapshots.pop() if self._snapshots else await asyncio.to_thread(
-                self._open_snapshot)
+        conn = self._snapshots.pop() if self._snapshots else await asyncio.to_thread(
+            self._open_snapshot)
+        # The thread gives the connection back itself: a caller cancelled while waiting
+        # (a chat request abandoned) must not hand out a connection still in use.
+        return await asyncio.to_thread(self._in_snapshot, conn,
+                                       lambda c: fn(c, *args, **kwargs))
+
+    def _in_snapshot(self, conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+        try:
+            conn.execute("BEGIN")
             try:
-                return await asyncio.to_thread(
-                    _in_snapshot, conn, lambda c: fn(c, *args, **kwargs))
+                return fn(conn)
             finally:
+                conn.rollback()
+        finally:
+            if len(self._snapshots) < SNAPSHOTS:
                 self._snapshots.append(conn)
+            else:
+                self._all_snapshots.remove(conn)
+                conn.close()
 
     async def _reader(self) -> aiosqlite.Connection:
         if not self._readers.empty():
@@ -121,14 +134,6 @@ class Database:
             self._all_readers.clear()
             self._all_snapshots.clear()
             await self._conn.close()
-
-
-def _in_snapshot(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
-    conn.execute("BEGIN")
-    try:
-        return fn(conn)
-    finally:
-        conn.rollback()
 
 
 async def _configure(conn: aiosqlite.Connection) -> None:
