@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import datetime as dt
 import random
@@ -224,10 +225,8 @@ class Probe:
     async def stop(self) -> list[float]:
         assert self._task is not None
         self._task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await self._task
-        except asyncio.CancelledError:
-            pass
         return self.samples
 
 
@@ -241,10 +240,14 @@ def percentiles(samples: list[float]) -> str:
             f"{'met' if p99 <= GOAL_P99_MS else 'NOT met'})")
 
 
-async def measure(folder: Path, count: int, machines: int, recap: bool) -> None:
+async def measure(folder: Path, count: int, machines: int, recap: bool,
+                  switch_ms: float | None) -> None:
     settings = load_settings(str(folder / "presensi.toml"))
     clock = FixedClock(MORNING)
     harness = await Harness.start(settings, clock)
+    if switch_ms is not None:
+        sys.setswitchinterval(switch_ms / 1000)
+    print(f"GIL switch interval {sys.getswitchinterval() * 1000:g} ms")
     services = harness.application.bot_data[SERVICES_KEY]
     db, policy, calendar = services.db, settings.attendance, services.calendar
     memory, probe = Memory(), Probe(harness)
@@ -321,6 +324,8 @@ def main() -> None:
     parser.add_argument("--machines", type=int)
     parser.add_argument("--recap", action="store_true", help="also render the recap PDF")
     parser.add_argument("--keep", type=Path, help="build into (or reuse) this folder")
+    parser.add_argument("--switch-ms", type=float,
+                        help="GIL switch interval instead of the bot's (CPython's default: 5)")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     count = options.employees or (2_000 if options.small else 30_000)
@@ -337,7 +342,7 @@ def main() -> None:
             subprocess.run([sys.executable, __file__, "--build-only", "--keep", str(folder),
                             "--employees", str(count), "--units", str(units),
                             "--machines", str(machines)], check=True)
-        asyncio.run(measure(folder, count, machines, options.recap))
+        asyncio.run(measure(folder, count, machines, options.recap, options.switch_ms))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ run_webhook, not under `async with app`, so tests call `start_services` themselv
 from __future__ import annotations
 
 import logging
+import sys
 import warnings
 from types import ModuleType
 
@@ -77,6 +78,10 @@ LIFECYCLE_MODULES: tuple[ModuleType, ...] = (outbox, attendance_jobs, workflow_s
                                              delegation_jobs)
 
 CLOCK_KEY = "clock_override"
+# Long reads and PDF rendering run in worker threads, which hold the GIL for CPython's default
+# 5 ms at a time; the chat's event loop waits that long at every thread hop of a request (a
+# /hadir makes dozens). A tenth of it gives the loop the interpreter back almost at once.
+SWITCH_INTERVAL_SECONDS = 0.0005
 
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None,
@@ -114,6 +119,7 @@ async def start_services(app: BotApp) -> None:
     if SERVICES_KEY in app.bot_data:
         return
     settings: Settings = app.bot_data[SETTINGS_KEY]
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     db = await open_database(settings.database.path)
     await adopt_migrated(db, settings.workflows.catalogue)
     clock = app.bot_data.get(CLOCK_KEY) or SystemClock(settings.office.timezone)

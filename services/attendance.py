@@ -21,7 +21,7 @@ from services import location
 from services.attendance_model import DayStatus, EmployeeMonth, MonthAttendance
 from services.attendance_policy import AttendancePolicy
 from services.calendar import OfficeCalendar, month_days
-from services.employees import Employee, active_during_in, all_active_in
+from services.employees import Employee, active_in
 from services.storage import Database
 
 AbsenceMap = dict[tuple[str, dt.date], list[rules.Absence]]
@@ -91,9 +91,7 @@ def _people(conn: sqlite3.Connection, nips: set[str] | None,
             leavers_since: dt.date | None = None) -> list[Employee]:
     """The active employees (`nips` limits them); with `leavers_since`, also those who left
     after that day (a month's figures include them up to their last active day)."""
-    people = (all_active_in(conn) if leavers_since is None
-              else active_during_in(conn, leavers_since))
-    return people if nips is None else [e for e in people if e.nip in nips]
+    return active_in(conn, nips, leavers_since)
 
 
 def _by_user(people: list[Employee]) -> dict[str, list[Employee]]:

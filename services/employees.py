@@ -133,14 +133,18 @@ def _many_in(conn: sqlite3.Connection, where: str, *args: object) -> list[Employ
         f"SELECT {_COLUMNS} FROM employees WHERE {where} ORDER BY unit, nama", args)]
 
 
-def all_active_in(conn: sqlite3.Connection) -> list[Employee]:
-    """all_active inside a Database.snapshot (plain sqlite3, in a worker thread)."""
-    return _many_in(conn, "active = 1")
-
-
-def active_during_in(conn: sqlite3.Connection, start: dt.date) -> list[Employee]:
-    """active_during inside a Database.snapshot."""
-    return _many_in(conn, "active = 1 OR deactivated_on > ?", start.isoformat())
+def active_in(conn: sqlite3.Connection, nips: set[str] | None = None,
+              leavers_since: dt.date | None = None) -> list[Employee]:
+    """all_active inside a Database.snapshot (plain sqlite3, in a worker thread); `nips` limits
+    them (looked up by key: a personal view must not load the whole province), and with
+    `leavers_since` those who left after that day are included (active_during)."""
+    where, args = "active = 1", []
+    if leavers_since is not None:
+        where, args = "(active = 1 OR deactivated_on > ?)", [leavers_since.isoformat()]
+    if nips is not None:
+        where += f" AND nip IN ({', '.join('?' * len(nips))})"
+        args += sorted(nips)
+    return _many_in(conn, where, *args)
 
 
 async def status_counts(conn: aiosqlite.Connection) -> dict[str, int]:
