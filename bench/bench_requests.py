@@ -6,6 +6,12 @@ agenda number, writes absence_days and renders the PDF letter. Every update goes
 `Application.process_update` against a real SQLite file. Prints updates/s and the p50/p95
 processing time per update, overall and per step.
 
+Then the baseline, in the same run: a bare python-telegram-bot Application (no persistence, no
+handlers but one, the same rate limiter setting) processes the same updates over its own
+RecordingRequest, and its one handler makes exactly the Bot API calls the bot made for each
+update (the same methods, parameters and files). The ratio bot / bare per update is the bot's
+own cost above PTB's (goal ≤ 3).
+
 The Application throttles its sends with AIORateLimiter (Telegram's 30 messages/s overall), so
 by default the figures are what an office sees. `--without-rate-limiter` removes the limiter
 to show the bot's own processing cost.
@@ -29,11 +35,17 @@ from zoneinfo import ZoneInfo
 # The harness lives in tests/, which is not an installed package: run from the repository.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import warnings
+
+from telegram import InputFile, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, TypeHandler
+
 from bot.config import load_settings
 from services.clock import FixedClock
 from services.storage import open_database
 from tests.support.botapi import ApiCall, RecordingRequest
-from tests.support.harness import Harness, TgUser
+from tests.support.harness import TEST_TOKEN, Harness, TgUser
 
 CONFIG = """
 [telegram]
@@ -103,11 +115,14 @@ async def run(employees: int, rate_limited: bool) -> None:
             # A measurement knob only: ExtBot has no public setter for its limiter.
             harness.application.bot._rate_limiter = None
         timings: dict[str, list[float]] = defaultdict(list)
+        trace: list[Traced] = []
 
         async def timed(step: str, action: object) -> None:
+            first_call = len(harness.api.calls)
             began = time.perf_counter()
-            await action  # type: ignore[misc]
+            update = await action  # type: ignore[misc]
             timings[step].append(time.perf_counter() - began)
+            trace.append((step, update.to_dict(), harness.api.calls[first_call:]))
 
         began = time.perf_counter()
         for user in staff:
@@ -132,17 +147,71 @@ async def run(employees: int, rate_limited: bool) -> None:
             approved, numbers = await cursor.fetchone()  # type: ignore[misc]
         await db.close()
 
+    bare, failures, replayed = await bare_baseline(trace, rate_limited)
+    made = sum(len(calls) for _, _, calls in trace)
     every = sorted(x for values in timings.values() for x in values)
     print(f"employees: {employees}, approved: {approved}, distinct agenda numbers: {numbers}, "
           f"rate limiter: {'on' if rate_limited else 'off'}")
     print(f"updates: {len(every)} in {elapsed:.1f} s = {len(every) / elapsed:.0f} updates/s")
     print(f"per update: p50 {percentile(every, 50):.2f} ms, p95 {percentile(every, 95):.2f} ms, "
           f"max {every[-1] * 1000:.2f} ms")
+    bare_every = sorted(x for values in bare.values() for x in values)
+    total, bare_total = sum(every), sum(bare_every)
+    print(f"bare PTB Application, the same updates and Bot API calls ({replayed} of {made}"
+          f" calls made, {failures} refused): "
+          f"{len(bare_every) / bare_total:.0f} updates/s, p50 {percentile(bare_every, 50):.2f}"
+          f" ms, p95 {percentile(bare_every, 95):.2f} ms")
+    print(f"bot / bare per update: {total / bare_total:.2f} (goal ≤ 3), at the median "
+          f"{percentile(every, 50) / percentile(bare_every, 50):.2f}")
     for step, values in timings.items():
         values.sort()
         mean = statistics.mean(values) * 1000
+        baseline = sorted(bare[step])
+        ratio = statistics.mean(values) / statistics.mean(baseline)
         print(f"  {step:<22} p50 {percentile(values, 50):7.2f} ms  "
-              f"p95 {percentile(values, 95):7.2f} ms  mean {mean:7.2f} ms")
+              f"p95 {percentile(values, 95):7.2f} ms  mean {mean:7.2f} ms  bare p50 "
+              f"{percentile(baseline, 50):6.2f} ms  ratio {ratio:5.2f}")
+
+
+Traced = tuple[str, dict[str, object], list[ApiCall]]
+
+
+async def bare_baseline(trace: list[Traced], rate_limited: bool
+                        ) -> tuple[dict[str, list[float]], int, int]:
+    """The same updates through a bare Application whose one handler replays the bot's calls."""
+    api = RecordingRequest()
+    builder = ApplicationBuilder().token(TEST_TOKEN).request(api).get_updates_request(api)
+    if rate_limited:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app = builder.build()
+    calls: dict[int, list[ApiCall]] = {}
+    refused = 0
+
+    async def replay(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        nonlocal refused
+        for call in calls[update.update_id]:
+            kwargs: dict[str, object] = dict(call.params)
+            for name, content in call.files.items():
+                kwargs[name] = InputFile(content, filename=call.file_names.get(name))
+            try:
+                await context.bot.do_api_request(call.method, api_kwargs=kwargs)
+            except TelegramError:
+                refused += 1
+
+    app.add_handler(TypeHandler(Update, replay))
+    timings: dict[str, list[float]] = defaultdict(list)
+    await app.initialize()
+    with warnings.catch_warnings():
+        # do_api_request warns that each of these methods has its own Bot method.
+        warnings.simplefilter("ignore")
+        for step, payload, made in trace:
+            update = Update.de_json(payload, app.bot)
+            calls[update.update_id] = made
+            began = time.perf_counter()
+            await app.process_update(update)
+            timings[step].append(time.perf_counter() - began)
+    await app.shutdown()
+    return timings, refused, len(api.calls)
 
 
 def percentile(sorted_seconds: list[float], pct: int) -> float:
