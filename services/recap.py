@@ -373,7 +373,8 @@ async def build_draft(db: Database, env: RecapEnv, clock: Clock, year: int, mont
         document = await _document(conn, env, draft, attendance, now.date())
     pdf = await asyncio.to_thread(env.render_pdf, document)
     xlsx = await asyncio.to_thread(env.render_xlsx, env.office, attendance)
-    snapshot = recap_snapshot.encode(attendance)
+    # Encoding and decoding a province's month is seconds of CPU: off the event loop.
+    snapshot = await asyncio.to_thread(recap_snapshot.encode, attendance)
     async with db.transaction() as conn:
         if existing is None:
             cursor = await conn.execute(
@@ -423,12 +424,13 @@ async def submit(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: 
     async with db.read() as conn:
         document = await _document(conn, env, fresh, attendance, now.date())
     pdf = await asyncio.to_thread(env.render_pdf, document)
+    snapshot = await asyncio.to_thread(recap_snapshot.encode, attendance)
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE recaps SET state = 'kasubbag', rev = rev + 1, version = version + 1, "
             "operator_nip = ?, built_at = ?, snapshot = ?, pdf = ?, updated_at = ? "
             "WHERE id = ? AND rev = ? AND state = 'draft'",
-            (actor.nip, now.isoformat(), recap_snapshot.encode(attendance), pdf,
+            (actor.nip, now.isoformat(), snapshot, pdf,
              now.isoformat(), recap_id, rev))
         if cursor.rowcount != 1:
             raise _changed()
@@ -483,7 +485,8 @@ async def _prepare(db: Database, env: RecapEnv, recap_id: int, rev: int,
         if recap.rev != rev:
             raise _changed()
         marked = marks(recap)
-        attendance = recap_snapshot.decode(await _blob(conn, recap_id, "snapshot"))
+        attendance = await asyncio.to_thread(recap_snapshot.decode,
+                                             await _blob(conn, recap_id, "snapshot"))
         document = await _document(conn, env, marked, attendance, today)
     return recap, marked, document
 
