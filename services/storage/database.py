@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
@@ -48,6 +48,7 @@ class Database:
         self._reader_slots = asyncio.Semaphore(READERS)
         self._snapshots: list[sqlite3.Connection] = []
         self._all_snapshots: list[sqlite3.Connection] = []
+        self._running: set[asyncio.Future[Any]] = set()
         self._all_readers: list[aiosqlite.Connection] = []
 
     def on_commit(self, listener: Callable[[], None]) -> None:
@@ -89,9 +90,19 @@ class Database:
         conn = self._snapshots.pop() if self._snapshots else await asyncio.to_thread(
             self._open_snapshot)
         # The thread gives the connection back itself: a caller cancelled while waiting
-        # (a chat request abandoned) must not hand out a connection still in use.
-        return await asyncio.to_thread(self._in_snapshot, conn,
-                                       lambda c: fn(c, *args, **kwargs))
+        # (a chat request abandoned) must not hand out a connection still in use, and close()
+        # waits for the thread (closing a connection under a running query crashes SQLite).
+        running = asyncio.ensure_future(asyncio.to_thread(
+            self._in_snapshot, conn, lambda c: fn(c, *args, **kwargs)))
+        self._running.add(running)
+        running.add_done_callback(self._finished)
+        return await asyncio.shield(running)
+
+    def _finished(self, running: asyncio.Future[Any]) -> None:
+        self._running.discard(running)
+        if not running.cancelled():
+            # Retrieved here too: a caller cancelled meanwhile never sees it.
+            running.exception()
 
     def _in_snapshot(self, conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
         try:
@@ -126,6 +137,7 @@ class Database:
         return conn
 
     async def close(self) -> None:
+        await asyncio.gather(*self._running, return_exceptions=True)
         async with self._lock:
             for reader in self._all_readers:
                 await reader.close()
