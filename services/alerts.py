@@ -133,8 +133,9 @@ async def plan_morning(db: Database, policy: AttendancePolicy, calendar: OfficeC
     if not calendar.is_working_day(today):
         return []
     statuses = await attendance.day_statuses(db, policy, calendar, today, now)
+    # The whole registry: read (and made into Employee values) off the event loop.
+    everyone = await db.snapshot(employees.active_in)
     async with db.read() as conn:
-        everyone = await employees.all_active(conn)
         permits = await _late_permits(conn, today)
         located = await location.located_on(conn, today)
     by_nip = {e.nip: e for e in everyone}
@@ -187,8 +188,7 @@ async def plan_afternoon(db: Database, policy: AttendancePolicy, calendar: Offic
     if not calendar.is_working_day(today):
         return []
     statuses = await attendance.day_statuses(db, policy, calendar, today, now)
-    async with db.read() as conn:
-        people = _enrolled(await employees.all_active(conn))
+    people = _enrolled(await db.snapshot(employees.active_in))
     hours = policy.hours_for(today)
     notices = []
     for person in (e for e in people if e.nip in statuses):
@@ -221,8 +221,8 @@ async def plan_ladder(db: Database, policy: AttendancePolicy, calendar: OfficeCa
     await ladder_tally.refresh(db, policy, calendar, lookback, yesterday)
     data = await ladder_tally.read(db, today.year, lookback, yesterday)
     working = calendar.working_days(lookback, yesterday)
+    by_nip = {e.nip: e for e in await db.snapshot(employees.active_in)}
     async with db.read() as conn:
-        by_nip = {e.nip: e for e in await employees.all_active(conn)}
         heads = await employees.by_role(conn, "kepala") if ladder.notify_kepala else []
     notices: list[Notice] = []
     for nip, person in by_nip.items():
