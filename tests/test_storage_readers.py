@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
 from pathlib import Path
@@ -97,4 +98,30 @@ async def test_a_cancelled_snapshot_keeps_its_connection_until_its_thread_is_don
     with pytest.raises(asyncio.CancelledError):
         await task
     assert await db.snapshot(lambda c: c.execute("SELECT 1").fetchone()[0]) == 1
+    await db.close()
+
+
+async def test_a_read_or_write_cancelled_at_any_point_leaves_no_transaction_open(
+        tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "x.sqlite3")
+    await _add(db, NIP, "Budi")
+
+    async def reading() -> None:
+        async with db.read() as conn, conn.execute("SELECT count(*) FROM employees") as cursor:
+            await cursor.fetchone()
+
+    async def writing() -> None:
+        async with db.transaction() as conn:
+            await conn.execute("UPDATE employees SET nama = 'Budi' WHERE nip = ?", (NIP,))
+
+    for work in (reading, writing):
+        for steps in range(12):
+            task = asyncio.create_task(work())
+            for _ in range(steps):
+                await asyncio.sleep(0)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            # Whatever point the cancellation hit, the next read and write work.
+            await asyncio.wait_for(asyncio.gather(*(reading() for _ in range(5)), writing()), 5)
     await db.close()

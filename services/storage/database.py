@@ -59,11 +59,13 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            # BEGIN inside the try, the rollback shielded: a task cancelled at any await here
+            # (a chat request abandoned) never leaves the writer inside its transaction.
             try:
+                await self._conn.execute("BEGIN IMMEDIATE")
                 yield self._conn
             except BaseException:
-                await self._conn.rollback()
+                await asyncio.shield(self._conn.rollback())
                 raise
             else:
                 await self._conn.commit()
@@ -76,12 +78,15 @@ class Database:
             conn = await self._reader()
             try:
                 await conn.execute("BEGIN")
-                try:
-                    yield conn
-                finally:
-                    await conn.rollback()
+                yield conn
             finally:
-                self._readers.put_nowait(conn)
+                # Shielded: cancelled at any await here, the reader still goes back to the pool
+                # only after its rollback (the next user's BEGIN would fail inside it).
+                await asyncio.shield(self._give_back(conn))
+
+    async def _give_back(self, conn: aiosqlite.Connection) -> None:
+        await conn.rollback()
+        self._readers.put_nowait(conn)
 
     async def snapshot(self, fn: Callable[Concatenate[sqlite3.Connection, P], T],
                        *args: P.args, **kwargs: P.kwargs) -> T:
