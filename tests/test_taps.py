@@ -53,14 +53,20 @@ def cards_to(h: Harness, user: TgUser) -> list[ApiCall]:
     return [c for c in h.api.sent_to(user.id) if "Pengajuan #" in c.text and c.buttons]
 
 
-async def test_one_day_izin_takes_three_taps_and_one_typed_reason(
-        harness: Harness, office) -> None:
+async def file_one_day_izin(harness: Harness) -> Counted:
+    """/izin → Izin tidak masuk kerja → Hari ini → reason → Kirim."""
     flow = Counted(harness)
     await flow.command(EMPLOYEE, "/izin")
     await flow.tap(EMPLOYEE, "Izin tidak masuk")
     await flow.tap(EMPLOYEE, "Hari ini")
     await flow.type(EMPLOYEE, "mengurus keperluan keluarga")
     await flow.tap(EMPLOYEE, "Kirim")
+    return flow
+
+
+async def test_one_day_izin_takes_three_taps_and_one_typed_reason(
+        harness: Harness, office) -> None:
+    flow = await file_one_day_izin(harness)
     assert (flow.taps, flow.typed) == (3, 1)
     [card] = cards_to(harness, ATASAN)
     assert "Senin, 5 Oktober 2026" in card.text and "1 hari kerja" in card.text
@@ -98,12 +104,7 @@ async def test_multi_day_cuti_keeps_the_calendar(harness: Harness, office) -> No
 
 
 async def test_approval_takes_one_tap(harness: Harness, office) -> None:
-    flow = Counted(harness)
-    await flow.command(EMPLOYEE, "/izin")
-    await flow.tap(EMPLOYEE, "Izin tidak masuk")
-    await flow.tap(EMPLOYEE, "Hari ini")
-    await flow.type(EMPLOYEE, "mengurus keperluan keluarga")
-    await flow.tap(EMPLOYEE, "Kirim")
+    await file_one_day_izin(harness)
     approval = Counted(harness)
     await approval.tap(ATASAN, "Setujui", on=cards_to(harness, ATASAN)[-1])
     assert (approval.taps, approval.typed) == (1, 0)
