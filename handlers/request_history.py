@@ -4,8 +4,9 @@ buttons that match no live pattern (stale form buttons, forged data)."""
 from __future__ import annotations
 
 import logging
+from html import escape
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
@@ -18,6 +19,11 @@ from services.indonesian_dates import long_date
 log = logging.getLogger(__name__)
 
 
+def _history_keyboard(context: BotContext,
+                      items: list[svc.RequestView]) -> InlineKeyboardMarkup | None:
+    return views.history_keyboard(items, context.clock.now().date())
+
+
 async def history(update: Update, context: BotContext) -> None:
     """/riwayat: the latest requests and their status."""
     message = update.effective_message
@@ -27,7 +33,7 @@ async def history(update: Update, context: BotContext) -> None:
         await message.reply_html(texts.HISTORY_EMPTY)
         return
     await message.reply_html(views.history_text(items),
-                             reply_markup=views.history_keyboard(items))
+                             reply_markup=_history_keyboard(context, items))
 
 
 async def ask_cancel(update: Update, context: BotContext) -> None:
@@ -45,6 +51,57 @@ async def ask_cancel(update: Update, context: BotContext) -> None:
                                   reply_markup=views.cancel_confirm_keyboard(view.id))
 
 
+async def ask_withdraw(update: Update, context: BotContext) -> None:
+    """Tarik #id from /riwayat: "Yakin?" first, naming who confirms."""
+    query = update.callback_query
+    assert query is not None and context.matches
+    try:
+        view = await svc.check_withdrawable(context.db, int(context.matches[0][1]),
+                                            context.require_employee(),
+                                            today=context.clock.now().date())
+    except DomainError as error:
+        await query.answer(error.message, show_alert=True)
+        return
+    await query.answer()
+    approver = svc.last_approver(view)
+    await query.edit_message_text(views.withdraw_question(view, approver.nama if approver
+                                                          else "-"),
+                                  parse_mode="HTML",
+                                  reply_markup=views.withdraw_confirm_keyboard(view.id))
+
+
+async def withdraw(update: Update, context: BotContext) -> None:
+    """"Ya, tarik": the last approver is asked to confirm."""
+    query = update.callback_query
+    assert query is not None and context.matches
+    try:
+        view = await svc.ask_withdrawal(context.db, int(context.matches[0][1]),
+                                        context.require_employee(), at=context.clock.now(),
+                                        telegram_user_id=query.from_user.id)
+    except DomainError as error:
+        await query.answer(error.message, show_alert=True)
+        return
+    await query.answer()
+    approver = svc.last_approver(view)
+    await query.edit_message_text(texts.WITHDRAW_ASKED.format(
+        id=view.id, nama=escape(approver.nama if approver else "-")), parse_mode="HTML")
+
+
+async def confirm_withdrawal(update: Update, context: BotContext) -> None:
+    """The last approver's one tap: the request is withdrawn."""
+    query = update.callback_query
+    assert query is not None and context.matches
+    try:
+        view = await svc.confirm_withdrawal(context.db, int(context.matches[0][1]),
+                                            context.require_employee(), at=context.clock.now(),
+                                            telegram_user_id=query.from_user.id)
+    except DomainError as error:
+        await query.answer(error.message, show_alert=True)
+        return
+    await query.answer(texts.WITHDRAWAL_DONE.format(id=view.id))
+    log.info("request.withdrawn id=%s by=%s", view.id, context.require_employee().nip)
+
+
 async def back_to_history(update: Update, context: BotContext) -> None:
     """"Tidak" on the "Yakin?" question: the list as it is now."""
     query = update.callback_query
@@ -52,7 +109,7 @@ async def back_to_history(update: Update, context: BotContext) -> None:
     await query.answer()
     items = await svc.history(context.db, context.require_employee().nip)
     await query.edit_message_text(views.history_text(items) if items else texts.HISTORY_EMPTY,
-                                  parse_mode="HTML", reply_markup=views.history_keyboard(items))
+                                  parse_mode="HTML", reply_markup=_history_keyboard(context, items))
 
 
 async def cancel_request(update: Update, context: BotContext) -> None:
@@ -73,7 +130,7 @@ async def cancel_request(update: Update, context: BotContext) -> None:
     log.info("request.cancelled id=%s nip=%s", view.id, employee.nip)
     items = await svc.history(context.db, employee.nip)
     await query.edit_message_text(views.history_text(items), parse_mode="HTML",
-                                  reply_markup=views.history_keyboard(items))
+                                  reply_markup=_history_keyboard(context, items))
 
 
 async def balance(update: Update, context: BotContext) -> None:
@@ -128,6 +185,9 @@ def register(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(ask_cancel, pattern=views.CANCEL))
     app.add_handler(CallbackQueryHandler(cancel_request, pattern=views.CANCEL_CONFIRMED))
     app.add_handler(CallbackQueryHandler(back_to_history, pattern=views.HISTORY_BACK))
+    app.add_handler(CallbackQueryHandler(ask_withdraw, pattern=views.WITHDRAW))
+    app.add_handler(CallbackQueryHandler(withdraw, pattern=views.WITHDRAW_CONFIRMED))
+    app.add_handler(CallbackQueryHandler(confirm_withdrawal, pattern=views.WITHDRAWAL_APPROVED))
     # Last: anything with our prefixes that no live handler took.
     app.add_handler(CallbackQueryHandler(stale_form_button, pattern=views.FORM_ANY))
     app.add_handler(CallbackQueryHandler(unknown_request_button, pattern=views.REQ_ANY))

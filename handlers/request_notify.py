@@ -102,6 +102,32 @@ async def letter(services: AppServices, payload: dict[str, Any]) -> Outgoing | N
                     filename=f"surat-{view.kind.letter}-{view.id}.pdf")
 
 
+@renderer(notices.WITHDRAWAL_CARD)
+async def withdrawal_card(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    view = await svc.get(services.db, payload["request"])
+    if view.status != svc.DISETUJUI or not view.withdrawal_asked:
+        return None
+    return Outgoing(fill(texts.WITHDRAWAL_CARD, id=view.id, jenis=view.kind.label,
+                         nama=view.applicant.nama, periode=views.period(view.start, view.end),
+                         nomor=view.agenda_number or "-"),
+                    markup=views.withdrawal_keyboard(view.id))
+
+
+@renderer(notices.WITHDRAWAL_CLOSED)
+async def withdrawal_closed(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    view = await svc.get(services.db, payload["request"])
+    return Outgoing(fill(texts.WITHDRAWAL_CONFIRMED, id=view.id, nama=view.applicant.nama))
+
+
+@renderer(notices.WITHDRAWN)
+async def withdrawn_notice(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    view = await svc.get(services.db, payload["request"])
+    approver = svc.last_approver(view)
+    return Outgoing(fill(texts.NOTICE_WITHDRAWN, id=view.id, jenis=view.kind.label,
+                         periode=views.period(view.start, view.end),
+                         nama=approver.nama if approver else "-"))
+
+
 async def send_card_to(context: BotContext, view: svc.RequestView, actor: Employee) -> None:
     """One actor's card of the current step, sent now (a step moved to them by a delegation)
     and recorded, so the decision closes this copy like every other."""

@@ -9,6 +9,7 @@ callback_data codec (all ≤ 64 bytes, matched by anchored patterns):
   req:new:<type>:<YYYYMMDD>  req:fix:<id>                                              (entries)
   req:ok|no|ret:<id>:<position>:<round>                                                (decisions)
   req:cancel:<id> (asks "Yakin?")  req:cancel:<id>:y (confirmed)  req:hist (back)  (/riwayat)
+  req:wd:<id> (withdraw, asks)  req:wd:<id>:y (asked)  req:wdok:<id> (last approver confirms)
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ FIX = r"^req:fix:(\d{1,10})$"
 CANCEL = r"^req:cancel:(\d{1,10})$"
 CANCEL_CONFIRMED = r"^req:cancel:(\d{1,10}):y$"
 HISTORY_BACK = r"^req:hist$"
+WITHDRAW = r"^req:wd:(\d{1,10})$"
+WITHDRAW_CONFIRMED = r"^req:wd:(\d{1,10}):y$"
+WITHDRAWAL_APPROVED = r"^req:wdok:(\d{1,10})$"
 REQ_ANY = r"^req:"
 
 
@@ -255,11 +259,36 @@ def history_text(views: list[RequestView]) -> str:
     return text
 
 
-def history_keyboard(views: list[RequestView]) -> InlineKeyboardMarkup | None:
+def history_keyboard(views: list[RequestView],
+                     today: dt.date | None = None) -> InlineKeyboardMarkup | None:
+    """Batalkan for open requests; Tarik for approved ones that have not started."""
     rows = [[InlineKeyboardButton(texts.BUTTON_CANCEL_REQUEST.format(id=v.id),
                                   callback_data=f"req:cancel:{v.id}")]
             for v in views if v.is_open]
+    if today is not None:
+        rows += [[InlineKeyboardButton(texts.BUTTON_WITHDRAW_REQUEST.format(id=v.id),
+                                       callback_data=f"req:wd:{v.id}")]
+                 for v in views if v.status == "disetujui" and v.start > today
+                 and not v.withdrawal_asked]
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def withdraw_question(view: RequestView, approver: str) -> str:
+    return texts.WITHDRAW_QUESTION.format(id=view.id, jenis=escape(view.kind.label),
+                                          periode=period(view.start, view.end),
+                                          nama=escape(approver))
+
+
+def withdraw_confirm_keyboard(request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_CONFIRM_WITHDRAW,
+                             callback_data=f"req:wd:{request_id}:y"),
+        InlineKeyboardButton(texts.BUTTON_KEEP_REQUEST, callback_data="req:hist")]])
+
+
+def withdrawal_keyboard(request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        texts.BUTTON_APPROVE_WITHDRAWAL, callback_data=f"req:wdok:{request_id}")]])
 
 
 def cancel_question(view: RequestView) -> str:

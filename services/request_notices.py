@@ -16,6 +16,7 @@ from services.approval.store import Card
 from services.outbox import Notice
 
 if TYPE_CHECKING:
+    from services.employees import Employee
     from services.requests import RequestView
 
 CARD = "request.card"
@@ -108,3 +109,28 @@ def letters(view: RequestView) -> list[Notice]:
 def after_cancel(view: RequestView, position: int, round_: int,
                  listed: Sequence[Card] = ()) -> list[Notice]:
     return close_cards(view, position, round_, CANCELLED, listed)
+
+
+WITHDRAWAL_CARD = "request.withdrawal_card"
+WITHDRAWAL_CLOSED = "request.withdrawal_closed"
+WITHDRAWN = "request.withdrawn"
+
+
+def _withdrawal_key(view: RequestView) -> str:
+    return f"req:{view.id}:withdraw:card"
+
+
+def withdrawal_asked(view: RequestView, approver: Employee) -> list[Notice]:
+    """The last approver's card to confirm the applicant's withdrawal."""
+    return [Notice(WITHDRAWAL_CARD, approver.nip, None, {"request": view.id},
+                   dedupe_key=_withdrawal_key(view))]
+
+
+def withdrawn(view: RequestView, approver: Employee) -> list[Notice]:
+    """The confirmation card closed; the applicant and every other decider told."""
+    told = {view.applicant.nip} | {e.nip for e in view.deciders if e.nip != approver.nip}
+    return [Notice(WITHDRAWAL_CLOSED, approver.nip, None,
+                   {"request": view.id, **outbox.edit_of(_withdrawal_key(view))},
+                   dedupe_key=f"{_withdrawal_key(view)}:closed"),
+            *(Notice(WITHDRAWN, nip, None, {"request": view.id},
+                     dedupe_key=f"req:{view.id}:withdrawn:{nip}") for nip in sorted(told))]

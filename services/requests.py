@@ -109,6 +109,7 @@ class RequestView:
     closed_at: dt.datetime | None
     steps: tuple[StepView, ...]
     expected_time: dt.time | None = None
+    withdrawal_asked: bool = False
     ground: str | None = None
 
     @property
@@ -213,7 +214,8 @@ async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row, subject: approva
         agenda_number=row["agenda_number"], created_at=created,
         closed_at=_time(row["closed_at"]), steps=tuple(steps),
         expected_time=dt.time.fromisoformat(row["expected_time"]) if row["expected_time"]
-        else None, ground=row["ground"])
+        else None, ground=row["ground"],
+        withdrawal_asked=row["withdrawal_asked_at"] is not None)
 
 
 async def _load(conn: aiosqlite.Connection, request_id: int) -> RequestView:
@@ -713,6 +715,92 @@ async def cancel(db: Database, request_id: int, employee: Employee, *, at: dt.da
             await outbox.enqueue(conn, notices.after_cancel(view, before.current_step,
                                                             before.round, listed), now=at)
         return view
+
+
+# --- withdrawing an approved request ---------------------------------------------------------
+
+def last_approver(view: RequestView) -> Employee | None:
+    """Who gave the final approval: the one who confirms a withdrawal."""
+    return view.steps[-1].decided_by if view.steps else None
+
+
+def _withdraw_refusal(view: RequestView, employee: Employee,
+                      today: dt.date) -> DecisionRefused | None:
+    if view.applicant.nip != employee.nip:
+        return DecisionRefused("Pengajuan ini bukan milik Anda.")
+    if view.status != DISETUJUI:
+        return DecisionRefused(f"Pengajuan #{view.id} tidak dapat ditarik karena "
+                               f"{STATUS_LABELS[view.status]}.")
+    if view.start <= today:
+        return DecisionRefused(f"Pengajuan #{view.id} sudah dimulai; hanya pengajuan yang "
+                               "belum dimulai yang dapat ditarik.")
+    if view.withdrawal_asked:
+        return DecisionRefused(f"Penarikan pengajuan #{view.id} sudah diminta dan menunggu "
+                               "konfirmasi.")
+    return None
+
+
+async def check_withdrawable(db: Database, request_id: int, employee: Employee, *,
+                             today: dt.date) -> RequestView:
+    """The approved request the applicant asks to withdraw, before asking "Yakin?"."""
+    view = await get(db, request_id)
+    refusal = _withdraw_refusal(view, employee, today)
+    if refusal is not None:
+        raise refusal
+    return view
+
+
+async def ask_withdrawal(db: Database, request_id: int, employee: Employee, *,
+                         at: dt.datetime, telegram_user_id: int | None) -> RequestView:
+    """The applicant asks to withdraw an approved request that has not started; the last
+    approver gets a card to confirm it."""
+    async with db.transaction() as conn:
+        view = await _load(conn, request_id)
+        refusal = _withdraw_refusal(view, employee, at.date())
+        approver = last_approver(view)
+        if refusal is not None:
+            raise refusal
+        if approver is None:
+            raise DecisionRefused("Pengajuan ini tidak memiliki pejabat yang menyetujuinya.")
+        cursor = await conn.execute(
+            "UPDATE requests SET withdrawal_asked_at = ?, updated_at = ? "
+            "WHERE id = ? AND status = ? AND withdrawal_asked_at IS NULL",
+            (at.isoformat(), at.isoformat(), request_id, DISETUJUI))
+        if cursor.rowcount != 1:
+            raise DecisionRefused("Pengajuan ini baru saja berubah; muat ulang /riwayat.")
+        await audit.record(conn, at=at, actor=audit.Actor(employee.nip, telegram_user_id),
+                           action="request.withdraw_ask", entity=ENTITY, entity_id=request_id)
+        await outbox.enqueue(conn, notices.withdrawal_asked(view, approver), now=at)
+        return await _load(conn, request_id)
+
+
+async def confirm_withdrawal(db: Database, request_id: int, approver: Employee, *,
+                             at: dt.datetime, telegram_user_id: int | None) -> RequestView:
+    """The last approver confirms: the request is withdrawn, its absence days are removed (so
+    the cuti balance is whole again), and everyone who decided it is told."""
+    async with db.transaction() as conn:
+        view = await _load(conn, request_id)
+        decider = last_approver(view)
+        if decider is None or decider.nip != approver.nip:
+            raise DecisionRefused("Anda tidak berwenang mengonfirmasi penarikan pengajuan ini.")
+        if view.status != DISETUJUI or not view.withdrawal_asked:
+            raise DecisionRefused(f"Pengajuan #{request_id} sudah {STATUS_LABELS[view.status]}; "
+                                  "tidak ada yang diubah.")
+        if view.start <= at.date():
+            raise DecisionRefused(f"Pengajuan #{request_id} sudah dimulai sehingga tidak dapat "
+                                  "ditarik lagi.")
+        cursor = await conn.execute(
+            "UPDATE requests SET status = ?, closed_at = ?, updated_at = ? "
+            "WHERE id = ? AND status = ? AND withdrawal_asked_at IS NOT NULL",
+            (DIBATALKAN, at.isoformat(), at.isoformat(), request_id, DISETUJUI))
+        if cursor.rowcount != 1:
+            raise DecisionRefused("Pengajuan ini baru saja berubah; tidak ada yang diubah.")
+        await conn.execute("DELETE FROM absence_days WHERE request_id = ?", (request_id,))
+        await audit.record(conn, at=at, actor=audit.Actor(approver.nip, telegram_user_id),
+                           action="request.withdraw", entity=ENTITY, entity_id=request_id)
+        after = await _load(conn, request_id)
+        await outbox.enqueue(conn, notices.withdrawn(after, approver), now=at)
+        return after
 
 
 # --- deciding --------------------------------------------------------------------------------

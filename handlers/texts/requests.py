@@ -121,6 +121,20 @@ REQUEST_CANCELLED = "Pengajuan #{id} telah dibatalkan."
 CANCEL_QUESTION = "Yakin akan membatalkan pengajuan #{id} ({jenis}, {periode})? Pengajuan " \
     "yang dibatalkan tidak dapat dilanjutkan lagi."
 BUTTON_CONFIRM_CANCEL = "Ya, batalkan"
+BUTTON_WITHDRAW_REQUEST = "↩️ Tarik #{id}"
+WITHDRAW_QUESTION = "Yakin akan menarik pengajuan #{id} ({jenis}, {periode}) yang telah " \
+    "disetujui? Penarikan dikonfirmasi oleh {nama}; sampai itu pengajuan tetap berlaku."
+BUTTON_CONFIRM_WITHDRAW = "Ya, tarik"
+WITHDRAW_ASKED = "Permintaan penarikan pengajuan #{id} telah dikirim kepada {nama} untuk " \
+    "dikonfirmasi."
+WITHDRAWAL_CARD = "↩️ <b>Permintaan penarikan pengajuan #{id}</b>\n{nama} meminta menarik " \
+    "{jenis} ({periode}, nomor {nomor}) yang telah Anda setujui. Bila dikonfirmasi, hari-hari " \
+    "itu dan saldo cutinya dikembalikan."
+BUTTON_APPROVE_WITHDRAWAL = "✅ Konfirmasi penarikan"
+WITHDRAWAL_CONFIRMED = "✅ Penarikan pengajuan #{id} ({nama}) telah Anda konfirmasi."
+WITHDRAWAL_DONE = "Penarikan pengajuan #{id} tercatat."
+NOTICE_WITHDRAWN = "↩️ Pengajuan #{id} ({jenis}, {periode}) telah <b>ditarik</b>; penarikan " \
+    "dikonfirmasi oleh {nama}. Hari-hari tersebut dan saldo cutinya dikembalikan."
 BUTTON_KEEP_REQUEST = "Tidak"
 BALANCE = (
     "<b>Cuti tahunan {tahun}</b>\n"
