@@ -133,7 +133,8 @@ async def test_full_izin_flow_employee_atasan_employee(harness: Harness, office,
     await h.send(EMPLOYEE, "/riwayat")
     history = last(h, EMPLOYEE)
     assert "disetujui" in history.text and "800/1/DISKOMINFO/2026" in history.text
-    assert not history.buttons
+    # Approved and not started yet: it can only be withdrawn, no longer cancelled.
+    assert [b["text"] for b in history.buttons] == ["↩️ Tarik #1"]
 
 
 async def test_two_level_cuti_chain(harness: Harness, office, db: Database) -> None:
