@@ -79,8 +79,8 @@ async def begin_import(update: Update, context: BotContext) -> int:
     return WAIT_FILE
 
 
-async def _checked(context: BotContext, file_id: str, name: str, *, preview: bool,
-                   deactivate_missing: bool) -> ImportResult:
+async def _checked(update: Update, context: BotContext, file_id: str, name: str, *,
+                   preview: bool, deactivate_missing: bool) -> ImportResult:
     """Download the document into a private temporary folder and run the import on it."""
     with tempfile.TemporaryDirectory(prefix="presensi-impor-") as folder:
         path = Path(folder) / Path(name).name
@@ -88,7 +88,8 @@ async def _checked(context: BotContext, file_id: str, name: str, *, preview: boo
         await telegram_file.download_to_drive(path)
         return await import_employees(context.db, path, at=context.clock.now(),
                                       deactivate_missing=deactivate_missing, preview=preview,
-                                      catalogue=context.settings.workflows.catalogue)
+                                      catalogue=context.settings.workflows.catalogue,
+                                      actor=_actor(update, context.require_employee()))
 
 
 def _preview_keyboard(missing: int) -> InlineKeyboardMarkup:
@@ -116,7 +117,7 @@ async def got_file(update: Update, context: BotContext) -> int | None:
         accounts.require_operator(context.require_employee())
         # Checked as if missing employees were to be deactivated: that count goes on the
         # second button; the plain import deactivates nobody.
-        result = await _checked(context, document.file_id, name, preview=True,
+        result = await _checked(update, context, document.file_id, name, preview=True,
                                 deactivate_missing=True)
     except DomainError as error:
         await message.reply_html(texts.FILE_UNREADABLE.format(alasan=escape(error.message)))
@@ -172,7 +173,8 @@ async def import_tapped(update: Update, context: BotContext) -> int:
     employee = context.require_employee()
     try:
         accounts.require_operator(employee)
-        result = await _checked(context, pending["file_id"], pending["name"], preview=False,
+        result = await _checked(update, context, pending["file_id"], pending["name"],
+                                preview=False,
                                 deactivate_missing=choice == "all")
     except DomainError as error:
         await _refuse(update, error)

@@ -386,22 +386,26 @@ def _values(row: EmployeeRow, before: dict[str, object] | None) -> dict[str, obj
 async def import_employees(db: Database, path: Path, *, at: dt.datetime,
                            deactivate_missing: bool = False,
                            preview: bool = False,
-                           catalogue: Catalogue | None = None) -> ImportResult:
+                           catalogue: Catalogue | None = None,
+                           actor: audit.Actor | None = None) -> ImportResult:
     """Write the file's good rows. With `deactivate_missing`, active employees whose NIP the
     file does not name at all (a refused row still names its NIP) are deactivated from today.
     With `preview`, everything is done and then rolled back: the report is exactly what the
     import would do, and nothing is written. With the workflow `catalogue` (which says which
     steps are the atasan langsung's), an employee whose atasan changed has the old atasan's
-    waiting steps moved to the new one."""
+    waiting steps moved to the new one. `actor` is who imports (the operator in chat); the
+    console's import is the system's."""
     try:
         return await _import(db, path, at=at, deactivate_missing=deactivate_missing,
-                             preview=preview, catalogue=catalogue)
+                             preview=preview, catalogue=catalogue,
+                             actor=actor or audit.Actor.system())
     except _Previewed as previewed:
         return previewed.result
 
 
 async def _import(db: Database, path: Path, *, at: dt.datetime, deactivate_missing: bool,
-                  preview: bool, catalogue: Catalogue | None) -> ImportResult:
+                  preview: bool, catalogue: Catalogue | None,
+                  actor: audit.Actor) -> ImportResult:
     table = read_table(path)
     if deactivate_missing and not table:
         raise ImportFileError("Berkas tidak berisi satu pun pegawai; --deactivate-missing "
@@ -446,7 +450,7 @@ async def _import(db: Database, path: Path, *, at: dt.datetime, deactivate_missi
                     " device_user_id = :device_user_id, peran = :peran, status = :status,"
                     " akhir_kontrak = :akhir_kontrak, jenis_kelamin = :jenis_kelamin,"
                     " updated_at = :at WHERE nip = :nip", {**values, "at": stamp})
-            await audit.record(conn, at=at, actor=audit.Actor.system(),
+            await audit.record(conn, at=at, actor=actor,
                                action="employee.import", entity="employee", entity_id=row.nip,
                                detail={"line": row.line, "file": path.name,
                                        "created": before is None})
@@ -463,7 +467,7 @@ async def _import(db: Database, path: Path, *, at: dt.datetime, deactivate_missi
             for employee in await all_active(conn):
                 if employee.nip not in named:
                     notice = await deactivate_in(conn, employee, at=at,
-                                                 actor=audit.Actor.system(),
+                                                 actor=actor,
                                                  reason=f"import {path.name}")
                     deactivated.append(DeactivatedEmployee(employee.nip, employee.nama, notice))
         result = ImportResult(created, updated, unchanged, errors, deactivated, moves)

@@ -70,6 +70,11 @@ async def test_import_from_chat_is_checked_before_anything_is_written(
     assert dewi is not None and dewi.nama == "Dewi Lestari, S.Kom., M.T."
     maria = await _employee(db, STAFF_C.nip)
     assert maria is not None and maria.active
+    # The import is audited as the operator's.
+    async with db.read() as conn:
+        [entry] = [e for e in await audit.entries_for(conn, "employee", NEWCOMER[0])
+                   if e.action == "employee.import"]
+    assert entry.actor_nip == ADMIN.nip and entry.telegram_user_id == OPERATOR.id
 
     # The second button also deactivates whoever the file no longer names; they are told.
     await h.send(OPERATOR, "/impor")
