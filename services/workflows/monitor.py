@@ -4,6 +4,7 @@ compliance figures per SOP."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import aiosqlite
@@ -86,15 +87,23 @@ async def due_notices(db: Database, env: WorkflowEnv, now: dt.datetime) -> list[
                 continue
             if not await approvals.mark_sla(conn, subject, "escalated_at", now):
                 continue
-            told: set[str] = set()
-            for actor in item.actors:
-                boss = staff.get(actor.atasan_nip or "")
-                if boss is not None and boss.nip not in told:
-                    told.add(boss.nip)
-                    notices.append(SlaNotice(ESCALATION, boss, actor, item))
-            await _audit(conn, now, item, ESCALATION, sorted(told))
+            bosses = _escalation_targets(item.actors, staff)
+            notices += [SlaNotice(ESCALATION, boss, actor, item) for boss, actor in bosses]
+            await _audit(conn, now, item, ESCALATION, sorted(boss.nip for boss, _ in bosses))
         await outbox.enqueue(conn, [_file_notice(n) for n in notices], now=now)
     return notices
+
+
+def _escalation_targets(actors: Iterable[Employee],
+                        staff: Mapping[str, Employee]) -> list[tuple[Employee, Employee]]:
+    """(atasan, actor) for each actor's atasan, each atasan once: who hears of a step past
+    twice its time standard."""
+    targets: dict[str, tuple[Employee, Employee]] = {}
+    for actor in actors:
+        boss = staff.get(actor.atasan_nip or "")
+        if boss is not None and boss.nip not in targets:
+            targets[boss.nip] = (boss, actor)
+    return list(targets.values())
 
 
 async def _audit(conn: aiosqlite.Connection, now: dt.datetime, item: OpenFile, kind: str,
@@ -170,13 +179,10 @@ async def due_request_notices(db: Database, env: WorkflowEnv,
                 continue
             if not await approvals.mark_sla(conn, item.subject, "escalated_at", now):
                 continue
-            told: set[str] = set()
-            for actor in item.actors:
-                boss = staff.get(actor.atasan_nip or "")
-                if boss is not None and boss.nip not in told:
-                    told.add(boss.nip)
-                    notices.append(RequestSlaNotice(ESCALATION, boss, actor, item))
-            await _audit_request(conn, now, item, ESCALATION, sorted(told))
+            bosses = _escalation_targets(item.actors, staff)
+            notices += [RequestSlaNotice(ESCALATION, boss, actor, item) for boss, actor in bosses]
+            await _audit_request(conn, now, item, ESCALATION,
+                                 sorted(boss.nip for boss, _ in bosses))
         await outbox.enqueue(conn, [_request_notice(n) for n in notices], now=now)
     return notices
 
