@@ -22,7 +22,15 @@ from telegram.warnings import PTBUserWarning
 
 from bot import health_http, outbox
 from bot.config import Settings
-from bot.context import SERVICES_KEY, SETTINGS_KEY, AppServices, BotApp, BotContext
+from bot.context import (
+    ENVS_KEY,
+    SERVICES_KEY,
+    SETTINGS_KEY,
+    AppServices,
+    BotApp,
+    BotContext,
+    FeatureEnvs,
+)
 from bot.jobs import attendance as attendance_jobs
 from bot.jobs import delegation as delegation_jobs
 from bot.jobs import devices as device_jobs
@@ -51,10 +59,15 @@ from handlers import (
     request_form,
     request_history,
 )
+from handlers.envs import AttendanceEnv, LocationEnv, MachinesEnv, OfficeEnv, RequestEnv
+from reports.recap_pdf import render_pdf
+from reports.recap_xlsx import render_xlsx
 from services.calendar import OfficeCalendar
 from services.clock import Clock, SystemClock
+from services.recap import RecapEnv
 from services.storage import open_database
-from services.workflows.files import adopt_migrated
+from services.workflows.files import WorkflowEnv, adopt_migrated
+from services.workflows.sla import OfficeTime
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +91,30 @@ LIFECYCLE_MODULES: tuple[ModuleType, ...] = (outbox, attendance_jobs, workflow_s
                                              delegation_jobs)
 
 CLOCK_KEY = "clock_override"
+CALENDAR_KEY = "calendar"
 # Long reads and PDF rendering run in worker threads, which hold the GIL for CPython's default
 # 5 ms at a time; the chat's event loop waits that long at every thread hop of a request (a
 # /hadir makes dozens). A tenth of it gives the loop the interpreter back almost at once.
 SWITCH_INTERVAL_SECONDS = 0.0005
+
+
+def feature_envs(settings: Settings, calendar: OfficeCalendar) -> FeatureEnvs:
+    """Each feature's view of the configuration: the only way handlers see it."""
+    catalogue = settings.workflows.catalogue
+    return FeatureEnvs((
+        OfficeEnv(office=settings.office, admin_chat_id=settings.telegram.admin_chat_id),
+        RequestEnv(policy=settings.requests, catalogue=catalogue,
+                   reason_prompt_minutes=settings.approvals.reason_prompt_minutes),
+        AttendanceEnv(policy=settings.attendance),
+        LocationEnv(policy=settings.location),
+        MachinesEnv(devices=settings.devices),
+        WorkflowEnv(catalogue=catalogue,
+                    time=OfficeTime(settings.workflows.hours, calendar.is_working_day),
+                    unit_code=settings.office.unit_code),
+        RecapEnv(office=settings.office, policy=settings.attendance, calendar=calendar,
+                 settings=settings.recap, render_pdf=render_pdf, render_xlsx=render_xlsx,
+                 chain=catalogue.recap_chain()),
+    ))
 
 
 def build_application(settings: Settings, *, request: BaseRequest | None = None,
@@ -106,6 +139,9 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
         builder = builder.request(request).get_updates_request(updates_request or request)
     app: BotApp = builder.build()  # type: ignore[assignment]
     app.bot_data[SETTINGS_KEY] = settings
+    calendar = OfficeCalendar(settings.calendar)
+    app.bot_data[CALENDAR_KEY] = calendar
+    app.bot_data[ENVS_KEY] = feature_envs(settings, calendar)
     if clock is not None:
         app.bot_data[CLOCK_KEY] = clock
     for module in HANDLER_MODULES:
@@ -124,7 +160,8 @@ async def start_services(app: BotApp) -> None:
     await adopt_migrated(db, settings.workflows.catalogue)
     clock = app.bot_data.get(CLOCK_KEY) or SystemClock(settings.office.timezone)
     app.bot_data[SERVICES_KEY] = AppServices(settings=settings, db=db, clock=clock,
-                                             calendar=OfficeCalendar(settings.calendar))
+                                             calendar=app.bot_data[CALENDAR_KEY],
+                                             envs=app.bot_data[ENVS_KEY])
     await menu.publish_default_commands(app)
     for module in LIFECYCLE_MODULES:
         await module.start(app)

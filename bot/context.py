@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -15,19 +16,43 @@ from services.storage import Database
 if TYPE_CHECKING:
     from bot.config import Settings
 
+E = TypeVar("E")
+
 SERVICES_KEY = "services"
-# The Settings, in bot_data from build_application on: handlers read it when they register.
+# The Settings, in bot_data from build_application on, for bot/ only.
 SETTINGS_KEY = "settings"
+# The FeatureEnvs, in bot_data from build_application on: a handler that registers only when
+# its feature is configured reads its environment with `app_env` when it registers.
+ENVS_KEY = "envs"
+
+
+class FeatureEnvs:
+    """The features' environments by type: each handler asks for the one it was built for."""
+
+    def __init__(self, envs: Iterable[object]) -> None:
+        self._by_kind: dict[type, object] = {type(env): env for env in envs}
+
+    def get(self, kind: type[E]) -> E:
+        env = self._by_kind.get(kind)
+        if not isinstance(env, kind):
+            raise RuntimeError(f"no {kind.__name__} was built by bot.app.feature_envs")
+        return env
 
 
 @dataclass
 class AppServices:
-    """Everything handlers and jobs reach; built at start-up, closed at shutdown."""
+    """Everything handlers and jobs reach; built at start-up, closed at shutdown.
+
+    `settings` is for bot/ (jobs, servers); handlers take their feature's environment."""
 
     settings: Settings
     db: Database
     clock: Clock
     calendar: OfficeCalendar
+    envs: FeatureEnvs
+
+    def env(self, kind: type[E]) -> E:
+        return self.envs.get(kind)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -54,14 +79,18 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def calendar(self) -> OfficeCalendar:
         return self.services.calendar
 
-    @property
-    def settings(self) -> Settings:
-        return self.services.settings
+    def env(self, kind: type[E]) -> E:
+        return self.services.envs.get(kind)
 
     def require_employee(self) -> Employee:
         if self.employee is None:
             raise RuntimeError("handler reached without a registered employee; gate missing")
         return self.employee
+
+
+def app_env(app: BotApp, kind: type[E]) -> E:
+    envs: FeatureEnvs = app.bot_data[ENVS_KEY]
+    return envs.get(kind)
 
 
 # The context type is Any: CallbackContext.application does not carry it, so jobs that get the

@@ -14,6 +14,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
 from handlers.attendance_notices import clock_time, code_label, duration
+from handlers.envs import AttendanceEnv
 from handlers.texts import attendance as texts
 from services import attendance_rules as rules
 from services import attendance_views
@@ -131,7 +132,7 @@ async def hadir(update: Update, context: BotContext) -> None:
     employee = context.require_employee()
     args = context.args or []
     now = context.clock.now()
-    policy, calendar = context.settings.attendance, context.calendar
+    policy, calendar = context.env(AttendanceEnv).policy, context.calendar
     if not args:
         view = await attendance_views.today_view(context.db, policy, calendar, employee, now)
         await message.reply_html(render_today(view, policy.bands))
@@ -211,7 +212,7 @@ async def kalender(update: Update, context: BotContext) -> None:
         return
     year, month = wanted or (now.year, now.month)
     try:
-        view = attendance_views.calendar_month(context.calendar, context.settings.attendance,
+        view = attendance_views.calendar_month(context.calendar, context.env(AttendanceEnv).policy,
                                                year, month)
     except DomainError as error:
         await message.reply_html(escape(error.message))
@@ -227,7 +228,7 @@ async def kalender_navigate(update: Update, context: BotContext) -> None:
     assert match is not None
     year, month = int(match[1]), int(match[2])
     try:
-        view = attendance_views.calendar_month(context.calendar, context.settings.attendance,
+        view = attendance_views.calendar_month(context.calendar, context.env(AttendanceEnv).policy,
                                                year, month)
     except DomainError as error:
         log.info("kalender.refused data=%s", query.data)

@@ -33,6 +33,7 @@ from services import delegation as svc
 from services.employees import Employee
 from services.errors import DomainError
 from services.workflows import files as wf
+from services.workflows.files import WorkflowEnv
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ async def begin_from_file(update: Update, context: BotContext) -> int:
     assert query is not None and context.matches and context.user_data is not None
     file_id = int(context.matches[0][1])
     try:
-        number = await svc.from_file(context.db, context.settings.workflows.catalogue, file_id,
+        number = await svc.from_file(context.db, context.env(WorkflowEnv).catalogue, file_id,
                                      by=context.require_employee())
     except DomainError as error:
         await query.answer(error.message, show_alert=True)
@@ -272,7 +273,7 @@ async def save(update: Update, context: BotContext) -> int:
     try:
         done = await svc.designate(
             context.db, _order(draft), by=context.require_employee(), now=context.clock.now(),
-            file=((context.settings.workflows.catalogue, draft["file"]) if "file" in draft
+            file=((context.env(WorkflowEnv).catalogue, draft["file"]) if "file" in draft
                   else None))
     except DomainError as error:
         await _say(update, escape(error.message))
@@ -383,7 +384,7 @@ async def _card(context: BotContext, move: step_moves.Move, to: Employee) -> Non
             view = await requests.get(context.db, move.entity_id)
             await request_notify.send_card_to(context, view, to)
         elif move.entity == step_moves.WORKFLOW_FILE:
-            file = await wf.get_file(context.db, layanan.env_of(services), move.entity_id)
+            file = await wf.get_file(context.db, services.env(WorkflowEnv), move.entity_id)
             await layanan.send_task(context, file, to)
         else:
             outcome = await recap.card_for(context.db, move.entity_id, to)

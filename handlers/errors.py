@@ -16,6 +16,7 @@ from pathlib import Path
 from telegram import Update
 
 from bot.context import SERVICES_KEY, AppServices, BotContext
+from handlers.envs import OfficeEnv
 from handlers.texts import common as texts
 from handlers.texts import health as health_texts
 
@@ -54,7 +55,7 @@ def _origin(error: BaseException | None) -> str | None:
 async def report_to_admin(context: BotContext, error: str, where: str,
                           origin: str | None = None) -> None:
     services: AppServices | None = context.application.bot_data.get(SERVICES_KEY)
-    admin_chat = services.settings.telegram.admin_chat_id if services else None
+    admin_chat = services.env(OfficeEnv).admin_chat_id if services else None
     if services is None or admin_chat is None:
         return
     data = context.application.bot_data

@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import AppServices, BotApp, BotContext
+from bot.context import BotApp, BotContext
 from handlers import approval_codec as codec
 from handlers import reason_prompt, sender
 from handlers.html import Html, fill, join
@@ -35,7 +35,6 @@ from services.reason_prompts import Prompt
 from services.workflows import files as wf
 from services.workflows.files import FileView, Notice, Upload, WorkflowEnv
 from services.workflows.model import describe_actor
-from services.workflows.sla import OfficeTime
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +50,8 @@ REPLACE = r"^wf:rep:(\d{1,10}):(\d{1,10})$"
 SHOW = r"^wf:show:(\d{1,10})$"
 
 
-def env_of(services: AppServices) -> WorkflowEnv:
-    settings = services.settings
-    return WorkflowEnv(
-        catalogue=settings.workflows.catalogue,
-        time=OfficeTime(settings.workflows.hours, services.calendar.is_working_day),
-        unit_code=settings.office.unit_code)
-
-
 def _env(context: BotContext) -> WorkflowEnv:
-    return env_of(context.services)
+    return context.env(WorkflowEnv)
 
 
 def _user_id(update: Update) -> int | None:

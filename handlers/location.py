@@ -10,8 +10,9 @@ from html import escape
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import SETTINGS_KEY, BotApp, BotContext
+from bot.context import BotApp, BotContext, app_env
 from handlers.attendance_notices import clock_time
+from handlers.envs import LocationEnv
 from handlers.texts import common as common_texts
 from handlers.texts import location as texts
 from services import location as svc
@@ -74,7 +75,7 @@ async def absen(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     employee = context.require_employee()
-    policy = context.settings.location
+    policy = context.env(LocationEnv).policy
     now = context.clock.now()
     if not policy.enabled:
         await message.reply_html(texts.NOT_ENABLED)
@@ -116,7 +117,7 @@ async def on_location(update: Update, context: BotContext) -> None:
     assert message is not None and message.location is not None
     edited = update.edited_message is not None
     employee = context.require_employee()
-    policy = context.settings.location
+    policy = context.env(LocationEnv).policy
     result = await svc.receive_location(
         context.db, policy, context.clock.tz, employee, chat_id=message.chat_id,
         message_id=message.message_id, fix=_fix(message, edited), edited=edited,
@@ -134,7 +135,7 @@ async def on_photo(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None and message.photo
     employee = context.require_employee()
-    policy = context.settings.location
+    policy = context.env(LocationEnv).policy
     result = await svc.receive_photo(
         context.db, policy, context.clock.tz, employee, file_id=message.photo[-1].file_id,
         telegram_user_id=update.effective_user.id if update.effective_user else None,
@@ -154,7 +155,7 @@ async def gangguan(update: Update, context: BotContext) -> None:
     now = context.clock.now()
     try:
         outcome = await svc.declare_outage(
-            context.db, context.settings.location, employee, now.date(), cancel=cancel,
+            context.db, context.env(LocationEnv).policy, employee, now.date(), cancel=cancel,
             note=note, telegram_user_id=update.effective_user.id if update.effective_user
             else None, now=now)
     except DomainError as error:
@@ -191,7 +192,7 @@ async def open_selfie(update: Update, context: BotContext) -> None:
 
 
 def register(app: BotApp) -> None:
-    if not app.bot_data[SETTINGS_KEY].location.enabled:
+    if not app_env(app, LocationEnv).policy.enabled:
         return      # an office without presensi lokasi keeps every message as it was
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("absen", absen, filters=private))

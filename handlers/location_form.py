@@ -14,6 +14,7 @@ from telegram.ext import filters
 
 from bot.context import BotContext
 from handlers import location
+from handlers.envs import LocationEnv
 from handlers.texts import common as common_texts
 from handlers.texts import location as texts
 from services.location import ActivityLocation
@@ -34,7 +35,7 @@ PLACED_LOCATION = _PlacedLocation(name="PlacedLocation") & filters.UpdateType.ME
 
 
 def _offered(context: BotContext, kind: RequestType) -> bool:
-    policy = context.settings.location
+    policy = context.env(LocationEnv).policy
     return kind.code == "DL" and policy.enabled and policy.dinas_luar
 
 
@@ -64,7 +65,7 @@ def take_activity_location(update: Update, context: BotContext, kind: RequestTyp
 
 async def not_an_activity(update: Update, context: BotContext) -> None:
     """A pin in a form that takes no activity location: what it would get outside the form."""
-    if context.settings.location.enabled:
+    if context.env(LocationEnv).policy.enabled:
         await location.on_location(update, context)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(common_texts.UNEXPECTED_MESSAGE)

@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
 from device.sync import SyncReport, sync_all
+from handlers.envs import MachinesEnv
 from handlers.health import machine_lines
 from handlers.texts import devices as device_texts
 from handlers.texts import operator as texts
@@ -38,7 +39,7 @@ async def machines(update: Update, context: BotContext) -> None:
         await message.reply_html(escape(error.message))
         return
     report = await health_report(context.db, context.clock.now())
-    has_pull = bool(context.settings.devices.machines)
+    has_pull = bool(context.env(MachinesEnv).devices.machines)
     await message.reply_html("\n".join(machine_lines(report, as_html=True)),
                              reply_markup=_keyboard() if has_pull else None)
 
@@ -64,7 +65,7 @@ async def sync_now(update: Update, context: BotContext) -> None:
     await query.answer(texts.SYNC_STARTED)
     chat_id = query.message.chat.id
     # The scheduler keeps the problem bookkeeping (and so the admin chat's notices).
-    reports = await sync_all(context.db, context.settings.devices, context.clock,
+    reports = await sync_all(context.db, context.env(MachinesEnv).devices, context.clock,
                              track_problems=False)
     await audit.record_action(context.db, at=context.clock.now(),
                            actor=audit.Actor(operator.nip, query.from_user.id),

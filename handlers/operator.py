@@ -37,6 +37,7 @@ from services.employee_import import ImportResult, import_employees
 from services.employees import Employee
 from services.errors import DomainError
 from services.indonesian_dates import long_date
+from services.workflows.files import WorkflowEnv
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ async def _checked(update: Update, context: BotContext, file_id: str, name: str,
         await telegram_file.download_to_drive(path)
         return await import_employees(context.db, path, at=context.clock.now(),
                                       deactivate_missing=deactivate_missing, preview=preview,
-                                      catalogue=context.settings.workflows.catalogue,
+                                      catalogue=context.env(WorkflowEnv).catalogue,
                                       actor=_actor(update, context.require_employee()))
 
 

@@ -12,11 +12,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
 from handlers import bounded
-from handlers.layanan import env_of
+from handlers.envs import OfficeEnv
 from handlers.texts import common as common_texts
 from handlers.texts import layanan as texts
 from reports.sla_report import render_sla_report
 from services.indonesian_dates import month_year
+from services.workflows.files import WorkflowEnv
 from services.workflows.monitor import (
     OpenFile,
     WaitingRequest,
@@ -83,10 +84,10 @@ async def pantau(update: Update, context: BotContext) -> None:
         await message.reply_html(texts.ONLY_ADMINS)
         return
     now = context.clock.now()
-    items = await watch(context.db, env_of(context.services), now)
+    items = await watch(context.db, context.env(WorkflowEnv), now)
     header = texts.PANTAU_HEADER.format(count=len(items), time=f"{now:%d/%m/%Y %H:%M}")
     body = table(items) + "\n" + texts.PANTAU_LEGEND if items else texts.PANTAU_EMPTY
-    waiting = await watch_requests(context.db, env_of(context.services), now)
+    waiting = await watch_requests(context.db, context.env(WorkflowEnv), now)
     if waiting:
         body += ("\n\n" + texts.PANTAU_REQUESTS_HEADER.format(count=len(waiting)) + "\n"
                  + request_table(waiting) + "\n" + texts.PANTAU_LEGEND)
@@ -111,8 +112,8 @@ async def report(update: Update, context: BotContext) -> None:
     year, month = period
     await query.answer()
     services = context.services
-    rows = await monthly_compliance(context.db, env_of(services), year, month)
-    pdf = await asyncio.to_thread(render_sla_report, services.settings.office, year, month,
+    rows = await monthly_compliance(context.db, services.env(WorkflowEnv), year, month)
+    pdf = await asyncio.to_thread(render_sla_report, services.env(OfficeEnv).office, year, month,
                                   rows, context.clock.now())
     assert update.effective_chat is not None
     await context.bot.send_document(

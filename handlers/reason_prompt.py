@@ -18,6 +18,7 @@ from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotApp, BotContext
+from handlers.envs import RequestEnv
 from handlers.texts import approvals as texts
 from services import reason_prompts, text_limits
 from services.errors import DomainError
@@ -57,7 +58,7 @@ async def ask(update: Update, context: BotContext, *, kind: str, ref_id: int, ac
         context.db, telegram_user_id=user.id, nip=context.require_employee().nip, kind=kind,
         ref_id=ref_id, action=action, token=token, label=label,
         chat_id=card.chat_id if card else None, message_id=card.message_id if card else None,
-        now=context.clock.now(), minutes=context.settings.approvals.reason_prompt_minutes)
+        now=context.clock.now(), minutes=context.env(RequestEnv).reason_prompt_minutes)
     await context.bot.send_message(update.effective_chat.id, text, parse_mode="HTML")
     return prompt
 
@@ -77,7 +78,7 @@ async def _reason(update: Update, context: BotContext) -> None:
                  prompt.ref_id)
         await message.reply_html(texts.REASON_EXPIRED.format(
             label=escape(prompt.label),
-            menit=context.settings.approvals.reason_prompt_minutes))
+            menit=context.env(RequestEnv).reason_prompt_minutes))
         raise ApplicationHandlerStop
     note = (message.text or "").strip()
     if not note:

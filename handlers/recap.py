@@ -25,8 +25,7 @@ from bot.context import AppServices, BotApp, BotContext
 from handlers import approval_codec as codec
 from handlers import reason_prompt
 from handlers.texts import recap as texts
-from reports.recap_pdf import clock_time, render_pdf
-from reports.recap_xlsx import render_xlsx
+from reports.recap_pdf import clock_time
 from services import employees, recap
 from services.employees import Employee
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
@@ -40,14 +39,6 @@ log = logging.getLogger(__name__)
 ARCHIVE = re.compile(r"^rkp:arsip:(\d{1,9})$")
 DAILY_MAX_LINES = 40
 MAX_CAPTION = 1024
-
-
-def env_of(services: AppServices) -> RecapEnv:
-    settings = services.settings
-    return RecapEnv(office=settings.office, policy=settings.attendance,
-                    calendar=services.calendar, settings=settings.recap,
-                    render_pdf=render_pdf, render_xlsx=render_xlsx,
-                    chain=settings.workflows.catalogue.recap_chain())
 
 
 # --- rendering and sending ------------------------------------------------------------------
@@ -204,7 +195,7 @@ async def rekap(update: Update, context: BotContext) -> None:
     year, month = period
     await message.reply_chat_action(ChatAction.UPLOAD_DOCUMENT)
     try:
-        outcome = await recap.build_draft(context.db, env_of(context.services), context.clock,
+        outcome = await recap.build_draft(context.db, context.env(RecapEnv), context.clock,
                                           year, month, actor=employee)
     except DomainError as error:
         log.info("recap.build_refused nip=%s reason=%s", employee.nip, type(error).__name__)
@@ -224,7 +215,7 @@ async def decide(update: Update, context: BotContext) -> None:
     recap_id, rev = tap.ref_id, tap.version
     employee = context.require_employee()
     services = context.services
-    env = env_of(services)
+    env = services.env(RecapEnv)
     try:
         if tap.action == "ajukan":
             outcome = await recap.submit(context.db, env, context.clock, recap_id, rev,
@@ -278,7 +269,7 @@ async def take_reason(update: Update, context: BotContext, prompt: Prompt, reaso
     employee = context.require_employee()
     services = context.services
     try:
-        outcome = await recap.send_back(context.db, env_of(services), context.clock,
+        outcome = await recap.send_back(context.db, services.env(RecapEnv), context.clock,
                                         prompt.ref_id, int(prompt.token), actor=employee,
                                         reason=reason)
     except (Conflict, NotAllowed, NotFound) as error:

@@ -19,6 +19,7 @@ from handlers import approval_codec as codec
 from handlers import reason_prompt, sender
 from handlers import request_notify as notify
 from handlers import request_views as views
+from handlers.envs import OfficeEnv, RequestEnv
 from handlers.texts import requests as texts
 from services import requests as svc
 from services.errors import DomainError
@@ -39,8 +40,8 @@ async def _decide(context: BotContext, update: Update, *, request_id: int, posit
     employee = context.require_employee()
     user = update.effective_user
     assert user is not None
-    return await svc.decide(context.db, context.settings.requests, context.calendar,
-                            context.settings.office, request_id=request_id, position=position,
+    return await svc.decide(context.db, context.env(RequestEnv).policy, context.calendar,
+                            context.env(OfficeEnv).office, request_id=request_id, position=position,
                             round_=round_, action=action, nip=employee.nip, note=note,
                             at=context.clock.now(), telegram_user_id=user.id)
 

@@ -31,6 +31,7 @@ from telegram.ext import (
 from bot.context import BotApp, BotContext
 from handlers import bounded, location_form
 from handlers import request_views as views
+from handlers.envs import RequestEnv
 from handlers.texts import common as common_texts
 from handlers.texts import requests as texts
 from services import request_rules
@@ -65,7 +66,7 @@ def _today(context: BotContext) -> dt.date:
 
 def _calendar(context: BotContext, month: dt.date) -> InlineKeyboardMarkup:
     today = _today(context)
-    policy = context.settings.requests
+    policy = context.env(RequestEnv).policy
     return views.calendar_keyboard(
         month.year, month.month, context.calendar,
         earliest=today - dt.timedelta(days=policy.backdate_days),
@@ -84,7 +85,7 @@ async def _say(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
 
 def _day_keyboard(context: BotContext) -> InlineKeyboardMarkup:
     today = _today(context)
-    policy = context.settings.requests
+    policy = context.env(RequestEnv).policy
     return views.day_keyboard(today, context.calendar,
                               earliest=today - dt.timedelta(days=policy.backdate_days),
                               latest=today + dt.timedelta(days=policy.max_ahead_days))
@@ -290,9 +291,9 @@ async def _dates_chosen(update: Update, context: BotContext, *, from_calendar: b
     start, end = dt.date.fromisoformat(draft["start"]), dt.date.fromisoformat(draft["end"])
     employee = context.require_employee()
     try:
-        checked = await svc.check_dates(context.db, context.settings.requests, context.calendar,
-                                        employee, kind.key, start, end, today=_today(context),
-                                        ignore_id=draft.get("fix_id"),
+        checked = await svc.check_dates(context.db, context.env(RequestEnv).policy,
+                                        context.calendar, employee, kind.key, start, end,
+                                        today=_today(context), ignore_id=draft.get("fix_id"),
                                         ground=draft.get("ground"))
     except DomainError as error:
         log.info("request.dates_refused nip=%s type=%s reason=%s", employee.nip, kind.key,
@@ -384,7 +385,7 @@ async def _ask_attachment(update: Update, context: BotContext, lead: str = "", *
     draft = _draft(context)
     kind = _kind(draft)
     required = bool(draft.get("needs_attachment"))
-    mb = f"{context.settings.requests.max_attachment_bytes / (1024 * 1024):g}"
+    mb = f"{context.env(RequestEnv).policy.max_attachment_bytes / (1024 * 1024):g}"
     label = draft.get("attachment_label") or kind.attachment_label
     text = lead + (texts.ASK_ATTACHMENT_REQUIRED.format(lampiran=escape(label), mb=mb)
                    if required else texts.ASK_ATTACHMENT_OPTIONAL.format(mb=mb))
@@ -440,7 +441,7 @@ async def got_attachment(update: Update, context: BotContext) -> int | None:
         await message.reply_html(texts.ATTACHMENT_EXPECTED)
         return None
     try:
-        kind = svc.check_attachment(context.settings.requests, mime_type=mime, size=size,
+        kind = svc.check_attachment(context.env(RequestEnv).policy, mime_type=mime, size=size,
                                     is_photo=is_photo)
     except DomainError as error:
         log.info("request.attachment_refused mime=%s size=%s", mime, size)
@@ -484,7 +485,7 @@ async def back_to_summary(update: Update, context: BotContext) -> int | None:
 async def _summary(update: Update, context: BotContext, lead: str = "") -> int:
     draft = _draft(context)
     kind = _kind(draft)
-    deciders = await svc.first_deciders(context.db, context.settings.requests,
+    deciders = await svc.first_deciders(context.db, context.env(RequestEnv).policy,
                                         context.require_employee(), kind.key)
     recipients = (f"{', '.join(escape(e.nama) for e in deciders[1])} ({escape(deciders[0])})"
                   if deciders else "-")
@@ -515,7 +516,7 @@ async def send(update: Update, context: BotContext) -> int:
                         svc.Attachment(**raw) if raw else None,
                         location_form.activity_location(draft), _expected_time(draft),
                         ground=draft.get("ground"))
-    policy, calendar, now = context.settings.requests, context.calendar, context.clock.now()
+    policy, calendar, now = context.env(RequestEnv).policy, context.calendar, context.clock.now()
     try:
         if draft.get("fix_id"):
             view = await svc.resubmit(context.db, policy, calendar, employee, draft["fix_id"],

@@ -11,6 +11,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotApp, BotContext
 from handlers import request_views as views
+from handlers.envs import RequestEnv
 from handlers.texts import requests as texts
 from services import requests as svc
 from services.errors import DomainError
@@ -138,7 +139,7 @@ async def balance(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     today = context.clock.now().date()
-    result = await svc.annual_balance(context.db, context.settings.requests, context.calendar,
+    result = await svc.annual_balance(context.db, context.env(RequestEnv).policy, context.calendar,
                                       context.require_employee().nip, today.year)
     if today < result.eligible_from:
         await message.reply_html(texts.BALANCE_NOT_YET.format(

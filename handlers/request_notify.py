@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from bot.context import AppServices, BotContext
 from handlers import request_views as views
 from handlers import sender
+from handlers.envs import OfficeEnv
 from handlers.html import Html, fill
 from handlers.sender import DOCUMENT, Outgoing, media_method, renderer
 from handlers.texts import requests as texts
@@ -92,7 +93,7 @@ async def letter(services: AppServices, payload: dict[str, Any]) -> Outgoing | N
     view = await svc.get(services.db, payload["request"])
     if view.status != svc.DISETUJUI:
         return None
-    pdf = await asyncio.to_thread(build_letter, services.settings.office, view)
+    pdf = await asyncio.to_thread(build_letter, services.env(OfficeEnv).office, view)
     if payload["for"] == "applicant":
         caption = fill(texts.LETTER_CAPTION, jenis=view.kind.letter, nomor=view.agenda_number)
     else:

@@ -15,7 +15,6 @@ from bot.config import load_settings
 from bot.context import BotContext
 from bot.jobs import delegation as delegation_jobs
 from handlers import layanan
-from handlers.layanan import env_of
 from services import audit, delegation, employees, recap
 from services import requests as svc
 from services.absent_approvers import waited_enough
@@ -24,6 +23,7 @@ from services.clock import FixedClock
 from services.employee_import import HEADER
 from services.storage import Database
 from services.workflows import files as wf
+from services.workflows.files import WorkflowEnv
 from tests.conftest import BASE_CONFIG, WIB, tg
 from tests.support.botapi import ApiCall
 from tests.support.harness import Harness
@@ -65,7 +65,7 @@ async def _cuti(db: Database, settings, clock: FixedClock, nip: str, start: dt.d
 
 async def _file_at_the_kepala(harness: Harness, db: Database, clock: FixedClock) -> int:
     """A Plt/Plh file taken by its first four steps to the Tim Penilai (the Kepala)."""
-    env = env_of(harness.application.bot_data["services"])
+    env = harness.application.bot_data["services"].env(WorkflowEnv)
     applicant = await _employee(db, STAFF_A.nip)
     draft = await wf.start_draft(db, env, applicant, "administrasi_plt_plh", clock.now())
     for name in ("usulan.pdf", "sk.pdf", "pangkat.pdf"):
@@ -186,7 +186,7 @@ async def test_plh_of_the_kepala_covers_cuti_file_and_recap_signature(
     later = await _cuti(db, settings, clock, KABID.nip, dt.date(2026, 11, 23),
                         dt.date(2026, 11, 23))
     assert await _actors(db, later.id) == {SEKRETARIS.nip}
-    env = env_of(harness.application.bot_data["services"])
+    env = harness.application.bot_data["services"].env(WorkflowEnv)
     tasks = await wf.tasks_of(db, env, await _employee(db, SEKRETARIS.nip))
     assert [f.id for f in tasks] == [file_id]
     assert await wf.tasks_of(db, env, await _employee(db, KEPALA.nip)) == []
@@ -352,7 +352,7 @@ def _csv(people) -> bytes:
 async def test_a_reimport_that_changes_the_atasan_moves_the_waiting_steps(
         harness: Harness, db: Database, office, clock: FixedClock, settings) -> None:
     api = harness.api
-    env = env_of(harness.application.bot_data["services"])
+    env = harness.application.bot_data["services"].env(WorkflowEnv)
     cuti = await _cuti(db, settings, clock, STAFF_A.nip, dt.date(2026, 11, 16),
                        dt.date(2026, 11, 16))
     other = await _cuti(db, settings, clock, STAFF_B.nip, dt.date(2026, 11, 16),
@@ -403,7 +403,7 @@ async def test_an_approved_plt_plh_file_records_the_designation(
         harness: Harness, db: Database, office, clock: FixedClock) -> None:
     api = harness.api
     file_id = await _file_at_the_kepala(harness, db, clock)
-    env = env_of(harness.application.bot_data["services"])
+    env = harness.application.bot_data["services"].env(WorkflowEnv)
     kepala = await _employee(db, KEPALA.nip)
     file = await wf.get_file(db, env, file_id)
     for action in ("teruskan", "setujui"):

@@ -25,6 +25,23 @@ def imported_packages(source: str) -> set[str]:
     return found
 
 
+def imported_modules(source: str) -> set[str]:
+    """Full dotted name of every absolute import, including those inside functions."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+    return found
+
+
+def settings_reads(source: str) -> list[int]:
+    """Lines that reach for an attribute called `settings` (the whole configuration)."""
+    return sorted(node.lineno for node in ast.walk(ast.parse(source))
+                  if isinstance(node, ast.Attribute) and node.attr == "settings")
+
+
 def sql_literals(source: str) -> list[str]:
     return [node.value for node in ast.walk(ast.parse(source))
             if isinstance(node, ast.Constant) and isinstance(node.value, str)
@@ -52,6 +69,13 @@ def test_sql_literals_finds_statements_not_prose() -> None:
     assert sql_literals(source) == ["SELECT nip FROM employees", "UPDATE requests\n SET status = ?"]
 
 
+def test_settings_reads_sees_attribute_access_only() -> None:
+    source = ("policy = context.settings.requests\n"
+              "x = services.env(RequestEnv)\n"
+              "settings = 3\n")
+    assert settings_reads(source) == [1]
+
+
 def test_services_import_no_adapter() -> None:
     assert offenders("services", frozenset({"reports", "device", "telegram", "bot"})) == {}
 
@@ -68,3 +92,17 @@ def test_reports_and_device_know_nothing_of_telegram() -> None:
     forbidden = frozenset({"telegram", "handlers", "bot"})
     assert offenders("reports", forbidden) == {}
     assert offenders("device", forbidden) == {}
+
+
+def test_handlers_never_read_settings() -> None:
+    """A handler gets its feature's environment (handlers.envs, built by bot.app), never the
+    whole Settings, and of bot/ it knows only the typed context."""
+    found = {}
+    for path in sorted((ROOT / "handlers").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        bot_modules = {m for m in imported_modules(source)
+                       if m.split(".")[0] == "bot" and m != "bot.context"}
+        reads = settings_reads(source)
+        if bot_modules or reads:
+            found[str(path.relative_to(ROOT))] = (sorted(bot_modules), reads)
+    assert found == {}

@@ -14,10 +14,10 @@ import pytest
 from pypdf import PdfReader
 
 from bot.jobs import recap as recap_jobs
-from handlers import recap as recap_handlers
 from reports.recap_pdf import FRAME_WIDTH, column_widths
 from services import audit, employees, recap
 from services.clock import FixedClock
+from services.recap import RecapEnv
 from services.storage import Database
 from tests.conftest import BASE_CONFIG, WIB, tg
 from tests.support.botapi import ApiCall
@@ -281,7 +281,7 @@ async def test_daily_report_for_the_kepala_once_per_working_day(
 
 async def test_simultaneous_taps_let_exactly_one_through(harness: Harness, db: Database, office,
                                                          clock: FixedClock, settings) -> None:
-    env = recap_handlers.env_of(harness.application.bot_data["services"])
+    env = harness.application.bot_data["services"].env(RecapEnv)
     async with db.read() as conn:
         admin = await employees.by_nip(conn, ADMIN.nip)
         kasubbag = await employees.by_nip(conn, KASUBBAG.nip)
@@ -338,7 +338,7 @@ async def test_signed_recaps_are_kept_at_least_one_year(db: Database) -> None:
 async def test_two_months_signed_at_once_get_consecutive_numbers(
         harness: Harness, db: Database, office, clock: FixedClock,
         caplog: pytest.LogCaptureFixture) -> None:
-    env = recap_handlers.env_of(harness.application.bot_data["services"])
+    env = harness.application.bot_data["services"].env(RecapEnv)
     async with db.read() as conn:
         people = {p.peran: await employees.by_nip(conn, p.nip)
                   for p in (ADMIN, KASUBBAG, SEKRETARIS, KEPALA)}

@@ -4,10 +4,10 @@ strangers, stale buttons and double taps refused, agenda number and archive at t
 from __future__ import annotations
 
 from bot.context import SERVICES_KEY
-from handlers.layanan import env_of
 from services import audit, employees
 from services.storage import Database
 from services.workflows import files as wf
+from services.workflows.files import WorkflowEnv
 from services.workflows.monitor import watch
 from tests.conftest import tg
 from tests.support.harness import Harness, TgUser
@@ -189,7 +189,7 @@ async def _employee(db: Database, nip: str):  # type: ignore[no-untyped-def]
 
 async def test_chains_that_cannot_be_staffed(harness: Harness, db: Database, office,
                                              clock) -> None:
-    env = env_of(harness.application.bot_data[SERVICES_KEY])
+    env = harness.application.bot_data[SERVICES_KEY].env(WorkflowEnv)
     # The Kepala has no atasan langsung: the Plt/Plh chain cannot be staffed for them.
     await harness.send(tg(KEPALA), "/layanan")
     await harness.tap(tg(KEPALA), harness.api.last_to(KEPALA.telegram_id).button(
@@ -259,7 +259,7 @@ async def test_a_draft_survives_a_restart_and_batal(harness: Harness, db: Databa
 
 async def test_a_refusal_closes_the_file_with_its_reason(harness: Harness, db: Database,
                                                          office, clock) -> None:
-    env = env_of(harness.application.bot_data[SERVICES_KEY])
+    env = harness.application.bot_data[SERVICES_KEY].env(WorkflowEnv)
     applicant = await _employee(db, STAFF_A.nip)
     file = await wf.start_draft(db, env, applicant, "kenaikan_gaji_berkala", clock.now())
     for name in ("a.pdf", "b.pdf", "c.pdf"):

@@ -11,7 +11,6 @@ from pypdf import PdfReader
 
 from bot.context import SERVICES_KEY, BotContext
 from bot.jobs.workflow_sla import check_time_standards
-from handlers.layanan import env_of
 from services import audit, employees
 from services.clock import FixedClock
 from services.employees import Employee
@@ -96,7 +95,7 @@ def _texts(harness: Harness, chat_id: int) -> list[str]:
 
 async def test_reminder_then_escalation_each_once(harness: Harness, db: Database, office,
                                                   clock: FixedClock) -> None:
-    env = env_of(harness.application.bot_data[SERVICES_KEY])
+    env = harness.application.bot_data[SERVICES_KEY].env(WorkflowEnv)
     file = await _submitted_kgb(harness, db, clock, env)
     context = BotContext(harness.application)
     harness.api.clear()
@@ -161,7 +160,7 @@ async def test_reminder_then_escalation_each_once(harness: Harness, db: Database
 
 async def test_nothing_is_due_outside_office_hours(harness: Harness, db: Database, office,
                                                    clock: FixedClock) -> None:
-    env = env_of(harness.application.bot_data[SERVICES_KEY])
+    env = harness.application.bot_data[SERVICES_KEY].env(WorkflowEnv)
     clock.set(_at(9, 15, 55))
     await _submitted_kgb(harness, db, clock, env)
     harness.api.clear()
@@ -175,7 +174,7 @@ async def test_nothing_is_due_outside_office_hours(harness: Harness, db: Databas
 
 async def test_pantau_table_and_monthly_pdf(harness: Harness, db: Database, office,
                                             clock: FixedClock) -> None:
-    env = env_of(harness.application.bot_data[SERVICES_KEY])
+    env = harness.application.bot_data[SERVICES_KEY].env(WorkflowEnv)
     late = await _submitted_kgb(harness, db, clock, env)
     clock.advance(minutes=25)
     items = await watch(db, env, clock.now())

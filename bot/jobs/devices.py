@@ -71,7 +71,7 @@ async def stop(app: BotApp) -> None:
 
 async def pull_job(context: BotContext) -> None:
     """One pull of every machine; notices of new problems and recoveries to the admin chat."""
-    devices = context.settings.devices
+    devices = context.services.settings.devices
     reports = await sync_all(context.db, devices, context.clock)
     for report in reports:
         for notice in report.notices:
@@ -81,7 +81,7 @@ async def pull_job(context: BotContext) -> None:
 
 async def unlock_job(context: BotContext) -> None:
     """Enable machines an interrupted read left disabled, and say so in the admin chat."""
-    devices = context.settings.devices
+    devices = context.services.settings.devices
     for notice in await enable_locked_machines(context.db, devices, context.clock):
         await _tell_admin(context.application,
                           notice_text(notice, devices.sync.interval_minutes))

@@ -18,7 +18,7 @@ from telegram.error import Forbidden, TelegramError
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
 from handlers import recap as recap_handlers
 from services import employees, recap
-from services.recap import Outcome
+from services.recap import Outcome, RecapEnv
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": 600}
 
 async def run_auto_build(app: BotApp) -> Outcome | None:
     services: AppServices = app.bot_data[SERVICES_KEY]
-    outcome = await recap.auto_build(services.db, recap_handlers.env_of(services),
+    outcome = await recap.auto_build(services.db, services.env(RecapEnv),
                                      services.clock)
     if outcome is not None:
         await recap_handlers.deliver(app.bot, services, outcome)
@@ -40,7 +40,7 @@ async def run_auto_build(app: BotApp) -> Outcome | None:
 async def run_daily_report(app: BotApp) -> int:
     """Send today's absence report to each Kepala once; returns how many were sent now."""
     services: AppServices = app.bot_data[SERVICES_KEY]
-    report = await recap.daily_report(services.db, recap_handlers.env_of(services),
+    report = await recap.daily_report(services.db, services.env(RecapEnv),
                                       services.clock)
     if report is None:
         return 0

@@ -9,7 +9,7 @@ import logging
 
 from bot import outbox
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
-from handlers import layanan
+from services.workflows.files import WorkflowEnv
 from services.workflows.monitor import due_notices, due_request_notices
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ async def check_time_standards(context: BotContext) -> None:
     to the outbox with their marks; the sender delivers them (awaited here, so a direct call
     returns when they are out)."""
     services: AppServices = context.application.bot_data[SERVICES_KEY]
-    env = layanan.env_of(services)
+    env = services.env(WorkflowEnv)
     for request_notice in await due_request_notices(services.db, env, services.clock.now()):
         log.info("request.sla kind=%s request=%s to=%s", request_notice.kind,
                  request_notice.item.request.id, request_notice.to.nip)
