@@ -17,10 +17,11 @@ from telegram.ext import (
     ApplicationBuilder,
     ContextTypes,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import health_http, outbox
+from bot.bot_api import PresensiBot
 from bot.config import Settings
 from bot.context import (
     ENVS_KEY,
@@ -124,19 +125,23 @@ def build_application(settings: Settings, *, request: BaseRequest | None = None,
     persistence = SQLitePersistence(
         settings.database.path, legacy_pickle=settings.telegram.persistence_path,
         update_interval=settings.telegram.persistence_interval_seconds)
+    bot = PresensiBot(
+        token=token or settings.telegram.require_token(),
+        base_url=settings.telegram.base_url,
+        base_file_url=settings.telegram.base_file_url,
+        # What ApplicationBuilder would build: a pool for the handlers' and the sender's calls,
+        # one connection for getUpdates.
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=updates_request or request or HTTPXRequest(),
+        rate_limiter=AIORateLimiter(max_retries=3))
     builder = (
         ApplicationBuilder()
-        .token(token or settings.telegram.require_token())
-        .base_url(settings.telegram.base_url)
-        .base_file_url(settings.telegram.base_file_url)
+        .bot(bot)
         .context_types(ContextTypes(context=BotContext))
         .persistence(persistence)
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(start_services)
         .post_shutdown(stop_services)
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(updates_request or request)
     app: BotApp = builder.build()  # type: ignore[assignment]
     app.bot_data[SETTINGS_KEY] = settings
     calendar = OfficeCalendar(settings.calendar)
