@@ -24,8 +24,8 @@ import logging
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from typing import IO
 
 from aiohttp import web
@@ -35,6 +35,7 @@ from device.adms_guard import ConnectionGuard
 from device.adms_lines import TOO_LONG, Refusal, Window, parse_line
 from device.config import AdmsMachine, AdmsSettings
 from services import devices as state
+from services import outbox
 from services.clock import Clock
 from services.punches import RawPunch, insert_punches, prepare_punches
 from services.storage import Database
@@ -63,6 +64,8 @@ FORBIDDEN_SOURCE = "forbidden_source"
 TOO_LARGE = "too_large"
 LINES_REFUSED = "lines_refused"
 CLOCK_AHEAD = "adms_clock_ahead"
+# The outbox kind of those reports.
+ALERT = "device.adms"
 
 UNKNOWN_PERIOD = dt.timedelta(hours=1)
 REFUSAL_PERIOD = dt.timedelta(days=1)
@@ -80,7 +83,13 @@ class AdmsNotice:
     drift_seconds: float | None = None
 
 
-Report = Callable[[AdmsNotice], Awaitable[None]]
+def alert(notice: AdmsNotice, admin_chat_id: int) -> outbox.Notice:
+    """The outbox row telling the admin chat (plain facts; handlers/device_notices renders)."""
+    return outbox.Notice(ALERT, None, admin_chat_id,
+                         {"kind": notice.kind, "machine": notice.machine, "count": notice.count,
+                          "detail": notice.detail,
+                          "refusals": [[r.line, r.reason] for r in notice.refusals],
+                          "drift_seconds": notice.drift_seconds})
 
 
 @dataclass
@@ -218,11 +227,12 @@ def _version(text: str | None) -> tuple[int, ...]:
 
 class AdmsReceiver:
     def __init__(self, db: Database, settings: AdmsSettings, clock: Clock,
-                 report: Report | None = None) -> None:
+                 admin_chat_id: int | None = None) -> None:
         self.db = db
         self.settings = settings
         self.clock = clock
-        self.report = report
+        # Where reports go (through the outbox); None: the log only.
+        self.admin_chat_id = admin_chat_id
         self.guard = ConnectionGuard(settings.limits, settings.pinned_sources())
 
     def application(self) -> web.Application:
@@ -264,16 +274,14 @@ class AdmsReceiver:
 
     async def _tell(self, key: str, period: dt.timedelta, notice: AdmsNotice) -> None:
         """Report at most once per `period` for `key`; the report carries how often it
-        happened since the last one."""
+        happened since the last one. It is written to the outbox with the claim, so a report
+        counted as made is one the admin chat will get."""
+        now = self.clock.now()
         async with self.db.transaction() as conn:
-            count = await state.claim_report(conn, key=key, at=self.clock.now(), period=period)
-        if count is None or self.report is None:
-            return
-        try:
-            await self.report(AdmsNotice(notice.kind, notice.machine, count, notice.detail,
-                                         notice.refusals, notice.drift_seconds))
-        except Exception:
-            log.exception("adms.report_failed kind=%s", notice.kind)
+            count = await state.claim_report(conn, key=key, at=now, period=period)
+            if count is not None and self.admin_chat_id is not None:
+                await outbox.enqueue(conn, [alert(replace(notice, count=count),
+                                                  self.admin_chat_id)], now=now)
 
     async def _seen(self, machine: AdmsMachine, request: web.Request,
                     firmware: str | None = None) -> None:

@@ -5,7 +5,9 @@ with back-off), then store it in one transaction with INSERT OR IGNORE, so a rea
 half-way stores nothing and a re-download stores nothing twice. Machines are pulled side by
 side; one failing machine does not hold up the others. A machine that fails is reported once
 (an open row in device_problems), and its recovery once; the same goes for a clock that drifts
-beyond the threshold. The report carries these notices; the caller delivers them.
+beyond the threshold. The report carries these notices, and when the caller names the admin
+chat they are also written to the outbox in the transaction that opens or closes the problem, so
+a crash can neither lose an alert nor send it twice.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import aiosqlite
 
 from device.client import UNVERIFIED, Download, MachineError, ZkMachine
 from device.config import DeviceConfig, DeviceSettings, SyncSettings
-from services import audit
+from services import audit, outbox
 from services import devices as state
 from services.clock import Clock
 from services.punches import count_stored, insert_punches, prepare_punches
@@ -40,6 +42,10 @@ DRIFT = "drift"
 DRIFT_FIXED = "drift_fixed"
 LEFT_DISABLED = "left_disabled"
 REENABLED = "reenabled"
+
+# The outbox kind of a machine's problem or recovery for the admin chat (renderer:
+# handlers/device_notices.py).
+ALERT = "device.alert"
 
 
 @dataclass(frozen=True)
@@ -73,17 +79,35 @@ class SyncReport:
 
 async def sync_all(db: Database, devices: DeviceSettings, clock: Clock, *,
                    sleep: Sleep = asyncio.sleep, only: str | None = None,
-                   track_problems: bool = True) -> list[SyncReport]:
+                   track_problems: bool = True,
+                   admin_chat_id: int | None = None) -> list[SyncReport]:
     """Pull every configured machine (or only the one named) once; [] when none is set up.
 
     With `track_problems` (the scheduled pull) problems are opened and closed and the reports
-    carry the notices to deliver; a manual run shows its results on the console instead and
-    leaves that bookkeeping, and so the admin chat, to the scheduler.
+    carry the notices, written for `admin_chat_id` to the outbox when it is given; a manual
+    run shows its results on the console instead and leaves that bookkeeping, and so the
+    admin chat, to the scheduler.
     """
     machines = [m for m in devices.machines if only is None or m.name == only]
     return list(await asyncio.gather(
-        *(sync_machine(db, m, devices.sync, clock, sleep=sleep, track_problems=track_problems)
+        *(sync_machine(db, m, devices.sync, clock, sleep=sleep, track_problems=track_problems,
+                       admin_chat_id=admin_chat_id)
           for m in machines)))
+
+
+def alert(notice: Notice, admin_chat_id: int, interval_minutes: int) -> outbox.Notice:
+    """The outbox row telling the admin chat about a machine (plain facts, rendered later)."""
+    return outbox.Notice(ALERT, None, admin_chat_id,
+                         {"kind": notice.kind, "machine": notice.machine,
+                          "detail": notice.detail, "drift_seconds": notice.drift_seconds,
+                          "interval_minutes": interval_minutes})
+
+
+async def _tell_admin(conn: aiosqlite.Connection, notices: tuple[Notice, ...] | list[Notice],
+                      admin_chat_id: int | None, sync: SyncSettings, now: dt.datetime) -> None:
+    if admin_chat_id is not None and notices:
+        await outbox.enqueue(conn, [alert(n, admin_chat_id, sync.interval_minutes)
+                                    for n in notices], now=now)
 
 
 async def download_with_retry(client: ZkMachine, sync: SyncSettings, clock: Clock, *,
@@ -136,11 +160,13 @@ def machine_lock(name: str) -> asyncio.Lock:
 
 
 async def sync_machine(db: Database, machine: DeviceConfig, sync: SyncSettings, clock: Clock, *,
-                       sleep: Sleep = asyncio.sleep, track_problems: bool = True) -> SyncReport:
+                       sleep: Sleep = asyncio.sleep, track_problems: bool = True,
+                       admin_chat_id: int | None = None) -> SyncReport:
     """Pull one machine; a caller arriving while it is being pulled waits, then pulls afresh."""
     async with machine_lock(machine.name):
         report = await _pull_and_store(db, machine, sync, clock, sleep=sleep,
-                                       track_problems=track_problems)
+                                       track_problems=track_problems,
+                                       admin_chat_id=admin_chat_id)
     if track_problems and report.ok and report.oldest is not None and _clear_due(
             report.oldest, machine, sync, clock):
         try:
@@ -165,7 +191,8 @@ def _clear_due(oldest: dt.datetime, machine: DeviceConfig, sync: SyncSettings,
 
 
 async def _pull_and_store(db: Database, machine: DeviceConfig, sync: SyncSettings, clock: Clock,
-                          *, sleep: Sleep, track_problems: bool) -> SyncReport:
+                          *, sleep: Sleep, track_problems: bool,
+                          admin_chat_id: int | None) -> SyncReport:
     started = time.perf_counter()
     client = ZkMachine(machine, sync.timeout_seconds)
     download, error, attempts = await download_with_retry(client, sync, clock, sleep=sleep)
@@ -181,8 +208,9 @@ async def _pull_and_store(db: Database, machine: DeviceConfig, sync: SyncSetting
                 conn, machine=machine.name, kind=state.FAILURE, detail=error.kind, at=now)
             locked = client.left_disabled and await state.mark_left_disabled(
                 conn, name=machine.name, at=now)
-        told = ((Notice(FAILING, machine.name, error.kind),) if first else ()) + (
-            (Notice(LEFT_DISABLED, machine.name),) if locked else ())
+            told = ((Notice(FAILING, machine.name, error.kind),) if first else ()) + (
+                (Notice(LEFT_DISABLED, machine.name),) if locked else ())
+            await _tell_admin(conn, told, admin_chat_id, sync, now)
         return SyncReport(machine.name, None, False, attempts=attempts, error_kind=error.kind,
                           error_detail=error.detail, notices=told,
                           download_seconds=downloaded - started)
@@ -202,6 +230,7 @@ async def _pull_and_store(db: Database, machine: DeviceConfig, sync: SyncSetting
                                    new=new, drift_seconds=drift)
         if track_problems:
             notices = await _track_success(conn, machine.name, now, drift, drift_exceeded)
+            await _tell_admin(conn, notices, admin_chat_id, sync, now)
     seen = len(download.punches)
     report = SyncReport(machine.name, download.serial, True, seen=seen, new=new,
                         duplicates=seen - prepared.errors - new, errors=prepared.errors,
@@ -216,8 +245,8 @@ async def _pull_and_store(db: Database, machine: DeviceConfig, sync: SyncSetting
     return report
 
 
-async def enable_locked_machines(db: Database, devices: DeviceSettings,
-                                 clock: Clock) -> list[Notice]:
+async def enable_locked_machines(db: Database, devices: DeviceSettings, clock: Clock, *,
+                                 admin_chat_id: int | None = None) -> list[Notice]:
     """Enable every machine an interrupted read left disabled, as soon as it answers.
 
     Run every 30 seconds by the bot: a locked machine means nobody can clock in on it.
@@ -234,10 +263,12 @@ async def enable_locked_machines(db: Database, devices: DeviceSettings,
             except MachineError as error:
                 log.warning("device.still_locked machine=%s kind=%s", machine.name, error.kind)
                 continue
+            notice = Notice(REENABLED, machine.name)
             async with db.transaction() as conn:
                 await state.clear_left_disabled(conn, name=machine.name)
+                await _tell_admin(conn, [notice], admin_chat_id, devices.sync, clock.now())
         log.info("device.reenabled machine=%s at=%s", machine.name, clock.now().isoformat())
-        notices.append(Notice(REENABLED, machine.name))
+        notices.append(notice)
     return notices
 
 

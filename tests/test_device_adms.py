@@ -16,6 +16,7 @@ from device.adms_lines import Refusal, parse_line
 from device.config import AdmsSettings
 from handlers.health import render_report
 from services import devices as state
+from services import outbox
 from services.clock import FixedClock
 from services.health import health_report
 from services.storage import Database
@@ -25,20 +26,26 @@ SERIAL = "CKJ6230960001"
 WIB = ZoneInfo("Asia/Jakarta")
 
 
+ADMIN_CHAT = -100500
+
+
 class Reports:
-    def __init__(self) -> None:
-        self.notices: list[AdmsNotice] = []
+    """The reports for the admin chat, as the receiver wrote them to the outbox."""
 
-    async def __call__(self, notice: AdmsNotice) -> None:
-        self.notices.append(notice)
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-    def kinds(self) -> list[str]:
-        return [n.kind for n in self.notices]
+    async def notices(self) -> list[AdmsNotice]:
+        rows = await outbox.rows(self.db, kind=adms.ALERT)
+        assert all(r.chat_id == ADMIN_CHAT for r in rows)
+        return [AdmsNotice(p["kind"], p["machine"], p["count"], p["detail"],
+                           tuple(Refusal(line, reason) for line, reason in p["refusals"]),
+                           p["drift_seconds"]) for p in (r.payload for r in rows)]
 
 
 @pytest.fixture
-def reports() -> Reports:
-    return Reports()
+def reports(db: Database) -> Reports:
+    return Reports(db)
 
 
 Http = tuple[str, aiohttp.ClientSession]
@@ -52,7 +59,7 @@ def adms_config() -> AdmsSettings:
 @pytest.fixture
 async def adms_http(db: Database, clock: FixedClock, reports: Reports,
                     adms_config: AdmsSettings) -> AsyncIterator[Http]:
-    receiver = AdmsReceiver(db, adms_config, clock, reports)
+    receiver = AdmsReceiver(db, adms_config, clock, ADMIN_CHAT)
     server = AdmsServer(receiver, "127.0.0.1", 0)
     await server.start()
     # Machines speak plain HTTP/1.1 without cookies; so does this client.
@@ -145,13 +152,13 @@ async def test_every_line_with_a_pin_and_a_time_is_stored(adms_http: Http, db: D
         "0004": ("2026-10-05T07:05:00+07:00", 1, 0),
         "0005": ("2026-10-05T07:06:00+07:00", 15, 0),
         "0006": ("2026-10-05T07:07:00+07:00", None, None)}
-    [notice] = reports.notices
+    [notice] = (await reports.notices())
     assert notice.kind == adms.LINES_REFUSED and notice.machine == f"ADMS {serial}"
     assert [(r.line, r.reason) for r in notice.refusals] == [
         (7, "no_time"), (8, "bad_time"), (9, "bad_pin"), (11, "bad_time")]
     # Refusals are reported once per machine and day; the log has every one.
     assert await _upload(http, "0009\tx\n") == (200, "OK:0")
-    assert len(reports.notices) == 1
+    assert len((await reports.notices())) == 1
 
 
 async def test_scans_outside_the_window_are_refused_and_reported(
@@ -165,7 +172,7 @@ async def test_scans_outside_the_window_are_refused_and_reported(
                   ("0005", "2026-07-01 07:00:00", 0, 1))      # too old
     assert await _upload(http, body, "5") == (200, "OK:2")
     assert [r[1] for r in await _punches(db)] == ["0004", "0001"]
-    [notice] = reports.notices
+    [notice] = (await reports.notices())
     assert [(r.line, r.reason) for r in notice.refusals] == [
         (2, "future"), (3, "future"), (5, "too_old")]
 
@@ -205,16 +212,16 @@ async def test_unknown_serials_are_reported_once_an_hour_with_the_count(
     for n in range(200):
         async with http.get("/iclock/cdata", params={"SN": f"FAKE{n:04d}"}) as answer:
             assert answer.status == 403
-    assert [(n.kind, n.count) for n in reports.notices] == [(adms.UNKNOWN_SERIAL, 1)]
+    assert [(n.kind, n.count) for n in (await reports.notices())] == [(adms.UNKNOWN_SERIAL, 1)]
     assert await _punches(db) == []
     async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM device_problems") as cur:
         assert (await cur.fetchone())[0] == 0        # no row per made-up serial
     clock.set(clock.now() + dt.timedelta(minutes=61))
     assert await _upload(http, _lines(("0001", "2026-10-05 08:30:00", 0, 1)),
                          serial="FAKE9999") == (403, "UNKNOWN DEVICE")
-    assert [(n.kind, n.count) for n in reports.notices] == [
+    assert [(n.kind, n.count) for n in (await reports.notices())] == [
         (adms.UNKNOWN_SERIAL, 1), (adms.UNKNOWN_SERIAL, 200)]
-    assert reports.notices[-1].detail == "FAKE9999 127.0.0.1"
+    assert (await reports.notices())[-1].detail == "FAKE9999 127.0.0.1"
 
 
 @pytest.mark.parametrize("adms_config", [adms_settings([SERIAL],
@@ -237,7 +244,7 @@ async def test_a_pinned_serial_from_a_wrong_address_is_refused_and_reported(
         status, _text = await _upload(http, _lines(("0001", "2026-10-05 07:00:00", 0, 1)), "1")
         assert status == 403
     assert await _punches(db) == []
-    assert [(n.kind, n.detail) for n in reports.notices] == [
+    assert [(n.kind, n.detail) for n in (await reports.notices())] == [
         (adms.FORBIDDEN_SOURCE, "127.0.0.1")]
     # The unpinned machine still works from here.
     assert await _upload(http, _lines(("0001", "2026-10-05 07:00:00", 0, 1)), "1",
@@ -293,10 +300,10 @@ async def test_a_body_over_the_limit_is_refused_logged_and_reported_once_a_day(
         status, _text = await _upload(http, body, "1")
         assert status == 413
     assert "adms.body_too_large" in caplog.text
-    assert [(n.kind, n.count) for n in reports.notices] == [(adms.TOO_LARGE, 1)]
+    assert [(n.kind, n.count) for n in (await reports.notices())] == [(adms.TOO_LARGE, 1)]
     clock.set(clock.now() + dt.timedelta(days=1))
     assert (await _upload(http, body, "1"))[0] == 413
-    assert [(n.kind, n.count) for n in reports.notices] == [(adms.TOO_LARGE, 1),
+    assert [(n.kind, n.count) for n in (await reports.notices())] == [(adms.TOO_LARGE, 1),
                                                             (adms.TOO_LARGE, 1)]
     assert await _punches(db) == []
 

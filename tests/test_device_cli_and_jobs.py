@@ -178,12 +178,14 @@ async def test_scheduled_pull_reports_to_admin_once_and_recovery(
             [job] = app.job_queue.get_jobs_by_name(JOB_NAME)
             await job.run(app)
             await job.run(app)
+            await harness.deliver()
             sent = harness.api.sent_to(ADMIN_CHAT)
             assert len(sent) == 1
             assert "Gudang" in sent[0].text and "tidak dapat dihubungi" in sent[0].text
             back = make_machine("SN-GUDANG", clock, ids=["0002"], days=DAYS)
             async with Simulator(back, port=offline):
                 await job.run(app)
+            await harness.deliver()
             sent = harness.api.sent_to(ADMIN_CHAT)
             assert len(sent) == 2 and "kembali berhasil" in sent[1].text
             db = app.bot_data[SERVICES_KEY].db
@@ -214,6 +216,7 @@ async def test_adms_server_runs_with_the_bot(tmp_path: Path, clock: FixedClock) 
             for _ in range(2):
                 async with http.get("/iclock/cdata", params={"SN": "STRANGER"}) as answer:
                     assert answer.status == 403
+        await harness.deliver()
         [report] = harness.api.sent_to(ADMIN_CHAT)
         assert "STRANGER" in report.text
     finally:

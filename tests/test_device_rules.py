@@ -9,10 +9,10 @@ import pytest
 
 from bot.config.devices import parse_devices
 from bot.config.reader import ConfigError, Section
-from bot.jobs.devices import notice_text
 from device.adms import handshake
 from device.config import AdmsMachine, DeviceSettings
 from device.sync import DRIFT, FAILING, Notice
+from handlers.device_notices import notice_text
 from services.punches import RawPunch, prepare_punches
 
 WITA = ZoneInfo("Asia/Makassar")

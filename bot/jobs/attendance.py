@@ -64,7 +64,10 @@ async def _sync_machines(services: AppServices) -> tuple[str, ...]:
     the names of the machines that could not be read."""
     devices = services.settings.devices
     try:
-        reports = await sync_all(services.db, devices, services.clock)
+        # A machine failing here is reported as the scheduled pull would: this pull opens
+        # the problem, so the scheduled one would not report it again.
+        reports = await sync_all(services.db, devices, services.clock,
+                                 admin_chat_id=services.settings.telegram.admin_chat_id)
     except Exception:
         log.warning("attendance.sync_failed", exc_info=True)
         return tuple(m.name for m in devices.machines)

@@ -1,27 +1,15 @@
 """Fingerprint machines while the bot runs: the pull every N minutes (PTB JobQueue) and the
-ADMS receiver (aiohttp, its own port). Problems go to the admin chat once, recoveries too."""
+ADMS receiver (aiohttp, its own port). Problems go to the admin chat once, recoveries too:
+device/ writes them to the outbox with the problem, handlers/device_notices renders them."""
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
-from device import adms
-from device.adms import AdmsNotice, AdmsReceiver, AdmsServer
-from device.sync import (
-    DRIFT,
-    DRIFT_FIXED,
-    FAILING,
-    LEFT_DISABLED,
-    RECOVERED,
-    REENABLED,
-    Notice,
-    enable_locked_machines,
-    sync_all,
-)
-from handlers.texts import devices as texts
+from device.adms import AdmsReceiver, AdmsServer
+from device.sync import enable_locked_machines, sync_all
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +38,8 @@ async def start(app: BotApp) -> None:
             log.info("devices.pull_scheduled machines=%d every_minutes=%d",
                      len(devices.machines), devices.sync.interval_minutes)
     if devices.adms.enabled:
-        async def report(notice: AdmsNotice) -> None:
-            await _tell_admin(app, adms_notice_text(notice))
-
-        receiver = AdmsReceiver(services.db, devices.adms, services.clock, report)
+        receiver = AdmsReceiver(services.db, devices.adms, services.clock,
+                                services.settings.telegram.admin_chat_id)
         server = AdmsServer(receiver, devices.adms.host, devices.adms.port)
         await server.start()
         app.bot_data[ADMS_KEY] = server
@@ -70,76 +56,14 @@ async def stop(app: BotApp) -> None:
 
 
 async def pull_job(context: BotContext) -> None:
-    """One pull of every machine; notices of new problems and recoveries to the admin chat."""
-    devices = context.services.settings.devices
-    reports = await sync_all(context.db, devices, context.clock)
-    for report in reports:
-        for notice in report.notices:
-            await _tell_admin(context.application,
-                              notice_text(notice, devices.sync.interval_minutes))
+    """One pull of every machine; new problems and recoveries go to the admin chat."""
+    settings = context.services.settings
+    await sync_all(context.db, settings.devices, context.clock,
+                   admin_chat_id=settings.telegram.admin_chat_id)
 
 
 async def unlock_job(context: BotContext) -> None:
     """Enable machines an interrupted read left disabled, and say so in the admin chat."""
-    devices = context.services.settings.devices
-    for notice in await enable_locked_machines(context.db, devices, context.clock):
-        await _tell_admin(context.application,
-                          notice_text(notice, devices.sync.interval_minutes))
-
-
-def notice_text(notice: Notice, interval_minutes: int) -> str:
-    machine = html.escape(notice.machine)
-    if notice.kind == FAILING:
-        reason = texts.FAILURE_REASONS.get(notice.detail, notice.detail)
-        return texts.MACHINE_FAILING.format(machine=machine, reason=reason,
-                                            minutes=interval_minutes)
-    if notice.kind == RECOVERED:
-        return texts.MACHINE_RECOVERED.format(machine=machine)
-    if notice.kind == DRIFT:
-        drift = notice.drift_seconds or 0.0
-        return texts.CLOCK_DRIFT.format(machine=machine,
-                                        direction=texts.AHEAD if drift > 0 else texts.BEHIND,
-                                        amount=texts.duration(drift))
-    if notice.kind == DRIFT_FIXED:
-        return texts.CLOCK_FIXED.format(machine=machine)
-    if notice.kind == LEFT_DISABLED:
-        return texts.MACHINE_LEFT_DISABLED.format(machine=machine)
-    if notice.kind == REENABLED:
-        return texts.MACHINE_REENABLED.format(machine=machine)
-    raise ValueError(f"unknown notice kind {notice.kind!r}")
-
-
-def adms_notice_text(notice: AdmsNotice) -> str:
-    machine = html.escape(notice.machine)
-    if notice.kind == adms.UNKNOWN_SERIAL:
-        serial, _, remote = notice.detail.partition(" ")
-        return texts.UNKNOWN_SERIALS.format(count=notice.count, serial=html.escape(serial),
-                                            remote=html.escape(remote))
-    if notice.kind == adms.FORBIDDEN_SOURCE:
-        return texts.FORBIDDEN_SOURCE.format(machine=machine, remote=html.escape(notice.detail),
-                                             count=notice.count)
-    if notice.kind == adms.TOO_LARGE:
-        size, _, limit = notice.detail.partition(" ")
-        mb = 1024 * 1024
-        return texts.TOO_LARGE.format(machine=machine, size=f"{int(size) / mb:.1f}",
-                                      limit=int(limit) // mb)
-    if notice.kind == adms.LINES_REFUSED:
-        lines = ", ".join(f"{r.line} ({texts.LINE_REASONS.get(r.reason, r.reason)})"
-                          for r in notice.refusals)
-        return texts.LINES_REFUSED.format(machine=machine, refused=notice.detail, lines=lines)
-    if notice.kind == adms.CLOCK_AHEAD:
-        return texts.ADMS_CLOCK_AHEAD.format(machine=machine,
-                                             amount=texts.duration(notice.drift_seconds or 0))
-    raise ValueError(f"unknown ADMS notice kind {notice.kind!r}")
-
-
-async def _tell_admin(app: BotApp, text: str) -> None:
-    services: AppServices | None = app.bot_data.get(SERVICES_KEY)
-    chat = services.settings.telegram.admin_chat_id if services else None
-    if chat is None:
-        log.warning("devices.no_admin_chat text=%r", text[:80])
-        return
-    try:
-        await app.bot.send_message(chat, text, parse_mode="HTML")
-    except Exception:
-        log.warning("devices.admin_report_failed", exc_info=True)
+    settings = context.services.settings
+    await enable_locked_machines(context.db, settings.devices, context.clock,
+                                 admin_chat_id=settings.telegram.admin_chat_id)
