@@ -158,7 +158,7 @@ async def test_every_line_with_a_pin_and_a_time_is_stored(adms_http: Http, db: D
         (7, "no_time"), (8, "bad_time"), (9, "bad_pin"), (11, "bad_time")]
     # Refusals are reported once per machine and day; the log has every one.
     assert await _upload(http, "0009\tx\n") == (200, "OK:0")
-    assert len((await reports.notices())) == 1
+    assert len(await reports.notices()) == 1
 
 
 async def test_scans_outside_the_window_are_refused_and_reported(
