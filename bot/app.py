@@ -59,6 +59,7 @@ from handlers import (
     request_decisions,
     request_form,
     request_history,
+    usulan,
 )
 from handlers.envs import AttendanceEnv, LocationEnv, MachinesEnv, OfficeEnv, RequestEnv
 from reports.recap_pdf import render_pdf
@@ -81,6 +82,7 @@ HANDLER_MODULES: tuple[ModuleType, ...] = (gate, reason_prompt, registration, me
                                            request_decisions, request_form, request_history,
                                            health, operator, machines, attendance, location,
                                            layanan, pantau, recap, delegation, cuti_bersama,
+                                           usulan,
                                            # Last: answers only what no feature took.
                                            fallback)
 

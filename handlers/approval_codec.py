@@ -5,6 +5,9 @@ and every tap is re-checked there):
   req:ok|no|ret:<id>:<position>:<round>   a request's step (Setujui / Tolak / Kembalikan)
   wf:a:<id>:<version>:<t|s|x|k>           an SOP file's step (teruskan/setujui/tolak/kembalikan)
   rkp:sub|ok|ret:<id>:<rev>               the recap: submit, paraf or sign, return one step
+  usl:sk:<request id>                     an usulan waiting for its SK: start recording it
+  usl:h:<request id>:<ok|no>              the SK's result (disetujui / tidak disetujui)
+  usl:ok|x:<draft id>                     save or drop the SK typed so far
 These are the prefixes every card in chat already carries, so every old button still decodes.
 """
 
@@ -22,6 +25,14 @@ REQUEST_WITH_REASON = r"^req:(no|ret):(\d{1,10}):(\d{1,2}):(\d{1,5})$"
 FILE_ACTION = r"^wf:a:(\d{1,10}):(\d{1,10}):([tsxk])$"
 RECAP_DECIDE = r"^rkp:(sub|ok):(\d{1,9}):(\d{1,9})$"
 RECAP_RETURN = r"^rkp:ret:(\d{1,9}):(\d{1,9})$"
+
+USULAN_RECORD = r"^usl:sk:(\d{1,10})$"
+USULAN_RESULT = r"^usl:h:(\d{1,10}):(ok|no)$"
+USULAN_SAVE = r"^usl:ok:(\d{1,10})$"
+USULAN_DROP = r"^usl:x:(\d{1,10})$"
+USULAN_ANY = r"^usl:"
+USULAN_RESULTS = {"ok": "disetujui", "no": "tidak_disetujui"}
+_USULAN_RESULT_CODE = {r: c for c, r in USULAN_RESULTS.items()}
 
 _REQUEST = re.compile(r"^req:(ok|no|ret):(\d{1,10}):(\d{1,2}):(\d{1,5})$")
 _FILE = re.compile(FILE_ACTION)
@@ -81,3 +92,19 @@ def request_token(token: str) -> tuple[int, int]:
     """(position, round) from a request prompt's token."""
     position, _, round_ = token.partition(":")
     return int(position), int(round_)
+
+
+def usulan_record_button(request_id: int) -> str:
+    return f"usl:sk:{request_id}"
+
+
+def usulan_result_button(request_id: int, result: str) -> str:
+    return f"usl:h:{request_id}:{_USULAN_RESULT_CODE[result]}"
+
+
+def usulan_save_button(draft_id: int) -> str:
+    return f"usl:ok:{draft_id}"
+
+
+def usulan_drop_button(draft_id: int) -> str:
+    return f"usl:x:{draft_id}"

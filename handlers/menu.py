@@ -64,6 +64,7 @@ CATALOGUE: list[MenuCommand] = [
     MenuCommand("pantau", texts.CMD_PANTAU, OFFICE_ADMINS),
     MenuCommand("delegasi", delegation_texts.CMD_DELEGASI, DESIGNATORS),
     MenuCommand("cutibersama", texts.CMD_CUTIBERSAMA, OFFICE_ADMINS),
+    MenuCommand("usulan", texts.CMD_USULAN, OFFICE_ADMINS),
     MenuCommand("kesehatan", texts.CMD_KESEHATAN, OFFICE_ADMINS),
     MenuCommand("impor", texts.CMD_IMPOR, OFFICE_ADMINS),
     MenuCommand("pegawai", texts.CMD_PEGAWAI, OFFICE_ADMINS),

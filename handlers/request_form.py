@@ -34,6 +34,7 @@ from handlers import request_views as views
 from handlers.envs import RequestEnv
 from handlers.texts import common as common_texts
 from handlers.texts import requests as texts
+from handlers.texts import usulan as usulan_texts
 from services import request_rules
 from services import requests as svc
 from services.errors import DomainError
@@ -489,6 +490,11 @@ async def _summary(update: Update, context: BotContext, lead: str = "") -> int:
                                         context.require_employee(), kind.key)
     recipients = (f"{', '.join(escape(e.nama) for e in deciders[1])} ({escape(deciders[0])})"
                   if deciders else "-")
+    proposed = svc.proposed_to(context.settings.requests, context.settings.office,
+                               context.require_employee(), kind.key)
+    if proposed:
+        recipients = usulan_texts.SUMMARY_RECIPIENTS.format(
+            tujuan=recipients, kepada=escape(proposed)) if deciders else escape(proposed)
     attachment = draft.get("attachment")
     await _reply(update, lead + views.summary_text(
         kind, dt.date.fromisoformat(draft["start"]), dt.date.fromisoformat(draft["end"]),
@@ -523,7 +529,8 @@ async def send(update: Update, context: BotContext) -> int:
                                       request, at=now, telegram_user_id=query.from_user.id)
         else:
             view = await svc.submit(context.db, policy, calendar, employee, request, at=now,
-                                    telegram_user_id=query.from_user.id)
+                                    telegram_user_id=query.from_user.id,
+                                    office=context.settings.office)
     except request_rules.RequestRefused as error:
         # Something changed since the dates were checked (another request, the balance):
         # keep the reason and attachment, choose the dates again.

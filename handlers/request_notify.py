@@ -19,6 +19,7 @@ from handlers.envs import OfficeEnv
 from handlers.html import Html, fill
 from handlers.sender import DOCUMENT, Outgoing, media_method, renderer
 from handlers.texts import requests as texts
+from handlers.texts import usulan as usulan_texts
 from reports.request_letter import build_letter
 from services import request_notices as notices
 from services import requests as svc
@@ -85,6 +86,10 @@ async def applicant_notice(services: AppServices, payload: dict[str, Any]) -> Ou
         return Outgoing(fill(texts.NOTICE_APPROVED, **common, nomor=view.agenda_number or "-"))
     if status == svc.DITOLAK:
         return Outgoing(fill(texts.NOTICE_REFUSED, **common))
+    if status == svc.DIUSULKAN:
+        return Outgoing(fill(usulan_texts.NOTICE_PROPOSED, id=view.id, jenis=view.kind.label,
+                             periode=common["periode"],
+                             kepada=view.usulan.addressed_to if view.usulan else "-"))
     return Outgoing(fill(texts.NOTICE_RETURNED, **common), markup=views.fix_keyboard(view.id))
 
 

@@ -22,11 +22,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers import approval_codec as codec
 from handlers.texts import requests as texts
+from handlers.texts import usulan as usulan_texts
 from services.calendar import OfficeCalendar
 from services.indonesian_dates import long_date, long_date_with_day, month_year
 from services.leave_rights import Ground, ground_label
 from services.request_types import RequestType
-from services.requests import STATUS_LABELS, RequestView
+from services.requests import DIUSULKAN, STATUS_LABELS, RequestView
 
 FORM_TYPE = r"^rqf:t:([a-z_]+)$"
 FORM_GROUND = r"^rqf:g:([a-z0-9_]{1,20})$"
@@ -174,6 +175,8 @@ def decision_keyboard(view: RequestView) -> InlineKeyboardMarkup:
 def targets(view: RequestView) -> str:
     """Who the request went to, truthfully: an actor without Telegram yet is waited for."""
     step = view.current
+    if step is None and view.status == DIUSULKAN and view.usulan is not None:
+        return usulan_texts.TARGET_PROPOSED.format(kepada=escape(view.usulan.addressed_to))
     if step is None:
         return "-"
     names = ", ".join(escape(a.nama) + ("" if a.telegram_chat_id is not None

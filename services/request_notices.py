@@ -88,7 +88,8 @@ def after_decision(view: RequestView, position: int, round_: int,
         notices.extend(cards(view))
     elif view.status == svc.DISETUJUI:
         notices.extend(letters(view))
-    elif view.status not in (svc.DITOLAK, svc.DIKEMBALIKAN):
+    elif view.status not in (svc.DITOLAK, svc.DIKEMBALIKAN, svc.DIUSULKAN):
+        # DIUSULKAN: the usulan letters are `proposed`, which needs the admins.
         raise ValueError(f"no notices for a decision leaving status {view.status}")
     return notices
 
@@ -134,3 +135,36 @@ def withdrawn(view: RequestView, approver: Employee) -> list[Notice]:
                    dedupe_key=f"{_withdrawal_key(view)}:closed"),
             *(Notice(WITHDRAWN, nip, None, {"request": view.id},
                      dedupe_key=f"req:{view.id}:withdrawn:{nip}") for nip in sorted(told))]
+
+
+USULAN_LETTER = "request.usulan_letter"
+SK_RECORDED = "request.sk_recorded"
+
+
+def proposed(view: RequestView, admins: Sequence[str]) -> list[Notice]:
+    """The usulan letter to the PPK (or the Kepala's superior), for the applicant, the one who
+    signed it and every admin, who records the SK when it comes back."""
+    assert view.usulan is not None
+    recipients = [view.applicant.nip]
+    for nip in (view.usulan.proposed_by, *admins):
+        if nip and nip not in recipients:
+            recipients.append(nip)
+    return [Notice(USULAN_LETTER, nip, None,
+                   {"request": view.id,
+                    "for": "applicant" if nip == view.applicant.nip
+                    else "admin" if nip in admins else "signer"},
+                   dedupe_key=f"req:{view.id}:usulan:{nip}")
+            for nip in recipients]
+
+
+def sk_recorded(view: RequestView) -> list[Notice]:
+    """The outside decision, told to the applicant and to whoever signed the usulan."""
+    assert view.usulan is not None
+    told = [view.applicant.nip]
+    if view.usulan.proposed_by and view.usulan.proposed_by not in told:
+        told.append(view.usulan.proposed_by)
+    return [Notice(SK_RECORDED, nip, None,
+                   {"request": view.id, "for": "applicant" if nip == view.applicant.nip
+                    else "signer"},
+                   dedupe_key=f"req:{view.id}:sk:{nip}")
+            for nip in told]

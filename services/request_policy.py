@@ -27,6 +27,10 @@ class RequestPolicy:
     agenda_registers: Mapping[str, str] = field(default_factory=lambda: {
         "izin": "surat_keluar", "cuti": "surat_keluar"})
     leave: LeavePolicy = field(default_factory=lambda: LeavePolicy(2026))
+    # Addressees of the usulan letters (CLTN; the Kepala's own cuti): empty = derived from
+    # [office] government (services.usulan_phase).
+    usulan_ppk: str = ""
+    usulan_kepala_superior: str = ""
 
     def chain_for(self, type_key: str) -> Chain:
         return self.chains[type_key]

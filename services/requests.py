@@ -20,6 +20,7 @@ from services import leave_rights as rights
 from services import location as presensi_lokasi
 from services import request_notices as notices
 from services import request_rules as rules
+from services import usulan_phase as usulan
 from services.approval import model as engine
 from services.approval import store as approvals
 from services.approval.store import Card
@@ -37,9 +38,13 @@ DIKEMBALIKAN = "dikembalikan"
 DISETUJUI = "disetujui"
 DITOLAK = "ditolak"
 DIBATALKAN = "dibatalkan"
+# Not stored in requests.status (that stays "menunggu"): a CLTN or the Kepala's own cuti whose
+# office steps are done and whose SK has not been recorded yet (services.usulan_phase).
+DIUSULKAN = "diusulkan"
 OPEN_STATUSES = (MENUNGGU, DIKEMBALIKAN)
 STATUS_LABELS = {MENUNGGU: "menunggu keputusan", DIKEMBALIKAN: "dikembalikan untuk diperbaiki",
-                 DISETUJUI: "disetujui", DITOLAK: "ditolak", DIBATALKAN: "dibatalkan"}
+                 DISETUJUI: "disetujui", DITOLAK: "ditolak", DIBATALKAN: "dibatalkan",
+                 DIUSULKAN: "menunggu keputusan PPK"}
 ENTITY = "request"
 
 
@@ -111,6 +116,7 @@ class RequestView:
     expected_time: dt.time | None = None
     withdrawal_asked: bool = False
     ground: str | None = None
+    usulan: usulan.Usulan | None = None   # proposed to the PPK / the Kepala's superior
 
     @property
     def ground_label(self) -> str | None:
@@ -179,12 +185,16 @@ async def _employee(conn: aiosqlite.Connection, nip: str,
 
 async def _views(conn: aiosqlite.Connection, rows: list[aiosqlite.Row],
                  cache: dict[str, Employee]) -> list[RequestView]:
-    subjects = await approvals.load_many(conn, approvals.REQUEST, [r["id"] for r in rows])
-    return [await _view(conn, row, subjects[row["id"]], cache) for row in rows]
+    ids = [r["id"] for r in rows]
+    subjects = await approvals.load_many(conn, approvals.REQUEST, ids)
+    proposals = await usulan.load_many(conn, ids)
+    return [await _view(conn, row, subjects[row["id"]], cache, proposals.get(row["id"]))
+            for row in rows]
 
 
 async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row, subject: approvals.Subject,
-                cache: dict[str, Employee]) -> RequestView:
+                cache: dict[str, Employee],
+                proposal: usulan.Usulan | None = None) -> RequestView:
     request_id = row["id"]
     behalf = await step_moves.on_behalf(conn, approvals.REQUEST, request_id)
     steps = []
@@ -205,17 +215,20 @@ async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row, subject: approva
     assert kind is not None, f"unknown request type {row['type']!r} in the database"
     created = _time(row["created_at"])
     assert created is not None
+    status = row["status"]
+    if status == MENUNGGU and proposal is not None and not proposal.decided:
+        status = DIUSULKAN
     return RequestView(
         id=request_id, applicant=await _employee(conn, row["nip"], cache), kind=kind,
         start=dt.date.fromisoformat(row["start_date"]), end=dt.date.fromisoformat(row["end_date"]),
         part=row["part"], working_days=row["working_days"], reason=row["reason"],
-        attachment=_attachment(row), status=row["status"],
+        attachment=_attachment(row), status=status,
         current_step=subject.state.position, round=subject.state.round,
         agenda_number=row["agenda_number"], created_at=created,
         closed_at=_time(row["closed_at"]), steps=tuple(steps),
         expected_time=dt.time.fromisoformat(row["expected_time"]) if row["expected_time"]
         else None, ground=row["ground"],
-        withdrawal_asked=row["withdrawal_asked_at"] is not None)
+        withdrawal_asked=row["withdrawal_asked_at"] is not None, usulan=proposal)
 
 
 async def _load(conn: aiosqlite.Connection, request_id: int) -> RequestView:
@@ -504,6 +517,18 @@ async def first_deciders(db: Database, policy: RequestPolicy, employee: Employee
     return first.step.title, tuple(resolved.people[n] for n in first.actors)
 
 
+def proposed_to(policy: RequestPolicy, office: Office, employee: Employee,
+                type_key: str) -> str | None:
+    """Whom the request will be proposed to once the office's steps are done (CLTN, the
+    Kepala's own cuti), for the summary; None when the office grants it."""
+    kind = _kind(type_key)
+    basis = usulan.basis_for(kind.key, kind.is_cuti, employee.peran)
+    if basis is None:
+        return None
+    return usulan.addressee(basis, office, ppk=policy.usulan_ppk,
+                            kepala_superior=policy.usulan_kepala_superior)
+
+
 # --- submitting ------------------------------------------------------------------------------
 
 def _person(e: Employee) -> chains.Person:
@@ -578,15 +603,24 @@ def _attachment_columns(draft: Draft) -> tuple[object, ...]:
 
 async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
                  employee: Employee, draft: Draft, *, at: dt.datetime,
-                 telegram_user_id: int | None) -> RequestView:
-    """File a request: validate, resolve the approval chain, store it, audit it."""
+                 telegram_user_id: int | None, office: Office | None = None) -> RequestView:
+    """File a request: validate, resolve the approval chain, store it, audit it.
+
+    The Kepala's own cuti usually has no step in the office at all (nobody above him is
+    registered): it is proposed to his superior at once, the usulan letter signed by himself.
+    `office` (the letterhead and the default addressees) is needed for that case only.
+    """
     async with db.transaction() as conn:
         kind, reason, checked = await _validate(conn, policy, calendar, employee, draft,
                                                 at.date(), None)
         working_days = checked.working_days
         resolved = await _resolve(conn, policy, kind, employee)
         steps = resolved.steps
-        if not steps:
+        basis = usulan.basis_for(kind.key, kind.is_cuti, employee.peran)
+        direct = not steps and basis is not None and employee.peran == usulan.KEPALA_ROLE
+        if direct and office is None:
+            raise ValueError("the Kepala's own cuti is proposed at once: pass the office")
+        if not steps and not direct:
             raise rules.RequestRefused(
                 "Belum ada pejabat yang dapat memproses pengajuan Anda (atasan langsung atau "
                 "pejabat berwenang belum tercatat). Hubungi pengelola kepegawaian.")
@@ -604,7 +638,7 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
             conn, kind=approvals.REQUEST, ref_id=request_id,
             definition=policy.chain_for(kind.key).key, applicant_nip=employee.nip,
             steps=[approvals.NewStep(s.step.key, s.step.title, s.step.actions, s.actors)
-                   for s in steps], now=at)
+                   for s in steps], now=at, state=engine.DONE if direct else engine.RUNNING)
         if draft.activity_location is not None and kind.code == "DL":
             await presensi_lokasi.save_activity_location(conn, request_id,
                                                          draft.activity_location)
@@ -616,6 +650,15 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
                            detail={"type": kind.key, "start": draft.start, "end": draft.end,
                                    "working_days": working_days, "ground": checked.ground,
                                    "chain": [list(s.actors) for s in steps]})
+        if direct:
+            assert office is not None and basis is not None
+            pending = await _load(conn, request_id)
+            await _number(conn, policy, office, pending, at)
+            await _propose(conn, policy, office, request_id, basis, signer=employee.nip,
+                           at=at, telegram_user_id=telegram_user_id)
+            view = await _load(conn, request_id)
+            await outbox.enqueue(conn, notices.proposed(view, await _admin_nips(conn)), now=at)
+            return view
         view = await _load(conn, request_id)
         await outbox.enqueue(conn, notices.after_submit(view), now=at)
         return view
@@ -694,6 +737,10 @@ async def cancel(db: Database, request_id: int, employee: Employee, *, at: dt.da
     """The applicant withdraws a request that is not decided yet."""
     async with db.transaction() as conn:
         before = await _load(conn, request_id)
+        if before.status == DIUSULKAN:
+            # Stored as "menunggu", but the usulan is out of the office's hands.
+            raise _cancel_refusal(before, employee) or DecisionRefused(
+                "Pengajuan ini tidak dapat dibatalkan sekarang.")
         cursor = await conn.execute(
             "UPDATE requests SET status = ?, updated_at = ?, closed_at = ? "
             "WHERE id = ? AND nip = ? AND status IN (?, ?)",
@@ -731,6 +778,10 @@ def _withdraw_refusal(view: RequestView, employee: Employee,
     if view.status != DISETUJUI:
         return DecisionRefused(f"Pengajuan #{view.id} tidak dapat ditarik karena "
                                f"{STATUS_LABELS[view.status]}.")
+    if view.usulan is not None:
+        return DecisionRefused(f"Pengajuan #{view.id} diputuskan dengan SK "
+                               f"{view.usulan.sk_number or '-'}; pembatalannya hanya melalui "
+                               "pejabat yang menetapkan SK tersebut.")
     if view.start <= today:
         return DecisionRefused(f"Pengajuan #{view.id} sudah dimulai; hanya pengajuan yang "
                                "belum dimulai yang dapat ditarik.")
@@ -857,6 +908,11 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
         except (approvals.Stale, engine.TransitionRefused):
             raise _refusal(view, position, round_, nip) from None
         status = _STATUS_AFTER.get(move.after.state, MENUNGGU)
+        basis = _usulan_basis(view) if status == DISETUJUI else None
+        if basis is not None:
+            # The office's steps are done, but the grant is not the office's: the request
+            # waits (status "menunggu") for the SK the admin records.
+            status = MENUNGGU
         await conn.execute(
             "UPDATE requests SET status = ?, updated_at = ?, closed_at = ? WHERE id = ?",
             (status, at.isoformat(),
@@ -864,23 +920,59 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
         detail: dict[str, object] = {"position": position, "round": round_}
         if note:
             detail["note"] = note.strip()
+        if status == DISETUJUI or basis is not None:
+            detail["agenda_number"] = await _number(conn, policy, office, view, at)
         if status == DISETUJUI:
-            kind = view.kind
-            number = await agenda.next_number(
-                conn, policy.agenda_registers[kind.letter], policy.agenda_formats[kind.letter],
-                unit=office.unit_code, day=at.date())
-            await conn.execute("UPDATE requests SET agenda_number = ? WHERE id = ?",
-                               (number, request_id))
             await _write_absence_days(conn, view, calendar)
-            detail["agenda_number"] = number
         await audit.record(conn, at=at, actor=audit.Actor(nip, telegram_user_id),
                            action=f"request.{action}", entity=ENTITY, entity_id=request_id,
                            detail=detail)
+        if basis is not None:
+            await _propose(conn, policy, office, request_id, basis, signer=nip, at=at,
+                           telegram_user_id=telegram_user_id)
         decided = await _load(conn, request_id)
         listed = await approvals.cards(conn, approvals.REQUEST, request_id, position, round_)
-        await outbox.enqueue(conn, notices.after_decision(decided, position, round_, listed),
-                             now=at)
+        sent = notices.after_decision(decided, position, round_, listed)
+        if decided.status == DIUSULKAN:
+            sent += notices.proposed(decided, await _admin_nips(conn))
+        await outbox.enqueue(conn, sent, now=at)
     return Decision(decided, action, position, final=decided.status != MENUNGGU)
+
+
+async def _admin_nips(conn: aiosqlite.Connection) -> list[str]:
+    """Who records the SK: every active admin (services.employees.ADMIN_ROLES)."""
+    found: list[str] = []
+    for role in sorted(employees.ADMIN_ROLES):
+        found += [e.nip for e in await employees.by_role(conn, role)]
+    return found
+
+
+def _usulan_basis(view: RequestView) -> str | None:
+    return usulan.basis_for(view.kind.key, view.kind.is_cuti, view.applicant.peran)
+
+
+async def _number(conn: aiosqlite.Connection, policy: RequestPolicy, office: Office,
+                  view: RequestView, at: dt.datetime) -> str:
+    """The request's letter number (the surat izin/cuti, or the usulan letter)."""
+    kind = view.kind
+    number = await agenda.next_number(
+        conn, policy.agenda_registers[kind.letter], policy.agenda_formats[kind.letter],
+        unit=office.unit_code, day=at.date())
+    await conn.execute("UPDATE requests SET agenda_number = ? WHERE id = ?", (number, view.id))
+    return number
+
+
+async def _propose(conn: aiosqlite.Connection, policy: RequestPolicy, office: Office,
+                   request_id: int, basis: str, *, signer: str, at: dt.datetime,
+                   telegram_user_id: int | None) -> None:
+    """Enter the "diusulkan" phase: the addressee is fixed now, as the letter prints it."""
+    addressed_to = usulan.addressee(basis, office, ppk=policy.usulan_ppk,
+                                    kepala_superior=policy.usulan_kepala_superior)
+    await usulan.open_usulan(conn, request_id=request_id, basis=basis,
+                             addressed_to=addressed_to, proposed_by=signer, at=at)
+    await audit.record(conn, at=at, actor=audit.Actor(signer, telegram_user_id),
+                       action="request.usulan", entity=ENTITY, entity_id=request_id,
+                       detail={"basis": basis, "kepada": addressed_to})
 
 
 async def _write_absence_days(conn: aiosqlite.Connection, view: RequestView,

@@ -43,6 +43,8 @@ def parse_requests(root: Section, catalogue: Catalogue) -> RequestPolicy:
     for kind, template in formats.items():
         if problem := agenda.format_problem(template):
             raise ConfigError(section.key(f"agenda_format.{kind}"), problem)
+    # Whom the usulan letters are addressed to; empty = from [office] government.
+    usulan = section.section("usulan")
     max_mb = section.float("max_attachment_mb", 5.0, minimum=0.1)
     if max_mb > 20:
         # Bots can download at most 20 MB through the Bot API.
@@ -57,6 +59,8 @@ def parse_requests(root: Section, catalogue: Catalogue) -> RequestPolicy:
         agenda_registers=_per_letter(section, "agenda_register",
                                      dict(_DEFAULTS.agenda_registers)),
         chains=catalogue.request_chains(),
+        usulan_ppk=usulan.str("ppk", "").strip(),
+        usulan_kepala_superior=usulan.str("atasan_kepala", "").strip(),
         leave=LeavePolicy(
             tracking_from=section.int("leave_tracking_from", _DEFAULTS.leave.tracking_from,
                                       minimum=2000, maximum=2100)),

@@ -199,8 +199,10 @@ def _check_steps(steps: Sequence[NewStep]) -> None:
 async def open_subject(conn: aiosqlite.Connection, *, kind: str, ref_id: int, definition: str,
                        applicant_nip: str | None, steps: Sequence[NewStep],
                        now: dt.datetime, state: str = model.RUNNING) -> None:
-    """Start a subject on its first step (or, with state RETURNED, waiting for its drafter)."""
-    assert kind in KINDS and steps
+    """Start a subject on its first step (or, with state RETURNED, waiting for its drafter;
+    with state DONE and no steps, a subject with nothing to decide in the office: the Kepala's
+    own cuti, proposed above him at once)."""
+    assert kind in KINDS and (steps or state == model.DONE)
     _check_steps(steps)
     cursor = await conn.execute(
         "INSERT INTO approval_subjects (kind, ref_id, definition, applicant_nip, state, "
