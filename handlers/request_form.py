@@ -31,7 +31,7 @@ from telegram.ext import (
 from bot.context import BotApp, BotContext
 from handlers import bounded, location_form
 from handlers import request_views as views
-from handlers.envs import RequestEnv
+from handlers.envs import OfficeEnv, RequestEnv
 from handlers.texts import common as common_texts
 from handlers.texts import requests as texts
 from handlers.texts import usulan as usulan_texts
@@ -490,7 +490,7 @@ async def _summary(update: Update, context: BotContext, lead: str = "") -> int:
                                         context.require_employee(), kind.key)
     recipients = (f"{', '.join(escape(e.nama) for e in deciders[1])} ({escape(deciders[0])})"
                   if deciders else "-")
-    proposed = svc.proposed_to(context.settings.requests, context.settings.office,
+    proposed = svc.proposed_to(context.env(RequestEnv).policy, context.env(OfficeEnv).office,
                                context.require_employee(), kind.key)
     if proposed:
         recipients = usulan_texts.SUMMARY_RECIPIENTS.format(
@@ -530,7 +530,7 @@ async def send(update: Update, context: BotContext) -> int:
         else:
             view = await svc.submit(context.db, policy, calendar, employee, request, at=now,
                                     telegram_user_id=query.from_user.id,
-                                    office=context.settings.office)
+                                    office=context.env(OfficeEnv).office)
     except request_rules.RequestRefused as error:
         # Something changed since the dates were checked (another request, the balance):
         # keep the reason and attachment, choose the dates again.

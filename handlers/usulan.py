@@ -19,6 +19,7 @@ from bot.context import AppServices, BotApp, BotContext
 from handlers import approval_codec as codec
 from handlers import reason_prompt
 from handlers import request_views as views
+from handlers.envs import OfficeEnv
 from handlers.html import Html, fill
 from handlers.sender import DOCUMENT, Outgoing, renderer
 from handlers.texts import usulan as texts
@@ -57,7 +58,7 @@ async def usulan_letter(services: AppServices, payload: dict[str, Any]) -> Outgo
     view = await svc.get(services.db, payload["request"])
     if view.usulan is None:
         return None
-    pdf = await asyncio.to_thread(build_usulan_letter, services.settings.office, view)
+    pdf = await asyncio.to_thread(build_usulan_letter, services.env(OfficeEnv).office, view)
     common = _common(view)
     markup = None
     if payload["for"] == "applicant":
