@@ -1,22 +1,25 @@
-"""Rendering attendance notices (services.alerts.Notice) into Telegram messages."""
+"""Rendering attendance notices into Telegram messages: the renderers of the outbox rows that
+services.alerts.queue_run writes (the facts as planned, escaped here, once)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.context import AppServices
 from handlers import location_summary
+from handlers.html import Html, fill
+from handlers.sender import Outgoing, renderer
 from handlers.texts import attendance as texts
 from services import alerts
 from services import attendance_rules as rules
-from services.alerts import Notice, TeamEntry
-from services.attendance_policy import DEFAULT_BANDS, AttendancePolicy
+from services.attendance_policy import DEFAULT_BANDS
 from services.indonesian_dates import long_date, long_date_with_day
 
 # An atasan with a very large team still gets one message under Telegram's 4096 characters.
-MAX_LINES_PER_SECTION = 40
+MAX_LINES_PER_SECTION = alerts.LIST_MAX
 
 
 def clock_time(moment: dt.datetime | dt.time) -> str:
@@ -50,122 +53,99 @@ def request_button(label: str, type_key: str, day: dt.date) -> InlineKeyboardBut
     return InlineKeyboardButton(label, callback_data=f"req:new:{type_key}:{day:%Y%m%d}")
 
 
-def render(notices: list[Notice], policy: AttendancePolicy, now: dt.datetime
-           ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One message: a single daily notice, or several PP 94/2021 notices to one recipient."""
-    first = notices[0]
-    if first.kind in (alerts.LADDER, alerts.LADDER_RUN):
-        return _ladder(notices, policy), None
-    renderers = {
-        alerts.MORNING_ABSENT: _morning_absent,
-        alerts.MORNING_SUMMARY: _summary,
-        alerts.AFTERNOON: _afternoon,
-    }
-    return renderers[first.kind](first, policy, now)
+# --- renderers of the outbox rows services.alerts.queue_run writes --------------------------
+
+def _day(payload: dict[str, Any]) -> dt.date:
+    return dt.date.fromisoformat(payload["day"])
 
 
-def _morning_absent(notice: Notice, policy: AttendancePolicy, now: dt.datetime
-                    ) -> tuple[str, InlineKeyboardMarkup | None]:
-    hours = policy.hours_for(notice.day)
-    text = texts.NOT_YET_IN.format(nama=escape(notice.recipient.nama),
-                                   tanggal=long_date_with_day(notice.day), jam=clock_time(now),
-                                   masuk=clock_time(hours.start))
+def _hm(value: str | None) -> str:
+    """A planned "HH:MM" shown the Indonesian way: 07.45."""
+    return value.replace(":", ".") if value else "-"
+
+
+@renderer(alerts.OUTBOX_KINDS[alerts.MORNING_ABSENT])
+async def morning_absent(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    day = _day(payload)
+    text = fill(texts.NOT_YET_IN, nama=payload["nama"], tanggal=long_date_with_day(day),
+                jam=_hm(payload["at"]), masuk=_hm(payload["masuk"]))
     markup = InlineKeyboardMarkup([
-        [request_button(texts.BUTTON_IZIN, "izin", notice.day),
-         request_button(texts.BUTTON_SAKIT, "sakit", notice.day)],
-        [request_button(texts.BUTTON_DINAS_LUAR, "dinas_luar", notice.day),
-         request_button(texts.BUTTON_IZIN_TERLAMBAT, "izin_terlambat", notice.day)],
+        [request_button(texts.BUTTON_IZIN, "izin", day),
+         request_button(texts.BUTTON_SAKIT, "sakit", day)],
+        [request_button(texts.BUTTON_DINAS_LUAR, "dinas_luar", day),
+         request_button(texts.BUTTON_IZIN_TERLAMBAT, "izin_terlambat", day)],
     ])
-    return text, markup
+    return Outgoing(text, markup=markup)
 
 
-def _excuse(entry: TeamEntry) -> str:
+def _excuse(row: dict[str, Any]) -> str:
     """Why an excused subordinate is not in: the absence, or a permit to arrive late."""
-    if rules.is_on_absence(entry.status):
-        return code_label(entry.status.codes[0])
-    return texts.LATE_PERMIT
+    return code_label(row["absence"]) if row["absence"] else texts.LATE_PERMIT
 
 
-def _section(title: str, entries: tuple[TeamEntry, ...], line: str) -> list[str]:
-    if not entries:
+def _section(title: str, listed: dict[str, Any], line: str) -> list[str]:
+    count, rows = listed["count"], listed["rows"][:MAX_LINES_PER_SECTION]
+    if not count:
         return []
-    lines = ["", title.format(jumlah=len(entries))]
-    for entry in entries[:MAX_LINES_PER_SECTION]:
-        status = entry.status
-        lines.append(line.format(
-            nama=escape(entry.employee.nama),
-            masuk=clock_time(status.first_in) if status.first_in else "-",
-            kode=status.codes[0] if status.codes else "-", menit=status.late_minutes,
-            keterangan=_excuse(entry)))
-    if len(entries) > MAX_LINES_PER_SECTION:
-        lines.append(texts.TEAM_MORE.format(jumlah=len(entries) - MAX_LINES_PER_SECTION))
+    lines: list[str] = ["", fill(title, jumlah=count)]
+    lines += [fill(line, nama=row["nama"], masuk=_hm(row["masuk"]), kode=row["kode"] or "-",
+                   menit=row["menit"], keterangan=_excuse(row)) for row in rows]
+    if count > len(rows):
+        lines.append(fill(texts.TEAM_MORE, jumlah=count - len(rows)))
     return lines
 
 
-def _summary(notice: Notice, policy: AttendancePolicy, now: dt.datetime
-             ) -> tuple[str, InlineKeyboardMarkup | None]:
-    team = notice.team
-    assert team is not None
-    lines = [texts.TEAM_HEADER.format(tanggal=long_date_with_day(notice.day),
-                                      jam=clock_time(now))]
-    if team.unsynced:
-        lines += ["", texts.TEAM_UNSYNCED.format(mesin=escape(", ".join(team.unsynced)))]
-    lines += _section(texts.TEAM_LATE, team.late, texts.TEAM_LATE_LINE)
-    lines += _section(texts.TEAM_MISSING, team.missing, texts.TEAM_MISSING_LINE)
-    lines += _section(texts.TEAM_AWAY, team.away, texts.TEAM_AWAY_LINE)
-    located, markup = location_summary.section(team.located)
+@renderer(alerts.OUTBOX_KINDS[alerts.MORNING_SUMMARY])
+async def summary(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    lines: list[str] = [fill(texts.TEAM_HEADER, tanggal=long_date_with_day(_day(payload)),
+                             jam=_hm(payload["at"]))]
+    if payload["unsynced"]:
+        lines += ["", fill(texts.TEAM_UNSYNCED, mesin=", ".join(payload["unsynced"]))]
+    lines += _section(texts.TEAM_LATE, payload["late"], texts.TEAM_LATE_LINE)
+    lines += _section(texts.TEAM_MISSING, payload["missing"], texts.TEAM_MISSING_LINE)
+    lines += _section(texts.TEAM_AWAY, payload["away"], texts.TEAM_AWAY_LINE)
+    located, markup = location_summary.section(payload["located"])
     lines += located
     lines += ["", texts.TEAM_FOOTER]
-    return "\n".join(lines), markup
+    return Outgoing("\n".join(lines), markup=markup)
 
 
-def _afternoon(notice: Notice, policy: AttendancePolicy, now: dt.datetime
-               ) -> tuple[str, InlineKeyboardMarkup | None]:
-    status, hours = notice.status, notice.hours
-    assert status is not None and hours is not None
-    early = next((c for c in status.codes if c.startswith("PSW")), None)
-    common = {"nama": escape(notice.recipient.nama), "tanggal": long_date_with_day(notice.day),
-              "pulang": clock_time(hours.end)}
-    if early is not None and status.last_out is not None:
-        text = texts.LEFT_EARLY.format(**common, keluar=clock_time(status.last_out),
-                                       kode=early, menit=status.early_minutes)
+@renderer(alerts.OUTBOX_KINDS[alerts.AFTERNOON])
+async def afternoon(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    day = _day(payload)
+    common = {"nama": payload["nama"], "tanggal": long_date_with_day(day),
+              "pulang": _hm(payload["pulang"])}
+    if payload["early"] is not None and payload["keluar"] is not None:
+        text = fill(texts.LEFT_EARLY, **common, keluar=_hm(payload["keluar"]),
+                    kode=payload["early"], menit=payload["menit"])
         markup = InlineKeyboardMarkup([[request_button(texts.BUTTON_IZIN_PULANG_CEPAT,
-                                                       "izin_pulang_cepat", notice.day)]])
-        return text, markup
-    assert status.first_in is not None
-    return texts.NO_OUT_YET.format(**common, masuk=clock_time(status.first_in),
-                                   tutup=clock_time(policy.window_end)), None
+                                                       "izin_pulang_cepat", day)]])
+        return Outgoing(text, markup=markup)
+    return Outgoing(fill(texts.NO_OUT_YET, **common, masuk=_hm(payload["masuk"]),
+                         tutup=_hm(payload["tutup"])))
 
 
-def _ladder_entry(notice: Notice, policy: AttendancePolicy) -> str:
-    facts = notice.ladder
-    assert facts is not None
-    person = facts.employee
-    common = {"nama": escape(person.nama), "nip": person.nip,
-              "jabatan": escape(person.jabatan or "-"), "tahun": facts.year}
-    if notice.kind == alerts.LADDER_RUN:
-        assert facts.run_start is not None
-        run = texts.LADDER_RUN.format(**common, jumlah=facts.tk_days, hari=facts.run_days,
-                                      mulai=long_date(facts.run_start),
-                                      batas=policy.ladder.consecutive_days,
-                                      hukuman=escape(facts.run_penalty))
-        return run + (" " + texts.LADDER_PPPK_NOTE if person.is_pppk else "")
-    assert facts.step is not None
-    rincian = texts.LADDER_ONLY_TK
-    if facts.minute_days:
-        rincian = texts.LADDER_WITH_MINUTES.format(tk=facts.tk_days, hari_menit=facts.minute_days,
-                                                   durasi=duration(facts.minutes.total))
-    text = texts.LADDER_STEP.format(**common, jumlah=facts.days,
-                                    rincian=rincian, ambang=facts.step.days,
-                                    hukuman=escape(facts.step.penalty_for(person.status)))
-    if facts.minute_days:
-        text += " " + texts.LADDER_MINUTES_RULE.format(
-            per_hari=duration(policy.ladder.minutes_per_day))
-    if person.is_pppk:
-        text += " " + texts.LADDER_PPPK_NOTE
-    return text
+def _ladder_entry(entry: dict[str, Any]) -> str:
+    common = {"nama": entry["nama"], "nip": entry["nip"], "jabatan": entry["jabatan"] or "-",
+              "tahun": entry["tahun"]}
+    pppk = " " + texts.LADDER_PPPK_NOTE if entry["pppk"] else ""
+    if entry["kind"] == alerts.LADDER_RUN:
+        return fill(texts.LADDER_RUN, **common, jumlah=entry["tk_days"], hari=entry["run_days"],
+                    mulai=long_date(dt.date.fromisoformat(entry["run_start"])),
+                    batas=entry["consecutive"], hukuman=entry["penalty"]) + pppk
+    rincian: str = Html(texts.LADDER_ONLY_TK)
+    if entry["minute_days"]:
+        rincian = fill(texts.LADDER_WITH_MINUTES, tk=entry["tk_days"],
+                       hari_menit=entry["minute_days"], durasi=duration(entry["minutes"]))
+    text: str = fill(texts.LADDER_STEP, **common, jumlah=entry["days"], rincian=rincian,
+                ambang=entry["step_days"], hukuman=entry["penalty"])
+    if entry["minute_days"]:
+        text += " " + fill(texts.LADDER_MINUTES_RULE,
+                           per_hari=duration(entry["minutes_per_day"]))
+    return text + pppk
 
 
-def _ladder(notices: list[Notice], policy: AttendancePolicy) -> str:
-    parts = [texts.LADDER_HEADER] + [_ladder_entry(n, policy) for n in notices]
-    return "\n\n".join([*parts, texts.LADDER_FOOTER])
+@renderer(alerts.OUTBOX_KINDS[alerts.LADDER])
+async def ladder(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    parts = [texts.LADDER_HEADER] + [_ladder_entry(e) for e in payload["entries"]]
+    return Outgoing("\n\n".join([*parts, texts.LADDER_FOOTER]))

@@ -3,35 +3,32 @@ and a button per selfie to open it (lok:foto:<punch id>, served by handlers.loca
 
 from __future__ import annotations
 
-from html import escape
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from handlers.html import fill
 from handlers.texts import location as texts
-from services.alerts import TeamEntry
 
 # Keeps the summary and its keyboard small for a large team.
 MAX_LINES = 40
 MAX_SELFIE_BUTTONS = 10
 
 
-def _clock(entry: TeamEntry) -> str:
-    return ", ".join(f"{p.at.hour:02d}.{p.at.minute:02d}" for p in entry.located)
-
-
-def section(entries: tuple[TeamEntry, ...]) -> tuple[list[str], InlineKeyboardMarkup | None]:
-    if not entries:
+def section(located: dict[str, Any]) -> tuple[list[str], InlineKeyboardMarkup | None]:
+    """`located` as services.alerts plans it: the count and, per person, the sites, times and
+    the last selfie's punch id."""
+    count, rows = located["count"], located["rows"][:MAX_LINES]
+    if not count:
         return [], None
-    lines = ["", texts.SUMMARY_SECTION.format(jumlah=len(entries))]
+    lines = ["", fill(texts.SUMMARY_SECTION, jumlah=count)]
     buttons: list[list[InlineKeyboardButton]] = []
-    for entry in entries[:MAX_LINES]:
-        sites = list(dict.fromkeys(p.site for p in entry.located))
-        selfies = [p for p in entry.located if p.has_selfie]
-        lines.append(texts.SUMMARY_LINE.format(
-            nama=escape(entry.employee.nama), lokasi=escape(", ".join(sites)),
-            jam=_clock(entry), foto=texts.SUMMARY_SELFIE_MARK if selfies else ""))
-        if selfies and len(buttons) < MAX_SELFIE_BUTTONS:
+    for row in rows:
+        lines.append(fill(texts.SUMMARY_LINE, nama=row["nama"], lokasi=", ".join(row["sites"]),
+                          jam=", ".join(t.replace(":", ".") for t in row["times"]),
+                          foto=texts.SUMMARY_SELFIE_MARK if row["selfie"] else ""))
+        if row["selfie"] and len(buttons) < MAX_SELFIE_BUTTONS:
             buttons.append([InlineKeyboardButton(
-                texts.SELFIE_BUTTON.format(nama=entry.employee.nama[:40]),
-                callback_data=f"lok:foto:{selfies[-1].punch_id}")])
+                texts.SELFIE_BUTTON.format(nama=row["nama"][:40]),
+                callback_data=f"lok:foto:{row['selfie']}")])
     return lines, InlineKeyboardMarkup(buttons) if buttons else None

@@ -1,22 +1,24 @@
-"""Daily attendance alerts: who should be told what, and the record that each went out once.
+"""Daily attendance alerts: who should be told what, and the record that each was told once.
 
 Planning is separate from sending: `plan_morning`, `plan_afternoon` and `plan_ladder` return
-Notice values (the recipient and the facts); the bot renders and sends them. Before a notice
-is sent it is claimed in sent_alerts (kind, period, recipient, subject, detail): a claim that
-already exists means it went out before, so a re-run, the catch-up at start-up or a second
-process never sends it again. Failed sends release their claim so a later run may retry;
-a recipient who blocked the bot is marked and is not planned again.
+Notice values (the recipient and the facts). `queue_run` claims each in sent_alerts (kind,
+period, recipient, subject, detail) and writes the messages to the outbox in the same
+transaction: a claim that already exists means it was queued before, so a re-run, the catch-up
+at start-up or a second process never sends it again, and the one sender delivers each message
+at least once (retrying 5xx and 429, marking a user who blocked the bot, who is then not
+planned again).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import aiosqlite
 
-from services import attendance, employees, ladder_tally, location
+from services import attendance, employees, ladder_tally, location, outbox
 from services import attendance_rules as rules
 from services.attendance_model import DayStatus
 from services.attendance_policy import AttendancePolicy, LadderStep, WorkHours
@@ -102,17 +104,6 @@ class Notice:
     hours: WorkHours | None = None           # afternoon
     team: TeamSummary | None = None          # morning_summary
     ladder: LadderFacts | None = None        # ladder, ladder_run
-
-
-@dataclass
-class Delivery:
-    """What one run did; logged and shown by the benchmark."""
-
-    planned: int = 0
-    sent: int = 0
-    already: int = 0
-    blocked: int = 0
-    failed: int = 0
 
 
 def _enrolled(people: list[Employee]) -> list[Employee]:
@@ -281,48 +272,126 @@ def messages(notices: list[Notice]) -> list[list[Notice]]:
     return grouped
 
 
-async def claim(db: Database, notices: list[Notice], at: dt.datetime) -> list[Notice]:
-    """Claim the right to send; returns the notices not claimed (sent) before."""
-    claimed = []
+# --- the outbox rows ---------------------------------------------------------------------------
+# Each message is one outbox row whose payload holds the facts as planned (plain data); the
+# renderers in handlers/attendance_notices.py turn them into text when the row is sent.
+
+OUTBOX_KINDS = {MORNING_ABSENT: "attendance.morning_absent",
+                MORNING_SUMMARY: "attendance.morning_summary",
+                AFTERNOON: "attendance.afternoon", LADDER: "attendance.ladder",
+                LADDER_RUN: "attendance.ladder"}
+
+# A summary lists at most this many people per section (with the section's full count), so a
+# large team's message stays under Telegram's 4096 characters.
+LIST_MAX = 40
+
+
+def _hhmm(moment: dt.datetime | dt.time | None) -> str | None:
+    return None if moment is None else f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def _member(entry: TeamEntry) -> dict[str, object]:
+    status = entry.status
+    return {"nama": entry.employee.nama, "masuk": _hhmm(status.first_in),
+            "kode": status.codes[0] if status.codes else None, "menit": status.late_minutes,
+            "absence": status.codes[0] if rules.is_on_absence(status) and status.codes
+            else None}
+
+
+def _located(entry: TeamEntry) -> dict[str, object]:
+    selfies = [p.punch_id for p in entry.located if p.has_selfie]
+    return {"nama": entry.employee.nama,
+            "sites": list(dict.fromkeys(p.site for p in entry.located)),
+            "times": [_hhmm(p.at) for p in entry.located],
+            "selfie": selfies[-1] if selfies else None}
+
+
+def _listed(entries: tuple[TeamEntry, ...], row: Callable[[TeamEntry], dict[str, object]]
+            ) -> dict[str, object]:
+    return {"count": len(entries), "rows": [row(e) for e in entries[:LIST_MAX]]}
+
+
+def _ladder_entry(notice: Notice, policy: AttendancePolicy) -> dict[str, object]:
+    facts = notice.ladder
+    assert facts is not None
+    person = facts.employee
+    entry: dict[str, object] = {
+        "kind": notice.kind, "nama": person.nama, "nip": person.nip, "jabatan": person.jabatan,
+        "tahun": facts.year, "pppk": person.is_pppk, "tk_days": facts.tk_days}
+    if notice.kind == LADDER_RUN:
+        assert facts.run_start is not None
+        entry.update(run_days=facts.run_days, run_start=facts.run_start.isoformat(),
+                     penalty=facts.run_penalty, consecutive=policy.ladder.consecutive_days)
+    else:
+        assert facts.step is not None
+        entry.update(days=facts.days, minute_days=facts.minute_days,
+                     minutes=facts.minutes.total, step_days=facts.step.days,
+                     penalty=facts.step.penalty_for(person.status),
+                     minutes_per_day=policy.ladder.minutes_per_day)
+    return entry
+
+
+def payload(batch: list[Notice], policy: AttendancePolicy, now: dt.datetime
+            ) -> dict[str, object]:
+    """The facts one message tells, as plain data."""
+    first = batch[0]
+    if first.kind in (LADDER, LADDER_RUN):
+        return {"entries": [_ladder_entry(n, policy) for n in batch]}
+    common: dict[str, object] = {"day": first.day.isoformat(), "at": _hhmm(now),
+                                 "nama": first.recipient.nama}
+    if first.kind == MORNING_ABSENT:
+        return {**common, "masuk": _hhmm(policy.hours_for(first.day).start)}
+    if first.kind == MORNING_SUMMARY:
+        team = first.team
+        assert team is not None
+        return {**common, "unsynced": list(team.unsynced), "late": _listed(team.late, _member),
+                "missing": _listed(team.missing, _member), "away": _listed(team.away, _member),
+                "located": _listed(team.located, _located)}
+    status, hours = first.status, first.hours
+    assert status is not None and hours is not None
+    return {**common, "pulang": _hhmm(hours.end), "tutup": _hhmm(policy.window_end),
+            "early": next((c for c in status.codes if c.startswith(rules.EARLY)), None),
+            "keluar": _hhmm(status.last_out), "menit": status.early_minutes,
+            "masuk": _hhmm(status.first_in)}
+
+
+@dataclass
+class Queued:
+    """What one run wrote to the outbox; logged and shown by the benchmark."""
+
+    planned: int = 0
+    queued: int = 0         # notices written now
+    messages: int = 0       # outbox rows they make
+    already: int = 0        # written by an earlier run (or another process)
+
+
+async def queue_run(db: Database, policy: AttendancePolicy, job: str, day: dt.date,
+                    notices: list[Notice], now: dt.datetime) -> Queued:
+    """Claim the notices and write their messages to the outbox, and record that the job ran,
+    in one transaction: a re-run, the catch-up at start-up or a second process finds every
+    claim taken and writes nothing twice; a run that dies before the commit leaves nothing.
+    The outbox delivers at least once (retries, blocked users: see handlers/sender.py)."""
+    result = Queued(planned=len(notices))
     async with db.transaction() as conn:
+        claimed = []
         for notice in notices:
             cursor = await conn.execute(
                 "INSERT OR IGNORE INTO sent_alerts (kind, period, nip, about_nip, detail,"
-                " status, at) VALUES (?, ?, ?, ?, ?, 'claimed', ?)",
-                (*_key(notice), at.isoformat()))
+                " status, at) VALUES (?, ?, ?, ?, ?, 'queued', ?)",
+                (*_key(notice), now.isoformat()))
             if cursor.rowcount == 1:
                 claimed.append(notice)
-    return claimed
-
-
-async def _set_status(conn: aiosqlite.Connection, notices: list[Notice], status: str,
-                      at: dt.datetime) -> None:
-    await conn.executemany(
-        "UPDATE sent_alerts SET status = ?, at = ? WHERE kind = ? AND period = ? AND nip = ?"
-        " AND about_nip = ? AND detail = ?",
-        [(status, at.isoformat(), *_key(notice)) for notice in notices])
-
-
-async def mark_sent(db: Database, notices: list[Notice], at: dt.datetime) -> None:
-    async with db.transaction() as conn:
-        await _set_status(conn, notices, "sent", at)
-
-
-async def mark_blocked(db: Database, notices: list[Notice], at: dt.datetime) -> None:
-    """Telegram refused: the recipient blocked the bot. Keep the claims (no retry today) and
-    mark the employee so no alert is planned for them until they come back."""
-    async with db.transaction() as conn:
-        await _set_status(conn, notices, "blocked", at)
-        for nip in {notice.recipient.nip for notice in notices}:
-            await employees.mark_blocked(conn, nip, at)
-
-
-async def release(db: Database, notices: list[Notice]) -> None:
-    """The send failed for a passing reason: forget the claims so a later run may retry."""
-    async with db.transaction() as conn:
-        await conn.executemany(
-            "DELETE FROM sent_alerts WHERE kind = ? AND period = ? AND nip = ? AND about_nip = ?"
-            " AND detail = ? AND status = 'claimed'", [_key(notice) for notice in notices])
+        batches = messages(claimed)
+        await outbox.enqueue(conn, [
+            outbox.Notice(OUTBOX_KINDS[batch[0].kind], batch[0].recipient.nip, None,
+                          payload(batch, policy, now),
+                          dedupe_key="alert:" + ":".join(_key(batch[0])))
+            for batch in batches], now=now)
+        await conn.execute("INSERT OR REPLACE INTO job_runs (job, day, finished_at)"
+                           " VALUES (?, ?, ?)", (job, day.isoformat(), now.isoformat()))
+    result.queued, result.messages = len(claimed), len(batches)
+    result.already = len(notices) - len(claimed)
+    return result
 
 
 def catch_up_due(policy: AttendancePolicy, calendar: OfficeCalendar,
@@ -345,9 +414,3 @@ async def job_finished(db: Database, job: str, day: dt.date) -> bool:
         "SELECT 1 FROM job_runs WHERE job = ? AND day = ?", (job, day.isoformat())
     ) as cursor:
         return await cursor.fetchone() is not None
-
-
-async def record_job(db: Database, job: str, day: dt.date, at: dt.datetime) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("INSERT OR REPLACE INTO job_runs (job, day, finished_at)"
-                           " VALUES (?, ?, ?)", (job, day.isoformat(), at.isoformat()))

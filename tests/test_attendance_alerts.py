@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bot.jobs.attendance import deliver
-from services import alerts, employees
+from bot import outbox as bot_outbox
+from services import alerts, employees, outbox
 from services.calendar import CalendarRules, OfficeCalendar
 from services.clock import FixedClock
 from services.storage import Database
@@ -113,7 +113,8 @@ async def test_running_the_morning_twice_sends_nothing_more(
     assert len(harness.api.sent("sendMessage")) == first
     async with db.read() as conn, conn.execute(
             "SELECT status, count(*) FROM sent_alerts GROUP BY status") as cursor:
-        assert dict(await cursor.fetchall()) == {"sent": first}
+        assert dict(await cursor.fetchall()) == {"queued": first}
+    assert await outbox.counts(db) == {"sent": first}
 
 
 async def test_blocked_user_is_marked_and_skipped_while_others_get_theirs(
@@ -142,15 +143,23 @@ async def test_blocked_user_is_marked_and_skipped_while_others_get_theirs(
 
 async def test_a_passing_failure_is_retried_by_a_later_run(
         harness: Harness, db: Database, office, clock: FixedClock) -> None:
+    """Telegram answers 500 for one employee: the others are told at once, the notice is sent
+    again after the backoff, once; a re-run of the job adds nothing."""
     await monday_morning(db)
-    services = harness.application.bot_data["services"]
-    notices = await alerts.plan_morning(db, services.settings.attendance, services.calendar,
-                                        clock.now())
-    harness.api.fail_with(STAFF_C.telegram_id, 400, "Bad Request: chat not found")
-    first = await deliver(harness.application, services, notices)
-    assert (first.sent, first.failed) == (len(notices) - 1, 1)
-    second = await deliver(harness.application, services, notices)
-    assert (second.sent, second.already) == (1, len(notices) - 1)
+    harness.api.fail_calls(500, "Internal Server Error", chat_id=STAFF_C.telegram_id)
+    harness.api.clear()
+    await run_job(harness, alerts.MORNING_JOB)
+    assert texts_to(harness, STAFF_C) == [] and len(texts_to(harness, STAFF_A)) == 1
+    clock.advance(seconds=6)
+    await harness.deliver()
+    assert len(texts_to(harness, STAFF_C)) == 1
+    assert "Anda belum tercatat hadir" in texts_to(harness, STAFF_C)[0]
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM job_runs")
+    await run_job(harness, alerts.MORNING_JOB)
+    clock.advance(minutes=30)
+    await harness.deliver()
+    assert len(texts_to(harness, STAFF_C)) == 1 and len(texts_to(harness, STAFF_A)) == 1
 
 
 @pytest.mark.parametrize("day", [dt.date(2026, 10, 10), dt.date(2026, 10, 11),
@@ -375,7 +384,50 @@ async def test_many_ladder_notices_to_one_recipient_are_grouped(
     batches = alerts.messages(notices)
     assert [len(b) for b in batches] == [1, 6, 6, 3]
     harness.api.clear()
-    delivery = await deliver(harness.application, services, notices[:15])
-    assert delivery.sent == 15
+    queued = await alerts.queue_run(db, services.settings.attendance, "test.ladder", MONDAY,
+                                    notices[:15], harness.clock.now())
+    assert (queued.queued, queued.messages) == (15, 3)
+    await harness.deliver()
     sent = harness.api.sent_to(KEPALA.telegram_id)
     assert len(sent) == 3 and all(len(c.text) < 4096 for c in sent)
+
+
+async def test_a_flood_is_waited_out_and_each_notice_sent_once(
+        harness: Harness, db: Database, office, clock: FixedClock) -> None:
+    """429 with retry_after for one employee, longer than the rate limiter's own retries: the
+    notice waits retry_after and then goes, once."""
+    await monday_morning(db)
+    harness.api.fail_calls(429, "Too Many Requests: retry after 1", chat_id=STAFF_A.telegram_id,
+                           retry_after=1, times=50)
+    harness.api.clear()
+    await run_job(harness, alerts.MORNING_JOB)
+    assert texts_to(harness, STAFF_A) == [] and len(texts_to(harness, STAFF_C)) == 1
+    [row] = [r for r in await outbox.rows(db) if r.recipient_nip == STAFF_A.nip]
+    assert row.status == "pending"
+    harness.api.stop_failing()
+    clock.advance(seconds=2)
+    await harness.deliver()
+    await run_job(harness, alerts.MORNING_JOB)
+    assert len(texts_to(harness, STAFF_A)) == 1 and len(texts_to(harness, STAFF_C)) == 1
+
+
+async def test_killed_between_the_commit_and_the_send_loses_and_doubles_nothing(
+        harness: Harness, db: Database, office) -> None:
+    """The morning run committed its notices and the process died before the sender sent any
+    of them: after the restart every notice arrives exactly once, and a re-run adds none."""
+    await monday_morning(db)
+    await bot_outbox.stop(harness.application)      # the sender is gone with the process
+    harness.api.clear()
+    await run_job(harness, alerts.MORNING_JOB)
+    assert harness.api.sent("sendMessage") == []
+    await harness.restart()
+    await harness.deliver()
+    everyone = (ADMIN, STAFF_A, STAFF_C, KEPALA, SEKRETARIS, KASUBBAG, KABID)
+    assert {p.nama: len(texts_to(harness, p)) for p in everyone} == {p.nama: 1 for p in everyone}
+    # Even a second run with the job's own record lost writes nothing again.
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM job_runs")
+    await harness.restart()
+    await run_job(harness, alerts.MORNING_JOB)
+    assert {p.nama: len(texts_to(harness, p)) for p in everyone} == {p.nama: 1 for p in everyone}
+    assert len(harness.api.sent("sendMessage")) == 7

@@ -1,5 +1,9 @@
 """The daily attendance jobs: morning (after a fresh machine sync) and afternoon notices.
 
+A run plans the notices and writes them to the outbox with the record that it ran, in one
+transaction (services.alerts.queue_run); the one sender delivers them (handlers/sender.py,
+rendered by handlers/attendance_notices.py). No job here talks to Telegram.
+
 Both are PTB JobQueue jobs at the configured local times in the office's zone, every day of
 the week (the office calendar, not the job schedule, decides whether a day is worked: a
 Saturday can be declared a working day). A job that finished for a day is recorded in job_runs;
@@ -11,52 +15,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram.constants import ParseMode
-from telegram.error import Forbidden
-
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
 from device.sync import sync_all
-from handlers import attendance_notices
 from services import alerts
-from services.alerts import Delivery, Notice
+from services.alerts import Queued
 
 log = logging.getLogger(__name__)
 
 # APScheduler's default grace is one second; a busy loop or a slow start-up must not make a
 # day's alerts silently skipped.
 JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": 600}
-
-
-async def deliver(app: BotApp, services: AppServices, notices: list[Notice]) -> Delivery:
-    """Send each notice at most once. The Application's AIORateLimiter paces the sends and
-    retries on RetryAfter; a recipient who blocked the bot is marked; any other failure is
-    logged and released for a later run, and never stops the others."""
-    delivery = Delivery(planned=len(notices))
-    db, clock, policy = services.db, services.clock, services.settings.attendance
-    for batch in alerts.messages(notices):
-        claimed = await alerts.claim(db, batch, clock.now())
-        delivery.already += len(batch) - len(claimed)
-        if not claimed:
-            continue
-        recipient = claimed[0].recipient
-        assert recipient.telegram_chat_id is not None
-        try:
-            text, markup = attendance_notices.render(claimed, policy, clock.now())
-            await app.bot.send_message(recipient.telegram_chat_id, text,
-                                       parse_mode=ParseMode.HTML, reply_markup=markup)
-        except Forbidden:
-            await alerts.mark_blocked(db, claimed, clock.now())
-            delivery.blocked += len(claimed)
-            log.info("alert.blocked kind=%s nip=%s", claimed[0].kind, recipient.nip)
-        except Exception:
-            await alerts.release(db, claimed)
-            delivery.failed += len(claimed)
-            log.warning("alert.failed kind=%s nip=%s", claimed[0].kind, recipient.nip,
-                        exc_info=True)
-        else:
-            await alerts.mark_sent(db, claimed, clock.now())
-            delivery.sent += len(claimed)
-    return delivery
 
 
 async def _sync_machines(services: AppServices) -> tuple[str, ...]:
@@ -76,7 +44,7 @@ async def _sync_machines(services: AppServices) -> tuple[str, ...]:
     return failed
 
 
-async def run_morning(app: BotApp) -> Delivery | None:
+async def run_morning(app: BotApp) -> Queued | None:
     services: AppServices = app.bot_data[SERVICES_KEY]
     policy, calendar = services.settings.attendance, services.calendar
     today = services.clock.now().date()
@@ -87,13 +55,13 @@ async def run_morning(app: BotApp) -> Delivery | None:
     now = services.clock.now()
     notices = await alerts.plan_morning(services.db, policy, calendar, now, unsynced=unsynced)
     notices += await alerts.plan_ladder(services.db, policy, calendar, now)
-    delivery = await deliver(app, services, notices)
-    await alerts.record_job(services.db, alerts.MORNING_JOB, today, services.clock.now())
-    log.info("attendance.morning day=%s %s", today, _describe(delivery))
-    return delivery
+    queued = await alerts.queue_run(services.db, policy, alerts.MORNING_JOB, today, notices,
+                                    now)
+    log.info("attendance.morning day=%s %s", today, _describe(queued))
+    return queued
 
 
-async def run_afternoon(app: BotApp) -> Delivery | None:
+async def run_afternoon(app: BotApp) -> Queued | None:
     services: AppServices = app.bot_data[SERVICES_KEY]
     policy, calendar = services.settings.attendance, services.calendar
     now = services.clock.now()
@@ -101,15 +69,15 @@ async def run_afternoon(app: BotApp) -> Delivery | None:
             services.db, alerts.AFTERNOON_JOB, now.date()):
         return None
     notices = await alerts.plan_afternoon(services.db, policy, calendar, now)
-    delivery = await deliver(app, services, notices)
-    await alerts.record_job(services.db, alerts.AFTERNOON_JOB, now.date(), services.clock.now())
-    log.info("attendance.afternoon day=%s %s", now.date(), _describe(delivery))
-    return delivery
+    queued = await alerts.queue_run(services.db, policy, alerts.AFTERNOON_JOB, now.date(),
+                                    notices, now)
+    log.info("attendance.afternoon day=%s %s", now.date(), _describe(queued))
+    return queued
 
 
-def _describe(delivery: Delivery) -> str:
-    return (f"planned={delivery.planned} sent={delivery.sent} already={delivery.already} "
-            f"blocked={delivery.blocked} failed={delivery.failed}")
+def _describe(queued: Queued) -> str:
+    return (f"planned={queued.planned} queued={queued.queued} messages={queued.messages} "
+            f"already={queued.already}")
 
 
 async def morning_job(context: BotContext) -> None:

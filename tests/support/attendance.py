@@ -33,14 +33,17 @@ async def add_absence(db: Database, person: Person, day: str, code: str, *,
 
 async def run_job(harness: Harness, name: str, data: object = None) -> None:
     """Run the callbacks of the scheduled jobs called `name` now, the way the JobQueue would
-    when they fire (only those carrying `data`, when given)."""
+    when they fire (only those carrying `data`, when given), then let the outbox deliver what
+    they wrote."""
     queue = harness.application.job_queue
     assert queue is not None
     jobs = [j for j in queue.get_jobs_by_name(name) if data is None or j.data == data]
     assert jobs, [j.name for j in queue.jobs()]
     for job in jobs:
         await job.run(harness.application)
+    await harness.deliver()
 
 
 def texts_to(harness: Harness, person: Person) -> list[str]:
-    return [c.text for c in harness.api.sent_to(person.telegram_id)]
+    """The messages Telegram accepted for `person` (refused attempts left out)."""
+    return [c.text for c in harness.api.sent_to(person.telegram_id) if c.result is not None]
