@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 # The recording Bot API lives with the tests; make the repository importable when run as a file.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot import outbox
 from bot.app import build_application, start_services, stop_services
 from bot.config import load_settings
 from bot.context import SERVICES_KEY
-from bot import outbox
 from bot.jobs.attendance import run_morning
 from services import alerts, attendance
 from services import outbox as rows

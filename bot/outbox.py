@@ -10,7 +10,15 @@ from __future__ import annotations
 from types import ModuleType
 
 from bot.context import SERVICES_KEY, AppServices, BotApp
-from handlers import attendance_notices, device_notices, errors, request_notify, sla_notify, usulan
+from handlers import (
+    attendance_notices,
+    device_notices,
+    errors,
+    recap,
+    request_notify,
+    sla_notify,
+    usulan,
+)
 from handlers.sender import RENDERERS, Sender
 
 SENDER_KEY = "outbox.sender"
@@ -18,7 +26,7 @@ SENDER_KEY = "outbox.sender"
 # Modules whose `@renderer(kind)` functions turn outbox payloads into messages; importing them
 # registers their kinds.
 RENDERER_MODULES: tuple[ModuleType, ...] = (request_notify, sla_notify, device_notices,
-                                             errors, usulan, attendance_notices)
+                                             errors, usulan, attendance_notices, recap)
 
 
 async def start(app: BotApp) -> None:

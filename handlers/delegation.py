@@ -26,7 +26,6 @@ from telegram.ext import (
 
 from bot.context import BotApp, BotContext
 from handlers import layanan, request_notify
-from handlers import recap as recap_handlers
 from handlers.texts import delegation as texts
 from services import acting, employees, recap, requests, step_moves
 from services import delegation as svc
@@ -387,8 +386,7 @@ async def _card(context: BotContext, move: step_moves.Move, to: Employee) -> Non
             file = await wf.get_file(context.db, services.env(WorkflowEnv), move.entity_id)
             await layanan.send_task(context, file, to)
         else:
-            outcome = await recap.card_for(context.db, move.entity_id, to)
-            await recap_handlers.deliver(context.bot, services, outcome)
+            await recap.queue_card(context.db, move.entity_id, to, now=context.clock.now())
     except DomainError:
         log.info("delegation.card_gone entity=%s id=%s", move.entity, move.entity_id)
 

@@ -8,14 +8,16 @@ through handlers.reason_prompt);
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from html import escape
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -24,24 +26,25 @@ from telegram.ext import (
 from bot.context import AppServices, BotApp, BotContext
 from handlers import approval_codec as codec
 from handlers import reason_prompt
+from handlers.html import fill
+from handlers.sender import DOCUMENT, Outgoing, renderer
 from handlers.texts import recap as texts
 from reports.recap_pdf import clock_time
-from services import employees, recap
+from services import recap, recap_notices
 from services.employees import Employee
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.indonesian_dates import long_date
 from services.reason_prompts import Prompt
-from services.recap import DailyReport, Outcome, Recap, RecapEnv
+from services.recap import Outcome, Recap, RecapEnv
 from services.recap_flow import DRAFT, KEPALA, ROLE_TITLES, parse_period
 
 log = logging.getLogger(__name__)
 
 ARCHIVE = re.compile(r"^rkp:arsip:(\d{1,9})$")
-DAILY_MAX_LINES = 40
 MAX_CAPTION = 1024
 
 
-# --- rendering and sending ------------------------------------------------------------------
+# --- rendering (the outbox rows services/recap_notices.py writes) ----------------------------
 
 def _decision_keyboard(item: Recap) -> InlineKeyboardMarkup:
     if item.state == DRAFT:
@@ -56,18 +59,6 @@ def _decision_keyboard(item: Recap) -> InlineKeyboardMarkup:
     ]])
 
 
-async def _names(services: AppServices, item: Recap) -> dict[str, Employee]:
-    nips = {n for n in (item.operator_nip, item.kasubbag_nip, item.sekretaris_nip,
-                        item.kepala_nip, item.returned_by) if n}
-    found: dict[str, Employee] = {}
-    async with services.db.read() as conn:
-        for nip in nips:
-            person = await employees.by_nip(conn, nip)
-            if person is not None:
-                found[nip] = person
-    return found
-
-
 def _trail(item: Recap, people: dict[str, Employee], zone: ZoneInfo) -> str:
     lines = []
     for nip, at in ((item.kasubbag_nip, item.kasubbag_at),
@@ -80,17 +71,20 @@ def _trail(item: Recap, people: dict[str, Employee], zone: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-async def caption_for(services: AppServices, outcome: Outcome) -> str:
-    item = outcome.recap
-    people = await _names(services, item)
-    if outcome.action == "recap.sign":
+async def caption_for(services: AppServices, item: Recap, payload: dict[str, Any]) -> str:
+    """The caption of the recap's PDF as the step that wrote the row left it."""
+    people = await recap.by_nips(services.db, {
+        n for n in (item.operator_nip, item.kasubbag_nip, item.sekretaris_nip, item.kepala_nip,
+                    item.returned_by) if n})
+    action = payload["action"]
+    if action == "recap.sign":
         signer = people.get(item.kepala_nip or "")
         assert item.signed_at is not None and item.agenda_number and item.sha256
         return texts.SIGNED_CAPTION.format(periode=item.period, nomor=escape(item.agenda_number),
                                            nama=escape(signer.nama if signer else "-"),
                                            waktu=clock_time(item.signed_at, services.clock.tz),
                                            hash=item.sha256)
-    if outcome.action == "recap.return":
+    if action == "recap.return":
         returner = people.get(item.returned_by or "")
         text = texts.RETURNED_TO_YOU.format(
             periode=item.period, nama=escape(returner.nama if returner else "-"),
@@ -100,11 +94,11 @@ async def caption_for(services: AppServices, outcome: Outcome) -> str:
                        else texts.RETURNED_TO_REVIEWER_HINT)
     if item.state == DRAFT:
         text = texts.DRAFT_CAPTION.format(periode=item.period, versi=item.version,
-                                          pegawai=outcome.employees,
-                                          hari_kerja=outcome.working_days)
+                                          pegawai=payload["employees"],
+                                          hari_kerja=payload["working_days"])
         if item.returned_reason:
             text += texts.DRAFT_RETURNED_NOTE.format(alasan=escape(item.returned_reason))
-        if outcome.actor is None:
+        if payload["auto"]:
             text += texts.AUTO_DRAFT_NOTE
         return text
     operator = people.get(item.operator_nip or "")
@@ -115,45 +109,40 @@ async def caption_for(services: AppServices, outcome: Outcome) -> str:
         tombol=texts.BUTTON_SIGN if item.state == KEPALA else texts.BUTTON_PARAF)
 
 
-async def _send(bot: Bot, services: AppServices, person: Employee, outcome: Outcome,
-                caption: str, markup: InlineKeyboardMarkup | None) -> bool:
-    if not person.reachable:
-        return False
-    assert person.telegram_chat_id is not None
+async def _as_written(services: AppServices, payload: dict[str, Any]) -> Recap | None:
+    """The recap if it still stands at the rev the row was written for; a recap that moved on
+    meanwhile has rows of its own for the later step."""
     try:
-        await bot.send_document(person.telegram_chat_id, document=outcome.pdf,
-                                filename=outcome.recap.filename, caption=caption,
-                                parse_mode=ParseMode.HTML, reply_markup=markup)
-        if outcome.xlsx is not None:
-            await bot.send_document(
-                person.telegram_chat_id, document=outcome.xlsx,
-                filename=outcome.recap.filename.replace(".pdf", ".xlsx"),
-                caption=texts.XLSX_CAPTION)
-    except Forbidden:
-        async with services.db.transaction() as conn:
-            await employees.mark_blocked(conn, person.nip, services.clock.now())
-        log.info("recap.blocked nip=%s", person.nip)
-        return False
-    except TelegramError:
-        log.warning("recap.send_failed nip=%s", person.nip, exc_info=True)
-        return False
-    return True
+        item = await recap.get(services.db, payload["recap"])
+    except NotFound:
+        return None
+    return item if item.rev == payload["rev"] else None
 
 
-async def deliver(bot: Bot, services: AppServices, outcome: Outcome) -> list[Employee]:
-    """Send the recap to whoever must act next (with buttons) and to those who get copies."""
-    caption = await caption_for(services, outcome)
-    reached = []
-    markup = _decision_keyboard(outcome.recap) if outcome.notify else None
-    for person in outcome.notify:
-        if await _send(bot, services, person, outcome, caption, markup):
-            reached.append(person)
-    for person in outcome.copies:
-        if await _send(bot, services, person, outcome, caption, None):
-            reached.append(person)
-    log.info("recap.delivered id=%s action=%s reached=%d", outcome.recap.id, outcome.action,
-             len(reached))
-    return reached
+@renderer(recap_notices.DOCUMENT)
+async def document(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    item = await _as_written(services, payload)
+    if item is None:
+        return None
+    caption = await caption_for(services, item, payload)
+    return Outgoing(caption, method=DOCUMENT,
+                    markup=_decision_keyboard(item) if payload["buttons"] else None,
+                    file=await recap.current_pdf(services.db, item.id), filename=item.filename)
+
+
+@renderer(recap_notices.SPREADSHEET)
+async def spreadsheet(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    item = await _as_written(services, payload)
+    if item is None:
+        return None
+    data = await recap.spreadsheet(services.db, services.env(RecapEnv), item.id)
+    return Outgoing(texts.XLSX_CAPTION, method=DOCUMENT, file=data,
+                    filename=item.filename.replace(".pdf", ".xlsx"))
+
+
+def _reached(outcome: Outcome) -> list[Employee]:
+    """Who the step's card is on its way to (the outbox delivers it at least once)."""
+    return [p for p in outcome.notify if p.reachable]
 
 
 async def _close_card(message: Message | None, note: str) -> None:
@@ -170,7 +159,8 @@ async def _close_card(message: Message | None, note: str) -> None:
         log.info("recap.card_not_closed message_id=%s", message.message_id, exc_info=True)
 
 
-def _forwarded_note(outcome: Outcome, reached: list[Employee], done: str) -> str:
+def _forwarded_note(outcome: Outcome, done: str) -> str:
+    reached = _reached(outcome)
     if outcome.notify and not reached:
         role = ROLE_TITLES.get(outcome.recap.state, outcome.recap.state)
         return done + "\n" + texts.NOBODY_TO_NOTIFY.format(jabatan=role)
@@ -201,7 +191,7 @@ async def rekap(update: Update, context: BotContext) -> None:
         log.info("recap.build_refused nip=%s reason=%s", employee.nip, type(error).__name__)
         await message.reply_html(f"⚠️ {escape(error.message)}")
         return
-    await deliver(context.bot, context.services, outcome)
+    log.info("recap.built id=%s version=%s", outcome.recap.id, outcome.recap.version)
 
 
 # --- the chain's buttons ------------------------------------------------------------------------
@@ -214,8 +204,16 @@ async def decide(update: Update, context: BotContext) -> None:
     assert tap is not None
     recap_id, rev = tap.ref_id, tap.version
     employee = context.require_employee()
-    services = context.services
-    env = services.env(RecapEnv)
+    env = context.services.env(RecapEnv)
+    try:
+        await recap.check_step(context.db, recap_id, rev, actor=employee, action=tap.action)
+    except DomainError as error:
+        log.info("recap.tap_refused nip=%s data=%s reason=%s", employee.nip, query.data,
+                 type(error).__name__)
+        await query.answer(error.message[:200], show_alert=True)
+        return
+    # Answered before the PDF is drawn; a failed answer is logged by the bot and skips nothing.
+    await query.answer()
     try:
         if tap.action == "ajukan":
             outcome = await recap.submit(context.db, env, context.clock, recap_id, rev,
@@ -224,12 +222,14 @@ async def decide(update: Update, context: BotContext) -> None:
             outcome = await recap.approve(context.db, env, context.clock, recap_id, rev,
                                           actor=employee)
     except DomainError as error:
-        log.info("recap.tap_refused nip=%s data=%s reason=%s", employee.nip, query.data,
+        # Someone else acted between the check and the step: the tap is answered already.
+        log.info("recap.tap_refused_late nip=%s data=%s reason=%s", employee.nip, query.data,
                  type(error).__name__)
-        await query.answer(error.message[:200], show_alert=True)
+        if update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id,
+                                           f"⚠️ {escape(error.message)}",
+                                           parse_mode=ParseMode.HTML)
         return
-    await query.answer()
-    reached = await deliver(context.bot, services, outcome)
     now = clock_time(context.clock.now(), context.clock.tz)
     if outcome.action == "recap.submit":
         done = texts.SUBMITTED.format(waktu=now)
@@ -238,7 +238,7 @@ async def decide(update: Update, context: BotContext) -> None:
     else:
         done = texts.PARAF_DONE.format(waktu=now)
     await _close_card(query.message if isinstance(query.message, Message) else None,
-                      _forwarded_note(outcome, reached, done))
+                      _forwarded_note(outcome, done))
 
 
 async def ask_reason(update: Update, context: BotContext) -> None:
@@ -278,10 +278,9 @@ async def take_reason(update: Update, context: BotContext, prompt: Prompt, reaso
     except DomainError as error:
         await message.reply_html(f"⚠️ {escape(error.message)}")  # e.g. too short: ask again
         return False
-    reached = await deliver(context.bot, services, outcome)
     done = texts.RETURN_DONE.format(ke=ROLE_TITLES.get(outcome.recap.state, "-"),
                                     waktu=clock_time(context.clock.now(), context.clock.tz))
-    note = _forwarded_note(outcome, reached, done)
+    note = _forwarded_note(outcome, done)
     await message.reply_html(note)
     if prompt.chat_id and prompt.message_id:
         try:
@@ -347,30 +346,27 @@ async def archive_copy(update: Update, context: BotContext) -> None:
 
 # --- the Kepala's daily report --------------------------------------------------------------
 
-def daily_text(report: DailyReport) -> str:
-    lines = [texts.DAILY_HEADER.format(tanggal=long_date(report.day),
-                                       jam=f"{report.at:%H.%M}", hadir=report.present,
-                                       jumlah=report.total)]
-    if not report.away:
+@renderer(recap_notices.DAILY_REPORT)
+async def daily_report(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    """The Kepala's absence report of the day, as planned by services.recap."""
+    day = dt.date.fromisoformat(payload["day"])
+    lines: list[str] = [fill(texts.DAILY_HEADER, tanggal=long_date(day),
+                             jam=payload["at"].replace(":", "."), hadir=payload["present"],
+                             jumlah=payload["total"])]
+    if not payload["away"]:
         lines.append(texts.DAILY_ALL_PRESENT)
-        return "\n".join(lines)
-    groups: dict[str, list[Employee]] = {}
-    for line in report.away:
-        code = line.status.codes[0] if line.status.codes else ""
-        groups.setdefault(code, []).append(line.employee)
+        return Outgoing("\n".join(lines))
     shown = 0
-    for code, people in groups.items():
+    for group in payload["groups"]:
+        code = group["code"]
         reason = texts.REASONS.get(code, code) if code else texts.DAILY_NOT_YET
-        lines.append(texts.DAILY_GROUP.format(keterangan=reason, jumlah=len(people)))
-        for person in people:
-            if shown == DAILY_MAX_LINES:
-                break
-            lines.append(texts.DAILY_LINE.format(nama=escape(person.nama),
-                                                 unit=escape(person.unit or "-")))
+        lines.append(fill(texts.DAILY_GROUP, keterangan=reason, jumlah=group["count"]))
+        for person in group["people"]:
+            lines.append(fill(texts.DAILY_LINE, nama=person["nama"], unit=person["unit"] or "-"))
             shown += 1
-    if shown < len(report.away):
-        lines.append(texts.DAILY_MORE.format(jumlah=len(report.away) - shown))
-    return "\n".join(lines)
+    if shown < payload["away"]:
+        lines.append(fill(texts.DAILY_MORE, jumlah=payload["away"] - shown))
+    return Outgoing("\n".join(lines))
 
 
 def register(app: BotApp) -> None:

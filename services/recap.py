@@ -2,8 +2,9 @@
 
 Every step re-reads the recap inside the write transaction and changes it with a conditional
 UPDATE on (id, rev, state), so a double tap, a stale button or a second reviewer of the same
-role find the row already changed and are refused. Results carry who must act next; the
-handlers send. PDF rendering (reportlab) runs in a worker thread.
+role find the row already changed and are refused. Each step writes the messages it causes
+(services/recap_notices.py) to the outbox in its own transaction; results carry who must act
+next, for the reply to the person who acted. PDF rendering (reportlab) runs in a worker thread.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ from pathlib import Path
 
 import aiosqlite
 
-from services import acting, agenda, audit, employees, recap_flow, recap_snapshot
+from services import (
+    acting,
+    agenda,
+    audit,
+    employees,
+    outbox,
+    recap_flow,
+    recap_notices,
+    recap_snapshot,
+)
 from services.approval import model as engine
 from services.approval import store as approvals
 from services.attendance import day_statuses, month_attendance
@@ -112,7 +122,7 @@ class Outcome:
     actor: Employee | None
     notify: tuple[Employee, ...]        # must act next: the PDF with the step's buttons
     copies: tuple[Employee, ...] = ()   # informed only (the signed document)
-    xlsx: bytes | None = None           # the operator's spreadsheet of a fresh build
+    spreadsheet: bool = False           # a fresh build: the operator gets its spreadsheet too
     employees: int = 0                  # of a fresh build: rows and working days
     working_days: int = 0
 
@@ -372,7 +382,6 @@ async def build_draft(db: Database, env: RecapEnv, clock: Clock, year: int, mont
     async with db.read() as conn:
         document = await _document(conn, env, draft, attendance, now.date())
     pdf = await asyncio.to_thread(env.render_pdf, document)
-    xlsx = await asyncio.to_thread(env.render_xlsx, env.office, attendance)
     # Encoding and decoding a province's month is seconds of CPU: off the event loop.
     snapshot = await asyncio.to_thread(recap_snapshot.encode, attendance)
     async with db.transaction() as conn:
@@ -402,10 +411,12 @@ async def build_draft(db: Database, env: RecapEnv, clock: Clock, year: int, mont
         recap = await _get(conn, recap_id)
         assert recap is not None
         notify = (actor,) if actor else await _operators(conn, recap)
+        outcome = Outcome(recap, pdf, "recap.build", actor, notify, spreadsheet=True,
+                          employees=len(attendance.employees),
+                          working_days=len(attendance.working_days))
+        await outbox.enqueue(conn, recap_notices.for_outcome(outcome), now=now)
     log.info("recap.build id=%s period=%s-%02d version=%s", recap.id, year, month, version)
-    return Outcome(recap, pdf, "recap.build", actor, notify, xlsx=xlsx,
-                   employees=len(attendance.employees),
-                   working_days=len(attendance.working_days))
+    return outcome
 
 
 async def submit(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: int, *,
@@ -452,8 +463,10 @@ async def submit(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: 
         updated = await _get(conn, recap_id)
         assert updated is not None
         notify = await _role_holders(conn, KASUBBAG, updated)
+        outcome = Outcome(updated, pdf, "recap.submit", actor, notify)
+        await outbox.enqueue(conn, recap_notices.for_outcome(outcome), now=now)
     log.info("recap.submit id=%s version=%s", recap_id, fresh.version)
-    return Outcome(updated, pdf, "recap.submit", actor, notify)
+    return outcome
 
 
 def _changed() -> Conflict:
@@ -561,8 +574,25 @@ async def approve(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev:
         else:
             copies = ()
             notify = await _role_holders(conn, step.state, updated)
+        outcome = Outcome(updated, pdf, step.action, actor, notify, copies)
+        await outbox.enqueue(conn, recap_notices.for_outcome(outcome), now=now)
     log.info("%s id=%s by=%s", step.action, recap_id, actor.nip)
-    return Outcome(updated, pdf, step.action, actor, notify, copies)
+    return outcome
+
+
+async def check_step(db: Database, recap_id: int, rev: int, *, actor: Employee,
+                     action: str) -> Recap:
+    """Whether `actor` may submit ("ajukan") or approve ("setujui") the recap now: the cheap
+    check made before the tap is answered and the slow step (a PDF) runs, which checks again."""
+    recap_flow.require_participant(actor.peran)
+    recap = await get(db, recap_id)
+    if recap.rev != rev:
+        raise _changed()
+    if action == "ajukan":
+        recap_flow.submit(recap.state, actor.peran)
+    else:
+        recap_flow.approve(recap.state, await _acting_peran(db, recap, actor))
+    return recap
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -613,18 +643,51 @@ async def send_back(db: Database, env: RecapEnv, clock: Clock, recap_id: int, re
         updated = await _get(conn, recap_id)
         assert updated is not None
         notify = await _role_holders(conn, cleared.state, updated)
+        outcome = Outcome(updated, pdf, "recap.return", actor, notify)
+        await outbox.enqueue(conn, recap_notices.for_outcome(outcome), now=now)
     log.info("recap.return id=%s from=%s to=%s", recap_id, recap.state, cleared.state)
-    return Outcome(updated, pdf, "recap.return", actor, notify)
+    return outcome
 
 
-async def card_for(db: Database, recap_id: int, to: Employee) -> Outcome:
-    """The recap as it stands, for a person its current step was just moved to."""
-    async with db.read() as conn:
+async def queue_card(db: Database, recap_id: int, to: Employee, *, now: dt.datetime) -> Recap:
+    """Write the recap as it stands, with its buttons, to the outbox for a person its current
+    step was just moved to."""
+    async with db.transaction() as conn:
         recap = await _locked(conn, recap_id)
-        pdf = await _blob(conn, recap_id, "pdf")
-    if recap.state not in recap_flow.CHAIN:
-        raise Conflict("Rekapitulasi ini sudah tidak menunggu paraf atau tanda tangan.")
-    return Outcome(recap, pdf, "recap.reassign", None, (to,))
+        if recap.state not in recap_flow.CHAIN:
+            raise Conflict("Rekapitulasi ini sudah tidak menunggu paraf atau tanda tangan.")
+        outcome = Outcome(recap, b"", "recap.reassign", None, (to,))
+        await outbox.enqueue(conn, recap_notices.reassigned(outcome, now), now=now)
+    return recap
+
+
+# --- what the renderers read when a row is sent ---------------------------------------------
+
+async def current_pdf(db: Database, recap_id: int) -> bytes:
+    """The PDF of the recap's current rev (the one its waiting card shows)."""
+    async with db.read() as conn:
+        await _locked(conn, recap_id)
+        return await _blob(conn, recap_id, "pdf")
+
+
+async def spreadsheet(db: Database, env: RecapEnv, recap_id: int) -> bytes:
+    """The operator's spreadsheet of the draft, drawn from the data the draft was built on."""
+    async with db.read() as conn:
+        await _locked(conn, recap_id)
+        snapshot = await _blob(conn, recap_id, "snapshot")
+    attendance = await asyncio.to_thread(recap_snapshot.decode, snapshot)
+    return await asyncio.to_thread(env.render_xlsx, env.office, attendance)
+
+
+async def by_nips(db: Database, nips: set[str]) -> dict[str, Employee]:
+    """The employees a caption names (operator, reviewers, who returned it)."""
+    found: dict[str, Employee] = {}
+    async with db.read() as conn:
+        for nip in nips:
+            person = await employees.by_nip(conn, nip)
+            if person is not None:
+                found[nip] = person
+    return found
 
 
 # --- the archive ----------------------------------------------------------------------------
@@ -742,21 +805,16 @@ async def daily_report(db: Database, env: RecapEnv, clock: Clock) -> DailyReport
     return DailyReport(now.date(), now, len(statuses), present, tuple(away), recipients)
 
 
-async def claim_daily_report(db: Database, day: dt.date, nip: str, at: dt.datetime) -> bool:
-    """Claim today's report for one recipient; False if it was already sent (or is being)."""
+async def queue_daily_report(db: Database, env: RecapEnv, clock: Clock) -> int | None:
+    """Write today's absence report to the outbox for each Kepala the bot can reach, once per
+    day and recipient; returns how many were written now (None on days off)."""
+    report = await daily_report(db, env, clock)
+    if report is None:
+        return None
+    recipients = [p for p in report.recipients if p.reachable]
     async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO recap_daily_reports (day, nip, at) VALUES (?, ?, ?) "
-            "ON CONFLICT (day, nip) DO NOTHING", (day.isoformat(), nip, at.isoformat()))
-        return cursor.rowcount == 1
-
-
-async def finish_daily_report(db: Database, day: dt.date, nip: str, status: str | None) -> None:
-    """Record the outcome of a claimed send; None releases the claim for a later retry."""
-    async with db.transaction() as conn:
-        if status is None:
-            await conn.execute("DELETE FROM recap_daily_reports WHERE day = ? AND nip = ?",
-                               (day.isoformat(), nip))
-        else:
-            await conn.execute("UPDATE recap_daily_reports SET status = ? "
-                               "WHERE day = ? AND nip = ?", (status, day.isoformat(), nip))
+        written = await outbox.enqueue(conn, recap_notices.daily_report(report, recipients),
+                                       now=clock.now())
+    log.info("recap.daily_report day=%s away=%d queued=%d", report.day, len(report.away),
+             len(written))
+    return len(written)

@@ -247,6 +247,7 @@ async def test_automatic_draft_on_the_first_working_day(harness: Harness, db: Da
 
     outcome = await recap_jobs.run_auto_build(harness.application)
     assert outcome is not None and outcome.actor is None
+    await harness.deliver()
     draft = last_pdf_to(harness, ADMIN)  # every pengelola kepegawaian gets it
     assert "disusun otomatis" in draft.text and "Oktober 2026" in draft.text
     assert await recap_jobs.run_auto_build(harness.application) is None
@@ -266,6 +267,7 @@ async def test_daily_report_for_the_kepala_once_per_working_day(
         await conn.execute("INSERT INTO absence_days (nip, day, code) VALUES (?, ?, 'S')",
                            (STAFF_A.nip, today.isoformat()))
     assert await recap_jobs.run_daily_report(harness.application) == 1
+    await harness.deliver()
     report = harness.api.last_to(KEPALA.telegram_id).text
     assert "Laporan Kehadiran Harian" in report and "2 November 2026" in report
     assert "Hadir di kantor: 5 dari 8 pegawai" in report
@@ -276,6 +278,7 @@ async def test_daily_report_for_the_kepala_once_per_working_day(
     assert await recap_jobs.run_daily_report(harness.application) == 0  # once per day
     clock.set(dt.datetime(2026, 11, 7, 9, 0, tzinfo=WIB))  # Saturday
     assert await recap_jobs.run_daily_report(harness.application) == 0
+    await harness.deliver()
     assert len(harness.api.sent_to(KEPALA.telegram_id)) == 1
 
 

@@ -369,7 +369,7 @@ async def _recap(db: Database, settings: Settings, calendar: OfficeCalendar, yea
             assert employee is not None, nip
             by_role[role] = employee
     built = await recap.build_draft(db, env, clock, year, month, actor=by_role["admin"])
-    assert built.xlsx is not None
+    xlsx = await recap.spreadsheet(db, env, built.recap.id)
     clock.advance(minutes=30)
     outcome = await recap.submit(db, env, clock, built.recap.id, built.recap.rev,
                                  actor=by_role["admin"])
@@ -377,7 +377,7 @@ async def _recap(db: Database, settings: Settings, calendar: OfficeCalendar, yea
         clock.advance(hours=2)
         outcome = await recap.approve(db, env, clock, outcome.recap.id, outcome.recap.rev,
                                       actor=by_role[role])
-    return outcome.pdf, built.xlsx, outcome.recap.agenda_number
+    return outcome.pdf, xlsx, outcome.recap.agenda_number
 
 
 SUMMARY_HEADER = ("Unit", "Pegawai", "Hadir", "Dinas luar", "Terlambat", "Pulang cepat",

@@ -1,9 +1,10 @@
 """The recap's daily jobs: the automatic draft of last month and the Kepala's absence report.
 
 Both are PTB JobQueue jobs at the configured local times, every day; the office calendar
-decides whether anything happens. Both are safe to run twice: a month has one recap (the
-draft is skipped when it exists) and each report recipient is claimed in SQLite before the
-send. So at start-up a job whose time has already passed today simply runs once.
+decides whether anything happens. Both only write: their messages are outbox rows, delivered
+by the one sender. Both are safe to run twice: a month has one recap (the draft is skipped
+when it exists) and each day's report has one row per recipient (its dedupe key). So at
+start-up a job whose time has already passed today simply runs once.
 """
 
 from __future__ import annotations
@@ -12,12 +13,8 @@ import datetime as dt
 import logging
 from typing import Any
 
-from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
-
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
-from handlers import recap as recap_handlers
-from services import employees, recap
+from services import recap
 from services.recap import Outcome, RecapEnv
 
 log = logging.getLogger(__name__)
@@ -28,45 +25,21 @@ JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": 600}
 
 
 async def run_auto_build(app: BotApp) -> Outcome | None:
+    """Draft last month's recap when today is the day; the draft's messages are outbox rows
+    written with it."""
     services: AppServices = app.bot_data[SERVICES_KEY]
-    outcome = await recap.auto_build(services.db, services.env(RecapEnv),
-                                     services.clock)
+    outcome = await recap.auto_build(services.db, services.env(RecapEnv), services.clock)
     if outcome is not None:
-        await recap_handlers.deliver(app.bot, services, outcome)
         log.info("recap.auto_built id=%s period=%s", outcome.recap.id, outcome.recap.period)
     return outcome
 
 
 async def run_daily_report(app: BotApp) -> int:
-    """Send today's absence report to each Kepala once; returns how many were sent now."""
+    """Write today's absence report for each Kepala to the outbox once; returns how many were
+    written now."""
     services: AppServices = app.bot_data[SERVICES_KEY]
-    report = await recap.daily_report(services.db, services.env(RecapEnv),
-                                      services.clock)
-    if report is None:
-        return 0
-    text = recap_handlers.daily_text(report)
-    sent = 0
-    for person in report.recipients:
-        if not person.reachable or not await recap.claim_daily_report(
-                services.db, report.day, person.nip, services.clock.now()):
-            continue
-        assert person.telegram_chat_id is not None
-        try:
-            await app.bot.send_message(person.telegram_chat_id, text,
-                                       parse_mode=ParseMode.HTML)
-        except Forbidden:
-            await recap.finish_daily_report(services.db, report.day, person.nip, "blocked")
-            async with services.db.transaction() as conn:
-                await employees.mark_blocked(conn, person.nip, services.clock.now())
-            log.info("recap.daily_blocked nip=%s", person.nip)
-        except TelegramError:
-            await recap.finish_daily_report(services.db, report.day, person.nip, None)
-            log.warning("recap.daily_failed nip=%s", person.nip, exc_info=True)
-        else:
-            await recap.finish_daily_report(services.db, report.day, person.nip, "sent")
-            sent += 1
-    log.info("recap.daily_report day=%s away=%d sent=%d", report.day, len(report.away), sent)
-    return sent
+    return await recap.queue_daily_report(services.db, services.env(RecapEnv),
+                                          services.clock) or 0
 
 
 async def auto_build_job(context: BotContext) -> None:
