@@ -656,8 +656,7 @@ async def queue_card(db: Database, recap_id: int, to: Employee, *, now: dt.datet
         recap = await _locked(conn, recap_id)
         if recap.state not in recap_flow.CHAIN:
             raise Conflict("Rekapitulasi ini sudah tidak menunggu paraf atau tanda tangan.")
-        outcome = Outcome(recap, b"", "recap.reassign", None, (to,))
-        await outbox.enqueue(conn, recap_notices.reassigned(outcome, now), now=now)
+        await outbox.enqueue(conn, recap_notices.reassigned(recap, to, now), now=now)
     return recap
 
 

@@ -15,50 +15,54 @@ from services.outbox import Notice
 
 if TYPE_CHECKING:
     from services.employees import Employee
-    from services.recap import DailyReport, Outcome
+    from services.recap import DailyReport, Outcome, Recap
 
 DOCUMENT = "recap.document"
 SPREADSHEET = "recap.spreadsheet"
 DAILY_REPORT = "recap.daily_report"
+
+# The action of a card sent because the recap's waiting step moved to its reader.
+REASSIGNED = "recap.reassign"
 
 # The daily report names at most this many people (with every group's full count), so the
 # message stays well under Telegram's 4096 characters in a large office.
 DAILY_NAMES_MAX = 40
 
 
-def _document(outcome: Outcome, person: Employee, *, buttons: bool, key: str) -> Notice:
-    item = outcome.recap
+def _document(item: Recap, action: str, person: Employee, *, buttons: bool, key: str,
+              outcome: Outcome | None = None) -> Notice:
     return Notice(DOCUMENT, person.nip, None,
-                  {"recap": item.id, "rev": item.rev, "action": outcome.action,
-                   "buttons": buttons, "auto": outcome.actor is None,
-                   "employees": outcome.employees, "working_days": outcome.working_days},
+                  {"recap": item.id, "rev": item.rev, "action": action, "buttons": buttons,
+                   "auto": outcome is not None and outcome.actor is None,
+                   "employees": outcome.employees if outcome else 0,
+                   "working_days": outcome.working_days if outcome else 0},
                   dedupe_key=key)
 
 
 def for_outcome(outcome: Outcome) -> list[Notice]:
     """The PDF with the step's buttons for whoever acts next, the spreadsheet with a fresh
     build, and the signed document for those who get copies."""
-    item = outcome.recap
+    item, action = outcome.recap, outcome.action
     base = f"recap:{item.id}:v{item.rev}"
     notices: list[Notice] = []
     for person in outcome.notify:
-        notices.append(_document(outcome, person, buttons=True, key=f"{base}:{person.nip}"))
+        notices.append(_document(item, action, person, buttons=True, key=f"{base}:{person.nip}",
+                                 outcome=outcome))
         if outcome.spreadsheet:
             notices.append(Notice(SPREADSHEET, person.nip, None,
                                   {"recap": item.id, "rev": item.rev},
                                   dedupe_key=f"{base}:{person.nip}:xlsx"))
-    notices.extend(_document(outcome, person, buttons=False, key=f"{base}:{person.nip}:copy")
+    notices.extend(_document(item, action, person, buttons=False,
+                             key=f"{base}:{person.nip}:copy", outcome=outcome)
                    for person in outcome.copies)
     return notices
 
 
-def reassigned(outcome: Outcome, at: dt.datetime) -> list[Notice]:
+def reassigned(item: Recap, to: Employee, at: dt.datetime) -> list[Notice]:
     """The recap with its buttons for the person its step was just moved to; the moment is in
     the key, since a step may move to the same person again at the same rev."""
-    item = outcome.recap
-    return [_document(outcome, person, buttons=True,
-                      key=f"recap:{item.id}:v{item.rev}:{person.nip}:moved:{at.isoformat()}")
-            for person in outcome.notify]
+    return [_document(item, REASSIGNED, to, buttons=True,
+                      key=f"recap:{item.id}:v{item.rev}:{to.nip}:moved:{at.isoformat()}")]
 
 
 def daily_report(report: DailyReport, recipients: list[Employee]) -> list[Notice]:

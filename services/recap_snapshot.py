@@ -2,7 +2,8 @@
 
 Paraf marks and the signature are drawn onto this snapshot, so the document that gets signed
 is the one that was initialled, whatever happened to punches in between. It keeps what the
-document shows: per day the codes, per employee the identity and the monthly figures.
+document shows: per day the codes, per employee the identity and the monthly figures, and the
+presensi lokasi sites the spreadsheet marks.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ def encode(month: MonthAttendance) -> bytes:
     data = {"year": month.year, "month": month.month,
             "working_days": [d.isoformat() for d in month.working_days],
             "days_off": {d.isoformat(): why for d, why in month.days_off.items()},
-            "employees": people, "bands": list(month.bands)}
+            "employees": people, "bands": list(month.bands),
+            "located": [[nip, day.isoformat(), list(sites)]
+                        for (nip, day), sites in month.located.items()]}
     return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
 
 
@@ -48,5 +51,9 @@ def decode(blob: bytes) -> MonthAttendance:
         working_days=tuple(dt.date.fromisoformat(d) for d in data["working_days"]),
         days_off={dt.date.fromisoformat(d): why for d, why in data["days_off"].items()},
         employees=tuple(employees),
+        # The presensi lokasi marks the spreadsheet shows (sent from the snapshot); snapshots
+        # from before they were stored have none.
+        located={(nip, dt.date.fromisoformat(day)): tuple(sites)
+                 for nip, day, sites in data.get("located", ())},
         # Snapshots from before the bands were stored were made with the default bands.
         bands=tuple(data.get("bands", (30, 60, 90))))
