@@ -1,4 +1,6 @@
-"""/rekap, the paraf chain's buttons, the reason for a return, and /arsip.
+"""/rekap, the paraf chain's buttons, the reason for a return, /arsip, and the renderers of the
+recap's outbox rows (services/recap_notices.py: the PDF cards and copies, the spreadsheet, the
+Kepala's daily report), drawn from the recap as it stands when the row is sent.
 
 callback_data (state lives in SQLite; `rev` changes with every step): the chain's buttons
 rkp:sub|ok|ret:<id>:<rev> are handlers.approval_codec's (Kembalikan asks for the reason
