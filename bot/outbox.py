@@ -14,6 +14,7 @@ from handlers import (
     attendance_notices,
     device_notices,
     errors,
+    machines,
     recap,
     request_notify,
     sla_notify,
@@ -26,7 +27,8 @@ SENDER_KEY = "outbox.sender"
 # Modules whose `@renderer(kind)` functions turn outbox payloads into messages; importing them
 # registers their kinds.
 RENDERER_MODULES: tuple[ModuleType, ...] = (request_notify, sla_notify, device_notices,
-                                             errors, usulan, attendance_notices, recap)
+                                             errors, usulan, attendance_notices, recap,
+                                             machines)
 
 
 async def start(app: BotApp) -> None:

@@ -33,9 +33,10 @@ from aiohttp import web
 from device import zkwire
 from device.adms_guard import ConnectionGuard
 from device.adms_lines import TOO_LONG, Refusal, Window, parse_line
+from device.commands import render_command
 from device.config import AdmsMachine, AdmsSettings
 from services import devices as state
-from services import outbox
+from services import machine_admin, outbox
 from services.clock import Clock
 from services.punches import RawPunch, insert_punches, prepare_punches
 from services.storage import Database
@@ -195,34 +196,6 @@ def _firmware(values: dict[str, str]) -> str | None:
         if values.get(key):
             return values[key][:64]
     return None
-
-
-def render_command(command: str, machine: AdmsMachine, now: dt.datetime) -> str:
-    """Commands that carry the current time get it when handed out, not when queued."""
-    if command == SET_TIME:
-        local = now.astimezone(machine.timezone).replace(tzinfo=None)
-        return f"SET OPTIONS DateTime={zkwire.encode_time(local)}"
-    return command
-
-
-SET_TIME = "SET OPTIONS DateTime=NOW"
-
-
-def user_command(pin: str, name: str, privilege: int, push_version: str | None) -> str:
-    # Push firmware before 2.4 knows only "DATA USER"; later firmware "DATA UPDATE USERINFO".
-    clean = name.replace("\t", " ").replace("\n", " ")[:24]
-    if _version(push_version) < (2, 4):
-        return f"DATA USER PIN={pin}\tName={clean}\tPri={privilege}"
-    return f"DATA UPDATE USERINFO PIN={pin}\tName={clean}\tPri={privilege}"
-
-
-def _version(text: str | None) -> tuple[int, ...]:
-    parts = []
-    for piece in (text or "").split("."):
-        if not piece.isdigit():
-            break
-        parts.append(int(piece))
-    return tuple(parts) or (0,)
 
 
 class AdmsReceiver:
@@ -493,7 +466,7 @@ class AdmsReceiver:
         machine = await self._machine(request)
         body = await self._text_body(request, machine)
         now = self.clock.now()
-        answered = []
+        answered: list[tuple[int, str]] = []
         async with self.db.transaction() as conn:
             for line in body.splitlines():
                 fields = urllib.parse.parse_qs(line.strip(), keep_blank_values=True)
@@ -502,8 +475,12 @@ class AdmsReceiver:
                     continue
                 if await state.record_answer(conn, serial=machine.serial, command_id=int(ident),
                                              return_code=int(code), answer=line.strip(), at=now):
-                    answered.append(f"{ident}:{code}")
-        log.info("adms.devicecmd serial=%s answered=%s", machine.serial, ",".join(answered))
+                    answered.append((int(ident), code))
+            # The admin who asked from chat hears once the whole request is answered.
+            await machine_admin.finish_answered(conn, command_ids=[i for i, _c in answered],
+                                                machine=machine.name, at=now)
+        log.info("adms.devicecmd serial=%s answered=%s", machine.serial,
+                 ",".join(f"{i}:{c}" for i, c in answered))
         return web.Response(text="OK", content_type=TEXT)
 
     async def ping(self, request: web.Request) -> web.Response:
@@ -599,23 +576,3 @@ class AdmsServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-
-async def queue_user_push(db: Database, machine: AdmsMachine,
-                          users: list[tuple[str, str, int]], at: dt.datetime) -> list[int]:
-    """Queue (PIN, name, privilege) writes for the machine's next getrequest poll."""
-    async with db.transaction() as conn:
-        status = next((s for s in await state.machine_statuses(conn)
-                       if s.serial == machine.serial), None)
-        version = status.push_version if status else None
-        return await state.queue_commands(
-            conn, serial=machine.serial, at=at,
-            commands=[user_command(pin, name, privilege, version)
-                      for pin, name, privilege in users])
-
-
-async def queue_set_time(db: Database, machine: AdmsMachine, at: dt.datetime) -> int:
-    async with db.transaction() as conn:
-        [ident] = await state.queue_commands(conn, serial=machine.serial, commands=[SET_TIME],
-                                             at=at)
-    return ident

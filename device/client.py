@@ -76,6 +76,20 @@ class DeviceUser:
 
 
 @dataclass(frozen=True)
+class TimeSet:
+    """A clock set, all naive machine wall time: what it showed, was given and reads back."""
+
+    before: dt.datetime
+    wanted: dt.datetime
+    after: dt.datetime
+
+    @property
+    def drift_seconds(self) -> float:
+        """How far the machine was off (machine minus server) before it was set."""
+        return (self.before - self.wanted).total_seconds()
+
+
+@dataclass(frozen=True)
 class PushResult:
     written: list[str]
     removed: list[str]
@@ -215,12 +229,13 @@ class ZkMachine:
             return zk.get_serialnumber(), _users(zk)
         return await asyncio.to_thread(self._session, work, disable=False)
 
-    async def set_time(self, at: dt.datetime) -> dt.datetime:
-        """Set the machine's clock to naive local `at`; returns what it reads back."""
-        def work(zk: ZK) -> dt.datetime:
-            zk.set_time(at)
-            read_back: dt.datetime = zk.get_time()
-            return read_back
+    async def set_time(self, at: Callable[[], dt.datetime]) -> TimeSet:
+        """Set the machine's clock to naive local `at()`, read right before setting it."""
+        def work(zk: ZK) -> TimeSet:
+            before: dt.datetime = zk.get_time()
+            wanted = at()
+            zk.set_time(wanted)
+            return TimeSet(before, wanted, zk.get_time())
         return await asyncio.to_thread(self._session, work, disable=True)
 
     async def push_users(self, wanted: list[tuple[str, str]], *, prune: bool,

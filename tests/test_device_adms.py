@@ -11,8 +11,9 @@ import aiohttp
 import pytest
 
 from device import adms, zkwire
-from device.adms import AdmsNotice, AdmsReceiver, AdmsServer, queue_set_time, queue_user_push
+from device.adms import AdmsNotice, AdmsReceiver, AdmsServer
 from device.adms_lines import Refusal, parse_line
+from device.commands import queue_set_time, queue_user_push
 from device.config import AdmsSettings
 from handlers.health import render_report
 from services import devices as state

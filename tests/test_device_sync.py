@@ -190,12 +190,13 @@ async def test_clock_drift_is_reported_once_and_when_fixed(db: Database,
                                   drift_threshold_seconds=120)
         [drifting] = await sync_all(db, devices, clock)
         [still] = await sync_all(db, devices, clock)
-        await client.ZkMachine(devices.machines[0], 3).set_time(
-            clock.now().replace(tzinfo=None))
+        done = await client.ZkMachine(devices.machines[0], 3).set_time(
+            lambda: clock.now().replace(tzinfo=None))
         [fixed] = await sync_all(db, devices, clock)
     assert drifting.clock_drift_seconds == -420 and drifting.drift_exceeded
     assert [(n.kind, n.drift_seconds) for n in drifting.notices] == [(DRIFT, -420)]
     assert still.drift_exceeded and still.notices == ()
+    assert done.drift_seconds == -420 and done.after == done.wanted
     assert fixed.clock_drift_seconds == 0 and [n.kind for n in fixed.notices] == [DRIFT_FIXED]
 
 

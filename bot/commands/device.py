@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import signal
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.commands.common import run_with_db
 from bot.config import Settings
 from device.client import MachineError, ZkMachine
+from device.commands import queue_set_time, queue_user_push
 from device.config import AdmsMachine, DeviceConfig
 from device.machine_data import generate_punches, generate_users
 from device.simulator import FIRMWARES, Machine, Simulator
@@ -122,6 +125,11 @@ def _clock(settings: Settings) -> SystemClock:
     return SystemClock(settings.office.timezone)
 
 
+def _local_now(clock: SystemClock, zone: ZoneInfo) -> Callable[[], dt.datetime]:
+    """The machine's wall clock as the server sees it, read when the machine is set."""
+    return lambda: clock.now().astimezone(zone).replace(tzinfo=None, microsecond=0)
+
+
 def _reason(error: MachineError) -> str:
     return texts.FAILURE_REASONS.get(error.kind, error.kind)
 
@@ -193,8 +201,6 @@ def handle_push_users(args: argparse.Namespace) -> int:
         admins = frozenset(args.admin)
         failed = False
         if pushing:
-            from device.adms import queue_user_push  # aiohttp: only for ADMS machines
-
             users = [(user_id, name, ADMIN if user_id in admins else USER)
                      for user_id, name in wanted]
             for adms_machine in pushing:
@@ -224,22 +230,19 @@ def handle_set_time(args: argparse.Namespace) -> int:
         clock, failed = _clock(settings), False
         machines, pushing = _both(settings, args.device)
         if pushing:
-            from device.adms import queue_set_time  # aiohttp: only for ADMS machines
-
             for adms_machine in pushing:
                 await queue_set_time(db, adms_machine, clock.now())
                 print(texts.ADMS_QUEUED.format(machine=adms_machine.name, count=1))
         for machine in machines:
-            local = clock.now().astimezone(machine.timezone).replace(tzinfo=None, microsecond=0)
             try:
-                now = await ZkMachine(machine, settings.devices.sync.timeout_seconds
-                                      ).set_time(local)
+                done = await ZkMachine(machine, settings.devices.sync.timeout_seconds).set_time(
+                    _local_now(clock, machine.timezone))
             except MachineError as error:
                 print(texts.SYNC_FAILED.format(machine=machine.name, attempts=1,
                                                reason=_reason(error), detail=error.detail))
                 failed = True
                 continue
-            print(texts.SET_TIME_DONE.format(machine=machine.name, time=now.isoformat(" "),
+            print(texts.SET_TIME_DONE.format(machine=machine.name, time=done.after.isoformat(" "),
                                              zone=machine.timezone.key))
         return 1 if failed else 0
     return run_with_db(args, work)
