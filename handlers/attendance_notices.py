@@ -59,13 +59,21 @@ def _day(payload: dict[str, Any]) -> dt.date:
     return dt.date.fromisoformat(payload["day"])
 
 
+def _past(services: AppServices, payload: dict[str, Any]) -> bool:
+    """A day's notice still undelivered when the day is over (Telegram down for hours) asks
+    for what can no longer be done that day: it is dropped, not sent late."""
+    return _day(payload) != services.clock.now().date()
+
+
 def _hm(value: str | None) -> str:
     """A planned "HH:MM" shown the Indonesian way: 07.45."""
     return value.replace(":", ".") if value else "-"
 
 
 @renderer(alerts.OUTBOX_KINDS[alerts.MORNING_ABSENT])
-async def morning_absent(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+async def morning_absent(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    if _past(services, payload):
+        return None
     day = _day(payload)
     text = fill(texts.NOT_YET_IN, nama=payload["nama"], tanggal=long_date_with_day(day),
                 jam=_hm(payload["at"]), masuk=_hm(payload["masuk"]))
@@ -96,7 +104,9 @@ def _section(title: str, listed: dict[str, Any], line: str) -> list[str]:
 
 
 @renderer(alerts.OUTBOX_KINDS[alerts.MORNING_SUMMARY])
-async def summary(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+async def summary(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    if _past(services, payload):
+        return None
     lines: list[str] = [fill(texts.TEAM_HEADER, tanggal=long_date_with_day(_day(payload)),
                              jam=_hm(payload["at"]))]
     if payload["unsynced"]:
@@ -111,7 +121,9 @@ async def summary(services: AppServices, payload: dict[str, Any]) -> Outgoing:
 
 
 @renderer(alerts.OUTBOX_KINDS[alerts.AFTERNOON])
-async def afternoon(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+async def afternoon(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    if _past(services, payload):
+        return None
     day = _day(payload)
     common = {"nama": payload["nama"], "tanggal": long_date_with_day(day),
               "pulang": _hm(payload["pulang"])}

@@ -431,3 +431,19 @@ async def test_killed_between_the_commit_and_the_send_loses_and_doubles_nothing(
     await run_job(harness, alerts.MORNING_JOB)
     assert {p.nama: len(texts_to(harness, p)) for p in everyone} == {p.nama: 1 for p in everyone}
     assert len(harness.api.sent("sendMessage")) == 7
+
+
+async def test_a_notice_still_undelivered_the_next_day_is_dropped(
+        harness: Harness, db: Database, office, clock: FixedClock) -> None:
+    """Telegram refused Staff C's notice all Monday: on Tuesday it is not sent late (its
+    buttons and "belum tercatat hadir hari ini" are about a day that is over)."""
+    await monday_morning(db)
+    harness.api.fail_calls(502, "Bad Gateway", chat_id=STAFF_C.telegram_id, times=200)
+    harness.api.clear()
+    await run_job(harness, alerts.MORNING_JOB)
+    clock.set(at(dt.date(2026, 10, 6), "07:00"))
+    harness.api.stop_failing()
+    await harness.deliver()
+    assert texts_to(harness, STAFF_C) == []
+    [row] = [r for r in await outbox.rows(db) if r.recipient_nip == STAFF_C.nip]
+    assert row.status == "skipped"
