@@ -41,6 +41,7 @@ from bot.jobs import workflow_sla
 from bot.persistence import SQLitePersistence
 from handlers import (
     attendance,
+    cuti_answers,
     cuti_bersama,
     delegation,
     errors,
@@ -79,7 +80,8 @@ warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTB
 
 # Order matters: the gate (group -10) must see every update before any feature handler.
 HANDLER_MODULES: tuple[ModuleType, ...] = (gate, reason_prompt, registration, menu,
-                                           request_decisions, request_form, request_history,
+                                           request_decisions, cuti_answers, request_form,
+                                           request_history,
                                            health, operator, machines, attendance, location,
                                            layanan, pantau, recap, delegation, cuti_bersama,
                                            usulan,

@@ -3,6 +3,12 @@
 callback_data (≤ 64 bytes, matched by anchored, bounded patterns; the state lives in SQLite
 and every tap is re-checked there):
   req:ok|no|ret:<id>:<position>:<round>   a request's step (Setujui / Tolak / Kembalikan)
+  req:<answer>:<id>:<position>:<round>     a cuti's answers: pok|pch|ppo|pno (the atasan's
+                                           pertimbangan), chg|pst|tds (perubahan, tangguhkan,
+                                           tidak disetujui)
+  req:chd|che|chm:<id>:<position>:<round>:… the pejabat's perubahan dates (day, last day, month)
+  req:pod|pom:<id>:<position>:<round>:…     the first day a postponed cuti may be taken
+  req:chy|chn:<id>                         the applicant accepts (Terima) / withdraws (Tarik)
   wf:a:<id>:<version>:<t|s|x|k>           an SOP file's step (teruskan/setujui/tolak/kembalikan)
   rkp:sub|ok|ret:<id>:<rev>               the recap: submit, paraf or sign, return one step
   usl:sk:<request id>                     an usulan waiting for its SK: start recording it
@@ -20,8 +26,18 @@ REQUEST = "request"
 WORKFLOW_FILE = "workflow_file"
 RECAP = "recap"
 
-REQUEST_APPROVE = r"^req:ok:(\d{1,10}):(\d{1,2}):(\d{1,5})$"
-REQUEST_WITH_REASON = r"^req:(no|ret):(\d{1,10}):(\d{1,2}):(\d{1,5})$"
+REQUEST_APPROVE = r"^req:(ok|pok):(\d{1,10}):(\d{1,2}):(\d{1,5})$"
+REQUEST_WITH_REASON = r"^req:(no|ret|pch|ppo|pno|tds):(\d{1,10}):(\d{1,2}):(\d{1,5})$"
+REQUEST_CHANGE = r"^req:chg:(\d{1,10}):(\d{1,2}):(\d{1,5})$"
+REQUEST_POSTPONE = r"^req:pst:(\d{1,10}):(\d{1,2}):(\d{1,5})$"
+_STEP = r"(\d{1,10}):(\d{1,2}):(\d{1,5})"
+CHANGE_DAY = rf"^req:chd:{_STEP}:(\d{{8}})$"
+CHANGE_LAST_DAY = rf"^req:che:{_STEP}:(\d{{8}}):(\d{{8}})$"
+CHANGE_MONTH = rf"^req:chm:{_STEP}:(\d{{6}})(?::(\d{{8}}))?$"
+POSTPONE_DAY = rf"^req:pod:{_STEP}:(\d{{8}})$"
+POSTPONE_MONTH = rf"^req:pom:{_STEP}:(\d{{6}})$"
+CHANGE_ACCEPT = r"^req:chy:(\d{1,10})$"
+CHANGE_WITHDRAW = r"^req:chn:(\d{1,10})$"
 FILE_ACTION = r"^wf:a:(\d{1,10}):(\d{1,10}):([tsxk])$"
 RECAP_DECIDE = r"^rkp:(sub|ok):(\d{1,9}):(\d{1,9})$"
 RECAP_RETURN = r"^rkp:ret:(\d{1,9}):(\d{1,9})$"
@@ -34,11 +50,15 @@ USULAN_ANY = r"^usl:"
 USULAN_RESULTS = {"ok": "disetujui", "no": "tidak_disetujui"}
 _USULAN_RESULT_CODE = {r: c for c, r in USULAN_RESULTS.items()}
 
-_REQUEST = re.compile(r"^req:(ok|no|ret):(\d{1,10}):(\d{1,2}):(\d{1,5})$")
+_REQUEST = re.compile(
+    r"^req:(ok|no|ret|pok|pch|ppo|pno|chg|pst|tds):(\d{1,10}):(\d{1,2}):(\d{1,5})$")
 _FILE = re.compile(FILE_ACTION)
 _RECAP = re.compile(r"^rkp:(sub|ok|ret):(\d{1,9}):(\d{1,9})$")
 
-REQUEST_CODES = {"ok": "setujui", "no": "tolak", "ret": "kembalikan"}
+REQUEST_CODES = {"ok": "setujui", "no": "tolak", "ret": "kembalikan",
+                 "pok": "pertimbangan_setuju", "pch": "pertimbangan_perubahan",
+                 "ppo": "pertimbangan_tangguhkan", "pno": "pertimbangan_tidak",
+                 "chg": "perubahan", "pst": "tangguhkan", "tds": "tidak_disetujui"}
 FILE_CODES = {"t": "teruskan", "s": "setujui", "x": "tolak", "k": "kembalikan"}
 RECAP_CODES = {"sub": "ajukan", "ok": "setujui", "ret": "kembalikan"}
 _REQUEST_CODE = {a: c for c, a in REQUEST_CODES.items()}
@@ -89,8 +109,9 @@ def recap_button(action: str, recap_id: int, rev: int) -> str:
 
 
 def request_token(token: str) -> tuple[int, int]:
-    """(position, round) from a request prompt's token."""
-    position, _, round_ = token.partition(":")
+    """(position, round) from a request prompt's token (a perubahan's carries its dates
+    after them)."""
+    position, round_ = token.split(":")[:2]
     return int(position), int(round_)
 
 
@@ -108,3 +129,34 @@ def usulan_save_button(draft_id: int) -> str:
 
 def usulan_drop_button(draft_id: int) -> str:
     return f"usl:x:{draft_id}"
+
+
+def _step(request_id: int, position: int, round_: int) -> str:
+    return f"{request_id}:{position}:{round_}"
+
+
+def change_day_button(request_id: int, position: int, round_: int, day: str) -> str:
+    return f"req:chd:{_step(request_id, position, round_)}:{day}"
+
+
+def change_last_day_button(request_id: int, position: int, round_: int, start: str,
+                           day: str) -> str:
+    return f"req:che:{_step(request_id, position, round_)}:{start}:{day}"
+
+
+def change_month_button(request_id: int, position: int, round_: int, month: str,
+                        start: str | None) -> str:
+    tail = f":{start}" if start else ""
+    return f"req:chm:{_step(request_id, position, round_)}:{month}{tail}"
+
+
+def postpone_day_button(request_id: int, position: int, round_: int, day: str) -> str:
+    return f"req:pod:{_step(request_id, position, round_)}:{day}"
+
+
+def postpone_month_button(request_id: int, position: int, round_: int, month: str) -> str:
+    return f"req:pom:{_step(request_id, position, round_)}:{month}"
+
+
+def change_reply_button(request_id: int, *, accept: bool) -> str:
+    return f"req:{'chy' if accept else 'chn'}:{request_id}"

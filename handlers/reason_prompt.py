@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from html import escape
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotApp, BotContext
@@ -48,19 +48,31 @@ def on_reason(kind: str, handler: ReasonHandler, *, cancelled: str) -> None:
 
 
 async def ask(update: Update, context: BotContext, *, kind: str, ref_id: int, action: str,
-              token: str, label: str, text: str) -> Prompt:
-    """Open the person's prompt for the tapped card (replacing an older one) and ask."""
+              token: str, label: str, text: str,
+              markup: InlineKeyboardMarkup | None = None) -> Prompt:
+    """Open the person's prompt for the tapped card (replacing an older one) and ask; `markup`
+    goes under the question (e.g. a calendar that answers it in one tap)."""
+    assert update.effective_chat is not None
+    prompt = await hold(update, context, kind=kind, ref_id=ref_id, action=action, token=token,
+                        label=label)
+    await context.bot.send_message(update.effective_chat.id, text, parse_mode="HTML",
+                                   reply_markup=markup)
+    return prompt
+
+
+async def hold(update: Update, context: BotContext, *, kind: str, ref_id: int, action: str,
+               token: str, label: str) -> Prompt:
+    """Open the person's prompt without asking anew: a button that answers part of it (a
+    calendar's month arrow) dropped it like any other button, and the question stands."""
     user = update.effective_user
     query = update.callback_query
-    assert user is not None and update.effective_chat is not None
+    assert user is not None
     card = query.message if query is not None and isinstance(query.message, Message) else None
-    prompt = await reason_prompts.ask(
+    return await reason_prompts.ask(
         context.db, telegram_user_id=user.id, nip=context.require_employee().nip, kind=kind,
         ref_id=ref_id, action=action, token=token, label=label,
         chat_id=card.chat_id if card else None, message_id=card.message_id if card else None,
         now=context.clock.now(), minutes=context.env(RequestEnv).reason_prompt_minutes)
-    await context.bot.send_message(update.effective_chat.id, text, parse_mode="HTML")
-    return prompt
 
 
 async def _reason(update: Update, context: BotContext) -> None:

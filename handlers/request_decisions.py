@@ -1,9 +1,10 @@
-"""Approvers' side: Setujui / Tolak / Kembalikan on request cards, and /persetujuan.
+"""Approvers' side: Setujui / Tolak / Kembalikan on request cards (and a cuti's pertimbangan and
+tidak disetujui; perubahan and tangguhkan are in handlers/cuti_answers.py), and /persetujuan.
 
-Setujui decides at once. Tolak and Kembalikan first check that it is still this person's turn,
-then ask for the reason (handlers.reason_prompt: for this card only, for a limited time) and
-decide when it arrives. Every refusal (not your turn, already decided, stale or forged
-button) is answered with a clear alert and logged; nothing changes.
+Setujui (and a pertimbangan "disetujui") decides at once. The other answers first check that it
+is still this person's turn, then ask for the reason (handlers.reason_prompt: for this card
+only, for a limited time) and decide when it arrives. Every refusal (not your turn, already
+decided, stale or forged button) is answered with a clear alert and logged; nothing changes.
 """
 
 from __future__ import annotations
@@ -47,20 +48,20 @@ async def _decide(context: BotContext, update: Update, *, request_id: int, posit
 
 
 async def approve(update: Update, context: BotContext) -> None:
-    """Setujui: decide at once."""
+    """Setujui (or the atasan's pertimbangan "disetujui"): decide at once."""
     query = update.callback_query
     assert query is not None and context.matches
     tap = codec.decode(context.matches[0][0])
     assert tap is not None
     try:
         decision = await _decide(context, update, request_id=tap.ref_id, position=tap.position,
-                                 round_=tap.round, action="setujui", note=None)
+                                 round_=tap.round, action=tap.action, note=None)
     except DomainError as error:
-        _refused(update, error, "setujui")
+        _refused(update, error, tap.action)
         await query.answer(error.message, show_alert=True)
         return
-    await query.answer(texts.ANSWER_DONE.format(hasil=texts.OUTCOME["setujui"]))
-    log.info("request.decided id=%s action=setujui position=%s", decision.request.id,
+    await query.answer(texts.ANSWER_DONE.format(hasil=texts.OUTCOME[tap.action]))
+    log.info("request.decided id=%s action=%s position=%s", decision.request.id, tap.action,
              decision.position)
 
 
@@ -79,7 +80,9 @@ async def ask_reason(update: Update, context: BotContext) -> None:
         await query.answer(error.message, show_alert=True)
         return
     await query.answer()
-    template = texts.ASK_REFUSE_REASON if tap.action == "tolak" else texts.ASK_RETURN_REASON
+    template = {"tolak": texts.ASK_REFUSE_REASON, "kembalikan": texts.ASK_RETURN_REASON,
+                "tidak_disetujui": texts.ASK_NOT_APPROVED_REASON,
+                **texts.ASK_CONSIDER_REASON}[tap.action]
     await reason_prompt.ask(update, context, kind=codec.REQUEST, ref_id=view.id,
                             action=tap.action, token=tap.token, label=f"pengajuan #{view.id}",
                             text=template.format(id=view.id, nama=escape(view.applicant.nama)))
@@ -118,7 +121,7 @@ async def waiting(update: Update, context: BotContext) -> None:
         attached = notify.attachment_message(view)
         if attached is not None:
             await sender.send(context.bot, message.chat_id, attached)
-        card = await message.reply_html(views.card_text(view, view.current_step),
+        card = await message.reply_html(views.open_card_text(view),
                                         reply_markup=views.decision_keyboard(view))
         # Recorded like any card, so this copy is closed too when anyone decides.
         await svc.record_card(context.db, view.id, view.current_step, view.round, employee.nip,

@@ -155,8 +155,12 @@ async def balance(update: Update, context: BotContext) -> None:
     bersama = (texts.BALANCE_BERSAMA.format(hari=result.added_bersama)
                if result.added_bersama else "")
     opening = result.opening
+    postponed = (texts.BALANCE_POSTPONED.format(tahun=result.year - 1,
+                                                hari=result.postponed_in)
+                 if result.postponed_in else "")
     if opening is None:
-        carried = texts.BALANCE_CARRIED.format(hari=result.carried)
+        carried = texts.BALANCE_CARRIED.format(
+            hari=result.carried - result.postponed_in) + postponed
         before = ""
     else:
         carried = "".join(texts.BALANCE_OPENING_CARRIED.format(tahun=opening.year - back, hari=days)

@@ -24,6 +24,7 @@ from reports.request_letter import build_letter
 from services import request_notices as notices
 from services import requests as svc
 from services.employees import Employee
+from services.indonesian_dates import long_date_with_day
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ async def card(services: AppServices, payload: dict[str, Any]) -> Outgoing | Non
     if view.round != round_:
         return None
     if view.status == svc.MENUNGGU and view.current_step == position:
-        return Outgoing(views.card_text(view, position), markup=views.decision_keyboard(view))
+        return Outgoing(views.open_card_text(view), markup=views.decision_keyboard(view))
     # Decided or withdrawn before this card got out: show how it ended, without buttons.
     return Outgoing(_closed_text(view, position))
 
@@ -79,17 +80,32 @@ async def applicant_notice(services: AppServices, payload: dict[str, Any]) -> Ou
         "periode": views.period(view.start, view.end), "nama": step.decided_by.nama,
         "catatan": step.note or ""}
     status = payload["status"]
+    if step.outcome and step.outcome.startswith("pertimbangan_"):
+        return Outgoing(fill(
+            texts.NOTICE_STEP_CONSIDERED, **common, tahap=step.title,
+            hasil=texts.OUTCOME[step.outcome].split(": ", 1)[-1],
+            catatan_baris=Html(views.note_suffix(step.note)), tujuan=Html(views.targets(view))))
     if status == svc.MENUNGGU:
         return Outgoing(fill(texts.NOTICE_STEP_APPROVED, **common, tahap=step.title,
                              tujuan=Html(views.targets(view))))
     if status == svc.DISETUJUI:
         return Outgoing(fill(texts.NOTICE_APPROVED, **common, nomor=view.agenda_number or "-"))
+    if status == svc.DITOLAK and step.outcome == "tidak_disetujui":
+        return Outgoing(fill(texts.NOTICE_NOT_APPROVED, **common))
     if status == svc.DITOLAK:
         return Outgoing(fill(texts.NOTICE_REFUSED, **common))
     if status == svc.DIUSULKAN:
         return Outgoing(fill(usulan_texts.NOTICE_PROPOSED, id=view.id, jenis=view.kind.label,
                              periode=common["periode"],
                              kepada=view.usulan.addressed_to if view.usulan else "-"))
+    if status == svc.DITANGGUHKAN:
+        answer = view.answer
+        assert answer is not None and answer.postponed_until is not None
+        carried = (fill(texts.NOTICE_POSTPONED_CARRIED, tahun=answer.postponed_until.year)
+                   if view.kind.uses_annual_balance and answer.postponed_until.year
+                   > view.start.year else "")
+        return Outgoing(fill(texts.NOTICE_POSTPONED, **common, bawa=carried,
+                             tanggal=long_date_with_day(answer.postponed_until)))
     return Outgoing(fill(texts.NOTICE_RETURNED, **common), markup=views.fix_keyboard(view.id))
 
 
@@ -134,6 +150,48 @@ async def withdrawn_notice(services: AppServices, payload: dict[str, Any]) -> Ou
                          nama=approver.nama if approver else "-"))
 
 
+@renderer(notices.CHANGE_CARD)
+async def change_card(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    view = await svc.get(services.db, payload["request"])
+    if view.answer is None:
+        return None
+    if view.status != svc.PERUBAHAN:
+        return Outgoing(_change_closed_text(view))
+    return Outgoing(views.change_card_text(view), markup=views.change_card_keyboard(view.id))
+
+
+def _change_closed_text(view: svc.RequestView) -> str:
+    answer = view.answer
+    assert answer is not None
+    text = views.change_card_text(view)
+    if answer.replied_at is None:
+        return text
+    if view.status == svc.DISETUJUI:
+        return text + fill(texts.CHANGE_ACCEPTED, waktu=views.stamp(answer.replied_at),
+                           nomor=view.agenda_number or "-")
+    return text + fill(texts.CHANGE_WITHDRAWN, waktu=views.stamp(answer.replied_at))
+
+
+@renderer(notices.CHANGE_CLOSED)
+async def change_closed(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    return Outgoing(_change_closed_text(await svc.get(services.db, payload["request"])))
+
+
+@renderer(notices.CHANGE_ANSWERED)
+async def change_answered(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    view = await svc.get(services.db, payload["request"])
+    answer = view.answer
+    if answer is None or answer.proposed_start is None or answer.proposed_end is None:
+        return None
+    common: dict[str, object] = {
+        "id": view.id, "jenis": view.kind.label, "nama": view.applicant.nama,
+        "periode": views.period(answer.proposed_start, answer.proposed_end)}
+    if view.status == svc.DISETUJUI:
+        return Outgoing(fill(texts.CHANGE_ACCEPTED_NOTICE, **common,
+                             nomor=view.agenda_number or "-"))
+    return Outgoing(fill(texts.CHANGE_WITHDRAWN_NOTICE, **common))
+
+
 async def send_card_to(context: BotContext, view: svc.RequestView, actor: Employee) -> None:
     """One actor's card of the current step, sent now (a step moved to them by a delegation)
     and recorded, so the decision closes this copy like every other."""
@@ -148,7 +206,7 @@ async def send_card_to(context: BotContext, view: svc.RequestView, actor: Employ
                 fill(texts.ATTACHMENT_CAPTION, id=view.id),
                 method=media_method(view.attachment.kind), file=view.attachment.file_id))
         message = await context.bot.send_message(
-            chat_id, views.card_text(view, step.position), parse_mode=ParseMode.HTML,
+            chat_id, views.open_card_text(view), parse_mode=ParseMode.HTML,
             reply_markup=views.decision_keyboard(view))
     except TelegramError as error:
         log.warning("request.card_failed request=%s nip=%s error=%s", view.id, actor.nip, error)

@@ -8,6 +8,8 @@ callback_data codec (all ≤ 64 bytes, matched by anchored patterns):
   rqf:ed / rqf:er (change the dates / the reason from the summary)
   req:new:<type>:<YYYYMMDD>  req:fix:<id>                                              (entries)
   req:ok|no|ret:<id>:<position>:<round>                                                (decisions)
+  req:pok|pch|ppo|pno|chg|pst|tds:…, req:chd|che|chm|pod|pom:…, req:chy|chn:<id>  (cuti answers:
+  see handlers/approval_codec.py)
   req:cancel:<id> (asks "Yakin?")  req:cancel:<id>:y (confirmed)  req:hist (back)  (/riwayat)
   req:wd:<id> (withdraw, asks)  req:wd:<id>:y (asked)  req:wdok:<id> (last approver confirms)
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import calendar as month_grid
 import datetime as dt
+from collections.abc import Callable
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -27,7 +30,7 @@ from services.calendar import OfficeCalendar
 from services.indonesian_dates import long_date, long_date_with_day, month_year
 from services.leave_rights import Ground, ground_label
 from services.request_types import RequestType
-from services.requests import DIUSULKAN, STATUS_LABELS, RequestView
+from services.requests import DIUSULKAN, PERUBAHAN, RequestView, may_change, may_postpone
 
 FORM_TYPE = r"^rqf:t:([a-z_]+)$"
 FORM_GROUND = r"^rqf:g:([a-z0-9_]{1,20})$"
@@ -94,10 +97,16 @@ def ground_keyboard(grounds: tuple[Ground, ...]) -> InlineKeyboardMarkup:
 
 
 def calendar_keyboard(year: int, month: int, calendar: OfficeCalendar, *,
-                      earliest: dt.date, latest: dt.date) -> InlineKeyboardMarkup:
+                      earliest: dt.date, latest: dt.date,
+                      day_data: Callable[[dt.date], str] | None = None,
+                      month_data: Callable[[dt.date], str] | None = None
+                      ) -> InlineKeyboardMarkup:
     """A month grid; days off are shown in brackets, days outside the allowed range are
-    inert, and the arrows only lead to months that hold selectable days."""
+    inert, and the arrows only lead to months that hold selectable days. The buttons are the
+    /izin form's unless `day_data` / `month_data` say otherwise (the pejabat's perubahan)."""
     noop = "rqf:nop"
+    on_day = day_data or (lambda day: f"rqf:d:{day:%Y%m%d}")
+    on_month = month_data or (lambda first: f"rqf:m:{first:%Y%m}")
     rows = [[InlineKeyboardButton(month_year(year, month), callback_data=noop)],
             [InlineKeyboardButton(d, callback_data=noop) for d in texts.WEEKDAY_HEADER]]
     for week in month_grid.Calendar(firstweekday=0).monthdatescalendar(year, month):
@@ -107,16 +116,16 @@ def calendar_keyboard(year: int, month: int, calendar: OfficeCalendar, *,
                 row.append(InlineKeyboardButton(" ", callback_data=noop))
                 continue
             label = str(day.day) if calendar.is_working_day(day) else f"({day.day})"
-            row.append(InlineKeyboardButton(label, callback_data=f"rqf:d:{day:%Y%m%d}"))
+            row.append(InlineKeyboardButton(label, callback_data=on_day(day)))
         rows.append(row)
     first = dt.date(year, month, 1)
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
     blank = InlineKeyboardButton(" ", callback_data=noop)
-    nav = [InlineKeyboardButton(texts.BUTTON_PREV, callback_data=f"rqf:m:{previous:%Y%m}")
+    nav = [InlineKeyboardButton(texts.BUTTON_PREV, callback_data=on_month(previous))
            if previous >= earliest.replace(day=1) else blank,
-           _cancel_button(),
-           InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=f"rqf:m:{following:%Y%m}")
+           _cancel_button() if day_data is None else blank,
+           InlineKeyboardButton(texts.BUTTON_NEXT, callback_data=on_month(following))
            if following <= latest else blank]
     rows.append(nav)
     return InlineKeyboardMarkup(rows)
@@ -161,15 +170,35 @@ def fix_keyboard(request_id: int) -> InlineKeyboardMarkup:
                                                        callback_data=f"req:fix:{request_id}")]])
 
 
+_DECISION_ORDER = ("setujui", "tolak", "kembalikan")
+_ANSWER_ORDER = ("pertimbangan_setuju", "pertimbangan_perubahan", "pertimbangan_tangguhkan",
+                 "pertimbangan_tidak", "setujui", "perubahan", "tangguhkan", "tidak_disetujui")
+_POSTPONING = ("pertimbangan_tangguhkan", "tangguhkan")
+
+
 def decision_keyboard(view: RequestView) -> InlineKeyboardMarkup:
+    """Izin: Setujui / Tolak / Kembalikan on one row. Cuti: the form's four answers, two by
+    two (Tangguhkan only where the cuti may be postponed), then Kembalikan."""
     step = view.current
     assert step is not None
-    labels = {"setujui": texts.BUTTON_APPROVE, "tolak": texts.BUTTON_REFUSE,
-              "kembalikan": texts.BUTTON_RETURN}
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(labels[a], callback_data=codec.request_button(
-            a, view.id, step.position, view.round))
-        for a in ("setujui", "tolak", "kembalikan") if a in step.actions]])
+
+    def button(action: str) -> InlineKeyboardButton:
+        label = texts.BUTTON_ANSWER.get(action) or {
+            "setujui": texts.BUTTON_APPROVE, "tolak": texts.BUTTON_REFUSE,
+            "kembalikan": texts.BUTTON_RETURN}[action]
+        return InlineKeyboardButton(label, callback_data=codec.request_button(
+            action, view.id, step.position, view.round))
+
+    answers = [a for a in _ANSWER_ORDER if a in step.actions and a != "setujui"]
+    if not answers:
+        return InlineKeyboardMarkup([[button(a) for a in _DECISION_ORDER
+                                      if a in step.actions]])
+    offered = [a for a in _ANSWER_ORDER if a in step.actions
+               and (a not in _POSTPONING or may_postpone(view))
+               and (a != "perubahan" or may_change(view))]
+    rows = [[button(a) for a in offered[i:i + 2]] for i in range(0, len(offered), 2)]
+    rows.append([button(a) for a in ("tolak", "kembalikan") if a in step.actions])
+    return InlineKeyboardMarkup([row for row in rows if row])
 
 
 def targets(view: RequestView) -> str:
@@ -200,12 +229,35 @@ def card_text(view: RequestView, position: int) -> str:
         if earlier.outcome and earlier.decided_by:
             text += texts.CARD_HISTORY_LINE.format(
                 tahap=escape(earlier.title), hasil=texts.OUTCOME[earlier.outcome],
-                nama=escape(earlier.decided_by.nama), catatan=_note(earlier.note))
-    return text
+                nama=escape(earlier.decided_by.nama), catatan=note_suffix(earlier.note))
+    return text + answer_lines(view)
 
 
-def _note(note: str | None) -> str:
+def answer_lines(view: RequestView) -> str:
+    """The pejabat's perubahan or penangguhan, and the applicant's reply to a perubahan."""
+    answer = view.answer
+    if answer is None:
+        return ""
+    if answer.postponed_until is not None:
+        return texts.POSTPONED_LINE.format(tanggal=long_date_with_day(answer.postponed_until))
+    assert answer.proposed_start and answer.proposed_end
+    return texts.CHANGE_PROPOSED_LINE.format(
+        periode=period(answer.proposed_start, answer.proposed_end), hari=answer.proposed_days,
+        semula=period(answer.asked_start, answer.asked_end)) + (
+        texts.CHANGE_REPLY_LINE[answer.reply] if answer.reply else "")
+
+
+def open_card_text(view: RequestView) -> str:
+    """The card of the current step, with buttons to come; a pertimbangan card says that
+    whatever the atasan answers, the request goes on."""
+    step = view.steps[view.current_step]
+    hint = texts.CARD_CONSIDER if "pertimbangan_setuju" in step.actions else ""
+    return card_text(view, view.current_step) + hint
+
+
+def note_suffix(note: str | None) -> str:
     return texts.NOTE_SUFFIX.format(catatan=escape(note)) if note else ""
+
 
 
 def decided_card_text(view: RequestView, position: int) -> str:
@@ -214,7 +266,7 @@ def decided_card_text(view: RequestView, position: int) -> str:
     return card_text(view, position) + texts.CARD_DECIDED.format(
         ikon=texts.OUTCOME_ICON[step.outcome], hasil=texts.OUTCOME[step.outcome],
         nama=escape(step.decided_by.nama), waktu=stamp(step.decided_at),
-        catatan=_note(step.note))
+        catatan=note_suffix(step.note))
 
 
 def cancelled_card_text(view: RequestView, position: int) -> str:
@@ -256,9 +308,15 @@ def history_text(views: list[RequestView]) -> str:
             extra += texts.HISTORY_WAITING.format(tahap=escape(v.current.title))
         if v.agenda_number:
             extra += texts.HISTORY_NUMBER.format(nomor=escape(v.agenda_number))
+        for step in v.steps:
+            if step.outcome and step.outcome.startswith("pertimbangan_") and step.decided_by:
+                extra += texts.CARD_HISTORY_LINE.format(
+                    tahap=escape(step.title), hasil=texts.OUTCOME[step.outcome],
+                    nama=escape(step.decided_by.nama), catatan=note_suffix(step.note))
+        extra += answer_lines(v)
         text += texts.HISTORY_ITEM.format(id=v.id, jenis=escape(v.kind.label),
                                           periode=period(v.start, v.end), hari=v.working_days,
-                                          status=STATUS_LABELS[v.status], extra=extra)
+                                          status=v.status_label, extra=extra)
     return text
 
 
@@ -268,6 +326,7 @@ def history_keyboard(views: list[RequestView],
     rows = [[InlineKeyboardButton(texts.BUTTON_CANCEL_REQUEST.format(id=v.id),
                                   callback_data=f"req:cancel:{v.id}")]
             for v in views if v.is_open]
+    rows += [change_reply_buttons(v.id) for v in views if v.status == PERUBAHAN]
     if today is not None:
         rows += [[InlineKeyboardButton(texts.BUTTON_WITHDRAW_REQUEST.format(id=v.id),
                                        callback_data=f"req:wd:{v.id}")]
@@ -287,6 +346,36 @@ def withdraw_confirm_keyboard(request_id: int) -> InlineKeyboardMarkup:
         InlineKeyboardButton(texts.BUTTON_CONFIRM_WITHDRAW,
                              callback_data=f"req:wd:{request_id}:y"),
         InlineKeyboardButton(texts.BUTTON_KEEP_REQUEST, callback_data="req:hist")]])
+
+
+def change_reply_buttons(request_id: int) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(f"{texts.BUTTON_ACCEPT_CHANGE} #{request_id}",
+                                 callback_data=codec.change_reply_button(request_id, accept=True)),
+            InlineKeyboardButton(f"{texts.BUTTON_WITHDRAW_CHANGE} #{request_id}",
+                                 callback_data=codec.change_reply_button(request_id,
+                                                                         accept=False))]
+
+
+def change_card_text(view: RequestView) -> str:
+    """The applicant's card for a perubahan (also after they answered, with the answer)."""
+    answer = view.answer
+    assert answer is not None and answer.proposed_start and answer.proposed_end
+    final = view.steps[answer.position]
+    assert final.decided_by is not None
+    return texts.CHANGE_CARD.format(
+        id=view.id, jenis=escape(view.kind.label), nama=escape(final.decided_by.nama),
+        tahap=escape(final.title), semula=period(answer.asked_start, answer.asked_end),
+        periode=period(answer.proposed_start, answer.proposed_end), hari=answer.proposed_days,
+        catatan=escape(final.note or "-"))
+
+
+def change_card_keyboard(request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.BUTTON_ACCEPT_CHANGE,
+                             callback_data=codec.change_reply_button(request_id, accept=True)),
+        InlineKeyboardButton(texts.BUTTON_WITHDRAW_CHANGE,
+                             callback_data=codec.change_reply_button(request_id,
+                                                                     accept=False))]])
 
 
 def withdrawal_keyboard(request_id: int) -> InlineKeyboardMarkup:

@@ -57,16 +57,77 @@ def _identity(view: RequestView) -> Table:
     return table
 
 
+# The form's four boxes (PP 11/2017, Peraturan BKN 24/2017): which actions tick which one.
+_BOXES = (("DISETUJUI", ("setujui", "pertimbangan_setuju")),
+          ("PERUBAHAN", ("perubahan", "pertimbangan_perubahan")),
+          ("DITANGGUHKAN", ("tangguhkan", "pertimbangan_tangguhkan")),
+          ("TIDAK DISETUJUI", ("tidak_disetujui", "pertimbangan_tidak", "tolak")))
+_OUTCOME_WORDS = {"setujui": "disetujui", "pertimbangan_setuju": "pertimbangan disetujui",
+                  "pertimbangan_perubahan": "pertimbangan perubahan",
+                  "pertimbangan_tangguhkan": "pertimbangan ditangguhkan",
+                  "pertimbangan_tidak": "pertimbangan tidak disetujui",
+                  "perubahan": "perubahan tanggal", "tangguhkan": "ditangguhkan",
+                  "tidak_disetujui": "tidak disetujui", "tolak": "ditolak"}
+_BOX = ParagraphStyle("letter-box", fontName=fonts.REGULAR, fontSize=8.5, leading=10.5,
+                      alignment=TA_CENTER)
+
+
 def _trail(view: RequestView) -> list[Flowable]:
     lines = []
     for step in view.steps:
         if step.decided_by is None or step.decided_at is None:
             continue
+        words = _OUTCOME_WORDS.get(step.outcome or "", "disetujui")
         lines.append(Paragraph(
-            f"{escape(step.title)}: disetujui oleh {escape(step.decided_by.nama)} "
+            f"{escape(step.title)}: {words} oleh {escape(step.decided_by.nama)} "
             f"(NIP {step.decided_by.nip}) pada {long_date(step.decided_at.date())} pukul "
             f"{step.decided_at:%H.%M}", _SMALL))
     return lines
+
+
+def _answer_box(heading: str, step: StepView, width: float) -> Flowable:
+    """One part of the form: its four boxes, the one answered ticked, and the note."""
+    assert step.decided_by is not None and step.decided_at is not None
+    ticks = ["✓" if step.outcome in actions else "" for _, actions in _BOXES]
+    note = f"Catatan: {escape(step.note)}" if step.note else "Catatan: -"
+    rows = [[Paragraph(f"<b>{escape(heading)}</b>", _SMALL), "", "", ""],
+            [Paragraph(label, _BOX) for label, _ in _BOXES],
+            [Paragraph(tick, _BOX) for tick in ticks],
+            [Paragraph(f"{note}<br/>{escape(step.decided_by.nama)} (NIP {step.decided_by.nip}),"
+                       f" {long_date(step.decided_at.date())}", _SMALL), "", "", ""]]
+    table = Table(rows, colWidths=[width / 4] * 4)
+    table.setStyle(TableStyle([("SPAN", (0, 0), (-1, 0)), ("SPAN", (0, 3), (-1, 3)),
+                               ("GRID", (0, 0), (-1, -1), 0.5, "#000000"),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    return table
+
+
+def _answers(view: RequestView, width: float) -> list[Flowable]:
+    """The cuti form's parts VII (pertimbangan atasan langsung) and VIII (keputusan pejabat
+    yang berwenang), as answered; nothing for izin."""
+    if not view.kind.is_cuti or not view.steps:
+        return []
+    parts: list[Flowable] = []
+    for step in view.steps[:-1]:
+        if step.outcome and step.outcome.startswith("pertimbangan_") and step.decided_by:
+            parts += [_answer_box("PERTIMBANGAN ATASAN LANGSUNG", step, width), Spacer(1, 6)]
+    final = view.steps[-1]
+    if final.outcome and final.decided_by:
+        parts += [_answer_box("KEPUTUSAN PEJABAT YANG BERWENANG MEMBERIKAN CUTI", final, width),
+                  Spacer(1, 10)]
+    return parts
+
+
+def _change_line(view: RequestView) -> list[Flowable]:
+    answer = view.answer
+    if answer is None or answer.proposed_start is None or answer.replied_at is None:
+        return []
+    return [Paragraph(
+        f"Tanggal tersebut merupakan perubahan oleh pejabat yang berwenang atas permintaan "
+        f"cuti tanggal {long_date(answer.asked_start)} sampai dengan "
+        f"{long_date(answer.asked_end)} ({answer.asked_days} hari kerja), yang diterima oleh "
+        f"pegawai yang bersangkutan pada {long_date(answer.replied_at.date())}.", _BODY),
+        Spacer(1, 6)]
 
 
 def _signer_title(final: StepView | None) -> str:
@@ -99,7 +160,7 @@ def build_letter(office: Office, view: RequestView) -> bytes:
                              Paragraph(
                                  f"untuk {escape(view.kind.label.lower())} {_period(view)}, "
                                  f"dengan alasan: {escape(view.reason)}.", _BODY),
-                             Spacer(1, 6),
+                             Spacer(1, 6), *_change_line(view), *_answers(view, doc.width),
                              Paragraph("Demikian surat " + verb + " ini dibuat untuk dapat "
                                        "dipergunakan sebagaimana mestinya.", _BODY),
                              Spacer(1, 18)]

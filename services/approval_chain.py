@@ -15,6 +15,16 @@ SETUJUI = "setujui"
 TOLAK = "tolak"
 KEMBALIKAN = "kembalikan"
 ACTIONS: tuple[str, ...] = (SETUJUI, TOLAK, KEMBALIKAN)
+# Cuti only (the form of PP 11/2017): the atasan langsung's pertimbangan, each of which passes
+# the request on, and the pejabat berwenang's answers besides setujui.
+PERTIMBANGAN: tuple[str, ...] = ("pertimbangan_setuju", "pertimbangan_perubahan",
+                                 "pertimbangan_tangguhkan", "pertimbangan_tidak")
+PERUBAHAN = "perubahan"
+TANGGUHKAN = "tangguhkan"
+TIDAK_DISETUJUI = "tidak_disetujui"
+KEPUTUSAN: tuple[str, ...] = (SETUJUI, PERUBAHAN, TANGGUHKAN, TIDAK_DISETUJUI)
+CUTI_ACTIONS: tuple[str, ...] = (*PERTIMBANGAN, PERUBAHAN, TANGGUHKAN, TIDAK_DISETUJUI)
+REQUEST_ACTIONS: tuple[str, ...] = (*ACTIONS, *CUTI_ACTIONS)
 
 ATASAN_LANGSUNG = "atasan_langsung"
 PERAN = "peran"

@@ -9,7 +9,11 @@ Rules, as pure functions:
 - a year with a cuti besar has no cuti tahunan (the form of PP 11/2017): the balance is 0 and
   nothing of it carries into the next year;
 - a PPPK carries unused days over only when the contract runs longer than 2 years (to 18) or 3
-  years (to 24); without a recorded contract end there is no carry-over.
+  years (to 24); without a recorded contract end there is no carry-over;
+- cuti tahunan the pejabat berwenang postponed (ditangguhkan) into a later year is usable the
+  next year, up to 24 days there together with the year's 12 and the other carry-over
+  (PP 11/2017): the postponed days carry whatever the 18 cap or the PPPK contract say, since
+  the employee did not forgo them.
 
 The bot only knows the years since it started keeping records (`tracking_from`). The first
 tracked year starts from 12 days, plus what the office's leave card says when the pengelola
@@ -25,7 +29,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from services import employees
+from services import cuti_answers, employees
 from services import leave_rights as rights
 from services.calendar import OfficeCalendar
 from services.nip import service_start
@@ -37,7 +41,9 @@ CAP_AFTER_TWO_YEARS = 24
 ANNUAL_TYPE = "cuti_tahunan"
 BESAR_TYPE = "cuti_besar"
 APPROVED = ("disetujui",)
-PENDING = ("menunggu", "dikembalikan")
+# Waiting in the chain, returned for a fix, or other dates proposed to the applicant: each
+# holds its days.
+PENDING = ("menunggu", "dikembalikan", "perubahan")
 # What one earlier year may add: 18 − 12 from N-1, and another 24 − 18 from N-2.
 CARRY_PER_YEAR = CAP_AFTER_ONE_YEAR - ANNUAL_DAYS
 
@@ -89,6 +95,7 @@ class LeaveBalance:
     opening: Opening | None = None  # set for the opening year only
     added_bersama: int = 0      # cuti bersama days worked, added to this year's right
     besar: BesarTaken | None = None  # a cuti besar in the year: no cuti tahunan in it
+    postponed_in: int = 0       # of `carried`: last year's cuti tahunan postponed into this one
 
     @property
     def used_before(self) -> int:
@@ -152,17 +159,39 @@ def available_days(year: int, used: Mapping[int, int], first_year: int,
                    opening: Opening | None = None, *,
                    added: Mapping[int, int] | None = None,
                    besar_years: frozenset[int] = frozenset(),
-                   carry: CarryRules = CarryRules()) -> int:
+                   carry: CarryRules = CarryRules(),
+                   postponed: Mapping[int, int] | None = None) -> int:
     """Days available in `year` before any use in it. `used` maps year → approved cuti tahunan
     days the bot recorded; an `opening` for `first_year` adds its carried days to that year and
     its paper-era use to what it consumed. `added` maps year → cuti bersama days worked (added
     to that year's right); in `besar_years` a cuti besar took the year's right away, so nothing
-    of it carries on and the year is not idle."""
+    of it carries on and the year is not idle. `postponed` maps year → that year's cuti
+    tahunan days the pejabat berwenang postponed into a later year."""
+    return _availability(year, used, first_year, opening, added=added,
+                         besar_years=besar_years, carry=carry, postponed=postponed)[0]
+
+
+def postponed_carried(year: int, used: Mapping[int, int], first_year: int,
+                      opening: Opening | None = None, *,
+                      added: Mapping[int, int] | None = None,
+                      besar_years: frozenset[int] = frozenset(),
+                      carry: CarryRules = CarryRules(),
+                      postponed: Mapping[int, int] | None = None) -> int:
+    """Of what `year` carried in, the days postponed from the year before."""
+    return _availability(year, used, first_year, opening, added=added,
+                         besar_years=besar_years, carry=carry, postponed=postponed)[1]
+
+
+def _availability(year: int, used: Mapping[int, int], first_year: int,
+                  opening: Opening | None, *, added: Mapping[int, int] | None,
+                  besar_years: frozenset[int], carry: CarryRules,
+                  postponed: Mapping[int, int] | None) -> tuple[int, int]:
     if opening is not None and opening.year != first_year:
         raise ValueError(f"opening for {opening.year} given for first year {first_year}")
     if year < first_year:
-        return 0
+        return 0, 0
     extra = added or {}
+    held_back = postponed or {}
 
     def spent(y: int) -> int:
         before = opening.used_before if opening is not None and y == opening.year else 0
@@ -172,9 +201,12 @@ def available_days(year: int, used: Mapping[int, int], first_year: int,
         return spent(y) == 0 and y not in besar_years
 
     available = ANNUAL_DAYS + extra.get(first_year, 0) + (opening.carried if opening else 0)
+    held = 0
     for current in range(first_year + 1, year + 1):
         previous = current - 1
         left = 0 if previous in besar_years else max(0, available - spent(previous))
+        # Postponed days come first: they were the employer's choice, not the employee's.
+        held = min(held_back.get(previous, 0), left, CAP_AFTER_TWO_YEARS - ANNUAL_DAYS)
         earlier_idle = (idle(previous - 1) if previous > first_year
                         else opening is not None and opening.previous_year_idle)
         idle_two_years = idle(previous) and earlier_idle
@@ -184,8 +216,9 @@ def available_days(year: int, used: Mapping[int, int], first_year: int,
             cap = CAP_AFTER_ONE_YEAR
         else:
             cap = ANNUAL_DAYS
-        available = ANNUAL_DAYS + extra.get(current, 0) + min(cap - ANNUAL_DAYS, left)
-    return available
+        ordinary = min(cap - ANNUAL_DAYS, left - held, CAP_AFTER_TWO_YEARS - ANNUAL_DAYS - held)
+        available = ANNUAL_DAYS + extra.get(current, 0) + held + ordinary
+    return available, held
 
 
 async def opening_for(conn: aiosqlite.Connection, nip: str, year: int) -> Opening | None:
@@ -308,8 +341,10 @@ async def balance(conn: aiosqlite.Connection, nip: str, year: int, *, calendar: 
     # describes the first tracked year, so it is left out.
     opening = await opening_for(conn, nip, first_year)
     employee = await employees.by_nip(conn, nip)
-    available = available_days(year, used, first_year, opening, added=added,
-                               besar_years=besar_years, carry=carry_rules(employee))
+    postponed = await postponed_days(conn, nip, calendar, window_start, window_end)
+    available, postponed_in = _availability(
+        year, used, first_year, opening, added=added, besar_years=besar_years,
+        carry=carry_rules(employee), postponed=postponed)
     return LeaveBalance(
         year=year, eligible_from=eligible_from(start_of_service), available=available,
         carried=max(0, available - ANNUAL_DAYS - added.get(year, 0)) if year >= first_year
@@ -317,4 +352,17 @@ async def balance(conn: aiosqlite.Connection, nip: str, year: int, *, calendar: 
         used=used.get(year, 0), pending=pending.get(year, 0),
         opening=opening if opening is not None and opening.year == year else None,
         added_bersama=added.get(year, 0) if year >= first_year else 0,
-        besar=this_year[0] if this_year else None)
+        besar=this_year[0] if this_year else None, postponed_in=postponed_in)
+
+
+async def postponed_days(conn: aiosqlite.Connection, nip: str, calendar: OfficeCalendar,
+                         first: dt.date, last: dt.date) -> dict[int, int]:
+    """Year → working days of that year's cuti tahunan postponed into a later year. A
+    postponement to a later day of the same year carries nothing: the days are still that
+    year's to take."""
+    counts: dict[int, int] = {}
+    for start, end, until in await cuti_answers.postponed_into(conn, nip, first, last):
+        for day in calendar.working_days(max(start, first), min(end, last)):
+            if until.year > day.year:
+                counts[day.year] = counts.get(day.year, 0) + 1
+    return counts

@@ -88,7 +88,10 @@ def after_decision(view: RequestView, position: int, round_: int,
         notices.extend(cards(view))
     elif view.status == svc.DISETUJUI:
         notices.extend(letters(view))
-    elif view.status not in (svc.DITOLAK, svc.DIKEMBALIKAN, svc.DIUSULKAN):
+    elif view.status == svc.PERUBAHAN:
+        # The applicant's notice is the card to accept or withdraw (rendered with buttons).
+        notices[-1] = change_card(view)
+    elif view.status not in (svc.DITOLAK, svc.DIKEMBALIKAN, svc.DITANGGUHKAN, svc.DIUSULKAN):
         # DIUSULKAN: the usulan letters are `proposed`, which needs the admins.
         raise ValueError(f"no notices for a decision leaving status {view.status}")
     return notices
@@ -168,3 +171,32 @@ def sk_recorded(view: RequestView) -> list[Notice]:
                     else "signer"},
                    dedupe_key=f"req:{view.id}:sk:{nip}")
             for nip in told]
+
+
+CHANGE_CARD = "request.change_card"
+CHANGE_CLOSED = "request.change_closed"
+CHANGE_ANSWERED = "request.change_answered"
+
+
+def _change_key(view: RequestView) -> str:
+    return f"req:{view.id}:change:card"
+
+
+def change_card(view: RequestView) -> Notice:
+    """The applicant's card for the pejabat's perubahan: Terima / Tarik."""
+    return Notice(CHANGE_CARD, view.applicant.nip, None, {"request": view.id},
+                  dedupe_key=_change_key(view))
+
+
+def change_answered(view: RequestView) -> list[Notice]:
+    """The applicant accepted or withdrew: their card shows it, the pejabat and everyone who
+    decided before are told; an accepted change brings the letters."""
+    told = list(dict.fromkeys(e.nip for e in view.deciders if e.nip != view.applicant.nip))
+    notices = [Notice(CHANGE_CLOSED, view.applicant.nip, None,
+                      {"request": view.id, **outbox.edit_of(_change_key(view))},
+                      dedupe_key=f"{_change_key(view)}:closed"),
+               *(Notice(CHANGE_ANSWERED, nip, None, {"request": view.id},
+                        dedupe_key=f"req:{view.id}:change:told:{nip}") for nip in told)]
+    if view.status == svc.DISETUJUI:
+        notices.extend(letters(view))
+    return notices

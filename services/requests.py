@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import aiosqlite
 
-from services import acting, agenda, audit, employees, outbox, step_moves, text_limits
+from services import acting, agenda, audit, cuti_answers, employees, outbox, step_moves, text_limits
 from services import approval_chain as chains
 from services import leave_balance as leave
 from services import leave_rights as rights
@@ -25,6 +25,7 @@ from services.approval import model as engine
 from services.approval import store as approvals
 from services.approval.store import Card
 from services.calendar import OfficeCalendar
+from services.cuti_answers import CutiAnswer
 from services.employees import Employee
 from services.errors import DomainError, NotFound
 from services.nip import service_start
@@ -41,16 +42,26 @@ DIBATALKAN = "dibatalkan"
 # Not stored in requests.status (that stays "menunggu"): a CLTN or the Kepala's own cuti whose
 # office steps are done and whose SK has not been recorded yet (services.usulan_phase).
 DIUSULKAN = "diusulkan"
+# Cuti only: the pejabat berwenang proposed other dates (the applicant accepts or withdraws),
+# or postponed it.
+PERUBAHAN = "perubahan"
+DITANGGUHKAN = "ditangguhkan"
 OPEN_STATUSES = (MENUNGGU, DIKEMBALIKAN)
+# Statuses that hold their dates: nothing else may be filed over them.
+HOLDING_STATUSES = (MENUNGGU, DIKEMBALIKAN, PERUBAHAN, DISETUJUI)
 STATUS_LABELS = {MENUNGGU: "menunggu keputusan", DIKEMBALIKAN: "dikembalikan untuk diperbaiki",
                  DISETUJUI: "disetujui", DITOLAK: "ditolak", DIBATALKAN: "dibatalkan",
-                 DIUSULKAN: "menunggu keputusan PPK"}
+                 DIUSULKAN: "menunggu keputusan PPK",
+                 PERUBAHAN: "perubahan tanggal diusulkan, menunggu jawaban pemohon",
+                 DITANGGUHKAN: "ditangguhkan"}
 ENTITY = "request"
 
 
 # The request's own status after the engine moved its subject.
 _STATUS_AFTER = {engine.RUNNING: MENUNGGU, engine.RETURNED: DIKEMBALIKAN,
-                 engine.DONE: DISETUJUI, engine.REFUSED: DITOLAK, engine.CANCELLED: DIBATALKAN}
+                 engine.DONE: DISETUJUI, engine.REFUSED: DITOLAK, engine.CANCELLED: DIBATALKAN,
+                 engine.PROPOSED: PERUBAHAN, engine.POSTPONED: DITANGGUHKAN}
+CLOSED_STATUSES = (DISETUJUI, DITOLAK, DITANGGUHKAN)
 
 
 class DecisionRefused(DomainError):
@@ -117,6 +128,16 @@ class RequestView:
     withdrawal_asked: bool = False
     ground: str | None = None
     usulan: usulan.Usulan | None = None   # proposed to the PPK / the Kepala's superior
+    answer: CutiAnswer | None = None   # the pejabat's perubahan or penangguhan, if any
+
+    @property
+    def status_label(self) -> str:
+        """The status in words; a cuti the pejabat did not approve is "tidak disetujui", as
+        on the form."""
+        if self.status == DITOLAK and self.kind.is_cuti and self.steps and \
+                self.steps[-1].outcome == chains.TIDAK_DISETUJUI:
+            return "tidak disetujui"
+        return STATUS_LABELS[self.status]
 
     @property
     def ground_label(self) -> str | None:
@@ -188,13 +209,15 @@ async def _views(conn: aiosqlite.Connection, rows: list[aiosqlite.Row],
     ids = [r["id"] for r in rows]
     subjects = await approvals.load_many(conn, approvals.REQUEST, ids)
     proposals = await usulan.load_many(conn, ids)
-    return [await _view(conn, row, subjects[row["id"]], cache, proposals.get(row["id"]))
+    answers = await cuti_answers.load_many(conn, ids)
+    return [await _view(conn, row, subjects[row["id"]], cache, proposals.get(row["id"]),
+                        answers.get(row["id"]))
             for row in rows]
 
 
 async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row, subject: approvals.Subject,
-                cache: dict[str, Employee],
-                proposal: usulan.Usulan | None = None) -> RequestView:
+                cache: dict[str, Employee], proposal: usulan.Usulan | None = None,
+                answer: CutiAnswer | None = None) -> RequestView:
     request_id = row["id"]
     behalf = await step_moves.on_behalf(conn, approvals.REQUEST, request_id)
     steps = []
@@ -228,7 +251,8 @@ async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row, subject: approva
         closed_at=_time(row["closed_at"]), steps=tuple(steps),
         expected_time=dt.time.fromisoformat(row["expected_time"]) if row["expected_time"]
         else None, ground=row["ground"],
-        withdrawal_asked=row["withdrawal_asked_at"] is not None, usulan=proposal)
+        withdrawal_asked=row["withdrawal_asked_at"] is not None, usulan=proposal,
+        answer=answer)
 
 
 async def _load(conn: aiosqlite.Connection, request_id: int) -> RequestView:
@@ -334,8 +358,8 @@ async def _open_spans(conn: aiosqlite.Connection, nip: str, start: dt.date,
                       end: dt.date) -> list[rules.Span]:
     async with conn.execute(
         "SELECT id, type, start_date, end_date, part FROM requests WHERE nip = ? "
-        "AND status IN (?, ?, ?) AND end_date >= ? AND start_date <= ?",
-        (nip, MENUNGGU, DIKEMBALIKAN, DISETUJUI, start.isoformat(), end.isoformat()),
+        "AND status IN (?, ?, ?, ?) AND end_date >= ? AND start_date <= ?",
+        (nip, *HOLDING_STATUSES, start.isoformat(), end.isoformat()),
     ) as cursor:
         rows = await cursor.fetchall()
     spans = []
@@ -352,8 +376,7 @@ async def _spans_of_type(conn: aiosqlite.Connection, nip: str, type_key: str,
     """Approved or waiting requests of one type, earliest first."""
     async with conn.execute(
         "SELECT id, start_date, end_date FROM requests WHERE nip = ? AND type = ? "
-        "AND status IN (?, ?, ?) ORDER BY start_date", (nip, type_key, MENUNGGU, DIKEMBALIKAN,
-                                                        DISETUJUI)
+        "AND status IN (?, ?, ?, ?) ORDER BY start_date", (nip, type_key, *HOLDING_STATUSES)
     ) as cursor:
         rows = await cursor.fetchall()
     return [(r["id"], dt.date.fromisoformat(r["start_date"]), dt.date.fromisoformat(r["end_date"]))
@@ -620,7 +643,10 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
         direct = not steps and basis is not None and employee.peran == usulan.KEPALA_ROLE
         if direct and office is None:
             raise ValueError("the Kepala's own cuti is proposed at once: pass the office")
-        if not steps and not direct:
+        # A chain left with only the atasan's pertimbangan (no pejabat berwenang in the
+        # registry) has nobody to decide: a pertimbangan must never grant a cuti.
+        if (not steps and not direct) or (steps and chains.SETUJUI not in
+                                          steps[-1].step.actions):
             raise rules.RequestRefused(
                 "Belum ada pejabat yang dapat memproses pengajuan Anda (atasan langsung atau "
                 "pejabat berwenang belum tercatat). Hubungi pengelola kepegawaian.")
@@ -856,18 +882,21 @@ async def confirm_withdrawal(db: Database, request_id: int, approver: Employee, 
 
 # --- deciding --------------------------------------------------------------------------------
 
-def _refusal(view: RequestView, position: int, round_: int, nip: str) -> DecisionRefused:
+def _refusal(view: RequestView, position: int, round_: int, nip: str,
+             action: str | None = None) -> DecisionRefused:
     """Why a decision tap changed nothing. Authority first: someone who may not decide this
     step learns nothing about the request's state."""
     step = view.steps[position] if 0 <= position < len(view.steps) else None
     if step is None or nip not in {a.nip for a in step.actors}:
         return DecisionRefused("Anda tidak berwenang memutuskan pengajuan ini.")
     if view.status != MENUNGGU:
-        return DecisionRefused(f"Pengajuan #{view.id} sudah {STATUS_LABELS[view.status]}; "
+        return DecisionRefused(f"Pengajuan #{view.id} sudah {view.status_label}; "
                                "tidak ada yang diubah.")
     if round_ != view.round or position != view.current_step:
         return DecisionRefused("Tombol ini sudah tidak berlaku; keputusan pada tahap ini sudah "
                                "diberikan.")
+    if action is not None and action not in step.actions:
+        return DecisionRefused("Tindakan ini tidak tersedia pada tahap ini.")
     return DecisionRefused("Pengajuan ini tidak dapat diputuskan sekarang.")
 
 
@@ -885,11 +914,74 @@ async def check_turn(db: Database, request_id: int, position: int, round_: int, 
     return view
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What the pejabat's perubahan or tangguhkan carries besides the reason: the dates
+    proposed, or the first day the postponed cuti may be taken."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    postponed_until: dt.date | None = None
+
+
+# A postponement lasts at most one year (PP 11/2017).
+POSTPONE_MONTHS = 12
+
+
+def postpone_window(view: RequestView, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days a postponed cuti may be allowed from: after the day asked for (and after
+    today), within a year of it."""
+    earliest = max(view.start, today) + dt.timedelta(days=1)
+    return earliest, rules.add_months(view.start, POSTPONE_MONTHS)
+
+
+def granted_outside(view: RequestView) -> bool:
+    """CLTN and the Kepala's own cuti are granted by the PPK (or the Kepala's superior): the
+    office proposes them as filed, so its pejabat cannot change the dates nor postpone."""
+    return _usulan_basis(view) is not None
+
+
+def may_postpone(view: RequestView) -> bool:
+    return (view.kind.is_cuti and rights.may_postpone(view.kind, view.ground)
+            and not granted_outside(view))
+
+
+def may_change(view: RequestView) -> bool:
+    return not granted_outside(view)
+
+
+def _check_answer(view: RequestView, action: str, answer: Answer | None,
+                  today: dt.date) -> None:
+    if action == chains.PERUBAHAN and not may_change(view):
+        raise DecisionRefused(f"{view.kind.label} ini diputuskan oleh PPK: pejabat di kantor "
+                              "mengusulkannya sebagaimana diajukan, tanpa perubahan tanggal.")
+    if action in (chains.TANGGUHKAN, engine.PERTIMBANGAN_TANGGUHKAN) and not may_postpone(view):
+        raise DecisionRefused(f"{view.kind.label} ini tidak dapat ditangguhkan"
+                              + (" (cuti besar untuk persalinan anak ke-4 menggantikan cuti "
+                                 "melahirkan)." if view.kind.key == rights.CUTI_BESAR else "."))
+    if action == chains.TANGGUHKAN:
+        until = answer.postponed_until if answer else None
+        if until is None:
+            raise DecisionRefused("Tanggal cuti dapat diambil wajib diisi.")
+        earliest, latest = postpone_window(view, today)
+        if not earliest <= until <= latest:
+            raise DecisionRefused(
+                f"Cuti yang ditangguhkan dapat diambil paling cepat {_date(earliest)} dan paling "
+                f"lambat {_date(latest)} (penangguhan paling lama 1 tahun).")
+    if action == chains.PERUBAHAN:
+        if answer is None or answer.start is None or answer.end is None:
+            raise DecisionRefused("Tanggal perubahan wajib diisi.")
+        if (answer.start, answer.end) == (view.start, view.end):
+            raise DecisionRefused("Tanggal yang diusulkan sama dengan yang diajukan.")
+
+
 async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, office: Office,
                  *, request_id: int, position: int, round_: int, action: str, nip: str,
-                 note: str | None, at: dt.datetime,
-                 telegram_user_id: int | None) -> Decision:
-    """Apply one approver's decision on the step they were shown, atomically."""
+                 note: str | None, at: dt.datetime, telegram_user_id: int | None,
+                 answer: Answer | None = None) -> Decision:
+    """Apply one approver's decision on the step they were shown, atomically. A cuti's
+    perubahan carries the proposed dates (checked as the form checks them, for the
+    applicant) and tangguhkan the first day it may be taken, in `answer`."""
     spec = engine.action(action)
     if spec is None:
         raise DecisionRefused("Tindakan tidak dikenal.")
@@ -906,7 +998,9 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
                                        actor_nip=nip, action=action,
                                        note=note.strip() if note else None, now=at)
         except (approvals.Stale, engine.TransitionRefused):
-            raise _refusal(view, position, round_, nip) from None
+            raise _refusal(view, position, round_, nip, action) from None
+        # Authority and staleness first (above); a refused answer rolls the action back.
+        _check_answer(view, action, answer, at.date())
         status = _STATUS_AFTER.get(move.after.state, MENUNGGU)
         basis = _usulan_basis(view) if status == DISETUJUI else None
         if basis is not None:
@@ -916,10 +1010,21 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
         await conn.execute(
             "UPDATE requests SET status = ?, updated_at = ?, closed_at = ? WHERE id = ?",
             (status, at.isoformat(),
-             at.isoformat() if status in (DISETUJUI, DITOLAK) else None, request_id))
+             at.isoformat() if status in CLOSED_STATUSES else None, request_id))
         detail: dict[str, object] = {"position": position, "round": round_}
         if note:
             detail["note"] = note.strip()
+        if status == PERUBAHAN:
+            assert answer is not None and answer.start and answer.end
+            detail |= await _propose_change(conn, policy, calendar, view, answer.start,
+                                            answer.end, position=position, round_=round_,
+                                            nip=nip, at=at)
+        if status == DITANGGUHKAN:
+            assert answer is not None and answer.postponed_until
+            await cuti_answers.record(conn, CutiAnswer(
+                request_id, cuti_answers.TANGGUHKAN, position, round_, nip, at, view.start,
+                view.end, view.working_days, postponed_until=answer.postponed_until))
+            detail["postponed_until"] = answer.postponed_until
         if status == DISETUJUI or basis is not None:
             detail["agenda_number"] = await _number(conn, policy, office, view, at)
         if status == DISETUJUI:
@@ -973,6 +1078,109 @@ async def _propose(conn: aiosqlite.Connection, policy: RequestPolicy, office: Of
     await audit.record(conn, at=at, actor=audit.Actor(signer, telegram_user_id),
                        action="request.usulan", entity=ENTITY, entity_id=request_id,
                        detail={"basis": basis, "kepada": addressed_to})
+
+
+async def _propose_change(conn: aiosqlite.Connection, policy: RequestPolicy, calendar: OfficeCalendar,
+                   view: RequestView, start: dt.date, end: dt.date, *, position: int,
+                   round_: int, nip: str, at: dt.datetime) -> dict[str, object]:
+    """Perubahan: the proposed dates pass the form's checks for the applicant (working days,
+    overlap, balance, the type's limits) and take the request's place, holding its days; the
+    dates as filed are kept."""
+    try:
+        checked = await _check_dates(conn, policy, calendar, view.applicant, view.kind, start,
+                                     end, at.date(), view.id, view.ground)
+    except DomainError as error:
+        raise DecisionRefused(f"Tanggal perubahan tidak dapat dipakai: {error.message}") \
+            from None
+    if checked.type_key != view.kind.key:
+        raise DecisionRefused("Tanggal perubahan mengubah jenis cuti; pilih tanggal lain.")
+    await conn.execute(
+        "UPDATE requests SET start_date = ?, end_date = ?, working_days = ? WHERE id = ?",
+        (start.isoformat(), end.isoformat(), checked.working_days, view.id))
+    await cuti_answers.record(conn, CutiAnswer(
+        view.id, cuti_answers.PERUBAHAN, position, round_, nip, at, view.start, view.end,
+        view.working_days, proposed_start=start, proposed_end=end,
+        proposed_days=checked.working_days))
+    return {"asked": [view.start, view.end], "proposed": [start, end],
+            "working_days": checked.working_days}
+
+
+async def check_change(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, *,
+                       request_id: int, position: int, round_: int, nip: str, start: dt.date,
+                       end: dt.date, today: dt.date) -> DatesCheck:
+    """The pejabat's proposed dates, checked before the reason is asked (decide checks them
+    again)."""
+    view = await check_turn(db, request_id, position, round_, nip, chains.PERUBAHAN)
+    _check_answer(view, chains.PERUBAHAN, Answer(start, end), today)
+    async with db.read() as conn:
+        try:
+            return await _check_dates(conn, policy, calendar, view.applicant, view.kind, start,
+                                      end, today, view.id, view.ground)
+        except DomainError as error:
+            raise DecisionRefused(f"Tanggal perubahan tidak dapat dipakai: {error.message}") \
+                from None
+
+
+async def check_postponement(db: Database, *, request_id: int, position: int, round_: int,
+                             nip: str, until: dt.date, today: dt.date) -> RequestView:
+    view = await check_turn(db, request_id, position, round_, nip, chains.TANGGUHKAN)
+    _check_answer(view, chains.TANGGUHKAN, Answer(postponed_until=until), today)
+    return view
+
+
+# --- the applicant's answer to a perubahan -------------------------------------------------
+
+async def answer_change(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
+                        office: Office, request_id: int, employee: Employee, *, accept: bool,
+                        at: dt.datetime, telegram_user_id: int | None) -> RequestView:
+    """The applicant accepts the proposed dates (the cuti is approved for them, in one tap)
+    or withdraws the request; the pejabat and whoever decided before are told."""
+    async with db.transaction() as conn:
+        view = await _load(conn, request_id)
+        if view.applicant.nip != employee.nip:
+            raise DecisionRefused("Pengajuan ini bukan milik Anda.")
+        proposal = view.answer
+        if view.status != PERUBAHAN or proposal is None or not proposal.awaiting_reply:
+            raise DecisionRefused(f"Pengajuan #{request_id} sudah {view.status_label}; "
+                                  "tidak ada yang diubah.")
+        if accept:
+            try:
+                await _check_dates(conn, policy, calendar, employee, view.kind, view.start,
+                                   view.end, at.date(), view.id, view.ground)
+            except DomainError as error:
+                raise DecisionRefused(f"Perubahan tidak dapat diterima lagi: {error.message} "
+                                      "Tarik pengajuan ini dan ajukan yang baru.") from None
+        subject = await approvals.load(conn, approvals.REQUEST, request_id)
+        assert subject is not None
+        if not await cuti_answers.record_reply(
+                conn, request_id, cuti_answers.DITERIMA if accept else cuti_answers.DITARIK, at):
+            raise DecisionRefused("Perubahan ini sudah dijawab; tidak ada yang diubah.")
+        try:
+            await approvals.settle(conn, subject, accepted=accept, now=at)
+        except (approvals.Stale, engine.TransitionRefused):
+            raise DecisionRefused("Pengajuan ini baru saja berubah; muat ulang /riwayat.") \
+                from None
+        detail: dict[str, object] = {"start": view.start, "end": view.end}
+        if accept:
+            await conn.execute(
+                "UPDATE requests SET status = ?, updated_at = ?, closed_at = ? WHERE id = ?",
+                (DISETUJUI, at.isoformat(), at.isoformat(), request_id))
+            detail["agenda_number"] = await _number(conn, policy, office, view, at)
+            await _write_absence_days(conn, view, calendar)
+        else:
+            # Withdrawn: the request ends as filed, and the proposed days are free again.
+            await conn.execute(
+                "UPDATE requests SET status = ?, start_date = ?, end_date = ?, working_days = ?,"
+                " updated_at = ?, closed_at = ? WHERE id = ?",
+                (DIBATALKAN, proposal.asked_start.isoformat(), proposal.asked_end.isoformat(),
+                 proposal.asked_days, at.isoformat(), at.isoformat(), request_id))
+        await audit.record(conn, at=at, actor=audit.Actor(employee.nip, telegram_user_id),
+                           action="request.change_accept" if accept
+                           else "request.change_withdraw", entity=ENTITY,
+                           entity_id=request_id, detail=detail)
+        after = await _load(conn, request_id)
+        await outbox.enqueue(conn, notices.change_answered(after), now=at)
+        return after
 
 
 async def _write_absence_days(conn: aiosqlite.Connection, view: RequestView,

@@ -128,7 +128,9 @@ async def _approved_cuti(db: Database, settings: Settings, clock: FixedClock, ni
     for approver in approvers:
         current = await svc.get(db, view.id)
         await svc.decide(db, settings.requests, calendar, settings.office, request_id=view.id,
-                         position=current.current_step, round_=current.round, action="setujui",
+                         position=current.current_step, round_=current.round,
+                         action="setujui" if current.current_step == len(current.steps) - 1
+                         else "pertimbangan_setuju",
                          nip=approver.nip, note=None, at=clock.now(), telegram_user_id=None)
 
 

@@ -116,7 +116,8 @@ async def _approve_all(db: Database, settings: Settings, clock: FixedClock,
     while view.current is not None:
         decision = await svc.decide(
             db, settings.requests, _calendar(settings), settings.office, request_id=view.id,
-            position=view.current_step, round_=view.round, action="setujui",
+            position=view.current_step, round_=view.round,
+            action="setujui" if "setujui" in view.current.actions else "pertimbangan_setuju",
             nip=view.current.actors[0].nip, note=None, at=clock.now(), telegram_user_id=None)
         view = decision.request
     assert view.status == svc.DISETUJUI

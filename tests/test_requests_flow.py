@@ -152,7 +152,8 @@ async def test_two_level_cuti_chain(harness: Harness, office, db: Database) -> N
     assert "diteruskan kepada" in last(h, EMPLOYEE).text
 
     second = card_for(h, KEPALA_TG)
-    assert "(2 dari 2)" in second.text and "Atasan Langsung: Disetujui oleh" in second.text
+    assert "(2 dari 2)" in second.text
+    assert "Atasan Langsung: Pertimbangan: disetujui oleh" in second.text
     # The atasan's old button is stale now.
     await h.tap(ATASAN, first.button("Setujui"), on=first)
     assert "sudah tidak berlaku" in answers(h)[-1]

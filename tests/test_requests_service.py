@@ -41,6 +41,9 @@ async def _submit(db: Database, settings: Settings, clock: FixedClock, nip: str,
 
 async def _decide(db: Database, settings: Settings, clock: FixedClock, view: svc.RequestView,
                   nip: str, action: str = "setujui", note: str | None = None) -> svc.Decision:
+    step = view.current
+    if action == "setujui" and step is not None and "setujui" not in step.actions:
+        action = "pertimbangan_setuju"  # the atasan's step of a cuti: a pertimbangan
     return await svc.decide(db, settings.requests, OfficeCalendar(settings.calendar),
                             settings.office, request_id=view.id, position=view.current_step,
                             round_=view.round, action=action, nip=nip, note=note,

@@ -97,9 +97,13 @@ IZIN_CHAIN = Chain("izin", (
     ChainStep("atasan", "Atasan Langsung", ActorRef(ATASAN_LANGSUNG)),
 ))
 # Cuti: the atasan langsung recommends, the pejabat berwenang (the Kepala, by delegation) grants.
+# Both give the form's four answers: the atasan a pertimbangan, the pejabat the decision.
 CUTI_CHAIN = Chain("cuti", (
-    ChainStep("atasan", "Atasan Langsung", ActorRef(ATASAN_LANGSUNG)),
-    ChainStep("pejabat", "Pejabat yang Berwenang Memberikan Cuti", ActorRef(PERAN, "kepala")),
+    ChainStep("atasan", "Atasan Langsung", ActorRef(ATASAN_LANGSUNG),
+              ("pertimbangan_setuju", "pertimbangan_perubahan", "pertimbangan_tangguhkan",
+               "pertimbangan_tidak", "kembalikan")),
+    ChainStep("pejabat", "Pejabat yang Berwenang Memberikan Cuti", ActorRef(PERAN, "kepala"),
+              ("setujui", "perubahan", "tangguhkan", "tidak_disetujui", "kembalikan")),
 ))
 
 
@@ -226,13 +230,17 @@ def _shipped(name: str) -> str:
     return (shipped_folder() / name).read_text(encoding="utf-8")
 
 
+_DECIDING = ("aksi: [setujui, perubahan, tangguhkan, tidak_disetujui, kembalikan]\n"
+             "    waktu: 1 hari\n    output: Surat")
+_CONSIDERING = ("aksi: [pertimbangan_setuju, pertimbangan_perubahan, pertimbangan_tangguhkan,\n"
+                "           pertimbangan_tidak, kembalikan]")
+
+
 @pytest.mark.parametrize("old, new, key, problem", [
-    ("aksi: [setujui, tolak, kembalikan]\n    waktu: 1 hari\n    output: Surat",
-     "aksi: [teruskan, setujui]\n    waktu: 1 hari\n    output: Surat", "langkah[1].aksi[0]",
-     "aksi 'teruskan' tidak berlaku untuk permohonan"),
-    ("aksi: [setujui, tolak, kembalikan]\n    waktu: 1 hari\n    output: Surat",
-     "aksi: [tolak, kembalikan]\n    waktu: 1 hari\n    output: Surat", "langkah[1].aksi",
-     "harus memiliki aksi teruskan atau setujui"),
+    (_DECIDING, "aksi: [teruskan, setujui]\n    waktu: 1 hari\n    output: Surat",
+     "langkah[1].aksi[0]", "aksi 'teruskan' tidak berlaku untuk permohonan"),
+    (_DECIDING, "aksi: [tolak, kembalikan]\n    waktu: 1 hari\n    output: Surat",
+     "langkah[1].aksi", "harus memiliki aksi teruskan atau setujui"),
     ("output: Surat ijin cuti", "output: Surat ijin cuti\n    penomoran: true",
      "langkah[1].penomoran", "hanya untuk jenis: layanan"),
     ("output: Surat ijin cuti", "output: Surat ijin cuti\n    lewati_bila_kosong: false",
@@ -240,6 +248,15 @@ def _shipped(name: str) -> str:
     ("pemohon: semua", "pemohon: semua\nformat_agenda: \"851/{seq}/{year}\"", "format_agenda",
      "diatur di [requests]"),
     ("cuti_cltn]", "cuti_cltn, cuti_besar]", "jenis_permohonan", "tertulis dua kali"),
+    # The cuti form's answers: a pertimbangan gives all four, never decides, never comes last.
+    (_CONSIDERING, "aksi: [pertimbangan_setuju, pertimbangan_tidak, kembalikan]",
+     "langkah[0].aksi", "keempat jawaban"),
+    (_CONSIDERING, "aksi: [pertimbangan_setuju, pertimbangan_perubahan, "
+     "pertimbangan_tangguhkan, pertimbangan_tidak, setujui]", "langkah[0].aksi",
+     "tanpa jawaban keputusan"),
+    (_DECIDING, _CONSIDERING + "\n    waktu: 1 hari\n    output: Surat", "langkah[1].aksi",
+     "tidak dapat menjadi langkah terakhir"),
+    ("cuti_cltn]", "cuti_cltn, izin]", "langkah[0].aksi", "melayani cuti saja"),
 ])
 def test_request_chain_mistakes_are_named(tmp_path: Path, old: str, new: str, key: str,
                                           problem: str) -> None:

@@ -37,7 +37,7 @@ from device.sync import sync_all
 from reports.recap_pdf import render_pdf
 from reports.recap_xlsx import render_xlsx
 from services import employees, location, recap, requests
-from services.approval_chain import SETUJUI
+from services.approval_chain import PERTIMBANGAN, SETUJUI
 from services.attendance import month_attendance
 from services.attendance_model import EXCUSED_CODES, PRESENT_CODES, MonthAttendance
 from services.attendance_rules import EARLY, LATE, NO_IN, NO_OUT, NO_RECORD
@@ -340,7 +340,9 @@ async def _file_requests(db: Database, settings: Settings, calendar: OfficeCalen
                 at += dt.timedelta(hours=1)
                 decision = await requests.decide(
                     db, settings.requests, calendar, settings.office, request_id=view.id,
-                    position=view.current_step, round_=view.round, action=SETUJUI,
+                    position=view.current_step, round_=view.round,
+                    # The atasan's step of a cuti gives a pertimbangan, which passes it on.
+                    action=SETUJUI if SETUJUI in view.current.actions else PERTIMBANGAN[0],
                     nip=view.current.actors[0].nip, note=None, at=at, telegram_user_id=None)
                 view = decision.request
             approved += 1

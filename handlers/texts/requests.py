@@ -82,8 +82,78 @@ ATTACHMENT_PRESENT = "terlampir"
 BUTTON_APPROVE = "✅ Setujui"
 BUTTON_REFUSE = "⛔ Tolak"
 BUTTON_RETURN = "↩️ Kembalikan"
-OUTCOME = {"setujui": "Disetujui", "tolak": "Ditolak", "kembalikan": "Dikembalikan"}
-OUTCOME_ICON = {"setujui": "✅", "tolak": "⛔", "kembalikan": "↩️"}
+OUTCOME = {"setujui": "Disetujui", "tolak": "Ditolak", "kembalikan": "Dikembalikan",
+           "pertimbangan_setuju": "Pertimbangan: disetujui",
+           "pertimbangan_perubahan": "Pertimbangan: perubahan",
+           "pertimbangan_tangguhkan": "Pertimbangan: ditangguhkan",
+           "pertimbangan_tidak": "Pertimbangan: tidak disetujui",
+           "perubahan": "Perubahan diusulkan", "tangguhkan": "Ditangguhkan",
+           "tidak_disetujui": "Tidak disetujui"}
+OUTCOME_ICON = {"setujui": "✅", "tolak": "⛔", "kembalikan": "↩️", "pertimbangan_setuju": "✅",
+                "pertimbangan_perubahan": "📝", "pertimbangan_tangguhkan": "⏸",
+                "pertimbangan_tidak": "⛔", "perubahan": "📝", "tangguhkan": "⏸",
+                "tidak_disetujui": "⛔"}
+# The cuti form's answers: the atasan langsung's pertimbangan, the pejabat's decision.
+# Both give the same four answers (the form has the same four boxes in both parts); the card
+# says which part it is.
+BUTTON_ANSWER = {"pertimbangan_setuju": "✅ Setujui", "pertimbangan_perubahan": "📝 Perubahan",
+                 "pertimbangan_tangguhkan": "⏸ Tangguhkan",
+                 "pertimbangan_tidak": "⛔ Tidak disetujui", "perubahan": "📝 Perubahan",
+                 "tangguhkan": "⏸ Tangguhkan", "tidak_disetujui": "⛔ Tidak disetujui"}
+CARD_CONSIDER = "\n\nBerikan <b>pertimbangan</b> Anda; apa pun pertimbangannya, pengajuan " \
+    "diteruskan kepada pejabat yang berwenang memberikan cuti."
+ASK_CONSIDER_REASON = {
+    "pertimbangan_perubahan": "Tuliskan alasan pertimbangan <b>perubahan</b> atas pengajuan "
+                              "#{id} ({nama}), misalnya tanggal yang Anda sarankan. "
+                              "Kirim /batal untuk mengurungkan.",
+    "pertimbangan_tangguhkan": "Tuliskan alasan pertimbangan <b>ditangguhkan</b> atas "
+                               "pengajuan #{id} ({nama}). Kirim /batal untuk mengurungkan.",
+    "pertimbangan_tidak": "Tuliskan alasan pertimbangan <b>tidak disetujui</b> atas pengajuan "
+                          "#{id} ({nama}). Kirim /batal untuk mengurungkan.",
+}
+# BKN reads PP 17/2020 as: a cuti other than CLTN may be postponed, not refused.
+ASK_NOT_APPROVED_REASON = "Tuliskan <b>syarat yang tidak dipenuhi</b> sehingga pengajuan #{id} " \
+    "({nama}) tidak disetujui. Cuti selain CLTN pada dasarnya dapat ditangguhkan, bukan " \
+    "ditolak (PP 17/2020); bila alasannya kepentingan dinas, gunakan <b>Tangguhkan</b>. " \
+    "Kirim /batal untuk mengurungkan."
+CHANGE_ASK_START = "📝 <b>Perubahan pengajuan #{id}</b> ({nama})\nDiajukan: {periode} ({hari} " \
+    "hari kerja).\nPilih <b>tanggal mulai</b> yang diusulkan pada kalender, atau ketik " \
+    "tanggal dengan format DD-MM-YYYY. Kirim /batal untuk mengurungkan."
+CHANGE_ASK_END = "📝 <b>Perubahan pengajuan #{id}</b>\nMulai: {mulai}\nPilih <b>tanggal " \
+    "selesai</b> yang diusulkan, atau ketik tanggal DD-MM-YYYY. Untuk satu hari, pilih " \
+    "tanggal yang sama."
+CHANGE_ASK_REASON = "📝 <b>Perubahan pengajuan #{id}</b>\nDiusulkan: {periode}, <b>{hari} hari " \
+    "kerja</b>{saldo}\nTuliskan <b>alasan perubahan</b>. Kirim /batal untuk mengurungkan."
+CHANGE_BALANCE = " (sisa cuti tahunan {tahun} pemohon: {sisa} hari kerja)"
+POSTPONE_ASK_DATE = "⏸ <b>Penangguhan pengajuan #{id}</b> ({nama})\nDiajukan: {periode}.\n" \
+    "Mulai tanggal berapa cuti ini <b>dapat diambil</b>? Pilih pada kalender atau ketik " \
+    "tanggal DD-MM-YYYY (paling lambat {akhir}). Kirim /batal untuk mengurungkan."
+POSTPONE_ASK_REASON = "⏸ <b>Penangguhan pengajuan #{id}</b>\nDapat diambil mulai: {tanggal}" \
+    "{bawa}\nTuliskan <b>alasan penangguhan</b>. Kirim /batal untuk mengurungkan."
+POSTPONE_CARRIES = "\nHari cuti tahunan yang ditangguhkan ke tahun {tahun} menambah hak " \
+    "tahun itu (paling banyak 24 hari kerja bersama sisa lainnya)."
+ANSWER_ABORTED = "Jawaban diurungkan; pengajuan tetap menunggu keputusan Anda."
+CHANGE_PROPOSED_LINE = "\nPerubahan diusulkan: {periode} ({hari} hari kerja); diajukan " \
+    "semula {semula}"
+POSTPONED_LINE = "\nDitangguhkan; dapat diambil mulai {tanggal}"
+CHANGE_REPLY_LINE = {"diterima": " — diterima pemohon", "ditarik": " — ditarik pemohon"}
+CHANGE_CARD = (
+    "📝 <b>Perubahan atas pengajuan #{id} ({jenis})</b>\n"
+    "{nama} ({tahap}) tidak dapat memberikan cuti pada {semula} dan mengusulkan:\n"
+    "<b>{periode}</b> ({hari} hari kerja).\nAlasan: <i>{catatan}</i>\n\n"
+    "Ketuk <b>Terima</b> agar cuti disetujui untuk tanggal itu, atau <b>Tarik</b> untuk "
+    "menarik pengajuan ini."
+)
+BUTTON_ACCEPT_CHANGE = "✅ Terima"
+BUTTON_WITHDRAW_CHANGE = "↩️ Tarik"
+CHANGE_ACCEPTED = "\n\n✅ <b>Perubahan diterima</b> pada {waktu}; cuti disetujui, nomor {nomor}."
+CHANGE_WITHDRAWN = "\n\n↩️ <b>Pengajuan ditarik</b> pada {waktu}."
+CHANGE_ACCEPTED_NOTICE = "✅ {nama} <b>menerima</b> perubahan pengajuan #{id} ({jenis}): cuti " \
+    "{periode}, nomor {nomor}."
+CHANGE_WITHDRAWN_NOTICE = "↩️ {nama} <b>menarik</b> pengajuan #{id} ({jenis}) dan tidak " \
+    "menerima perubahan ke {periode}."
+ANSWER_ACCEPTED = "Perubahan diterima; cuti Anda disetujui."
+ANSWER_WITHDRAWN = "Pengajuan #{id} ditarik."
 ASK_REFUSE_REASON = "Tuliskan alasan <b>penolakan</b> pengajuan #{id} ({nama}). " \
     "Kirim /batal untuk mengurungkan."
 ASK_RETURN_REASON = "Tuliskan apa yang perlu <b>diperbaiki</b> pada pengajuan #{id} ({nama}). " \
@@ -100,6 +170,15 @@ NOTICE_APPROVED = "✅ Pengajuan #{id} ({jenis}, {periode}) <b>disetujui</b> ole
     "Nomor: {nomor}. Surat terlampir."
 NOTICE_REFUSED = "⛔ Pengajuan #{id} ({jenis}, {periode}) <b>ditolak</b> oleh {nama}\n" \
     "Alasan: <i>{catatan}</i>"
+NOTICE_NOT_APPROVED = "⛔ Pengajuan #{id} ({jenis}, {periode}) <b>tidak disetujui</b> oleh " \
+    "{nama}\nAlasan: <i>{catatan}</i>"
+NOTICE_POSTPONED = "⏸ Pengajuan #{id} ({jenis}, {periode}) <b>ditangguhkan</b> oleh {nama}\n" \
+    "Alasan: <i>{catatan}</i>\nCuti ini dapat diambil mulai {tanggal}: ajukan kembali melalui " \
+    "/izin.{bawa}"
+NOTICE_POSTPONED_CARRIED = " Hari cuti tahunannya ditambahkan pada hak tahun {tahun} (paling " \
+    "banyak 24 hari kerja); lihat /saldo pada tahun itu."
+NOTICE_STEP_CONSIDERED = "ℹ️ {nama} ({tahap}) memberikan pertimbangan <b>{hasil}</b> atas " \
+    "pengajuan #{id} ({jenis}){catatan_baris}; pengajuan diteruskan kepada {tujuan}."
 NOTICE_RETURNED = "↩️ Pengajuan #{id} ({jenis}, {periode}) <b>dikembalikan</b> oleh {nama} " \
     "untuk diperbaiki.\nCatatan: <i>{catatan}</i>\n\nTekan <b>Perbaiki</b> untuk mengubah dan " \
     "mengirim kembali, atau batalkan melalui /riwayat."
@@ -147,6 +226,8 @@ BALANCE_CARRIED = "\nSisa tahun lalu yang dibawa: {hari} hari kerja"
 BALANCE_OPENING_CARRIED = "\nSisa tahun {tahun} yang dibawa (kartu cuti): {hari} hari kerja"
 BALANCE_USED_BEFORE = "\nDiambil sebelum memakai bot (kartu cuti): {hari} hari kerja"
 BALANCE_BERSAMA = "\nDitambah karena tetap bertugas pada hari cuti bersama: {hari} hari kerja"
+BALANCE_POSTPONED = "\nCuti tahunan {tahun} yang ditangguhkan, dibawa ke tahun ini: {hari} " \
+    "hari kerja"
 BALANCE_BESAR = (
     "<b>Cuti tahunan {tahun}</b>\n<b>Sisa: 0 hari kerja</b>\n\n"
     "Anda {status} cuti besar ({periode}, pengajuan #{id}). PNS yang mengambil cuti besar tidak "

@@ -16,6 +16,10 @@ RETURNED = "dikembalikan"     # waiting for the applicant to fix and resubmit
 DONE = "selesai"
 REFUSED = "ditolak"
 CANCELLED = "dibatalkan"
+# The cuti form's answers that end the chain short of approval: other dates proposed (the
+# applicant accepts or withdraws), or postponed.
+PROPOSED = "perubahan"
+POSTPONED = "ditangguhkan"
 OPEN_STATES = (RUNNING, RETURNED)
 
 ADVANCE = "advance"          # to the next step; after the last one the subject is done
@@ -60,6 +64,24 @@ TERUSKAN = register_action(ActionSpec("teruskan", ADVANCE)).name
 TOLAK = register_action(ActionSpec("tolak", CLOSE, needs_reason=True,
                                    terminal_state=REFUSED)).name
 KEMBALIKAN = register_action(ActionSpec("kembalikan", RETURN, needs_reason=True)).name
+
+# Cuti (PP 11/2017, the form's four answers). The atasan langsung's pertimbangan is advice: it
+# passes the request on to the pejabat berwenang whatever it says (a reason unless it agrees).
+# The pejabat berwenang's answer decides: setujui (above), perubahan, tangguhkan, tidak
+# disetujui.
+PERTIMBANGAN_SETUJU = register_action(ActionSpec("pertimbangan_setuju", ADVANCE)).name
+PERTIMBANGAN_PERUBAHAN = register_action(ActionSpec("pertimbangan_perubahan", ADVANCE,
+                                                    needs_reason=True)).name
+PERTIMBANGAN_TANGGUHKAN = register_action(ActionSpec("pertimbangan_tangguhkan", ADVANCE,
+                                                     needs_reason=True)).name
+PERTIMBANGAN_TIDAK = register_action(ActionSpec("pertimbangan_tidak", ADVANCE,
+                                                needs_reason=True)).name
+PERUBAHAN = register_action(ActionSpec("perubahan", CLOSE, needs_reason=True,
+                                       terminal_state=PROPOSED)).name
+TANGGUHKAN = register_action(ActionSpec("tangguhkan", CLOSE, needs_reason=True,
+                                        terminal_state=POSTPONED)).name
+TIDAK_DISETUJUI = register_action(ActionSpec("tidak_disetujui", CLOSE, needs_reason=True,
+                                             terminal_state=REFUSED)).name
 
 
 def action(name: str) -> ActionSpec | None:
@@ -130,6 +152,14 @@ def transition(current: State, step_count: int, action_name: str, *,
     else:
         after = State(RETURNED, current.position, current.round)
     return Move(current, after, spec)
+
+
+def settle_proposal(current: State, *, accepted: bool) -> State:
+    """The applicant's answer to proposed dates: accepting finishes the subject as approved
+    (for the new dates), withdrawing ends it."""
+    if current.state != PROPOSED:
+        raise TransitionRefused("nothing is proposed to this subject's applicant")
+    return State(DONE if accepted else CANCELLED, current.position, current.round)
 
 
 def resubmission(current: State, *, restart: str = FROM_FIRST) -> State:

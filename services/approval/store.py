@@ -301,6 +301,20 @@ async def close(conn: aiosqlite.Connection, subject: Subject, *, state: str,
         raise Stale()
 
 
+async def settle(conn: aiosqlite.Connection, subject: Subject, *, accepted: bool,
+                 now: dt.datetime) -> State:
+    """The applicant accepts or withdraws the dates proposed to them (model.settle_proposal);
+    Stale if the subject is no longer waiting for that answer."""
+    after = model.settle_proposal(subject.state, accepted=accepted)
+    cursor = await conn.execute(
+        "UPDATE approval_subjects SET state = ?, updated_at = ? "
+        "WHERE id = ? AND state = ? AND round = ?",
+        (after.state, now.isoformat(), subject.id, model.PROPOSED, subject.state.round))
+    if cursor.rowcount != 1:
+        raise Stale()
+    return after
+
+
 async def waiting_ref_ids(conn: aiosqlite.Connection, kind: str, nip: str, *,
                           limit: int = 1000) -> list[int]:
     """Subjects of `kind` whose current step this employee may act on, oldest first."""

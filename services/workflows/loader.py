@@ -21,7 +21,7 @@ from services.approval.model import RETURN_RULES, TO_APPLICANT
 from services.approval_chain import ATASAN_LANGSUNG, NIP, PERAN, ActorRef, ChainStep
 from services.employees import ROLES
 from services.nip import nip_problem
-from services.request_types import TYPE_KEYS
+from services.request_types import TYPE_KEYS, request_type
 from services.workflows.model import (
     ACTIONS,
     MOVING_ACTIONS,
@@ -190,13 +190,14 @@ def _actor(step: _Node) -> ActorRef:
 
 def _actions(step: _Node) -> tuple[str, ...]:
     raw = step.items("aksi", required=True)
+    known = (*ACTIONS, *approval_chain.CUTI_ACTIONS)
     for i, action in enumerate(raw):
-        if action not in ACTIONS:
+        if action not in known:
             raise step.error(f"aksi[{i}]", f"aksi {action!r} tidak dikenal; gunakan "
-                             + ", ".join(ACTIONS))
+                             + ", ".join(known))
     if len(set(raw)) != len(raw):
         raise step.error("aksi", "ada aksi yang tertulis dua kali")
-    if not MOVING_ACTIONS & set(raw):
+    if not (MOVING_ACTIONS | set(approval_chain.PERTIMBANGAN)) & set(raw):
         raise step.error("aksi", "langkah harus memiliki aksi teruskan atau setujui, "
                          "agar berkas dapat selesai")
     return tuple(raw)
@@ -247,9 +248,38 @@ def _unique(file: str, what: str, keys: Iterable[str]) -> None:
         seen.add(key)
 
 
+def _check_cuti_answers(node: _Node, raw_steps: list[Any], request_types: list[Any]) -> None:
+    """The cuti form's answers: only on a chain that serves cuti alone; a step either gives
+    the atasan's pertimbangan (all four answers, never the last step: it passes the request
+    on) or decides (setujui, with any of the pejabat's other answers)."""
+    cuti_only = all((kind := request_type(t)) is not None and kind.is_cuti
+                    for t in request_types)
+    last = len(raw_steps) - 1
+    for index, raw in enumerate(raw_steps):
+        step = _Node(node.file, raw, f"langkah[{index}]")
+        actions = set(step.data["aksi"])
+        answers = actions & set(approval_chain.CUTI_ACTIONS)
+        if not answers:
+            continue
+        if not cuti_only:
+            raise step.error("aksi", "jawaban " + ", ".join(sorted(answers)) + " hanya untuk "
+                             "rantai yang melayani cuti saja")
+        considers = actions & set(approval_chain.PERTIMBANGAN)
+        if considers and (considers != set(approval_chain.PERTIMBANGAN)
+                          or actions & set(approval_chain.KEPUTUSAN)
+                          or approval_chain.TOLAK in actions):
+            raise step.error("aksi", "langkah pertimbangan memuat keempat jawaban "
+                             + ", ".join(approval_chain.PERTIMBANGAN)
+                             + " (boleh ditambah kembalikan), tanpa jawaban keputusan")
+        if considers and index == last:
+            raise step.error("aksi", "pertimbangan meneruskan permohonan, sehingga tidak dapat "
+                             "menjadi langkah terakhir; langkah terakhir memutuskan (setujui)")
+
+
 def _check_request_chain(node: _Node) -> None:
     """What a "permohonan" definition may say beyond the common shape: only the requests
-    feature's actions (it has no teruskan; setujui is what moves a request on)."""
+    feature's actions (it has no teruskan; setujui is what moves a request on, or for cuti
+    the atasan's pertimbangan)."""
     for name, reason in _LAYANAN_ONLY_KEYS.items():
         if name in node.data:
             raise node.error(name, f"hanya untuk jenis: layanan; {reason}")
@@ -260,11 +290,14 @@ def _check_request_chain(node: _Node) -> None:
                 raise step.error(name, f"hanya untuk jenis: layanan; {reason}")
         actions = step.data["aksi"]
         for i, action in enumerate(actions):
-            if action not in approval_chain.ACTIONS:
+            if action not in approval_chain.REQUEST_ACTIONS:
                 raise step.error(f"aksi[{i}]", f"aksi {action!r} tidak berlaku untuk "
-                                 "permohonan; gunakan " + ", ".join(approval_chain.ACTIONS))
-        if approval_chain.SETUJUI not in actions:
-            raise step.error("aksi", "langkah permohonan wajib memuat setujui")
+                                 "permohonan; gunakan "
+                                 + ", ".join(approval_chain.REQUEST_ACTIONS))
+        if (approval_chain.SETUJUI not in actions
+                and not set(approval_chain.PERTIMBANGAN) & set(actions)):
+            raise step.error("aksi", "langkah permohonan wajib memuat setujui (atau, pada "
+                             "cuti, pertimbangan atasan langsung)")
 
 
 def _check_recap_chain(node: _Node, steps: tuple[Step, ...]) -> None:
@@ -306,6 +339,11 @@ def parse_workflow(file: str, data: Any) -> tuple[Workflow, bool]:
     if kind == "rekap":
         _check_recap_chain(node, steps)
     request_types: tuple[str, ...] = ()
+    if kind != "permohonan":
+        for index, step in enumerate(steps):
+            if answers := set(step.actions) & set(approval_chain.CUTI_ACTIONS):
+                raise node.error(f"langkah[{index}].aksi", "jawaban " + ", ".join(sorted(
+                    answers)) + " hanya untuk jenis: permohonan (cuti)")
     if kind == "permohonan":
         _check_request_chain(node)
         raw_types = node.items("jenis_permohonan", required=True)
@@ -316,6 +354,7 @@ def parse_workflow(file: str, data: Any) -> tuple[Workflow, bool]:
         if len(set(raw_types)) != len(raw_types):
             raise node.error("jenis_permohonan", "ada jenis permohonan yang tertulis dua kali")
         request_types = tuple(raw_types)
+        _check_cuti_answers(node, node.data["langkah"], raw_types)
     elif "jenis_permohonan" in node.data:
         raise node.error("jenis_permohonan", "hanya untuk definisi dengan jenis: permohonan")
     agenda_format = node.text("format_agenda", "")
