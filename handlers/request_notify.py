@@ -112,9 +112,17 @@ async def applicant_notice(services: AppServices, payload: dict[str, Any]) -> Ou
 @renderer(notices.LETTER)
 async def letter(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
     view = await svc.get(services.db, payload["request"])
-    if view.status != svc.DISETUJUI:
+    if not view.has_letter:
         return None
     pdf = await asyncio.to_thread(build_letter, services.env(OfficeEnv).office, view)
+    if view.status != svc.DISETUJUI:
+        outcome = view.status_label
+        caption = fill(texts.NOTICE_LETTER_CAPTION, jenis=view.kind.label, hasil=outcome) \
+            if payload["for"] == "applicant" else fill(
+                texts.NOTICE_LETTER_CAPTION_APPROVER, jenis=view.kind.label, hasil=outcome,
+                nama=view.applicant.nama)
+        return Outgoing(caption, method=DOCUMENT, file=pdf,
+                        filename=f"pemberitahuan-cuti-{view.id}.pdf")
     if payload["for"] == "applicant":
         caption = fill(texts.LETTER_CAPTION, jenis=view.kind.letter, nomor=view.agenda_number)
     else:

@@ -31,9 +31,34 @@ _SIGN = ParagraphStyle("letter-sign", fontName=fonts.REGULAR, fontSize=10.5, lea
 
 
 def _title(view: RequestView) -> str:
+    if view.status == "ditangguhkan":
+        return f"PEMBERITAHUAN PENANGGUHAN {view.kind.label.upper()}"
+    if view.status == "ditolak":
+        return f"PEMBERITAHUAN {view.kind.label.upper()} TIDAK DISETUJUI"
     if view.kind.is_cuti:
         return f"SURAT IZIN {view.kind.label.upper()}"
     return "SURAT IZIN"
+
+
+def _not_granted(view: RequestView) -> list[Flowable]:
+    """The body of the notice for a cuti postponed or not approved by the pejabat."""
+    final = view.steps[-1]
+    asked = (f"Permintaan {escape(view.kind.label.lower())} Saudara {_period(view)}, dengan "
+             f"alasan: {escape(view.reason)},")
+    if view.status == "ditangguhkan":
+        until = view.answer.postponed_until if view.answer else None
+        assert until is not None
+        text = (f"{asked} <b>ditangguhkan</b> oleh pejabat yang berwenang karena "
+                f"{escape(final.note or '-')}. Cuti tersebut dapat diambil mulai tanggal "
+                f"{long_date(until)}.")
+        if view.kind.uses_annual_balance and until.year > view.start.year:
+            text += (f" Hak cuti tahunan yang ditangguhkan ditambahkan pada hak tahun "
+                     f"{until.year}, paling banyak 24 hari kerja termasuk hak tahun berjalan "
+                     "(PP 11/2017).")
+    else:
+        text = (f"{asked} <b>tidak disetujui</b> oleh pejabat yang berwenang karena "
+                f"{escape(final.note or '-')}.")
+    return [Paragraph(text, _BODY), Spacer(1, 6)]
 
 
 def _period(view: RequestView) -> str:
@@ -141,7 +166,8 @@ def _signer_title(final: StepView | None) -> str:
 
 
 def build_letter(office: Office, view: RequestView) -> bytes:
-    """The PDF of the letter for an approved request."""
+    """The PDF of the letter for an approved request, or of the notice for a cuti the pejabat
+    berwenang postponed or did not approve (the form's boxes on both)."""
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2.5 * cm, rightMargin=2 * cm,
                             topMargin=1.5 * cm, bottomMargin=2 * cm,
@@ -151,19 +177,22 @@ def build_letter(office: Office, view: RequestView) -> bytes:
     signer = final.decided_by if final else None
     verb = "cuti" if view.kind.is_cuti else "izin"
     story: list[Flowable] = [*letterhead(office, doc.width), Spacer(1, 6),
-                             Paragraph(_title(view), _TITLE),
-                             Paragraph(f"Nomor: {escape(view.agenda_number or '-')}", _NUMBER),
-                             Spacer(1, 14),
-                             Paragraph("Diberikan " + verb + " kepada Pegawai Negeri Sipil:",
-                                       _BODY),
-                             Spacer(1, 4), _identity(view), Spacer(1, 8),
-                             Paragraph(
-                                 f"untuk {escape(view.kind.label.lower())} {_period(view)}, "
-                                 f"dengan alasan: {escape(view.reason)}.", _BODY),
-                             Spacer(1, 6), *_change_line(view), *_answers(view, doc.width),
-                             Paragraph("Demikian surat " + verb + " ini dibuat untuk dapat "
-                                       "dipergunakan sebagaimana mestinya.", _BODY),
-                             Spacer(1, 18)]
+                             Paragraph(_title(view), _TITLE)]
+    if view.status == "disetujui":
+        story += [Paragraph(f"Nomor: {escape(view.agenda_number or '-')}", _NUMBER),
+                  Spacer(1, 14),
+                  Paragraph("Diberikan " + verb + " kepada Pegawai Negeri Sipil:", _BODY),
+                  Spacer(1, 4), _identity(view), Spacer(1, 8),
+                  Paragraph(f"untuk {escape(view.kind.label.lower())} {_period(view)}, "
+                            f"dengan alasan: {escape(view.reason)}.", _BODY),
+                  Spacer(1, 6), *_change_line(view)]
+        closing = "Demikian surat " + verb + " ini dibuat untuk dapat dipergunakan " \
+            "sebagaimana mestinya."
+    else:
+        story += [Spacer(1, 14), Paragraph("Kepada pegawai:", _BODY), Spacer(1, 4),
+                  _identity(view), Spacer(1, 8), *_not_granted(view)]
+        closing = "Demikian pemberitahuan ini disampaikan untuk menjadi perhatian."
+    story += [*_answers(view, doc.width), Paragraph(closing, _BODY), Spacer(1, 18)]
     signed_on = view.closed_at.date() if view.closed_at else view.created_at.date()
     place = f"{escape(office.city)}, " if office.city else ""
     signature = [Paragraph(f"{place}{long_date(signed_on)}", _SIGN),

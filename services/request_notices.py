@@ -94,11 +94,14 @@ def after_decision(view: RequestView, position: int, round_: int,
     elif view.status not in (svc.DITOLAK, svc.DIKEMBALIKAN, svc.DITANGGUHKAN, svc.DIUSULKAN):
         # DIUSULKAN: the usulan letters are `proposed`, which needs the admins.
         raise ValueError(f"no notices for a decision leaving status {view.status}")
+    if view.status != svc.DISETUJUI and view.has_letter:
+        notices.extend(letters(view))
     return notices
 
 
 def letters(view: RequestView) -> list[Notice]:
-    """The surat izin / surat cuti for the applicant and everyone who decided."""
+    """The surat izin / surat cuti (or the notice of a cuti postponed or not approved) for the
+    applicant and everyone who decided."""
     recipients = [view.applicant.nip]
     for decider in view.deciders:
         if decider.nip not in recipients:

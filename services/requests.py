@@ -140,6 +140,13 @@ class RequestView:
         return STATUS_LABELS[self.status]
 
     @property
+    def has_letter(self) -> bool:
+        """An approved request has its letter; a cuti the pejabat postponed or did not
+        approve has a notice with the form's boxes."""
+        return self.status == DISETUJUI or (self.kind.is_cuti and (
+            self.status == DITANGGUHKAN or self.status_label == "tidak disetujui"))
+
+    @property
     def ground_label(self) -> str | None:
         return rights.ground_label(self.ground)
 

@@ -214,6 +214,12 @@ async def test_tidak_disetujui_names_the_unmet_condition(harness: Harness, offic
     assert "syarat yang tidak dipenuhi" in asked and "Tangguhkan" in asked
     await h.send(KEPALA_TG, "Alasan tidak sesuai dengan ketentuan cuti tahunan")
     assert "tidak disetujui" in h.api.last_to(EMPLOYEE.id).text
+    notice = [c for c in h.api.sent("sendDocument") if c.chat_id == EMPLOYEE.id][-1]
+    assert "tidak disetujui" in notice.text
+    text = PdfReader(io.BytesIO(notice.files["document"])).pages[0].extract_text()
+    assert "TIDAK DISETUJUI" in text and "tidak sesuai dengan ketentuan" in text
+    assert {c.chat_id for c in h.api.sent("sendDocument")} == {EMPLOYEE.id, ATASAN.id,
+                                                                KEPALA_TG.id}
     await h.send(EMPLOYEE, "/riwayat")
     assert "Status: <b>tidak disetujui</b>" in h.api.last_to(EMPLOYEE.id).text
     assert await _days(db) == []
@@ -248,9 +254,13 @@ async def test_tangguhkan_carries_into_next_year_up_to_24(harness: Harness, offi
     reason = h.api.last_to(KEPALA_TG.id).text
     assert "Senin, 11 Januari 2027" in reason and "tahun 2027" in reason
     await h.send(KEPALA_TG, "Kebutuhan dinas: penyusunan anggaran akhir tahun")
-    notice = h.api.last_to(EMPLOYEE.id).text
+    notice = [c for c in h.api.sent_to(EMPLOYEE.id) if c.method == "sendMessage"][-1].text
     assert "<b>ditangguhkan</b>" in notice and "11 Januari 2027" in notice
     assert "hak tahun 2027" in notice
+    letter = [c for c in h.api.sent("sendDocument") if c.chat_id == EMPLOYEE.id][-1]
+    text = PdfReader(io.BytesIO(letter.files["document"])).pages[0].extract_text()
+    assert "PEMBERITAHUAN PENANGGUHAN CUTI TAHUNAN" in text and "11 Januari 2027" in text
+    assert "penyusunan anggaran" in text
     assert await _days(db) == []
     await h.send(EMPLOYEE, "/riwayat")
     assert "Status: <b>ditangguhkan</b>" in h.api.last_to(EMPLOYEE.id).text
@@ -317,3 +327,21 @@ async def test_izin_keeps_its_three_buttons_and_refuses_cuti_answers(harness: Ha
     await h.tap(EMPLOYEE, "req:chy:1", on=card)
     assert "tidak ada yang diubah" in answers(h)[-1]
     assert await _actions(db) == ["request.submit"]
+
+
+async def test_a_late_reason_decides_nothing(harness: Harness, office, clock,
+                                             db: Database) -> None:
+    h = harness
+    await file_cuti(h, "20261019", "20261021")
+    await to_pejabat(h)
+    card = card_for(h, KEPALA_TG)
+    await h.tap(KEPALA_TG, card.button("Tangguhkan"), on=card)
+    await h.send(KEPALA_TG, "02-11-2026")
+    assert "alasan penangguhan" in h.api.last_to(KEPALA_TG.id).text
+    clock.advance(minutes=16)
+    await h.send(KEPALA_TG, "Kebutuhan dinas mendesak")
+    assert "kedaluwarsa" in h.api.last_to(KEPALA_TG.id).text
+    assert (await _actions(db))[-1] == "request.pertimbangan_setuju"
+    # The card still decides: the pejabat starts again from its button.
+    await h.tap(KEPALA_TG, card.button("Setujui"), on=card)
+    assert await _days(db) == ["2026-10-19", "2026-10-20", "2026-10-21"]

@@ -188,6 +188,8 @@ ATTACHMENT_CAPTION = "Lampiran pengajuan #{id}"
 AWAITING_REGISTRATION = " (menunggu atasan mendaftar di bot; pengajuan akan tampil saat " \
     "beliau mendaftar)"
 LETTER_CAPTION_APPROVER = "Arsip: surat {jenis} nomor {nomor} untuk {nama}"
+NOTICE_LETTER_CAPTION = "Pemberitahuan {jenis} {hasil}"
+NOTICE_LETTER_CAPTION_APPROVER = "Arsip: pemberitahuan {jenis} {hasil} untuk {nama}"
 
 # --- history, balance, approvals list ------------------------------------------------------
 HISTORY_EMPTY = "Anda belum pernah mengajukan izin atau cuti melalui bot ini."
