@@ -22,6 +22,7 @@ from bot.context import BotApp, BotContext
 from handlers import approval_codec as codec
 from handlers import bounded, reason_prompt
 from handlers import request_views as views
+from handlers.envs import OfficeEnv, RequestEnv
 from handlers.texts import common as common_texts
 from handlers.texts import requests as texts
 from services import approval_chain as chains
@@ -85,7 +86,7 @@ async def _settle_message(update: Update) -> None:
 
 def _change_window(context: BotContext, start: dt.date | None) -> tuple[dt.date, dt.date]:
     today = _today(context)
-    return start or today, today + dt.timedelta(days=context.settings.requests.max_ahead_days)
+    return start or today, today + dt.timedelta(days=context.env(RequestEnv).policy.max_ahead_days)
 
 
 def _change_calendar(context: BotContext, view: svc.RequestView, position: int,
@@ -150,7 +151,7 @@ async def _chose_change_end(update: Update, context: BotContext, view: svc.Reque
     """Both days chosen: checked as the form checks them, for the applicant; then the reason."""
     try:
         checked = await svc.check_change(
-            context.db, context.settings.requests, context.calendar, request_id=view.id,
+            context.db, context.env(RequestEnv).policy, context.calendar, request_id=view.id,
             position=position, round_=view.round, nip=context.require_employee().nip,
             start=start, end=end, today=_today(context))
     except DomainError as error:
@@ -390,8 +391,9 @@ async def _decide(update: Update, context: BotContext, prompt: Prompt, position:
     assert message is not None and user is not None
     try:
         decision = await svc.decide(
-            context.db, context.settings.requests, context.calendar, context.settings.office,
-            request_id=prompt.ref_id, position=position, round_=round_, action=prompt.action,
+            context.db, context.env(RequestEnv).policy, context.calendar,
+            context.env(OfficeEnv).office, request_id=prompt.ref_id, position=position,
+            round_=round_, action=prompt.action,
             nip=context.require_employee().nip, note=note, at=context.clock.now(),
             telegram_user_id=user.id, answer=answer)
     except DomainError as error:
@@ -410,8 +412,9 @@ async def _answer_change(update: Update, context: BotContext, *, accept: bool) -
     assert query is not None and context.matches
     try:
         view = await svc.answer_change(
-            context.db, context.settings.requests, context.calendar, context.settings.office,
-            int(context.matches[0][1]), context.require_employee(), accept=accept,
+            context.db, context.env(RequestEnv).policy, context.calendar,
+            context.env(OfficeEnv).office, int(context.matches[0][1]),
+            context.require_employee(), accept=accept,
             at=context.clock.now(), telegram_user_id=query.from_user.id)
     except DomainError as error:
         await _refuse(update, error, "terima" if accept else "tarik")
