@@ -258,7 +258,7 @@ async def got_change_text(update: Update, context: BotContext, prompt: Prompt,
             await _chose_change_end(update, context, view, position, chosen[0], day)
         else:
             await _chose_change_start(update, context, view, position, day)
-        # The next stage's prompt replaced this one (and may reuse its row id): keep it.
+        # The next stage's prompt replaced this one: it stays open.
         return False
     start, end = chosen
     await _decide(update, context, prompt, position, round_, note=text,

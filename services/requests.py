@@ -1087,9 +1087,10 @@ async def _propose(conn: aiosqlite.Connection, policy: RequestPolicy, office: Of
                        detail={"basis": basis, "kepada": addressed_to})
 
 
-async def _propose_change(conn: aiosqlite.Connection, policy: RequestPolicy, calendar: OfficeCalendar,
-                   view: RequestView, start: dt.date, end: dt.date, *, position: int,
-                   round_: int, nip: str, at: dt.datetime) -> dict[str, object]:
+async def _propose_change(conn: aiosqlite.Connection, policy: RequestPolicy,
+                          calendar: OfficeCalendar, view: RequestView, start: dt.date,
+                          end: dt.date, *, position: int, round_: int, nip: str,
+                          at: dt.datetime) -> dict[str, object]:
     """Perubahan: the proposed dates pass the form's checks for the applicant (working days,
     overlap, balance, the type's limits) and take the request's place, holding its days; the
     dates as filed are kept."""

@@ -2,12 +2,15 @@
 -- approve, propose other dates (perubahan: the request then waits for the applicant to accept
 -- or withdraw), postpone (ditangguhkan) or not approve it.
 --
--- requests.status gains 'perubahan' and 'ditangguhkan', and 'diusulkan' for the usulan phase
--- of CLTN and the Kepala's own cuti (issue 12), so that phase needs no second rebuild. SQLite
--- cannot change a CHECK, so the table is rebuilt with every row and column as it was. Its one
--- child table is emptied around the rebuild and refilled (foreign keys stay on throughout).
+-- requests.status gains 'perubahan' and 'ditangguhkan'. SQLite cannot change a CHECK, so the
+-- table is rebuilt under its own name with every row and column as it was. Foreign keys stay
+-- on: they are checked at commit (defer_foreign_keys, reset when the transaction ends), when
+-- every row that tables such as request_locations point at is back under the same id.
 
-CREATE TABLE requests_rebuilt (
+PRAGMA defer_foreign_keys = ON;
+CREATE TEMP TABLE requests_kept AS SELECT * FROM requests;
+DROP TABLE requests;
+CREATE TABLE requests (
     id              INTEGER PRIMARY KEY,
     nip             TEXT NOT NULL REFERENCES employees (nip),
     type            TEXT NOT NULL,
@@ -23,8 +26,7 @@ CREATE TABLE requests_rebuilt (
     attachment_size INTEGER,
     status          TEXT NOT NULL
                     CHECK (status IN ('menunggu', 'dikembalikan', 'disetujui', 'ditolak',
-                                      'dibatalkan', 'perubahan', 'ditangguhkan',
-                                      'diusulkan')),
+                                      'dibatalkan', 'perubahan', 'ditangguhkan')),
     agenda_number   TEXT UNIQUE,
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
@@ -34,24 +36,17 @@ CREATE TABLE requests_rebuilt (
     withdrawal_asked_at TEXT,
     CHECK (end_date >= start_date)
 );
-INSERT INTO requests_rebuilt (id, nip, type, start_date, end_date, part, working_days, reason,
-                              attachment_file_id, attachment_kind, attachment_name,
-                              attachment_size, status, agenda_number, created_at, updated_at,
-                              closed_at, ground, expected_time, withdrawal_asked_at)
+INSERT INTO requests (id, nip, type, start_date, end_date, part, working_days, reason,
+                      attachment_file_id, attachment_kind, attachment_name, attachment_size,
+                      status, agenda_number, created_at, updated_at, closed_at, ground,
+                      expected_time, withdrawal_asked_at)
 SELECT id, nip, type, start_date, end_date, part, working_days, reason, attachment_file_id,
        attachment_kind, attachment_name, attachment_size, status, agenda_number, created_at,
        updated_at, closed_at, ground, expected_time, withdrawal_asked_at
-FROM requests;
-
-CREATE TEMP TABLE request_locations_kept AS SELECT * FROM request_locations;
-DELETE FROM request_locations;
-DROP TABLE requests;
-ALTER TABLE requests_rebuilt RENAME TO requests;
+FROM temp.requests_kept;
+DROP TABLE temp.requests_kept;
 CREATE INDEX requests_nip_dates ON requests (nip, start_date, end_date);
 CREATE INDEX requests_status ON requests (status);
-INSERT INTO request_locations (request_id, latitude, longitude, label)
-SELECT request_id, latitude, longitude, label FROM temp.request_locations_kept;
-DROP TABLE temp.request_locations_kept;
 
 -- The pejabat berwenang's perubahan or penangguhan of one cuti (each ends the chain, so at
 -- most one per request). The request row carries the proposed dates while the applicant has
