@@ -292,18 +292,14 @@ async def _ask_postpone_date(update: Update, context: BotContext, view: svc.Requ
 
 
 async def ask_postpone(update: Update, context: BotContext) -> None:
-    """Tangguhkan on the card: still this person's turn, and may it be postponed? Then the
-    first day it may be taken."""
+    """Tangguhkan on the card: still this person's turn, and may it be postponed (check_turn
+    says)? Then the first day it may be taken."""
     query = update.callback_query
     assert query is not None
     found = await _view_for_tap(update, context, chains.TANGGUHKAN)
     if found is None:
         return
     view, position = found
-    if not svc.may_postpone(view):
-        await _refuse(update, svc.DecisionRefused(f"{view.kind.label} ini tidak dapat "
-                                                  "ditangguhkan."), chains.TANGGUHKAN)
-        return
     await query.answer()
     await _ask_postpone_date(update, context, view, position)
 

@@ -918,6 +918,8 @@ async def check_turn(db: Database, request_id: int, position: int, round_: int, 
         raise _refusal(view, position, round_, nip)
     if action not in step.actions:
         raise DecisionRefused("Tindakan ini tidak tersedia pada tahap ini.")
+    if refusal := _answer_refusal(view, action):
+        raise refusal
     return view
 
 
@@ -957,15 +959,23 @@ def may_change(view: RequestView) -> bool:
     return not granted_outside(view)
 
 
+def _answer_refusal(view: RequestView, action: str) -> DecisionRefused | None:
+    """Why this cuti does not take this answer at all (whatever its dates), or None."""
+    if action == chains.PERUBAHAN and not may_change(view):
+        return DecisionRefused(f"{view.kind.label} ini diputuskan oleh PPK: pejabat di kantor "
+                               "mengusulkannya sebagaimana diajukan, tanpa perubahan tanggal.")
+    if action in (chains.TANGGUHKAN, engine.PERTIMBANGAN_TANGGUHKAN) and not may_postpone(view):
+        return DecisionRefused(f"{view.kind.label} ini tidak dapat ditangguhkan"
+                               + (" (cuti besar untuk persalinan anak ke-4 menggantikan cuti "
+                                  "melahirkan)." if view.kind.key == rights.CUTI_BESAR
+                                  else "."))
+    return None
+
+
 def _check_answer(view: RequestView, action: str, answer: Answer | None,
                   today: dt.date) -> None:
-    if action == chains.PERUBAHAN and not may_change(view):
-        raise DecisionRefused(f"{view.kind.label} ini diputuskan oleh PPK: pejabat di kantor "
-                              "mengusulkannya sebagaimana diajukan, tanpa perubahan tanggal.")
-    if action in (chains.TANGGUHKAN, engine.PERTIMBANGAN_TANGGUHKAN) and not may_postpone(view):
-        raise DecisionRefused(f"{view.kind.label} ini tidak dapat ditangguhkan"
-                              + (" (cuti besar untuk persalinan anak ke-4 menggantikan cuti "
-                                 "melahirkan)." if view.kind.key == rights.CUTI_BESAR else "."))
+    if refusal := _answer_refusal(view, action):
+        raise refusal
     if action == chains.TANGGUHKAN:
         until = answer.postponed_until if answer else None
         if until is None:

@@ -345,3 +345,18 @@ async def test_a_late_reason_decides_nothing(harness: Harness, office, clock,
     # The card still decides: the pejabat starts again from its button.
     await h.tap(KEPALA_TG, card.button("Setujui"), on=card)
     assert await _days(db) == ["2026-10-19", "2026-10-20", "2026-10-21"]
+
+
+async def test_cltn_is_proposed_as_filed(harness: Harness, office, db: Database) -> None:
+    """CLTN is granted by the PPK: the Kepala proposes it (or does not), with no other dates
+    and no postponement."""
+    h = harness
+    await file_cuti(h, "20261102", "20261130", "cuti_cltn")
+    await to_pejabat(h)
+    card = card_for(h, KEPALA_TG)
+    assert _buttons(card) == ["✅ Setujui", "⛔ Tidak disetujui", "↩️ Kembalikan"]
+    await h.tap(KEPALA_TG, "req:chg:1:1:1", on=card)
+    assert "diputuskan oleh PPK" in answers(h)[-1]
+    await h.tap(KEPALA_TG, "req:pst:1:1:1", on=card)
+    assert "tidak dapat ditangguhkan" in answers(h)[-1]
+    assert await _actions(db) == ["request.submit", "request.pertimbangan_setuju"]
