@@ -12,8 +12,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import holidays as holiday_data
-
 WEEKDAY_NAMES = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 CUTI_BERSAMA_PREFIX = "Cuti Bersama"
 
@@ -42,6 +40,9 @@ class OfficeCalendar:
     def _national(self, year: int) -> dict[dt.date, str]:
         if year not in self._years:
             if self.rules.national_holidays:
+                # Imported when a calendar is first consulted, not by every command.
+                import holidays as holiday_data
+
                 data = holiday_data.country_holidays(
                     "ID", years=year, categories=("public", "government"), language="id")
                 self._years[year] = dict(data.items())

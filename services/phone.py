@@ -10,21 +10,36 @@ and only numbers that `phonenumbers` calls Indonesian mobiles are accepted at al
 
 from __future__ import annotations
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import phonenumbers
 
 _REGION = "ID"
-_MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
 # Longer input is not a phone number; it also bounds the work phonenumbers does.
 _MAX_INPUT = 40
 
 
-def _indonesian_mobile(number: phonenumbers.PhoneNumber) -> str | None:
-    if not phonenumbers.is_valid_number(number):
+def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    # phonenumbers' metadata takes a tenth of a second to import; commands that never see a
+    # phone number (and `presensi --help`) should not pay for it.
+    import phonenumbers
+
+    try:
+        return phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _indonesian_mobile(number: phonenumbers.PhoneNumber | None) -> str | None:
+    import phonenumbers
+
+    if number is None or not phonenumbers.is_valid_number(number):
         return None
     if phonenumbers.region_code_for_number(number) != _REGION:
         return None
-    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+    if phonenumbers.number_type(number) not in (phonenumbers.PhoneNumberType.MOBILE,
+                                                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
 
@@ -37,11 +52,7 @@ def normalize_imported_phone(raw: str) -> str | None:
     if text.startswith("62"):
         # Spreadsheets drop the plus; a bare `812…` is a national number whose 0 Excel dropped.
         text = "+" + text
-    try:
-        number = phonenumbers.parse(text, _REGION)
-    except NumberParseException:
-        return None
-    return _indonesian_mobile(number)
+    return _indonesian_mobile(_parse(text, _REGION))
 
 
 def normalize_telegram_phone(raw: str) -> str | None:
@@ -54,9 +65,5 @@ def normalize_telegram_phone(raw: str) -> str | None:
         return None
     if not text.startswith("+"):
         text = "+" + text
-    try:
-        number = phonenumbers.parse(text, None)
-    except NumberParseException:
-        return None
-    return _indonesian_mobile(number)
+    return _indonesian_mobile(_parse(text, None))
 

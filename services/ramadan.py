@@ -13,9 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-import holidays as holiday_data
-from hijridate import Gregorian, Hijri
-
 RAMADAN = 9
 _IDUL_FITRI = "Eid al-Fitr"
 _ESTIMATED = " (estimated)"
@@ -23,6 +20,8 @@ _ESTIMATED = " (estimated)"
 
 def _idul_fitri_days(year: int) -> list[dt.date]:
     """First days of Idul Fitri in Gregorian `year` (a year can hold two, e.g. 2033)."""
+    import holidays as holiday_data  # on first use: most commands never need a calendar
+
     data = holiday_data.country_holidays("ID", years=year, language="en_US")
     return sorted(day for day, name in data.items()
                   if any(part.removesuffix(_ESTIMATED) == _IDUL_FITRI
@@ -33,6 +32,8 @@ def _idul_fitri_days(year: int) -> list[dt.date]:
 def ramadan_ending_in(year: int) -> tuple[tuple[dt.date, dt.date], ...]:
     """(first day, last day) of every Ramadan whose Idul Fitri falls in Gregorian `year`;
     empty where the calendars do not reach."""
+    from hijridate import Gregorian, Hijri
+
     spans = []
     for fitri in _idul_fitri_days(year):
         last = fitri - dt.timedelta(days=1)

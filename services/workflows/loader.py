@@ -14,8 +14,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from services import agenda, approval_chain
 from services.approval.model import RETURN_RULES, TO_APPLICANT
 from services.approval_chain import ATASAN_LANGSUNG, NIP, PERAN, ActorRef, ChainStep
@@ -385,6 +383,8 @@ def parse_workflow(file: str, data: Any) -> tuple[Workflow, bool]:
 
 
 def _read(path: Path, label: str) -> tuple[Workflow, bool]:
+    import yaml  # only when definitions are read: `presensi --help` never does
+
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
