@@ -8,22 +8,15 @@ step that arrives on the first day of a two-week cuti moves the next working day
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import aiosqlite
 
 from services import acting, employees, step_moves
+from services.absence_policy import AbsencePolicy
 from services.attendance_model import CUTI_CODES
 from services.calendar import OfficeCalendar
 from services.request_types import request_type
 from services.storage import Database
-
-
-@dataclass(frozen=True)
-class AbsencePolicy:
-    """[approvals] absent_approver_after_working_days."""
-
-    after_working_days: int = 1
 
 
 async def on_cuti(conn: aiosqlite.Connection, day: dt.date) -> dict[str, dt.date]:

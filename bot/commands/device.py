@@ -8,23 +8,26 @@ import contextlib
 import datetime as dt
 import signal
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.commands.common import run_with_db
 from bot.config import Settings
-from device.client import MachineError, ZkMachine
-from device.commands import queue_set_time, queue_user_push
 from device.config import AdmsMachine, DeviceConfig
-from device.machine_data import generate_punches, generate_users
 from device.simulator import FIRMWARES, Machine, Simulator
-from device.sync import SyncReport, clear_machine_log, sync_all
 from handlers.texts import devices as texts
 from services import devices as state
 from services import employees
 from services.clock import SystemClock
 from services.errors import DomainError
-from services.punches import unknown_user_punches
 from services.storage import Database
+
+if TYPE_CHECKING:
+    from device.client import MachineError
+    from device.sync import SyncReport
+
+# The pyzk client, the sync and the ADMS command queue are imported by the handlers that use
+# them, so `presensi --help` and the other commands do not load them.
 
 # Machine privileges as the firmware counts them.
 USER = 0
@@ -152,6 +155,8 @@ def print_reports(reports: list[SyncReport], drift_limit: int) -> None:
 
 
 def handle_sync(args: argparse.Namespace) -> int:
+    from device.sync import sync_all
+
     async def work(settings: Settings, db: Database) -> int:
         _machines(settings, args.device)
         reports = await sync_all(db, settings.devices, _clock(settings), only=args.device,
@@ -162,6 +167,8 @@ def handle_sync(args: argparse.Namespace) -> int:
 
 
 def handle_users(args: argparse.Namespace) -> int:
+    from device.client import MachineError, ZkMachine
+
     async def work(settings: Settings, db: Database) -> int:
         failed = False
         for machine in _machines(settings, args.device):
@@ -190,6 +197,9 @@ def handle_users(args: argparse.Namespace) -> int:
 
 
 def handle_push_users(args: argparse.Namespace) -> int:
+    from device.client import MachineError, ZkMachine
+    from device.commands import queue_user_push
+
     async def work(settings: Settings, db: Database) -> int:
         machines, pushing = _both(settings, args.device)
         async with db.read() as conn:
@@ -226,6 +236,9 @@ def handle_push_users(args: argparse.Namespace) -> int:
 
 
 def handle_set_time(args: argparse.Namespace) -> int:
+    from device.client import MachineError, ZkMachine
+    from device.commands import queue_set_time
+
     async def work(settings: Settings, db: Database) -> int:
         clock, failed = _clock(settings), False
         machines, pushing = _both(settings, args.device)
@@ -249,6 +262,9 @@ def handle_set_time(args: argparse.Namespace) -> int:
 
 
 def handle_clear_log(args: argparse.Namespace) -> int:
+    from device.client import MachineError
+    from device.sync import clear_machine_log
+
     async def work(settings: Settings, db: Database) -> int:
         [machine] = _machines(settings, args.device)
         try:
@@ -294,6 +310,8 @@ def handle_list(args: argparse.Namespace) -> int:
 
 
 def handle_unknown_users(args: argparse.Namespace) -> int:
+    from services.punches import unknown_user_punches
+
     async def work(settings: Settings, db: Database) -> int:
         async with db.read() as conn:
             unknown = await unknown_user_punches(conn)
@@ -311,6 +329,8 @@ def handle_unknown_users(args: argparse.Namespace) -> int:
 
 
 def handle_simulate(args: argparse.Namespace) -> int:
+    from device.machine_data import generate_punches, generate_users
+
     tz = ZoneInfo(args.timezone)
     firmware = args.firmware or ("zk6" if args.udp else "zk8")
     users = generate_users(args.users, seed=args.seed)

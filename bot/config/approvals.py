@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.config.reader import Section
-from services.absent_approvers import AbsencePolicy
+from services.absence_policy import AbsencePolicy
 
 
 @dataclass(frozen=True)

@@ -385,12 +385,15 @@ def parse_workflow(file: str, data: Any) -> tuple[Workflow, bool]:
 def _read(path: Path, label: str) -> tuple[Workflow, bool]:
     import yaml  # only when definitions are read: `presensi --help` never does
 
+    # libyaml's loader when PyYAML was built with it: the pure-Python one spends a quarter of
+    # a second on the bundled SOPs, at the start of every command.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DefinitionError(label, "", f"tidak dapat dibaca: {exc}") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (baris {mark.line + 1})" if mark is not None else ""
