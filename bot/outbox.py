@@ -11,6 +11,7 @@ from types import ModuleType
 
 from bot.context import SERVICES_KEY, AppServices, BotApp
 from handlers import (
+    account_notices,
     attendance_notices,
     device_notices,
     errors,
@@ -26,9 +27,17 @@ SENDER_KEY = "outbox.sender"
 
 # Modules whose `@renderer(kind)` functions turn outbox payloads into messages; importing them
 # registers their kinds.
-RENDERER_MODULES: tuple[ModuleType, ...] = (request_notify, sla_notify, device_notices,
-                                             errors, usulan, attendance_notices, recap,
-                                             machines)
+RENDERER_MODULES: tuple[ModuleType, ...] = (
+    request_notify,
+    sla_notify,
+    device_notices,
+    errors,
+    usulan,
+    attendance_notices,
+    recap,
+    machines,
+    account_notices,
+)
 
 
 async def start(app: BotApp) -> None:

@@ -1,18 +1,26 @@
-"""Renders account notices (services.accounts) into the Telegram message the person gets."""
+"""Renderers of the account notices services.accounts writes to the outbox with the change."""
 
 from __future__ import annotations
 
-from html import escape
+from typing import Any
 
+from bot.context import AppServices
+from handlers.html import fill
+from handlers.sender import Outgoing, renderer
 from handlers.texts import accounts as texts
 from services import accounts
 
-_TEMPLATES = {
-    accounts.UNLINKED: texts.UNLINKED,
-    accounts.DEACTIVATED: texts.DEACTIVATED,
-    accounts.ACTIVATED: texts.ACTIVATED,
-}
+
+@renderer(accounts.UNLINKED)
+async def unlinked(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    return Outgoing(fill(texts.UNLINKED, nama=payload["nama"]))
 
 
-def render(notice: accounts.AccountNotice) -> str:
-    return _TEMPLATES[notice.kind].format(nama=escape(str(notice.payload.get("nama", ""))))
+@renderer(accounts.DEACTIVATED)
+async def deactivated(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    return Outgoing(fill(texts.DEACTIVATED, nama=payload["nama"]))
+
+
+@renderer(accounts.ACTIVATED)
+async def activated(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    return Outgoing(fill(texts.ACTIVATED, nama=payload["nama"]))

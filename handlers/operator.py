@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -29,7 +28,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotApp, BotContext
-from handlers import account_notices, delegation
+from handlers import delegation
 from handlers.import_report import render_import_report
 from handlers.texts import operator as texts
 from services import accounts, audit
@@ -141,22 +140,6 @@ async def not_a_file(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_html(texts.FILE_EXPECTED)
 
 
-async def _tell(context: BotContext, notices: list[accounts.AccountNotice | None]) -> bool:
-    """Tell each person whose account changed; False when someone could not be reached."""
-    everyone = True
-    for notice in notices:
-        if notice is None or notice.chat_id is None:
-            everyone = False
-            continue
-        try:
-            await context.bot.send_message(notice.chat_id, account_notices.render(notice),
-                                           parse_mode="HTML")
-        except TelegramError as error:
-            log.warning("operator.notice_failed nip=%s error=%s", notice.recipient_nip, error)
-            everyone = False
-    return everyone
-
-
 async def import_tapped(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None and context.matches and context.user_data is not None
@@ -194,7 +177,6 @@ async def import_tapped(update: Update, context: BotContext) -> int:
                               hapus=texts.IMPORTED_DEACTIVATED.format(daftar=gone) if gone
                               else ""),
         parse_mode="HTML")
-    await _tell(context, [g.notice for g in result.deactivated])
     await delegation.announce(context, result.moves)
     return ConversationHandler.END
 
@@ -264,24 +246,31 @@ async def ask_account_change(update: Update, context: BotContext) -> None:
 
 
 async def do_account_change(update: Update, context: BotContext) -> None:
+    """The confirmed change: answered before the write, so the card says what happened (or
+    why nothing did) even when the answer fails; the person's notice is in the outbox."""
     query = update.callback_query
     assert query is not None and context.matches
     action, nip = context.matches[0][1], context.matches[0][2]
     operator = context.require_employee()
     try:
         accounts.require_operator(operator)
-        change = await CHANGES[action](context.db, nip=nip, at=context.clock.now(),
-                                       actor=_actor(update, operator))
     except DomainError as error:
         await _refuse(update, error)
         return
     await query.answer()
+    try:
+        change = await CHANGES[action](context.db, nip=nip, at=context.clock.now(),
+                                       actor=_actor(update, operator))
+    except DomainError as error:
+        await query.edit_message_text(texts.NOT_CHANGED.format(alasan=escape(error.message)),
+                                      parse_mode="HTML")
+        return
     log.info("operator.account action=%s nip=%s by=%s", action, nip, operator.nip)
-    told = await _tell(context, [change.notice])
     person = change.employee
     await query.edit_message_text(
         texts.DONE[action].format(nama=escape(person.nama), nip=person.nip)
-        + (texts.TOLD if told else texts.TELL_IN_PERSON), parse_mode="HTML")
+        + (texts.TOLD if change.notice is not None else texts.TELL_IN_PERSON),
+        parse_mode="HTML")
 
 
 async def keep_account(update: Update, context: BotContext) -> None:

@@ -1,22 +1,23 @@
 """An employee's account over time: unbinding Telegram, leaving the office and coming back.
 
-Each change is one transaction with its audit row, returns what changed and a notice for the
-person (to the chat they were bound to, if any), so the console and a future admin-in-chat
-flow call the same functions. Nothing is deleted: an inactive employee keeps their history.
+Each change is one transaction with its audit row and the notice for the person (an outbox row
+to the chat they were bound to, if any), and returns what changed, so the console and /pegawai
+call the same functions and the running bot delivers the notice whoever made the change.
+Nothing is deleted: an inactive employee keeps their history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import aiosqlite
 
-from services import audit
+from services import audit, outbox
 from services.employees import Employee, by_nip
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.nip import nip_problem
+from services.outbox import Notice
 from services.phone import normalize_imported_phone, normalize_telegram_phone
 from services.storage import Database
 
@@ -26,19 +27,9 @@ ACTIVATED = "account.activated"
 
 
 @dataclass(frozen=True)
-class AccountNotice:
-    """A message for the person, in the outbox's shape: plain data, rendered at send time."""
-
-    kind: str
-    recipient_nip: str | None
-    chat_id: int | None
-    payload: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class AccountChange:
     employee: Employee
-    notice: AccountNotice | None    # None: the person has no chat to be told in
+    notice: Notice | None    # written to the outbox; None: the person has no chat to be told in
 
 
 async def _employee(conn: aiosqlite.Connection, nip: str) -> Employee:
@@ -51,11 +42,15 @@ async def _employee(conn: aiosqlite.Connection, nip: str) -> Employee:
     return employee
 
 
-def _notice(kind: str, employee: Employee, chat_id: int | None,
-            **payload: Any) -> AccountNotice | None:
+async def _tell(conn: aiosqlite.Connection, kind: str, employee: Employee, chat_id: int | None,
+                at: dt.datetime) -> Notice | None:
+    """The person's notice, written to the outbox in the change's transaction. It names the
+    chat it goes to: after an unlink the employee has none, yet the old chat is told."""
     if chat_id is None or employee.telegram_blocked:
         return None
-    return AccountNotice(kind, employee.nip, chat_id, {"nama": employee.nama, **payload})
+    notice = Notice(kind, employee.nip, chat_id, {"nama": employee.nama})
+    await outbox.enqueue(conn, [notice], now=at)
+    return notice
 
 
 def require_operator(employee: Employee) -> None:
@@ -86,13 +81,14 @@ async def unlink(db: Database, *, nip: str, at: dt.datetime,
         await audit.record(conn, at=at, actor=actor, action="telegram.unlink",
                            entity="employee", entity_id=nip,
                            detail={"telegram_user_id": employee.telegram_user_id})
+        notice = await _tell(conn, UNLINKED, employee, employee.telegram_chat_id, at)
         after = await by_nip(conn, nip)
     assert after is not None
-    return AccountChange(after, _notice(UNLINKED, employee, employee.telegram_chat_id))
+    return AccountChange(after, notice)
 
 
 async def deactivate_in(conn: aiosqlite.Connection, employee: Employee, *, at: dt.datetime,
-                        actor: audit.Actor, reason: str) -> AccountNotice | None:
+                        actor: audit.Actor, reason: str) -> Notice | None:
     """Deactivate inside the caller's transaction (the console, a re-import)."""
     await conn.execute(
         "UPDATE employees SET active = 0, deactivated_on = ?, updated_at = ? WHERE nip = ?",
@@ -100,7 +96,7 @@ async def deactivate_in(conn: aiosqlite.Connection, employee: Employee, *, at: d
     await audit.record(conn, at=at, actor=actor, action="employee.deactivate",
                        entity="employee", entity_id=employee.nip,
                        detail={"reason": reason, "from": at.date().isoformat()})
-    return _notice(DEACTIVATED, employee, employee.telegram_chat_id)
+    return await _tell(conn, DEACTIVATED, employee, employee.telegram_chat_id, at)
 
 
 async def deactivate(db: Database, *, nip: str, at: dt.datetime,
@@ -129,8 +125,9 @@ async def activate(db: Database, *, nip: str, at: dt.datetime,
                            entity="employee", entity_id=nip,
                            detail={"was_inactive_from": employee.deactivated_on})
         after = await by_nip(conn, nip)
-    assert after is not None
-    return AccountChange(after, _notice(ACTIVATED, after, after.telegram_chat_id))
+        assert after is not None
+        notice = await _tell(conn, ACTIVATED, after, after.telegram_chat_id, at)
+    return AccountChange(after, notice)
 
 
 @dataclass(frozen=True)

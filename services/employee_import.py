@@ -16,10 +16,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from services import audit, step_moves
-from services.accounts import AccountNotice, deactivate_in
+from services.accounts import deactivate_in
 from services.employees import PNS, PPPK, ROLES, STATUSES, all_active
 from services.errors import DomainError
 from services.nip import nip_problem
+from services.outbox import Notice
 from services.phone import normalize_imported_phone
 from services.storage import Database
 from services.workflows.model import Catalogue
@@ -69,7 +70,7 @@ class RowError:
 class DeactivatedEmployee:
     nip: str
     nama: str
-    notice: AccountNotice | None
+    notice: Notice | None
 
 
 @dataclass(frozen=True)

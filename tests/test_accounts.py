@@ -1,5 +1,6 @@
 """Unbinding, deactivating and reactivating employees: the console commands, their audit rows,
-the notice to the person through a real HTTP Bot API, and what an inactive employee can do."""
+the notice to the person through the outbox and the running bot, and what an inactive employee
+can do."""
 
 from __future__ import annotations
 
@@ -10,25 +11,21 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.config import load_settings
 from services import accounts, alerts, attendance, audit, employees
 from services.attendance_policy import AttendancePolicy
 from services.calendar import CalendarRules, OfficeCalendar
+from services.clock import SystemClock
 from services.storage import Database, open_database
 from tests.conftest import BASE_CONFIG, tg
 from tests.support.attendance import add_punches
-from tests.support.botapi import RecordingRequest
-from tests.support.botapi_server import BotApiServer
-from tests.support.harness import TEST_TOKEN, Harness
+from tests.support.harness import Harness
 from tests.support.office import KABID, PEOPLE, STAFF_A, STAFF_B, seed_office, write_csv
 
 
-def _config(tmp_path: Path, server: BotApiServer | None = None) -> Path:
-    text = BASE_CONFIG
-    if server is not None:
-        text = text.replace("[telegram]\n", f'[telegram]\nbase_url = "{server.base_url}"\n'
-                                             f'base_file_url = "{server.base_file_url}"\n', 1)
+def _config(tmp_path: Path) -> Path:
     path = tmp_path / "presensi.toml"
-    path.write_text(text)
+    path.write_text(BASE_CONFIG)
     return path
 
 
@@ -53,41 +50,49 @@ async def _employee(path: Path, nip: str) -> employees.Employee:
 
 
 async def test_unlink_deactivate_activate_are_audited_and_tell_the_person(
-        tmp_path: Path, clock, monkeypatch: pytest.MonkeyPatch) -> None:
-    api = RecordingRequest()
-    monkeypatch.setenv("PRESENSI_BOT_TOKEN", TEST_TOKEN)
-    async with BotApiServer(api) as server:
-        config = _config(tmp_path, server)
-        database = tmp_path / "presensi.sqlite3"
-        db = await open_database(database)
-        await seed_office(db, tmp_path, clock.now())
-        await db.close()
+        tmp_path: Path, clock, capsys: pytest.CaptureFixture[str]) -> None:
+    """The console writes each notice to the outbox with the change; the running bot (another
+    process) delivers them, in order, to the chat the person was bound to."""
+    config = _config(tmp_path)
+    database = tmp_path / "presensi.sqlite3"
+    db = await open_database(database)
+    await seed_office(db, tmp_path, clock.now())
+    await db.close()
 
-        def cli(*args: str) -> int:
-            return main(["--config", str(config), *args])
+    def cli(*args: str) -> int:
+        return main(["--config", str(config), *args])
 
-        assert await asyncio.to_thread(cli, "deactivate", STAFF_A.nip) == 0
-        told = api.last_to(STAFF_A.telegram_id)
-        assert "dinonaktifkan" in told.text and "Dewi Lestari" in told.text
-        gone = await _employee(database, STAFF_A.nip)
-        assert not gone.active and gone.deactivated_on == dt.datetime.now(
-            clock.now().tzinfo).date()
-        # A second time is one clear refusal.
-        assert await asyncio.to_thread(cli, "deactivate", STAFF_A.nip) == 1
+    assert await asyncio.to_thread(cli, "deactivate", STAFF_A.nip) == 0
+    assert "Dewi Lestari, S.Kom. masuk antrean" in capsys.readouterr().out
+    gone = await _employee(database, STAFF_A.nip)
+    assert not gone.active and gone.deactivated_on == dt.datetime.now(
+        clock.now().tzinfo).date()
+    # A second time is one clear refusal, and nobody is told twice.
+    assert await asyncio.to_thread(cli, "deactivate", STAFF_A.nip) == 1
 
-        assert await asyncio.to_thread(cli, "activate", STAFF_A.nip) == 0
-        assert "diaktifkan kembali" in api.last_to(STAFF_A.telegram_id).text
-        back = await _employee(database, STAFF_A.nip)
-        assert back.active and back.deactivated_on is None
+    assert await asyncio.to_thread(cli, "activate", STAFF_A.nip) == 0
+    back = await _employee(database, STAFF_A.nip)
+    assert back.active and back.deactivated_on is None
 
-        assert await asyncio.to_thread(cli, "unlink", STAFF_A.nip) == 0
-        assert "tidak lagi terhubung" in api.last_to(STAFF_A.telegram_id).text
-        unbound = await _employee(database, STAFF_A.nip)
-        assert unbound.telegram_user_id is None and unbound.telegram_chat_id is None
-        assert await asyncio.to_thread(cli, "unlink", STAFF_A.nip) == 1
+    assert await asyncio.to_thread(cli, "unlink", STAFF_A.nip) == 0
+    unbound = await _employee(database, STAFF_A.nip)
+    assert unbound.telegram_user_id is None and unbound.telegram_chat_id is None
+    assert await asyncio.to_thread(cli, "unlink", STAFF_A.nip) == 1
 
-        assert await _entries(database, STAFF_A.nip) == [
-            "employee.import", "employee.deactivate", "employee.activate", "telegram.unlink"]
+    assert await _entries(database, STAFF_A.nip) == [
+        "employee.import", "employee.deactivate", "employee.activate", "telegram.unlink"]
+
+    # The rows carry the console's (real) time, so the bot runs on the real clock.
+    bot = await Harness.start(load_settings(str(config)), SystemClock(clock.now().tzinfo))
+    try:
+        await bot.deliver()
+        told = [c.text for c in bot.api.sent("sendMessage", STAFF_A.telegram_id)]
+        assert len(told) == 3
+        assert "dinonaktifkan" in told[0] and "Dewi Lestari" in told[0]
+        assert "diaktifkan kembali" in told[1]
+        assert "tidak lagi terhubung" in told[2]
+    finally:
+        await bot.stop()
 
 
 def test_without_a_chat_the_operator_is_told_to_tell_in_person(

@@ -1,6 +1,6 @@
-"""Admin alerts through the outbox, with the real Application and the recording Bot API: a
-machine's report and an error report survive Telegram answering 500, 429 and 403 and a process
-killed between the commit and the send (nothing lost, nothing doubled)."""
+"""Alerts through the outbox, with the real Application and the recording Bot API: a machine's
+report, an error report and an account notice survive Telegram answering 500, 429 and 403 and
+a process killed between the commit and the send (nothing lost, nothing doubled)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from telegram.ext import CommandHandler
 from bot.context import BotContext
 from device.simulator import Simulator
 from device.sync import ALERT, sync_all
-from services import employees, outbox
+from services import accounts, audit, employees, outbox
 from services.clock import FixedClock
 from services.storage import Database
 from tests.conftest import tg
 from tests.support.harness import Harness
 from tests.support.machines import device_settings, free_port, make_machine
-from tests.support.office import STAFF_A, Person
+from tests.support.office import ADMIN, STAFF_A, STAFF_B, Person
 
 ADMIN_CHAT = -100500
 
@@ -147,3 +147,71 @@ async def test_when_the_outbox_cannot_take_the_report_one_direct_message_goes(
     assert len(harness.api.sent_to(STAFF_A.telegram_id)) == 3     # everyone still answered
     rows: list[Any] = await outbox.rows(db)
     assert rows == []
+
+
+# --- account notices (/pegawai) ------------------------------------------------------------
+
+OPERATOR = tg(ADMIN)
+
+
+async def employees_by_nip(db: Database, nip: str) -> employees.Employee:
+    async with db.read() as conn:
+        found = await employees.by_nip(conn, nip)
+    assert found is not None
+    return found
+
+
+async def deactivate_from_chat(h: Harness, person: Person) -> dict[str, Any]:
+    await h.send(OPERATOR, f"/pegawai {person.nip}")
+    card = h.api.last_to(OPERATOR.id)
+    await h.tap(OPERATOR, f"opr:deact:{person.nip}:y", on=card)
+    return h.api.message(OPERATOR.id, card.message_id)
+
+
+async def test_an_account_notice_waits_out_a_500_and_is_sent_once(
+        harness: Harness, db: Database, office: tuple[Person, ...]) -> None:
+    harness.api.fail_calls(500, "Internal Server Error", chat_id=STAFF_B.telegram_id)
+    card = await deactivate_from_chat(harness, STAFF_B)
+    assert "dinonaktifkan mulai hari ini" in card["text"]
+    assert "dikirim lewat Telegram" in card["text"]
+    assert harness.api.sent_to(STAFF_B.telegram_id)[-1].result is None
+    harness.clock.advance(seconds=6)
+    await harness.deliver()
+    harness.clock.advance(hours=1)
+    await harness.deliver()
+    told = [c for c in harness.api.sent("sendMessage", STAFF_B.telegram_id)
+            if c.result is not None]
+    assert len(told) == 1 and "dinonaktifkan" in told[0].text
+
+
+async def test_an_account_notice_to_a_blocked_chat_marks_the_person_blocked(
+        harness: Harness, db: Database, office: tuple[Person, ...]) -> None:
+    harness.api.block(STAFF_B.telegram_id)
+    await deactivate_from_chat(harness, STAFF_B)
+    [row] = await outbox.rows(db, kind=accounts.DEACTIVATED)
+    assert row.status == "blocked"
+    assert (await employees_by_nip(db, STAFF_B.nip)).telegram_blocked
+    assert admin_texts(harness) == []
+
+
+async def test_an_account_change_written_before_a_crash_is_told_once(
+        harness: Harness, db: Database, office: tuple[Person, ...]) -> None:
+    await harness.stop()
+    change = await accounts.unlink(db, nip=STAFF_B.nip, at=harness.clock.now(),
+                                   actor=audit.Actor.system())
+    assert change.notice is not None
+    await harness.restart()
+    await harness.deliver()
+    await harness.restart()
+    await harness.deliver()
+    [told] = harness.api.sent("sendMessage", STAFF_B.telegram_id)
+    assert "tidak lagi terhubung" in told.text
+
+
+async def test_the_account_change_goes_on_when_answering_the_tap_fails(
+        harness: Harness, db: Database, office: tuple[Person, ...]) -> None:
+    harness.api.fail_calls(502, "Bad Gateway", method="answerCallbackQuery", times=10)
+    card = await deactivate_from_chat(harness, STAFF_B)
+    assert "dinonaktifkan mulai hari ini" in card["text"]
+    assert "dinonaktifkan" in harness.api.last_to(STAFF_B.telegram_id).text
+    assert not (await employees_by_nip(db, STAFF_B.nip)).active

@@ -130,7 +130,7 @@ async def test_account_changes_from_chat_ask_first_and_are_audited(
     assert "dinonaktifkan" in h.api.last_to(STAFF_B.telegram_id).text
     # A second tap on the same button finds the state changed.
     await h.tap(OPERATOR, f"opr:deact:{STAFF_B.nip}:y", on=card)
-    assert "sudah nonaktif" in h.api.sent("answerCallbackQuery")[-1].params["text"]
+    assert "sudah nonaktif" in h.api.message(OPERATOR.id, card.message_id)["text"]
 
     await h.send(OPERATOR, f"/pegawai {STAFF_B.nip}")
     card = h.api.last_to(OPERATOR.id)

@@ -10,6 +10,7 @@ from bot.config import Settings
 from handlers.texts import accounts as texts
 from services import accounts, audit
 from services.clock import SystemClock
+from services.outbox import Notice
 from services.storage import Database
 
 Change = Callable[..., Awaitable[accounts.AccountChange]]
@@ -40,7 +41,7 @@ def _change_handler(change: Change, done: str) -> Callable[[argparse.Namespace],
                 db, nip=args.nip, at=SystemClock(settings.office.timezone).now(),
                 actor=audit.Actor.system())
             print(f"{result.employee.nama} (NIP {result.employee.nip}) {done}.")
-            await tell(settings, [(result.employee.nama, result.notice)])
+            tell([(result.employee.nama, result.notice)])
             return 0
 
         return run_with_db(args, work)
@@ -48,42 +49,12 @@ def _change_handler(change: Change, done: str) -> Callable[[argparse.Namespace],
     return handle
 
 
-async def tell(settings: Settings,
-               notices: Sequence[tuple[str, accounts.AccountNotice | None]]) -> None:
-    """Tell each person in their chat, and the operator whom to tell in person instead."""
-    pending = [(nama, n) for nama, n in notices if n is not None and n.chat_id is not None]
+def tell(notices: Sequence[tuple[str, Notice | None]]) -> None:
+    """Say whom the running bot will tell (their notice is in the outbox, written with the
+    change) and whom the operator must tell in person."""
     for nama, notice in notices:
-        if notice is None or notice.chat_id is None:
-            print(texts.CLI_TELL_IN_PERSON.format(nama=nama))
-    if not pending:
-        return
-    token = settings.telegram.token
-    if not token:
-        for nama, _notice in pending:
-            print(texts.CLI_NOT_SENT.format(nama=nama, problem="token bot belum diatur"))
-        return
-    # Telegram is imported only when someone is to be told (`presensi --help` stays quick).
-    from telegram import Bot
-    from telegram.error import TelegramError
-
-    from handlers import account_notices
-
-    bot = Bot(token, base_url=settings.telegram.base_url,
-              base_file_url=settings.telegram.base_file_url)
-    try:
-        async with bot:
-            for nama, notice in pending:
-                assert notice.chat_id is not None
-                try:
-                    await bot.send_message(notice.chat_id, account_notices.render(notice),
-                                           parse_mode="HTML")
-                except TelegramError as error:
-                    print(texts.CLI_NOT_SENT.format(nama=nama, problem=error.message))
-                else:
-                    print(texts.CLI_TOLD.format(nama=nama, chat_id=notice.chat_id))
-    except TelegramError as error:
-        for nama, _notice in pending:
-            print(texts.CLI_NOT_SENT.format(nama=nama, problem=error.message))
+        print((texts.CLI_QUEUED if notice is not None else texts.CLI_TELL_IN_PERSON)
+              .format(nama=nama))
 
 
 def handle_check_bindings(args: argparse.Namespace) -> int:

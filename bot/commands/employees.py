@@ -43,7 +43,7 @@ def handle_import(args: argparse.Namespace) -> int:
             print(f"Dinonaktifkan karena tidak ada dalam berkas: {len(result.deactivated)}")
             for gone in result.deactivated:
                 print(f"  {gone.nip} {gone.nama}")
-            await tell(settings, [(gone.nama, gone.notice) for gone in result.deactivated])
+            tell([(gone.nama, gone.notice) for gone in result.deactivated])
         return result
 
     return run_import(args, lambda _settings: "Diimpor", importer)

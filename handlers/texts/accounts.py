@@ -14,7 +14,6 @@ ACTIVATED = (
     "melihat perintah yang dapat Anda gunakan."
 )
 
-CLI_TOLD = "  Pemberitahuan terkirim ke akun Telegram {nama} (chat {chat_id})."
+CLI_QUEUED = ("  Pemberitahuan untuk {nama} masuk antrean pesan; bot yang berjalan mengirimkannya "
+              "ke akun Telegram yang bersangkutan.")
 CLI_TELL_IN_PERSON = "  {nama} tidak dapat dihubungi lewat Telegram; sampaikan secara langsung."
-CLI_NOT_SENT = ("  Pemberitahuan ke akun Telegram {nama} tidak terkirim ({problem}); "
-                "sampaikan secara langsung.")

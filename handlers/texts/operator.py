@@ -59,7 +59,8 @@ DONE = {
     "act": "✅ {nama} (NIP {nip}) aktif kembali.",
     "unl": "✅ Akun Telegram {nama} (NIP {nip}) telah dilepaskan.",
 }
-TOLD = " Yang bersangkutan telah diberi tahu di Telegram."
+TOLD = " Pemberitahuan untuk yang bersangkutan dikirim lewat Telegram."
+NOT_CHANGED = "⚠️ Tidak ada yang diubah: {alasan}"
 TELL_IN_PERSON = " Ia tidak dapat dihubungi lewat Telegram; sampaikan secara langsung."
 KEPT = "Tidak ada yang diubah."
 UNKNOWN_BUTTON = "Tombol ini tidak dikenali atau sudah tidak berlaku."
