@@ -15,6 +15,7 @@ from handlers import (
     attendance_notices,
     device_notices,
     errors,
+    location,
     machines,
     recap,
     request_notify,
@@ -37,6 +38,7 @@ RENDERER_MODULES: tuple[ModuleType, ...] = (
     recap,
     machines,
     account_notices,
+    location,
 )
 
 

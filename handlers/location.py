@@ -6,13 +6,15 @@ from __future__ import annotations
 import logging
 import re
 from html import escape
+from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import BotApp, BotContext, app_env
+from bot.context import AppServices, BotApp, BotContext, app_env
 from handlers.attendance_notices import clock_time
 from handlers.envs import LocationEnv
+from handlers.sender import Outgoing, renderer
 from handlers.texts import common as common_texts
 from handlers.texts import location as texts
 from services import location as svc
@@ -189,6 +191,14 @@ async def open_selfie(update: Update, context: BotContext) -> None:
                                      nama=escape(view.nama), lokasi=escape(view.site),
                                      jam=clock_time(view.at.astimezone(context.clock.tz))),
                                  parse_mode="HTML")
+
+
+@renderer(svc.SWEPT)
+async def swept(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    """A result the sweep decided, in reply to the live location it judged."""
+    result = svc.result_of(payload)
+    text = render_result(result, services.env(LocationEnv).policy)
+    return Outgoing(text, reply_to=result.reply_to) if text is not None else None
 
 
 def register(app: BotApp) -> None:

@@ -28,7 +28,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -57,13 +57,15 @@ PERIODIC_SECONDS = 15.0
 @dataclass(frozen=True)
 class Outgoing:
     """One rendered message. `text` is Telegram HTML (the caption for media). `file` is a
-    Telegram file_id or the bytes to upload."""
+    Telegram file_id or the bytes to upload. `reply_to` quotes a message of the recipient's
+    chat (sent anyway if it is gone)."""
 
     text: str = ""
     method: str = MESSAGE
     markup: InlineKeyboardMarkup | None = None
     file: str | bytes | None = None
     filename: str | None = None
+    reply_to: int | None = None
 
 
 Renderer = Callable[[AppServices, dict[str, Any]], Awaitable[Outgoing | None]]
@@ -282,19 +284,22 @@ class Sender:
 async def send(bot: Bot, chat_id: int, out: Outgoing) -> Message:
     """One rendered message with the method its kind needs (also for direct replies)."""
     html = ParseMode.HTML
+    reply = (ReplyParameters(out.reply_to, allow_sending_without_reply=True)
+             if out.reply_to is not None else None)
     if out.method == MESSAGE:
         return await bot.send_message(chat_id, out.text, parse_mode=html,
-                                      reply_markup=out.markup)
+                                      reply_markup=out.markup, reply_parameters=reply)
     assert out.file is not None, f"{out.method} without a file"
     caption = out.text or None
     if out.method == PHOTO:
         return await bot.send_photo(chat_id, out.file, caption=caption, parse_mode=html,
-                                    reply_markup=out.markup)
+                                    reply_markup=out.markup, reply_parameters=reply)
     if out.method == VIDEO:
         return await bot.send_video(chat_id, out.file, caption=caption, parse_mode=html,
-                                    reply_markup=out.markup)
+                                    reply_markup=out.markup, reply_parameters=reply)
     return await bot.send_document(chat_id, out.file, filename=out.filename, caption=caption,
-                                   parse_mode=html, reply_markup=out.markup)
+                                   parse_mode=html, reply_markup=out.markup,
+                                   reply_parameters=reply)
 
 
 def _retry_after(error: RetryAfter) -> dt.timedelta:

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from services import audit, geo
+from services import audit, geo, outbox
 from services.employees import Employee, by_nip
 from services.errors import NotAllowed, NotFound
 from services.location_policy import (
@@ -40,6 +41,8 @@ from services.storage import Database
 SERIAL = "lokasi"          # punches.device_serial of every location punch
 SOURCE = "lokasi"          # punches.source
 ENTITY = "employee"        # audit entity: the employee who tried
+# The outbox kind of a result the sweep decided, told in reply to the live location.
+SWEPT = "location.swept"
 
 # Refusal reasons; handlers/texts/location.py says each in one sentence.
 DISABLED = "disabled"
@@ -107,6 +110,22 @@ class LocationResult:
     selfie: str = "off"            # the office's selfie mode, to tell the user
     chat_id: int | None = None     # where a result decided later (the sweep) is told
     reply_to: int | None = None
+
+
+def result_payload(result: LocationResult) -> dict[str, Any]:
+    """A result as the outbox keeps it (plain JSON data), read back by `result_of`."""
+    data = asdict(result)
+    if result.punch is not None:
+        data["punch"]["at"] = result.punch.at.isoformat()
+    return data
+
+
+def result_of(payload: dict[str, Any]) -> LocationResult:
+    data = dict(payload)
+    punch = data.pop("punch", None)
+    if punch is not None:
+        punch = RecordedPunch(**{**punch, "at": dt.datetime.fromisoformat(punch["at"])})
+    return LocationResult(**data, punch=punch)
 
 
 @dataclass(frozen=True)
@@ -446,7 +465,8 @@ async def sweep(db: Database, policy: LocationPolicy, tz: ZoneInfo,
                 now: dt.datetime) -> list[LocationResult]:
     """Finish what no further update will finish: a check whose time is up while the live
     location still runs (a phone lying still may send no update), and a selfie that did not
-    come within its minute."""
+    come within its minute. Each employee's message is written to the outbox with the
+    decision, as a reply to their live location."""
     results: list[LocationResult] = []
     due = _stamp(now - dt.timedelta(seconds=policy.check_seconds))
     late = _stamp(now - dt.timedelta(seconds=policy.selfie_seconds))
@@ -463,17 +483,20 @@ async def sweep(db: Database, policy: LocationPolicy, tz: ZoneInfo,
             check = await _check(conn, row["id"])
             told = LocationResult(REFUSED, site=check["site"], chat_id=check["chat_id"],
                                   reply_to=check["message_id"])
-            if row["status"] == SELFIE:
-                results.append(await _refuse(conn, employee, None,
-                                             replace(told, reason=SELFIE_LATE), now, row["id"]))
-                continue
             live_until = row["live_until"]
-            if live_until is not None and dt.datetime.fromisoformat(live_until) < now:
-                results.append(await _refuse(conn, employee, None,
-                                             replace(told, reason=STOPPED), now, row["id"]))
-                continue
-            results.append(await _complete(conn, policy, tz, employee, row["id"],
-                                           telegram_user_id=None, now=now))
+            if row["status"] == SELFIE:
+                result = await _refuse(conn, employee, None, replace(told, reason=SELFIE_LATE),
+                                       now, row["id"])
+            elif live_until is not None and dt.datetime.fromisoformat(live_until) < now:
+                result = await _refuse(conn, employee, None, replace(told, reason=STOPPED), now,
+                                       row["id"])
+            else:
+                result = await _complete(conn, policy, tz, employee, row["id"],
+                                         telegram_user_id=None, now=now)
+            results.append(result)
+            await outbox.enqueue(conn, [outbox.Notice(
+                SWEPT, employee.nip, check["chat_id"], result_payload(result),
+                dedupe_key=f"{SWEPT}:{row['id']}:{result.state}")], now=now)
     return results
 
 

@@ -1,15 +1,14 @@
 """Presensi lokasi checks that no Telegram update will finish: every few seconds, a check
 whose time is up while its live location still runs is completed (a phone lying still may
-send no update), and a required selfie that did not come within its minute is refused."""
+send no update), and a required selfie that did not come within its minute is refused. The
+service writes each employee's message to the outbox with the decision; handlers/location
+renders it."""
 
 from __future__ import annotations
 
 import logging
 
-from telegram.constants import ParseMode
-
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
-from handlers.location import render_result
 from services import location
 
 log = logging.getLogger(__name__)
@@ -19,20 +18,10 @@ INTERVAL_SECONDS = 10
 
 
 async def run_sweep(app: BotApp) -> int:
+    """Finish what is due; each employee's message goes out through the outbox."""
     services: AppServices = app.bot_data[SERVICES_KEY]
-    policy = services.settings.location
-    results = await location.sweep(services.db, policy, services.clock.tz, services.clock.now())
-    for result in results:
-        text = render_result(result, policy)
-        if text is None or result.chat_id is None:
-            continue
-        try:
-            await app.bot.send_message(result.chat_id, text, parse_mode=ParseMode.HTML,
-                                       reply_to_message_id=result.reply_to,
-                                       allow_sending_without_reply=True)
-        except Exception:
-            # The decision is stored; only telling the employee failed.
-            log.warning("location.sweep_send_failed chat=%s", result.chat_id, exc_info=True)
+    results = await location.sweep(services.db, services.settings.location, services.clock.tz,
+                                   services.clock.now())
     if results:
         log.info("location.sweep finished=%d", len(results))
     return len(results)
