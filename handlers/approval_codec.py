@@ -8,7 +8,8 @@ and every tap is re-checked there):
                                            tidak disetujui)
   req:chd|che|chm:<id>:<position>:<round>:… the pejabat's perubahan dates (day, last day, month)
   req:pod|pom:<id>:<position>:<round>:…     the first day a postponed cuti may be taken
-  req:chy|chn:<id>                         the applicant accepts (Terima) / withdraws (Tarik)
+  req:chy|chn:<id>[:h]                     the applicant accepts (Terima) / withdraws (Tarik),
+                                           on the card or on /riwayat (:h)
   wf:a:<id>:<version>:<t|s|x|k>           an SOP file's step (teruskan/setujui/tolak/kembalikan)
   rkp:sub|ok|ret:<id>:<rev>               the recap: submit, paraf or sign, return one step
   usl:sk:<request id>                     an usulan waiting for its SK: start recording it
@@ -36,8 +37,9 @@ CHANGE_LAST_DAY = rf"^req:che:{_STEP}:(\d{{8}}):(\d{{8}})$"
 CHANGE_MONTH = rf"^req:chm:{_STEP}:(\d{{6}})(?::(\d{{8}}))?$"
 POSTPONE_DAY = rf"^req:pod:{_STEP}:(\d{{8}})$"
 POSTPONE_MONTH = rf"^req:pom:{_STEP}:(\d{{6}})$"
-CHANGE_ACCEPT = r"^req:chy:(\d{1,10})$"
-CHANGE_WITHDRAW = r"^req:chn:(\d{1,10})$"
+# ":h": tapped on /riwayat, which is redrawn after the answer.
+CHANGE_ACCEPT = r"^req:chy:(\d{1,10})(:h)?$"
+CHANGE_WITHDRAW = r"^req:chn:(\d{1,10})(:h)?$"
 FILE_ACTION = r"^wf:a:(\d{1,10}):(\d{1,10}):([tsxk])$"
 RECAP_DECIDE = r"^rkp:(sub|ok):(\d{1,9}):(\d{1,9})$"
 RECAP_RETURN = r"^rkp:ret:(\d{1,9}):(\d{1,9})$"
@@ -158,5 +160,5 @@ def postpone_month_button(request_id: int, position: int, round_: int, month: st
     return f"req:pom:{_step(request_id, position, round_)}:{month}"
 
 
-def change_reply_button(request_id: int, *, accept: bool) -> str:
-    return f"req:{'chy' if accept else 'chn'}:{request_id}"
+def change_reply_button(request_id: int, *, accept: bool, from_history: bool = False) -> str:
+    return f"req:{'chy' if accept else 'chn'}:{request_id}{':h' if from_history else ''}"

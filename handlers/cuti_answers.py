@@ -418,6 +418,12 @@ async def _answer_change(update: Update, context: BotContext, *, accept: bool) -
     await query.answer(texts.ANSWER_ACCEPTED if accept
                        else texts.ANSWER_WITHDRAWN.format(id=view.id))
     log.info("request.change_answered id=%s accepted=%s", view.id, accept)
+    if context.matches[0][2]:
+        # Tapped on /riwayat: the list as it is now (the card is closed by the outbox).
+        items = await svc.history(context.db, view.applicant.nip)
+        await query.edit_message_text(
+            views.history_text(items), parse_mode="HTML",
+            reply_markup=views.history_keyboard(items, _today(context)))
 
 
 async def accept_change(update: Update, context: BotContext) -> None:

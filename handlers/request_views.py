@@ -349,11 +349,11 @@ def withdraw_confirm_keyboard(request_id: int) -> InlineKeyboardMarkup:
 
 
 def change_reply_buttons(request_id: int) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(f"{texts.BUTTON_ACCEPT_CHANGE} #{request_id}",
-                                 callback_data=codec.change_reply_button(request_id, accept=True)),
-            InlineKeyboardButton(f"{texts.BUTTON_WITHDRAW_CHANGE} #{request_id}",
-                                 callback_data=codec.change_reply_button(request_id,
-                                                                         accept=False))]
+    """Terima / Tarik on /riwayat."""
+    return [InlineKeyboardButton(f"{label} #{request_id}", callback_data=codec.change_reply_button(
+                request_id, accept=accept, from_history=True))
+            for label, accept in ((texts.BUTTON_ACCEPT_CHANGE, True),
+                                  (texts.BUTTON_WITHDRAW_CHANGE, False))]
 
 
 def change_card_text(view: RequestView) -> str:

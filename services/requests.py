@@ -52,7 +52,7 @@ HOLDING_STATUSES = (MENUNGGU, DIKEMBALIKAN, PERUBAHAN, DISETUJUI)
 STATUS_LABELS = {MENUNGGU: "menunggu keputusan", DIKEMBALIKAN: "dikembalikan untuk diperbaiki",
                  DISETUJUI: "disetujui", DITOLAK: "ditolak", DIBATALKAN: "dibatalkan",
                  DIUSULKAN: "menunggu keputusan PPK",
-                 PERUBAHAN: "perubahan tanggal diusulkan, menunggu jawaban pemohon",
+                 PERUBAHAN: "menunggu jawaban pemohon atas perubahan tanggal",
                  DITANGGUHKAN: "ditangguhkan"}
 ENTITY = "request"
 

@@ -186,8 +186,12 @@ async def test_perubahan_withdrawn_frees_the_days(harness: Harness, office,
     await h.send(KEPALA_TG, "03-11-2026")
     await h.send(KEPALA_TG, "Bergeser karena kegiatan kantor")
     offer = h.api.last_to(EMPLOYEE.id)
-    await h.tap(EMPLOYEE, offer.button("Tarik"), on=offer)
+    await h.send(EMPLOYEE, "/riwayat")
+    history = h.api.last_to(EMPLOYEE.id)
+    await h.tap(EMPLOYEE, history.button("Tarik #1"), on=history)
     assert "ditarik" in answers(h)[-1]
+    redrawn = h.api.message(EMPLOYEE.id, history.message_id)
+    assert "Status: <b>dibatalkan</b>" in redrawn["text"] and "reply_markup" not in redrawn
     assert await _days(db) == []
     assert "menarik</b> pengajuan #1" in h.api.last_to(KEPALA_TG.id).text
     assert "menarik</b> pengajuan #1" in h.api.last_to(ATASAN.id).text
