@@ -58,7 +58,7 @@ class HealthReport:
     employees_linked: int
     machines: tuple[MachineStatus, ...]
     pending_requests: int | None         # None: this schema has no requests yet
-    pending_alerts: int | None
+    pending_alerts: int | None           # attendance notices written and not yet delivered
     pending_outbox: int | None           # messages decided and not yet delivered
     jobs: tuple[JobRun, ...]
     problems: tuple[OpenProblem, ...]    # machine problems reported and not yet resolved
@@ -135,10 +135,11 @@ async def health_report(db: Database, at: dt.datetime) -> HealthReport:
         pending_requests = (await _one(conn, "SELECT count(*) FROM requests"
                                              " WHERE status = 'menunggu'")
                             if "requests" in tables else None)
-        # An alert is claimed before it is sent; one still claimed has not gone out (yet).
-        pending_alerts = (await _one(conn, "SELECT count(*) FROM sent_alerts"
-                                           " WHERE status = 'claimed'")
-                          if "sent_alerts" in tables else None)
+        # Attendance notices are outbox rows (services.alerts.queue_run): those still to go.
+        pending_alerts = (await _one(conn, "SELECT count(*) FROM outbox"
+                                           " WHERE kind LIKE 'attendance.%'"
+                                           " AND status IN ('pending', 'sending')")
+                          if "outbox" in tables else None)
         pending_outbox = (await _one(conn, "SELECT count(*) FROM outbox"
                                            " WHERE status IN ('pending', 'sending')")
                           if "outbox" in tables else None)

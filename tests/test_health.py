@@ -12,6 +12,7 @@ from telegram.ext import CommandHandler
 from bot.cli import main
 from bot.config import Settings
 from bot.context import BotContext
+from services import outbox
 from services.clock import FixedClock
 from services.health import health_report
 from services.storage import Database
@@ -106,11 +107,11 @@ async def test_report_counts_unsent_alerts_and_last_job_runs(db: Database,
                                                              office: tuple[Person, ...],
                                                              clock: FixedClock) -> None:
     async with db.transaction() as conn:
-        await conn.executemany(
-            "INSERT INTO sent_alerts (kind, period, nip, status, at) VALUES (?, ?, ?, ?, ?)",
-            [("morning_absent", "2026-10-05", STAFF_A.nip, "claimed", "2026-10-05T08:00+07:00"),
-             ("morning_absent", "2026-10-05", ADMIN.nip, "sent", "2026-10-05T08:00+07:00"),
-             ("afternoon", "2026-10-02", STAFF_A.nip, "blocked", "2026-10-02T16:45+07:00")])
+        await outbox.enqueue(conn, [
+            outbox.Notice("attendance.morning_absent", STAFF_A.nip, None, {}, "a1"),
+            outbox.Notice("attendance.morning_absent", ADMIN.nip, None, {}, "a2"),
+            outbox.Notice("request.card", ADMIN.nip, None, {}, "r1")], now=clock.now())
+        await conn.execute("UPDATE outbox SET status = 'sent' WHERE dedupe_key = 'a2'")
         await conn.executemany(
             "INSERT INTO job_runs (job, day, finished_at) VALUES (?, ?, ?)",
             [("attendance.morning", "2026-10-02", "2026-10-02T08:01:00+07:00"),
