@@ -13,8 +13,10 @@ from bot.context import SERVICES_KEY, AppServices, BotApp
 from handlers import (
     account_notices,
     attendance_notices,
+    delegation,
     device_notices,
     errors,
+    layanan,
     location,
     machines,
     recap,
@@ -39,6 +41,8 @@ RENDERER_MODULES: tuple[ModuleType, ...] = (
     machines,
     account_notices,
     location,
+    layanan,
+    delegation,
 )
 
 

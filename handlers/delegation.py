@@ -1,5 +1,7 @@
 """/delegasi: the Kepala or the pengelola kepegawaian designates, lists and revokes Plh/Plt;
-and the messages of approval steps moved to another person (delegation, cuti, new atasan).
+and the renderers of the messages of a designation and of approval steps moved to another
+person (delegation, cuti, new atasan), which services.move_notices writes to the outbox with
+the move.
 
 The form: kind → NIP of the official → NIP of the delegate → Surat Perintah number → start →
 end → summary → Simpan. /batal cancels at any step; the draft lives in user_data.
@@ -15,7 +17,6 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -24,14 +25,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import BotApp, BotContext
-from handlers import layanan, request_notify
+from bot.context import AppServices, BotApp, BotContext
+from handlers.html import fill
+from handlers.sender import Outgoing, renderer
 from handlers.texts import delegation as texts
-from services import acting, employees, recap, requests, step_moves
+from services import acting, employees, move_notices, step_moves
 from services import delegation as svc
 from services.employees import Employee
 from services.errors import DomainError
-from services.workflows import files as wf
 from services.workflows.files import WorkflowEnv
 
 log = logging.getLogger(__name__)
@@ -283,8 +284,6 @@ async def save(update: Update, context: BotContext) -> int:
         prefix=d.prefix, jabatan=escape(view.official.jabatan or "-"),
         delegate=escape(view.delegate.nama), mulai=_date(d.start), selesai=_date(d.end),
         moved=texts.SAVED_MOVED.format(count=len(done.moves)) if done.moves else ""))
-    await tell_designation(context, view)
-    await announce(context, done.moves)
     return ConversationHandler.END
 
 
@@ -337,7 +336,6 @@ async def revoke(update: Update, context: BotContext) -> None:
         prefix=view.delegation.prefix, jabatan=escape(view.official.jabatan or "-"),
         delegate=escape(view.delegate.nama),
         moved=texts.REVOKED_MOVED.format(count=len(done.moves)) if done.moves else ""))
-    await announce(context, done.moves)
 
 
 async def cancel_tap(update: Update, context: BotContext) -> None:
@@ -347,107 +345,73 @@ async def cancel_tap(update: Update, context: BotContext) -> None:
     await _say(update, texts.CANCELLED)
 
 
-# --- messages ------------------------------------------------------------------------------
+# --- the outbox's renderers (services/move_notices.py writes the rows) ------------------------
 
-async def _tell(context: BotContext, person: Employee, text: str) -> None:
-    if not person.reachable:
-        log.info("delegation.unreachable nip=%s", person.nip)
-        return
-    assert person.telegram_chat_id is not None
-    try:
-        await context.bot.send_message(person.telegram_chat_id, text, parse_mode=ParseMode.HTML)
-    except TelegramError:
-        log.warning("delegation.send_failed nip=%s", person.nip, exc_info=True)
+async def _people(services: AppServices, *nips: str | None) -> dict[str, Employee]:
+    found: dict[str, Employee] = {}
+    async with services.db.read() as conn:
+        for nip in nips:
+            if nip and nip not in found and (person := await employees.by_nip(conn, nip)):
+                found[nip] = person
+    return found
 
 
-async def tell_designation(context: BotContext, view: svc.DelegationView) -> None:
+@renderer(move_notices.DESIGNATED)
+async def designated(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    view = await svc.get(services.db, payload["delegation"])
+    if view is None:
+        return None
     d = view.delegation
-    values = {"prefix": d.prefix, "jabatan": escape(view.official.jabatan or "-"),
-              "official": escape(view.official.nama), "delegate": escape(view.delegate.nama),
-              "mulai": _date(d.start), "selesai": _date(d.end), "sp": escape(d.sp_number)}
-    await _tell(context, view.delegate, texts.DESIGNATED_DELEGATE.format(**values))
-    await _tell(context, view.official, texts.DESIGNATED_OFFICIAL.format(**values))
+    template = (texts.DESIGNATED_DELEGATE if payload["role"] == move_notices.NEW
+                else texts.DESIGNATED_OFFICIAL)
+    return Outgoing(fill(template, prefix=d.prefix, jabatan=view.official.jabatan or "-",
+                         official=view.official.nama, delegate=view.delegate.nama,
+                         mulai=_date(d.start), selesai=_date(d.end), sp=d.sp_number))
 
 
-def _item(move: step_moves.Move) -> str:
+def _item(entity: str, entity_id: int) -> str:
     template = {step_moves.REQUEST: texts.ITEM_REQUEST, step_moves.WORKFLOW_FILE:
-                texts.ITEM_FILE, step_moves.RECAP: texts.ITEM_RECAP}[move.entity]
-    return template.format(id=move.entity_id)
+                texts.ITEM_FILE, step_moves.RECAP: texts.ITEM_RECAP}[entity]
+    return template.format(id=entity_id)
 
 
-async def _card(context: BotContext, move: step_moves.Move, to: Employee) -> None:
-    """The moved item itself, with its buttons, to the person who now holds it."""
-    services = context.services
-    try:
-        if move.entity == step_moves.REQUEST:
-            view = await requests.get(context.db, move.entity_id)
-            await request_notify.send_card_to(context, view, to)
-        elif move.entity == step_moves.WORKFLOW_FILE:
-            file = await wf.get_file(context.db, services.env(WorkflowEnv), move.entity_id)
-            await layanan.send_task(context, file, to)
+async def _prefix(services: AppServices, delegation_id: int | None) -> str:
+    view = await svc.get(services.db, delegation_id) if delegation_id is not None else None
+    return view.delegation.prefix if view is not None else svc.PREFIXES[svc.PLH]
+
+
+@renderer(move_notices.TOLD)
+async def told(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    """One person told of one move: the new holder, the one it left, or the applicant."""
+    people = await _people(services, payload["from"], payload["to"], payload["applicant"])
+    old, new = people.get(payload["from"]), people.get(payload["to"])
+    if old is None or new is None:
+        return None
+    role, back = payload["role"], payload["back"]
+    item = _item(payload["entity"], payload["id"])
+    if payload["cause"] == acting.DELEGASI:
+        official = new if back else old
+        values: dict[str, object] = {
+            "prefix": await _prefix(services, payload["delegation"]),
+            "jabatan": official.jabatan or "-", "item": item, "to": new.nama}
+        if back:
+            template = texts.BACK_TO_OFFICIAL if role == move_notices.NEW \
+                else texts.BACK_FROM_DELEGATE
         else:
-            await recap.queue_card(context.db, move.entity_id, to, now=context.clock.now())
-    except DomainError:
-        log.info("delegation.card_gone entity=%s id=%s", move.entity, move.entity_id)
-
-
-async def announce(context: BotContext, moves: tuple[step_moves.Move, ...] | list[
-        step_moves.Move]) -> None:
-    """Tell both people of every move; the new holder gets the item with its buttons."""
-    people: dict[str, Employee] = {}
-
-    async def who(nip: str | None) -> Employee | None:
-        if nip is None:
-            return None
-        if nip not in people:
-            async with context.db.read() as conn:
-                found = await employees.by_nip(conn, nip)
-            if found is None:
-                return None
-            people[nip] = found
-        return people[nip]
-
-    for move in moves:
-        old, new = await who(move.from_nip), await who(move.to_nip)
-        applicant = await who(move.applicant_nip)
-        if old is None or new is None:
-            continue
-        item = _item(move)
-        if move.cause == acting.DELEGASI:
-            official = new if move.back else old
-            prefix = await _prefix(context, move.delegation_id)
-            values = {"prefix": prefix, "jabatan": escape(official.jabatan or "-"),
-                      "item": item, "to": escape(new.nama)}
-            if move.back:
-                lines = ((new, texts.BACK_TO_OFFICIAL), (old, texts.BACK_FROM_DELEGATE))
-            else:
-                lines = ((new, texts.TO_DELEGATE), (old, texts.FROM_OFFICIAL))
-            for person, template in lines:
-                await _tell(context, person, _capital(template.format(**values)))
-        elif move.cause == acting.CUTI:
-            values = {"item": item, "to": escape(new.nama), "absent": escape(old.nama)}
-            await _tell(context, new, _capital(texts.TO_ATASAN_CUTI.format(**values)))
-            if applicant is not None:
-                await _tell(context, applicant, _capital(texts.APPLICANT_CUTI.format(**values)))
-        else:
-            values = {"item": item, "to": escape(new.nama),
-                      "applicant": escape(applicant.nama if applicant else "-")}
-            await _tell(context, new, _capital(texts.TO_NEW_ATASAN.format(**values)))
-            await _tell(context, old, _capital(texts.FROM_OLD_ATASAN.format(**values)))
-        if move.waiting:
-            await _card(context, move, new)
+            template = texts.TO_DELEGATE if role == move_notices.NEW else texts.FROM_OFFICIAL
+    elif payload["cause"] == acting.CUTI:
+        values = {"item": item, "to": new.nama, "absent": old.nama}
+        template = texts.TO_ATASAN_CUTI if role == move_notices.NEW else texts.APPLICANT_CUTI
+    else:
+        applicant = people.get(payload["applicant"] or "")
+        values = {"item": item, "to": new.nama,
+                  "applicant": applicant.nama if applicant else "-"}
+        template = texts.TO_NEW_ATASAN if role == move_notices.NEW else texts.FROM_OLD_ATASAN
+    return Outgoing(_capital(fill(template, **values)))
 
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-async def _prefix(context: BotContext, delegation_id: int | None) -> str:
-    if delegation_id is None:
-        return svc.PREFIXES[svc.PLH]
-    async with context.db.read() as conn:
-        found = await svc.by_id(conn, delegation_id)
-    return found.prefix if found else svc.PREFIXES[svc.PLH]
 
 
 def conversation() -> ConversationHandler:  # type: ignore[type-arg]

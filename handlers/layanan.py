@@ -9,11 +9,11 @@ the file's state lives in SQLite and each tap is checked there (`version` in the
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -23,17 +23,17 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import BotApp, BotContext
+from bot.context import AppServices, BotApp, BotContext
 from handlers import approval_codec as codec
 from handlers import reason_prompt, sender
-from handlers.html import Html, fill, join
-from handlers.sender import Outgoing, media_method
+from handlers.html import Html, esc, fill, join
+from handlers.sender import Outgoing, media_method, renderer
 from handlers.texts import layanan as texts
-from services.employees import Employee
 from services.errors import DomainError
 from services.reason_prompts import Prompt
 from services.workflows import files as wf
-from services.workflows.files import FileView, Notice, Upload, WorkflowEnv
+from services.workflows import notices as file_notices
+from services.workflows.files import FileView, StoredDocument, Upload, WorkflowEnv
 from services.workflows.model import describe_actor
 
 log = logging.getLogger(__name__)
@@ -131,39 +131,41 @@ def _task_keyboard(file: FileView) -> InlineKeyboardMarkup:
         for action in step.actions]])
 
 
-def notice_text(notice: Notice) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The message of a notice that is not a task card."""
-    file = notice.file
-    last = file.history[-1] if file.history else None
+def notice_text(file: FileView, kind: str, history: int,
+                step_index: int | None) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The message of a notice that is not a task card, as the file stood when it was
+    written: after `history` step records, at `step_index`."""
+    done = file.history[:history]
+    last = done[-1] if done else None
     titles = {s.key: s.title for s in file.workflow.steps}
     by = titles.get(last.step_key, "-") if last else "-"
-    if notice.kind == "diproses":
-        step = file.step
-        assert step is not None and file.step_index is not None
+    reason = (last.note if last else None) or file.return_reason or "-"
+    step = (file.workflow.steps[step_index]
+            if step_index is not None and 0 <= step_index < len(file.workflow.steps) else None)
+    if kind == "diproses":
+        assert step is not None and step_index is not None
         return fill(texts.PROCESSED, id=file.id, name=file.workflow.name, done_title=by,
-                                      n=file.step_index + 1, total=len(file.workflow.steps),
-                                      title=step.title), None
-    if notice.kind == "dikembalikan":
+                    n=step_index + 1, total=len(file.workflow.steps), title=step.title), None
+    if kind == "dikembalikan":
         markup = InlineKeyboardMarkup([
             [InlineKeyboardButton(texts.BTN_FIX, callback_data=f"wf:edit:{file.id}")],
             [InlineKeyboardButton(texts.BTN_CANCEL, callback_data=f"wf:drop:{file.id}")]])
         return fill(texts.RETURNED, id=file.id, name=file.workflow.name, title=by,
-                                     reason=file.return_reason or "-"), markup
-    if notice.kind == "ditolak":
+                    reason=reason), markup
+    if kind == "ditolak":
         return fill(texts.REFUSED, id=file.id, name=file.workflow.name, title=by,
-                                    reason=file.return_reason or "-"), None
-    if notice.kind == "selesai":
+                    reason=reason), None
+    if kind == "selesai":
         return fill(texts.DONE, id=file.id, name=file.workflow.name,
-                                 agenda=file.agenda_number or "-",
-                                 output=last.output if last else "-"), None
-    if notice.kind == "catat_penunjukan":
-        return texts.RECORD_DESIGNATION.format(id=file.id, agenda=file.agenda_number or "-"), \
+                    agenda=file.agenda_number or "-",
+                    output=(last.output if last else None) or "-"), None
+    if kind == "catat_penunjukan":
+        return fill(texts.RECORD_DESIGNATION, id=file.id, agenda=file.agenda_number or "-"), \
             InlineKeyboardMarkup([[InlineKeyboardButton(
                 texts.BTN_RECORD_DESIGNATION, callback_data=f"dlg:file:{file.id}")]])
-    step = file.step
-    assert notice.kind == "tanpa_pelaksana" and step is not None
+    assert kind == "tanpa_pelaksana" and step is not None
     return fill(texts.NO_ACTOR, id=file.id, name=file.workflow.name, title=step.title,
-                                 actor=describe_actor(step.actor)), None
+                actor=describe_actor(step.actor)), None
 
 
 def show_button(file_id: int) -> InlineKeyboardButton:
@@ -171,62 +173,81 @@ def show_button(file_id: int) -> InlineKeyboardButton:
                                 callback_data=f"wf:show:{file_id}")
 
 
-# --- sending -------------------------------------------------------------------------------
+# --- the outbox's renderers (services/workflows/notices.py writes the rows) -------------------
 
-async def send_to(context: BotContext, employee: Employee, text: str,
-                  markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send to an employee; a failure is logged and never stops the caller's other sends."""
-    if not employee.reachable:
-        log.info("workflow.unreachable nip=%s", employee.nip)
-        return
-    assert employee.telegram_chat_id is not None
-    try:
-        await context.bot.send_message(employee.telegram_chat_id, text,
-                                       parse_mode=ParseMode.HTML, reply_markup=markup)
-    except Forbidden:
-        log.info("workflow.blocked nip=%s", employee.nip)
-    except TelegramError:
-        log.warning("workflow.send_failed nip=%s", employee.nip, exc_info=True)
-
-
-async def send_task(context: BotContext, file: FileView, actor: Employee) -> None:
-    """The documents (forwarded by file_id), then the card with the step's buttons."""
-    if not actor.reachable:
-        log.info("workflow.unreachable nip=%s", actor.nip)
-        return
+def document_message(file: FileView, document: StoredDocument) -> Outgoing:
     names = {d.key: d.name for d in file.workflow.documents}
-    chat_id = actor.telegram_chat_id
-    assert chat_id is not None
+    # A file sent as a document (even a JPEG) goes on as a document.
+    return Outgoing(fill(texts.DOCUMENT_CAPTION, id=file.id,
+                         name=names.get(document.doc_key, "")),
+                    method=media_method(document.kind), file=document.telegram_file_id)
+
+
+def task_message(file: FileView) -> Outgoing:
+    return Outgoing(task_text(file), markup=_task_keyboard(file))
+
+
+async def _file(services: AppServices, file_id: int) -> FileView | None:
     try:
-        for document in file.documents:
-            caption = fill(texts.DOCUMENT_CAPTION, id=file.id,
-                           name=names.get(document.doc_key, ""))
-            # A file sent as a document (even a JPEG) goes on as a document.
-            await sender.send(context.bot, chat_id, Outgoing(
-                caption, method=media_method(document.kind), file=document.telegram_file_id))
-    except TelegramError:
-        log.warning("workflow.documents_failed nip=%s file=%s", actor.nip, file.id,
-                    exc_info=True)
-    await send_to(context, actor, task_text(file), _task_keyboard(file))
+        return await wf.get_file(services.db, services.env(WorkflowEnv), file_id)
+    except DomainError:
+        return None
 
 
-async def deliver(context: BotContext, notices: Iterable[Notice]) -> None:
-    for notice in notices:
-        if notice.kind == "tugas":
-            await send_task(context, notice.file, notice.to)
-        else:
-            text, markup = notice_text(notice)
-            await send_to(context, notice.to, text, markup)
+async def _still_waiting(services: AppServices, payload: dict[str, Any]) -> FileView | None:
+    """The file, if it still waits for this person at the version the row was written at."""
+    file = await _file(services, payload["file"])
+    if (file is None or file.status != wf.RUNNING or file.version != payload["version"]
+            or payload["nip"] not in {a.nip for a in file.actors}):
+        return None
+    return file
 
 
-async def _refuse(update: Update, error: DomainError) -> None:
+@renderer(file_notices.DOCUMENT)
+async def document_row(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    file = await _still_waiting(services, payload)
+    found = [d for d in file.documents if d.doc_key == payload["doc"]] if file else []
+    return document_message(file, found[0]) if file and found else None
+
+
+@renderer(file_notices.TASK)
+async def task_row(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    file = await _still_waiting(services, payload)
+    return task_message(file) if file else None
+
+
+@renderer(file_notices.NOTICE)
+async def notice_row(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
+    file = await _file(services, payload["file"])
+    if file is None:
+        return None
+    text, markup = notice_text(file, payload["kind"], payload["history"], payload["step"])
+    return Outgoing(text, markup=markup)
+
+
+@renderer(file_notices.ACTED)
+async def acted_row(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    return Outgoing(fill(texts.ACTED, verdict=texts.VERDICT[payload["action"]],
+                         id=payload["file"]))
+
+
+async def _refuse(update: Update, error: DomainError, *, answered: bool = False) -> None:
+    """The refusal as the tap's alert, or (the tap already answered, or typed text) as a
+    reply in the chat."""
     query = update.callback_query
     log.info("workflow.refused user=%s data=%s reason=%s", _user_id(update),
              query.data if query else None, type(error).__name__)
-    if query is not None:
+    if query is not None and not answered:
         await query.answer(error.message, show_alert=True)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_html(error.message)
+    elif update.effective_chat is not None:
+        await update.effective_chat.send_message(esc(error.message), parse_mode=ParseMode.HTML)
+
+
+async def _edit_tapped(query: CallbackQuery, text: str) -> None:
+    try:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+    except TelegramError:
+        log.info("workflow.tapped_not_edited data=%r", query.data, exc_info=True)
 
 
 async def _drop_buttons(context: BotContext, chat_id: int | None,
@@ -280,13 +301,19 @@ async def new_file(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None and context.matches
     employee = context.require_employee()
+    key = context.matches[0][1]
     try:
-        file = await wf.start_draft(context.db, _env(context), employee, context.matches[0][1],
-                                    context.clock.now(), _user_id(update))
+        await wf.check_may_start(context.db, _env(context), employee, key)
     except DomainError as error:
         await _refuse(update, error)
         return ConversationHandler.END
     await query.answer()
+    try:
+        file = await wf.start_draft(context.db, _env(context), employee, key,
+                                    context.clock.now(), _user_id(update))
+    except DomainError as error:
+        await _refuse(update, error, answered=True)
+        return ConversationHandler.END
     return await _show_editor(update, context, file)
 
 
@@ -359,12 +386,17 @@ async def replace_document(update: Update, context: BotContext) -> int:
     employee = context.require_employee()
     file_id, index = int(context.matches[0][1]), int(context.matches[0][2])
     try:
-        file, document = await wf.remove_document(context.db, _env(context), file_id, employee,
-                                                  index, context.clock.now(), _user_id(update))
+        await wf.check_editable(context.db, _env(context), file_id, employee)
     except DomainError as error:
         await _refuse(update, error)
         return ConversationHandler.END
     await query.answer()
+    try:
+        file, document = await wf.remove_document(context.db, _env(context), file_id, employee,
+                                                  index, context.clock.now(), _user_id(update))
+    except DomainError as error:
+        await _refuse(update, error, answered=True)
+        return ConversationHandler.END
     await update.effective_message.reply_html(fill(texts.REMOVED, name=document.name))
     return await _show_editor(update, context, file)
 
@@ -376,19 +408,23 @@ async def submit_file(update: Update, context: BotContext) -> int:
     employee = context.require_employee()
     file_id, version = int(context.matches[0][1]), int(context.matches[0][2])
     try:
-        outcome = await wf.submit(context.db, _env(context), file_id, version, employee,
-                                  context.clock.now(), _user_id(update))
+        await wf.check_may_submit(context.db, _env(context), file_id, version, employee)
     except DomainError as error:
         await _refuse(update, error)
         return ConversationHandler.END
     await query.answer()
+    try:
+        outcome = await wf.submit(context.db, _env(context), file_id, version, employee,
+                                  context.clock.now(), _user_id(update))
+    except DomainError as error:
+        await _refuse(update, error, answered=True)
+        return ConversationHandler.END
     context.user_data.pop(FILE_KEY, None)
     file = outcome.file
     assert file.step is not None
-    await query.edit_message_text(
-        fill(texts.SUBMITTED, id=file.id, name=file.workflow.name, title=file.step.title),
-        parse_mode=ParseMode.HTML)
-    await deliver(context, outcome.notices)
+    # The cards went to the outbox with the submission; this edit only says so.
+    await _edit_tapped(query, fill(texts.SUBMITTED, id=file.id, name=file.workflow.name,
+                                   title=file.step.title))
     return ConversationHandler.END
 
 
@@ -397,14 +433,19 @@ async def cancel_file(update: Update, context: BotContext) -> int:
     assert query is not None and context.matches and context.user_data is not None
     employee = context.require_employee()
     try:
-        file = await wf.cancel(context.db, _env(context), int(context.matches[0][1]), employee,
-                               context.clock.now(), _user_id(update))
+        await wf.check_editable(context.db, _env(context), int(context.matches[0][1]), employee)
     except DomainError as error:
         await _refuse(update, error)
         return ConversationHandler.END
     await query.answer()
+    try:
+        file = await wf.cancel(context.db, _env(context), int(context.matches[0][1]), employee,
+                               context.clock.now(), _user_id(update))
+    except DomainError as error:
+        await _refuse(update, error, answered=True)
+        return ConversationHandler.END
     context.user_data.pop(FILE_KEY, None)
-    await query.edit_message_text(fill(texts.CANCELLED, id=file.id, name=file.workflow.name))
+    await _edit_tapped(query, fill(texts.CANCELLED, id=file.id, name=file.workflow.name))
     return ConversationHandler.END
 
 
@@ -419,15 +460,13 @@ async def stop(update: Update, context: BotContext) -> int:
 
 async def _apply(update: Update, context: BotContext, file_id: int, version: int, action: str,
                  note: str | None, card: tuple[int | None, int | None]) -> None:
+    """Act; the confirmation, the applicant's notice and the next cards are outbox rows of
+    the action's transaction. Only the tapped card is edited here."""
     employee = context.require_employee()
-    outcome = await wf.act(context.db, _env(context), file_id, version, employee, action,
-                           context.clock.now(), note=note, telegram_user_id=_user_id(update))
+    await wf.act(context.db, _env(context), file_id, version, employee, action,
+                 context.clock.now(), note=note, telegram_user_id=_user_id(update))
     log.info("workflow.acted file=%s action=%s nip=%s", file_id, action, employee.nip)
     await _drop_buttons(context, *card)
-    assert update.effective_message is not None
-    await update.effective_message.reply_html(
-        fill(texts.ACTED, verdict=texts.VERDICT[action], id=file_id))
-    await deliver(context, outcome.notices)
 
 
 async def action_tapped(update: Update, context: BotContext) -> None:
@@ -442,18 +481,20 @@ async def action_tapped(update: Update, context: BotContext) -> None:
     try:
         _, step = await wf.check_can_act(context.db, _env(context), tap.ref_id, tap.version,
                                          employee, tap.action)
-        if wf.needs_note(step, tap.action):
-            await query.answer()
-            await reason_prompt.ask(update, context, kind=codec.WORKFLOW_FILE,
-                                    ref_id=tap.ref_id, action=tap.action, token=tap.token,
-                                    label=f"berkas #{tap.ref_id}",
-                                    text=fill(texts.ASK_NOTE[tap.action], id=tap.ref_id))
-            return
-        await _apply(update, context, tap.ref_id, tap.version, tap.action, None, card)
     except DomainError as error:
         await _refuse(update, error)
         return
     await query.answer()
+    if wf.needs_note(step, tap.action):
+        await reason_prompt.ask(update, context, kind=codec.WORKFLOW_FILE,
+                                ref_id=tap.ref_id, action=tap.action, token=tap.token,
+                                label=f"berkas #{tap.ref_id}",
+                                text=fill(texts.ASK_NOTE[tap.action], id=tap.ref_id))
+        return
+    try:
+        await _apply(update, context, tap.ref_id, tap.version, tap.action, None, card)
+    except DomainError as error:  # someone acted between the check and the tap's write
+        await _refuse(update, error, answered=True)
 
 
 async def note_typed(update: Update, context: BotContext, prompt: Prompt, note: str) -> bool:
@@ -478,7 +519,15 @@ async def show_task(update: Update, context: BotContext) -> None:
         await _refuse(update, error)
         return
     await query.answer()
-    await send_task(context, file, employee)
+    # A reply to this tap, sent now: the documents, then the card.
+    assert update.effective_chat is not None
+    chat_id = update.effective_chat.id
+    try:
+        for document in file.documents:
+            await sender.send(context.bot, chat_id, document_message(file, document))
+        await sender.send(context.bot, chat_id, task_message(file))
+    except TelegramError:
+        log.warning("workflow.show_failed nip=%s file=%s", employee.nip, file.id, exc_info=True)
 
 
 def register(app: BotApp) -> None:

@@ -28,7 +28,6 @@ from telegram.ext import (
 )
 
 from bot.context import BotApp, BotContext
-from handlers import delegation
 from handlers.import_report import render_import_report
 from handlers.texts import operator as texts
 from services import accounts, audit
@@ -177,7 +176,6 @@ async def import_tapped(update: Update, context: BotContext) -> int:
                               hapus=texts.IMPORTED_DEACTIVATED.format(daftar=gone) if gone
                               else ""),
         parse_mode="HTML")
-    await delegation.announce(context, result.moves)
     return ConversationHandler.END
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 import aiosqlite
 
-from services import acting, employees, step_moves
+from services import acting, employees, move_notices, step_moves
 from services.absence_policy import AbsencePolicy
 from services.attendance_model import CUTI_CODES
 from services.calendar import OfficeCalendar
@@ -72,4 +72,5 @@ async def apply(db: Database, calendar: OfficeCalendar, policy: AbsencePolicy,
                 return waited_enough(arrived, start, today, calendar, policy.after_working_days)
 
             moves += await step_moves.to_atasan_of_absent(conn, person, target, now, due)
+        await move_notices.enqueue(conn, moves, now=now)
     return moves

@@ -4,7 +4,8 @@ A Pelaksana Harian stands in while the official is temporarily away (cuti, dinas
 Pelaksana Tugas while the post is vacant. Either is designated by a Surat Perintah for a
 period. The pure rules say which delegation is in force on a day and who is the effective
 actor for a NIP (a Plh of a Plh follows on); the service stores designations, revokes them and
-starts/ends them, moving the waiting steps (services.step_moves) in the same transaction.
+starts/ends them, moving the waiting steps (services.step_moves) in the same transaction, with
+the outbox rows that tell everyone concerned (services.move_notices).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import aiosqlite
 
-from services import audit, employees, step_moves
+from services import audit, employees, move_notices, outbox, step_moves
 from services.employees import Employee
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.nip import nip_problem
@@ -182,6 +183,13 @@ async def _view(conn: aiosqlite.Connection, delegation: Delegation) -> Delegatio
     return DelegationView(delegation, official, delegate)
 
 
+async def get(db: Database, delegation_id: int) -> DelegationView | None:
+    """A designation with both people, as it stands (for the messages about it)."""
+    async with db.read() as conn:
+        found = await by_id(conn, delegation_id)
+        return await _view(conn, found) if found is not None else None
+
+
 async def current(db: Database, today: dt.date) -> list[DelegationView]:
     """Delegations in force or still to come, for /delegasi."""
     async with db.read() as conn:
@@ -255,6 +263,8 @@ async def designate_in(conn: aiosqlite.Connection, order: Designation,
                                "workflow_file": workflow_file_id})
     stored = await by_id(conn, delegation_id)
     assert stored is not None
+    await outbox.enqueue(conn, move_notices.designated(delegation_id, order.official_nip,
+                                                       order.delegate_nip), now=now)
     moves: tuple[step_moves.Move, ...] = ()
     if stored.in_force(now.date()):
         stored, moves = await _start(conn, stored, now)
@@ -339,6 +349,7 @@ async def _start(conn: aiosqlite.Connection, delegation: Delegation,
                        entity=ENTITY, entity_id=delegation.id)
     moves = await step_moves.to_delegate(conn, delegation.id, delegation.official_nip,
                                          delegation.delegate_nip, now)
+    await move_notices.enqueue(conn, moves, now=now)
     started = await by_id(conn, delegation.id)
     assert started is not None
     return started, moves
@@ -352,6 +363,7 @@ async def _end(conn: aiosqlite.Connection, delegation: Delegation,
                        entity=ENTITY, entity_id=delegation.id)
     moves = await step_moves.back_from_delegate(conn, delegation.id, delegation.official_nip,
                                                 delegation.delegate_nip, now)
+    await move_notices.enqueue(conn, moves, now=now)
     ended = await by_id(conn, delegation.id)
     assert ended is not None
     return ended, moves

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from services import audit, step_moves
+from services import audit, move_notices, step_moves
 from services.accounts import deactivate_in
 from services.employees import PNS, PPPK, ROLES, STATUSES, all_active
 from services.errors import DomainError
@@ -463,6 +463,7 @@ async def _import(db: Database, path: Path, *, at: dt.datetime, deactivate_missi
             # After every row is written: the new atasan may be a row of the same file.
             for nip, old, new in changed_atasan:
                 moves += await step_moves.to_new_atasan(conn, catalogue, nip, old, new, at)
+            await move_notices.enqueue(conn, moves, now=at)
         deactivated = []
         if deactivate_missing:
             for employee in await all_active(conn):

@@ -649,15 +649,15 @@ async def send_back(db: Database, env: RecapEnv, clock: Clock, recap_id: int, re
     return outcome
 
 
-async def queue_card(db: Database, recap_id: int, to: Employee, *, now: dt.datetime) -> Recap:
-    """Write the recap as it stands, with its buttons, to the outbox for a person its current
-    step was just moved to."""
-    async with db.transaction() as conn:
-        recap = await _locked(conn, recap_id)
-        if recap.state not in recap_flow.CHAIN:
-            raise Conflict("Rekapitulasi ini sudah tidak menunggu paraf atau tanda tangan.")
-        await outbox.enqueue(conn, recap_notices.reassigned(recap, to, now), now=now)
-    return recap
+async def moved_card(conn: aiosqlite.Connection, recap_id: int, to_nip: str,
+                     now: dt.datetime) -> list[outbox.Notice]:
+    """Inside the move's transaction: the recap as it stands, with its buttons, for the person
+    its current step was just moved to (nothing if it no longer waits in the chain)."""
+    recap = await _locked(conn, recap_id)
+    to = await employees.by_nip(conn, to_nip)
+    if recap.state not in recap_flow.CHAIN or to is None:
+        return []
+    return recap_notices.reassigned(recap, to, now)
 
 
 # --- what the renderers read when a row is sent ---------------------------------------------

@@ -203,3 +203,14 @@ def change_answered(view: RequestView) -> list[Notice]:
     if view.status == svc.DISETUJUI:
         notices.extend(letters(view))
     return notices
+
+
+def moved_card(request_id: int, position: int, round_: int, nip: str) -> list[Notice]:
+    """The card of a step moved to `nip` (a delegation, an approver on cuti, a new atasan),
+    after the attachment if there is one (its renderer skips the row otherwise). Keyed like
+    every card, so the decision closes this copy too; a person who already had this card (a
+    step coming back to the official) keeps the one they have."""
+    key = f"req:{request_id}:r{round_}:p{position}"
+    base = {"request": request_id, "position": position, "round": round_}
+    return [Notice(ATTACHMENT, nip, None, base, dedupe_key=f"{key}:att:{nip}"),
+            Notice(CARD, nip, None, base, dedupe_key=f"{key}:card:{nip}")]

@@ -12,9 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from bot.config import load_settings
-from bot.context import BotContext
 from bot.jobs import delegation as delegation_jobs
-from handlers import layanan
 from services import audit, delegation, employees, recap
 from services import requests as svc
 from services.absent_approvers import waited_enough
@@ -144,6 +142,7 @@ async def test_plh_of_the_kepala_covers_cuti_file_and_recap_signature(
     clock.set(dt.datetime(2026, 11, 3, 7, 0, tzinfo=WIB))
     before = len(api.sent_to(SEKRETARIS.telegram_id))
     await delegation_jobs.run_tick(harness.application)
+    await harness.deliver()
     assert await _actors(db, cuti.id) == {SEKRETARIS.nip}
     to_plh = api.sent_to(SEKRETARIS.telegram_id)[before:]
     texts = [c.text for c in to_plh]
@@ -195,6 +194,7 @@ async def test_plh_of_the_kepala_covers_cuti_file_and_recap_signature(
     clock.set(dt.datetime(2026, 11, 7, 7, 0, tzinfo=WIB))
     before_kepala = len(api.sent_to(KEPALA.telegram_id))
     await delegation_jobs.run_tick(harness.application)
+    await harness.deliver()
     assert await _actors(db, later.id) == {KEPALA.nip}
     assert [f.id for f in await wf.tasks_of(db, env, await _employee(db, KEPALA.nip))] == \
         [file_id]
@@ -210,6 +210,7 @@ async def test_plh_of_the_kepala_covers_cuti_file_and_recap_signature(
     # A second tick changes nothing.
     count = len(api.calls)
     await delegation_jobs.run_tick(harness.application)
+    await harness.deliver()
     assert len(api.calls) == count
 
 
@@ -299,11 +300,13 @@ async def test_an_approver_on_cuti_without_plh_hands_over_after_a_working_day(
     # The same day nothing moves: one working day has not passed yet.
     clock.set(dt.datetime(2026, 11, 2, 15, 0, tzinfo=WIB))
     assert await delegation_jobs.run_tick(harness.application) == 0
+    await harness.deliver()
     assert await _actors(db, izin.id) == {KABID.nip}
 
     # Tuesday morning: the step goes to the Kabid's own atasan, and the applicant is told.
     clock.set(dt.datetime(2026, 11, 3, 7, 30, tzinfo=WIB))
     assert await delegation_jobs.run_tick(harness.application) == 1
+    await harness.deliver()
     assert await _actors(db, izin.id) == {KEPALA.nip}
     told = api.sent_to(STAFF_A.telegram_id)[-1].text
     assert f"Pengajuan #{izin.id} Anda dialihkan kepada Dr. Budi Santoso" in told
@@ -319,6 +322,7 @@ async def test_an_approver_on_cuti_without_plh_hands_over_after_a_working_day(
     await harness.tap(tg(KEPALA), card.button("Setujui"), on=card)
     assert (await svc.get(db, izin.id)).status == svc.DISETUJUI
     assert await delegation_jobs.run_tick(harness.application) == 0
+    await harness.deliver()
 
 
 async def test_the_wait_is_configurable(tmp_path, monkeypatch) -> None:
@@ -409,11 +413,11 @@ async def test_an_approved_plt_plh_file_records_the_designation(
     for action in ("teruskan", "setujui"):
         file = (await wf.act(db, env, file_id, file.version, kepala, action,
                              clock.now())).file
-    # The Pelaksana finishes the file; the notices go out through the /layanan renderer.
+    # The Pelaksana finishes the file; its notices are outbox rows, rendered by /layanan's.
     outcome = await wf.act(db, env, file_id, file.version, await _employee(db, ADMIN.nip),
                            "teruskan", clock.now())
     assert outcome.file.status == wf.DONE and outcome.file.agenda_number
-    await layanan.deliver(BotContext(harness.application), outcome.notices)
+    await harness.deliver()
     notice = api.last_to(ADMIN.telegram_id)
     assert "persetujuan penetapan Plh/Plt" in notice.text
 

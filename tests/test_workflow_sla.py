@@ -86,6 +86,7 @@ async def _submitted_kgb(harness: Harness, db: Database, clock: FixedClock,
                                            Upload(file_id, "document", name, "application/pdf",
                                                   4), clock.now())
     outcome = await wf.submit(db, env, file.id, file.version, applicant, clock.now())
+    await harness.deliver()    # the cards of the submission, before the SLA watch begins
     return outcome.file
 
 
@@ -150,6 +151,8 @@ async def test_reminder_then_escalation_each_once(harness: Harness, db: Database
     admin = await _employee(db, ADMIN.nip)
     outcome = await wf.act(db, env, file.id, file.version, admin, "teruskan", clock.now())
     assert outcome.file.step_index == 1
+    await harness.deliver()    # the action's own messages (its confirmation, the next card)
+    harness.api.clear()
     clock.advance(minutes=10)
     await check_time_standards(context)
     assert len(_texts(harness, ADMIN.telegram_id)) == 0

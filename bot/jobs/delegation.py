@@ -1,13 +1,13 @@
 """Delegations start and end on their dates: every few minutes the job starts what began today
 and ends what is over, moving the waiting steps and telling both people; it also moves the
-steps of an approver on cuti without a Plh to their atasan once they have waited long enough."""
+steps of an approver on cuti without a Plh to their atasan once they have waited long enough.
+Everyone concerned is told through the outbox, in the same transactions."""
 
 from __future__ import annotations
 
 import logging
 
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
-from handlers import delegation as notices
 from services import absent_approvers, delegation
 
 log = logging.getLogger(__name__)
@@ -22,8 +22,8 @@ async def tick(context: BotContext) -> None:
 
 
 async def run_tick(app: BotApp) -> int:
-    """Start and end what is due, move what waited too long; returns the number of moves."""
-    context = BotContext(app)
+    """Start and end what is due, move what waited too long; returns the number of moves.
+    The messages are outbox rows of the moves' transactions (services.move_notices)."""
     services: AppServices = app.bot_data[SERVICES_KEY]
     now = services.clock.now()
     moves = await delegation.apply_due(services.db, now)
@@ -31,7 +31,6 @@ async def run_tick(app: BotApp) -> int:
                                           services.settings.approvals.absence, now)
     if moves:
         log.info("delegation.tick moved=%d", len(moves))
-    await notices.announce(context, moves)
     return len(moves)
 
 

@@ -2,8 +2,9 @@
 
 Every change happens in one transaction that re-reads the file, checks its `version` against
 the one the button carried, checks that the person may act, writes the new state, a step
-record and an audit row. Functions return what happened together with the notices the
-handlers must send (cosmicpython style), never sending anything themselves.
+record and an audit row. The messages the change causes are written to the outbox in that
+transaction (services.workflows.notices); functions also return the notices decided, for
+the caller to inspect, and never send anything themselves.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from services import acting, agenda, audit, employees
+from services import acting, agenda, audit, employees, outbox
 from services import approval_chain as chains
 from services.approval import model as engine
 from services.approval import store as approvals
 from services.employees import Employee
 from services.errors import Conflict, DomainError, NotAllowed, NotFound
 from services.storage import Database
+from services.workflows import notices as outbox_notices
 from services.workflows.model import (
     DESIGNATION,
     MOVING_ACTIONS,
@@ -123,7 +125,8 @@ class FileView:
 
 @dataclass(frozen=True)
 class Notice:
-    """A message the handlers must send: `kind` picks the text, `to` the recipient."""
+    """A message the change causes: `kind` picks the text, `to` the recipient (written to
+    the outbox by services.workflows.notices)."""
 
     kind: str  # "tugas", "diproses", "dikembalikan", "ditolak", "selesai", "tanpa_pelaksana",
     #            "catat_penunjukan" (record the Plh/Plt designation the file approved)
@@ -410,14 +413,27 @@ def _actor(employee: Employee, telegram_user_id: int | None) -> audit.Actor:
     return audit.Actor(employee.nip, telegram_user_id)
 
 
-async def start_draft(db: Database, env: WorkflowEnv, applicant: Employee, workflow_key: str,
-                      now: dt.datetime, telegram_user_id: int | None = None) -> FileView:
-    """Open a draft for a service; an earlier unfinished draft is cancelled (one at a time)."""
+def _service(env: WorkflowEnv, applicant: Employee, workflow_key: str) -> Workflow:
     workflow = env.catalogue.get(workflow_key)
     if workflow is None or workflow.kind != "layanan":
         raise NotFound("Layanan tersebut tidak tersedia.")
     if not workflow.may_submit(applicant.peran):
         raise NotAllowed(f"Layanan {workflow.name} tidak dapat Anda ajukan.")
+    return workflow
+
+
+async def check_may_start(db: Database, env: WorkflowEnv, applicant: Employee,
+                          workflow_key: str) -> None:
+    """The checks of `start_draft` without writing: before the tap is answered."""
+    workflow = _service(env, applicant, workflow_key)
+    async with db.read() as conn:
+        _require_resolvable(workflow, applicant, await active_staff(conn))
+
+
+async def start_draft(db: Database, env: WorkflowEnv, applicant: Employee, workflow_key: str,
+                      now: dt.datetime, telegram_user_id: int | None = None) -> FileView:
+    """Open a draft for a service; an earlier unfinished draft is cancelled (one at a time)."""
+    workflow = _service(env, applicant, workflow_key)
     async with db.transaction() as conn:
         staff = await active_staff(conn)
         _require_resolvable(workflow, applicant, staff)
@@ -509,6 +525,35 @@ async def remove_document(db: Database, env: WorkflowEnv, file_id: int, applican
         return await _locked(conn, env, file_id), document
 
 
+def _require_submittable(file: FileView, version: int, applicant: Employee,
+                         staff: Staff) -> None:
+    _require_editable(file, applicant)
+    if file.version != version:
+        raise Conflict("Tombol ini sudah kedaluwarsa; berkas telah berubah. "
+                       "Buka kembali melalui /layanan.")
+    if file.missing:
+        raise DomainError("Kelengkapan belum lengkap: "
+                          + ", ".join(d.name for d in file.missing) + ".")
+    _require_resolvable(file.workflow, applicant, staff)
+
+
+async def check_may_submit(db: Database, env: WorkflowEnv, file_id: int, version: int,
+                           applicant: Employee) -> None:
+    """The checks of `submit` without writing: before the tap is answered."""
+    async with db.read() as conn:
+        file = await _locked(conn, env, file_id)
+        _require_submittable(file, version, applicant, await active_staff(conn))
+
+
+async def check_editable(db: Database, env: WorkflowEnv, file_id: int,
+                         applicant: Employee) -> FileView:
+    """The file, if the applicant may still change it (continue, replace, cancel)."""
+    async with db.read() as conn:
+        file = await _locked(conn, env, file_id)
+    _require_editable(file, applicant)
+    return file
+
+
 async def submit(db: Database, env: WorkflowEnv, file_id: int, version: int,
                  applicant: Employee, now: dt.datetime,
                  telegram_user_id: int | None = None) -> Outcome:
@@ -516,15 +561,8 @@ async def submit(db: Database, env: WorkflowEnv, file_id: int, version: int,
     that returned it."""
     async with db.transaction() as conn:
         file = await _locked(conn, env, file_id)
-        _require_editable(file, applicant)
-        if file.version != version:
-            raise Conflict("Tombol ini sudah kedaluwarsa; berkas telah berubah. "
-                           "Buka kembali melalui /layanan.")
-        if file.missing:
-            raise DomainError("Kelengkapan belum lengkap: "
-                              + ", ".join(d.name for d in file.missing) + ".")
         staff = await active_staff(conn)
-        _require_resolvable(file.workflow, applicant, staff)
+        _require_submittable(file, version, applicant, staff)
         resubmitted = file.status == RETURNED
         if resubmitted:
             subject = await _subject(conn, file_id)
@@ -551,7 +589,9 @@ async def submit(db: Database, env: WorkflowEnv, file_id: int, version: int,
                            action="workflow.resubmit" if resubmitted else "workflow.submit",
                            entity="workflow_file", entity_id=file_id,
                            detail={"step": moved.step.key})
-        return Outcome(moved, _arrival_notices(moved, staff))
+        decided = _arrival_notices(moved, staff)
+        await outbox.enqueue(conn, outbox_notices.of(moved, decided), now=now)
+        return Outcome(moved, decided)
 
 
 async def _subject(conn: aiosqlite.Connection, file_id: int) -> approvals.Subject:
@@ -667,8 +707,10 @@ async def act(db: Database, env: WorkflowEnv, file_id: int, version: int, actor:
                            action=f"workflow.{action}", entity="workflow_file",
                            entity_id=file_id, detail=detail)
         moved = await _locked(conn, env, file_id)
-        staff = await active_staff(conn)
-    return Outcome(moved, _after_action(moved, actor, staff))
+        decided = _after_action(moved, actor, await active_staff(conn))
+        await outbox.enqueue(conn, [outbox_notices.acted(moved, actor.nip, action),
+                                    *outbox_notices.of(moved, decided)], now=now)
+    return Outcome(moved, decided)
 
 
 def _after_action(file: FileView, actor: Employee, staff: Staff) -> tuple[Notice, ...]:
