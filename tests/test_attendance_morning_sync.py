@@ -17,6 +17,7 @@ from tests.support.harness import Harness
 from tests.support.machines import WIB, device_toml, free_port, office_users
 from tests.support.office import KABID, KEPALA, PEOPLE, STAFF_A, STAFF_B
 
+ADMIN_CHAT = -100500
 SYNC = "\n[sync]\ntimeout_seconds = 3\nretry_attempts = 1\nretry_backoff_seconds = 0\n"
 
 
@@ -62,3 +63,14 @@ async def test_an_unreadable_machine_tells_nobody_they_are_missing(
     assert len(summary) == 1
     assert "Data mesin presensi Lobi belum dapat diambil" in summary[0]
     assert "Belum tercatat hadir (2)" in summary[0]
+
+
+async def test_a_machine_the_morning_pull_cannot_read_is_reported_once(
+        harness: Harness, db: Database, office, clock: FixedClock) -> None:
+    """The morning pull opens the machine's problem, so it reports it too: the scheduled pull
+    that follows finds the problem open and stays quiet."""
+    await run_job(harness, alerts.MORNING_JOB)        # nothing listens on the Lobi port
+    await run_job(harness, "device-sync")
+    reports = [c.text for c in harness.api.sent("sendMessage", ADMIN_CHAT)
+               if c.result is not None]
+    assert len(reports) == 1 and "Lobi" in reports[0] and "gagal ditarik" in reports[0]
