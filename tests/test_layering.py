@@ -106,3 +106,9 @@ def test_handlers_never_read_settings() -> None:
         if bot_modules or reads:
             found[str(path.relative_to(ROOT))] = (sorted(bot_modules), reads)
     assert found == {}
+
+
+def test_jobs_import_no_handlers() -> None:
+    """A job decides what to say and writes it to the outbox through services/; how it reads
+    in Telegram is the renderer's business (handlers/, loaded by bot.outbox)."""
+    assert offenders("bot/jobs", frozenset({"handlers", "telegram"})) == {}
