@@ -19,6 +19,7 @@ from handlers import (
     layanan,
     location,
     machines,
+    pantau,
     recap,
     request_notify,
     sla_notify,
@@ -43,6 +44,7 @@ RENDERER_MODULES: tuple[ModuleType, ...] = (
     location,
     layanan,
     delegation,
+    pantau,
 )
 
 

@@ -1,27 +1,33 @@
 """/pantau: the open files and the waiting izin/cuti, each with its step and the working time
-spent against the standard, and the monthly SLA compliance PDF per SOP."""
+spent against the standard, and the monthly SLA compliance PDF per SOP (an outbox row,
+drawn by its renderer here when it is sent)."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import html
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import BotApp, BotContext
+from bot.context import AppServices, BotApp, BotContext
 from handlers import bounded
 from handlers.envs import OfficeEnv
+from handlers.html import fill
+from handlers.sender import DOCUMENT, Outgoing, renderer
 from handlers.texts import common as common_texts
 from handlers.texts import layanan as texts
 from reports.sla_report import render_sla_report
 from services.indonesian_dates import month_year
 from services.workflows.files import WorkflowEnv
 from services.workflows.monitor import (
+    SLA_REPORT,
     OpenFile,
     WaitingRequest,
     monthly_compliance,
+    request_report,
     watch,
     watch_requests,
 )
@@ -111,14 +117,20 @@ async def report(update: Update, context: BotContext) -> None:
         return
     year, month = period
     await query.answer()
-    services = context.services
-    rows = await monthly_compliance(context.db, services.env(WorkflowEnv), year, month)
-    pdf = await asyncio.to_thread(render_sla_report, services.env(OfficeEnv).office, year, month,
-                                  rows, context.clock.now())
     assert update.effective_chat is not None
-    await context.bot.send_document(
-        update.effective_chat.id, pdf, filename=f"sla-layanan-{year:04d}-{month:02d}.pdf",
-        caption=texts.REPORT_CAPTION.format(month=month_year(year, month)))
+    # The PDF is drawn and sent by the outbox: a lost upload is sent again.
+    await request_report(context.db, year, month, to=employee, chat_id=update.effective_chat.id,
+                         now=context.clock.now())
+
+
+@renderer(SLA_REPORT)
+async def sla_report(services: AppServices, payload: dict[str, Any]) -> Outgoing:
+    year, month = int(payload["year"]), int(payload["month"])
+    rows = await monthly_compliance(services.db, services.env(WorkflowEnv), year, month)
+    pdf = await asyncio.to_thread(render_sla_report, services.env(OfficeEnv).office, year, month,
+                                  rows, services.clock.now())
+    return Outgoing(fill(texts.REPORT_CAPTION, month=month_year(year, month)), method=DOCUMENT,
+                    file=pdf, filename=f"sla-layanan-{year:04d}-{month:02d}.pdf")
 
 
 def register(app: BotApp) -> None:

@@ -260,3 +260,23 @@ async def test_a_moved_step_told_through_a_500_and_a_restart(harness: Harness, d
     await harness.tap(tg(SEKRETARIS), to_plh[-1].button("Teruskan"), on=to_plh[-1])
     moved = await wf.get_file(db, _env(harness), file_id)
     assert moved.history[-1].actor_nip == SEKRETARIS.nip
+
+
+async def test_the_monthly_sla_report_survives_a_500(harness: Harness, db: Database,
+                                                     office: Any, clock: FixedClock) -> None:
+    """/pantau's PDF is an outbox row: an upload Telegram answers with a 500 is sent again,
+    once."""
+    await harness.send(tg(ADMIN), "/pantau")
+    board = harness.api.last_to(ADMIN.telegram_id)
+    harness.api.fail_calls(500, "Internal Server Error", method="sendDocument",
+                           chat_id=ADMIN.telegram_id)
+    await harness.tap(tg(ADMIN), board.button("November 2026"))
+    assert [c.result for c in harness.api.sent("answerCallbackQuery")][-1] is True
+    assert [c for c in _delivered(harness, ADMIN) if c.method == "sendDocument"] == []
+    clock.advance(seconds=10)
+    await harness.deliver()
+    clock.advance(minutes=30)
+    await harness.deliver()
+    [report] = [c for c in _delivered(harness, ADMIN) if c.method == "sendDocument"]
+    assert report.files["document"].startswith(b"%PDF")
+    assert "November 2026" in report.text

@@ -20,9 +20,11 @@ from services.workflows.sla import ESCALATED, ON_TIME, Compliance, compliance, s
 REMINDER = "pengingat"
 ESCALATION = "eskalasi"
 
-# Outbox kinds of the SLA messages (rendered by handlers/sla_notify.py).
+# Outbox kinds of the SLA messages (rendered by handlers/sla_notify.py) and of the monthly
+# compliance PDF (drawn at send time by handlers/pantau.py).
 FILE_SLA = "workflow.sla"
 REQUEST_SLA = "request.sla"
+SLA_REPORT = "workflow.sla_report"
 
 
 @dataclass(frozen=True)
@@ -269,3 +271,14 @@ def _request_notice(notice: RequestSlaNotice) -> outbox.Notice:
         "nama": view.applicant.nama, "tahap": step.title, "elapsed": notice.item.elapsed_minutes,
         "standard": notice.item.standard, "about_nama": notice.about.nama,
         "about_jabatan": notice.about.jabatan})
+
+
+async def request_report(db: Database, year: int, month: int, *, to: Employee, chat_id: int,
+                         now: dt.datetime) -> None:
+    """Queue the month's compliance PDF for the person who asked, in the chat they asked in:
+    drawn when it is sent and delivered at least once, like every other document."""
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, [outbox.Notice(
+            SLA_REPORT, to.nip, chat_id, {"year": year, "month": month},
+            dedupe_key=f"{SLA_REPORT}:{year:04d}{month:02d}:{to.nip}:{now.isoformat()}")],
+            now=now)
