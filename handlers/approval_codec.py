@@ -13,7 +13,7 @@ and every tap is re-checked there):
   wf:a:<id>:<version>:<t|s|x|k>           an SOP file's step (teruskan/setujui/tolak/kembalikan)
   rkp:sub|ok|ret:<id>:<rev>               the recap: submit, paraf or sign, return one step
   usl:sk:<request id>                     an usulan waiting for its SK: start recording it
-  usl:h:<request id>:<ok|no>              the SK's result (disetujui / tidak disetujui)
+  usl:h:<request id>:<ok|ch|no>           the SK's result (disetujui / perubahan / tidak)
   usl:ok|x:<draft id>                     save or drop the SK typed so far
 These are the prefixes every card in chat already carries, so every old button still decodes.
 """
@@ -45,11 +45,11 @@ RECAP_DECIDE = r"^rkp:(sub|ok):(\d{1,9}):(\d{1,9})$"
 RECAP_RETURN = r"^rkp:ret:(\d{1,9}):(\d{1,9})$"
 
 USULAN_RECORD = r"^usl:sk:(\d{1,10})$"
-USULAN_RESULT = r"^usl:h:(\d{1,10}):(ok|no)$"
+USULAN_RESULT = r"^usl:h:(\d{1,10}):(ok|ch|no)$"
 USULAN_SAVE = r"^usl:ok:(\d{1,10})$"
 USULAN_DROP = r"^usl:x:(\d{1,10})$"
 USULAN_ANY = r"^usl:"
-USULAN_RESULTS = {"ok": "disetujui", "no": "tidak_disetujui"}
+USULAN_RESULTS = {"ok": "disetujui", "ch": "perubahan", "no": "tidak_disetujui"}
 _USULAN_RESULT_CODE = {r: c for c, r in USULAN_RESULTS.items()}
 
 _REQUEST = re.compile(

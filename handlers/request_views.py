@@ -230,6 +230,8 @@ def card_text(view: RequestView, position: int) -> str:
             text += texts.CARD_HISTORY_LINE.format(
                 tahap=escape(earlier.title), hasil=texts.OUTCOME[earlier.outcome],
                 nama=escape(earlier.decided_by.nama), catatan=note_suffix(earlier.note))
+    if view.proposed_above and position == len(view.steps) - 1 and view.usulan is None:
+        text += usulan_texts.CARD_WILL_PROPOSE.format(jenis=escape(view.kind.label))
     return text + answer_lines(view)
 
 
@@ -266,7 +268,15 @@ def decided_card_text(view: RequestView, position: int) -> str:
     return card_text(view, position) + texts.CARD_DECIDED.format(
         ikon=texts.OUTCOME_ICON[step.outcome], hasil=texts.OUTCOME[step.outcome],
         nama=escape(step.decided_by.nama), waktu=stamp(step.decided_at),
-        catatan=note_suffix(step.note))
+        catatan=note_suffix(step.note)) + _proposed_line(view, position)
+
+
+def _proposed_line(view: RequestView, position: int) -> str:
+    """Under the step that proposed it: to whom, and where the usulan stands."""
+    if view.usulan is None or position != len(view.steps) - 1:
+        return ""
+    return usulan_texts.CARD_PROPOSED.format(kepada=escape(view.usulan.addressed_to),
+                                             status=STATUS_LABELS[view.status])
 
 
 def cancelled_card_text(view: RequestView, position: int) -> str:

@@ -1,5 +1,6 @@
 """The usulan phase in chat: the usulan letter (outbox renderers), /usulan for the admin, and
-recording the SK that came back — result (buttons), number and date (typed, through the one
+recording the SK that came back — result (buttons); for a perubahan the dates it grants; number
+and date (typed, through the one
 reason prompt, so a text answers only this question and a restart keeps it), then Simpan.
 
 Every tap and every typed answer goes through services.usulan, which re-reads the admin's
@@ -19,7 +20,7 @@ from bot.context import AppServices, BotApp, BotContext
 from handlers import approval_codec as codec
 from handlers import reason_prompt
 from handlers import request_views as views
-from handlers.envs import OfficeEnv
+from handlers.envs import OfficeEnv, RequestEnv
 from handlers.html import Html, fill
 from handlers.sender import DOCUMENT, Outgoing, renderer
 from handlers.texts import usulan as texts
@@ -34,6 +35,7 @@ from services.reason_prompts import Prompt
 log = logging.getLogger(__name__)
 
 PROMPT_KIND = "usulan_sk"
+ASK_PERIOD = "periode"
 ASK_NUMBER = "nomor"
 ASK_DATE = "tanggal"
 
@@ -81,7 +83,8 @@ async def sk_recorded(services: AppServices, payload: dict[str, Any]) -> Outgoin
         return None
     values = {**_common(view), "nomor": decided.sk_number,
               "tanggal": f"{decided.sk_date:%d-%m-%Y}"}
-    template = texts.SK_APPROVED if decided.sk_result == phase.DISETUJUI else texts.SK_REFUSED
+    template = {phase.DISETUJUI: texts.SK_APPROVED, phase.PERUBAHAN: texts.SK_CHANGED}.get(
+        decided.sk_result or "", texts.SK_REFUSED)
     text = fill(template, **values)
     if payload["for"] != "applicant":
         text = Html(text + fill(texts.SK_SIGNER_SUFFIX, nama=view.applicant.nama))
@@ -137,6 +140,8 @@ async def ask_result(update: Update, context: BotContext) -> None:
     keyboard = InlineKeyboardMarkup([[
         InlineKeyboardButton(texts.BUTTON_APPROVED, callback_data=codec.usulan_result_button(
             view.id, phase.DISETUJUI)),
+        InlineKeyboardButton(texts.BUTTON_CHANGED, callback_data=codec.usulan_result_button(
+            view.id, phase.PERUBAHAN))], [
         InlineKeyboardButton(texts.BUTTON_REFUSED, callback_data=codec.usulan_result_button(
             view.id, phase.TIDAK_DISETUJUI))]])
     assert update.effective_chat is not None
@@ -146,7 +151,7 @@ async def ask_result(update: Update, context: BotContext) -> None:
 
 
 async def got_result(update: Update, context: BotContext) -> None:
-    """The result tapped: a draft, then the SK number is asked for."""
+    """The result tapped: a draft, then the SK's dates (perubahan) or its number."""
     query = update.callback_query
     assert query is not None and context.matches
     request_id, result = int(context.matches[0][1]), codec.USULAN_RESULTS[context.matches[0][2]]
@@ -158,9 +163,15 @@ async def got_result(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
+    label = f"SK usulan #{draft.request.id}"
+    if draft.result == phase.PERUBAHAN:
+        await reason_prompt.ask(update, context, kind=PROMPT_KIND, ref_id=draft.request.id,
+                                action=ASK_PERIOD, token=str(draft.id), label=label,
+                                text=fill(texts.ASK_PERIOD, periode=views.period(
+                                    draft.request.start, draft.request.end)))
+        return
     await reason_prompt.ask(update, context, kind=PROMPT_KIND, ref_id=draft.request.id,
-                            action=ASK_NUMBER, token=str(draft.id),
-                            label=f"SK usulan #{draft.request.id}",
+                            action=ASK_NUMBER, token=str(draft.id), label=label,
                             text=fill(texts.ASK_NUMBER,
                                       hasil=phase.RESULT_LABELS[draft.result]))
 
@@ -173,22 +184,34 @@ def _confirm_keyboard(draft_id: int) -> InlineKeyboardMarkup:
 
 
 async def got_text(update: Update, context: BotContext, prompt: Prompt, text: str) -> bool:
-    """The typed SK number or date; a bad one is answered in one sentence and asked again."""
+    """The typed dates, SK number or date; a bad one is answered in one sentence and asked
+    again."""
     message = update.effective_message
     assert message is not None
     nip = context.require_employee().nip
     draft_id = int(prompt.token)
+    today = context.clock.now().date()
     try:
-        if prompt.action == ASK_NUMBER:
+        if prompt.action == ASK_PERIOD:
+            draft = await usulan_svc.set_period(context.db, context.env(RequestEnv).policy,
+                                                context.calendar, draft_id, nip, text,
+                                                today=today)
+        elif prompt.action == ASK_NUMBER:
             draft = await usulan_svc.set_number(context.db, draft_id, nip, text)
         else:
-            draft = await usulan_svc.set_date(context.db, draft_id, nip, text,
-                                              today=context.clock.now().date())
+            draft = await usulan_svc.set_date(context.db, draft_id, nip, text, today=today)
     except usulan_svc.BadInput as error:
         await message.reply_html(fill("⚠️ {m}", m=error.message))
         return False
     except DomainError as error:
         await message.reply_html(fill("⚠️ {m}", m=error.message))
+        return True
+    if prompt.action == ASK_PERIOD:
+        assert draft.start is not None and draft.end is not None
+        await reason_prompt.ask(update, context, kind=PROMPT_KIND, ref_id=draft.request.id,
+                                action=ASK_NUMBER, token=str(draft.id), label=prompt.label,
+                                text=fill(texts.ASK_NUMBER, hasil=texts.RESULT_CHANGED.format(
+                                    periode=views.period(draft.start, draft.end))))
         return True
     if prompt.action == ASK_NUMBER:
         await reason_prompt.ask(update, context, kind=PROMPT_KIND, ref_id=draft.request.id,
@@ -196,9 +219,12 @@ async def got_text(update: Update, context: BotContext, prompt: Prompt, text: st
                                 text=fill(texts.ASK_DATE, nomor=draft.number))
         return True
     assert draft.day is not None
+    result = phase.RESULT_LABELS[draft.result]
+    if draft.start is not None and draft.end is not None:
+        result = texts.RESULT_CHANGED.format(periode=views.period(draft.start, draft.end))
     await message.reply_html(
         fill(texts.CONFIRM, **{**_common(draft.request), "nomor": draft.number},
-             hasil=phase.RESULT_LABELS[draft.result], tanggal=f"{draft.day:%d-%m-%Y}"),
+             hasil=result, tanggal=f"{draft.day:%d-%m-%Y}"),
         reply_markup=_confirm_keyboard(draft.id))
     return True
 
@@ -210,7 +236,8 @@ async def save(update: Update, context: BotContext) -> None:
     draft_id = int(context.matches[0][1])
     user = update.effective_user
     try:
-        view = await usulan_svc.record(context.db, context.calendar, draft_id=draft_id,
+        view = await usulan_svc.record(context.db, context.env(RequestEnv).policy,
+                                       context.calendar, draft_id=draft_id,
                                        admin_nip=context.require_employee().nip,
                                        at=context.clock.now(),
                                        telegram_user_id=user.id if user else None)

@@ -151,6 +151,12 @@ class RequestView:
         return rights.ground_label(self.ground)
 
     @property
+    def proposed_above(self) -> bool:
+        """Granted outside the office (CLTN, the Kepala's own cuti): its last step proposes."""
+        return usulan.basis_for(self.kind.key, self.kind.is_cuti,
+                                self.applicant.peran) is not None
+
+    @property
     def current(self) -> StepView | None:
         if self.status != MENUNGGU or self.current_step >= len(self.steps):
             return None

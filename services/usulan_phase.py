@@ -23,9 +23,12 @@ KEPALA = "kepala"
 KEPALA_ROLE = "kepala"
 
 DISETUJUI = "disetujui"
+PERUBAHAN = "perubahan"          # granted, for the dates the SK sets
 TIDAK_DISETUJUI = "tidak_disetujui"
-RESULTS = (DISETUJUI, TIDAK_DISETUJUI)
-RESULT_LABELS = {DISETUJUI: "disetujui", TIDAK_DISETUJUI: "tidak disetujui"}
+RESULTS = (DISETUJUI, PERUBAHAN, TIDAK_DISETUJUI)
+GRANTED = (DISETUJUI, PERUBAHAN)
+RESULT_LABELS = {DISETUJUI: "disetujui", PERUBAHAN: "disetujui dengan perubahan",
+                 TIDAK_DISETUJUI: "tidak disetujui"}
 
 _CHUNK = 500
 
@@ -41,6 +44,9 @@ class Usulan:
     sk_date: dt.date | None = None
     recorded_by: str | None = None
     recorded_at: dt.datetime | None = None
+    # Set when the SK granted other dates: the dates proposed (the request now has the SK's).
+    proposed_start: dt.date | None = None
+    proposed_end: dt.date | None = None
 
     @property
     def decided(self) -> bool:
@@ -97,12 +103,17 @@ async def open_usulan(conn: aiosqlite.Connection, *, request_id: int, basis: str
 
 
 async def record_sk(conn: aiosqlite.Connection, *, request_id: int, result: str, number: str,
-                    day: dt.date, by: str, at: dt.datetime) -> bool:
-    """Write the SK once; False if it was recorded meanwhile."""
+                    day: dt.date, by: str, at: dt.datetime,
+                    proposed: tuple[dt.date, dt.date] | None = None) -> bool:
+    """Write the SK once (with the dates proposed, when the SK changed them); False if it was
+    recorded meanwhile."""
     cursor = await conn.execute(
         "UPDATE request_usulan SET sk_result = ?, sk_number = ?, sk_date = ?, recorded_by = ?, "
-        "recorded_at = ? WHERE request_id = ? AND sk_result IS NULL",
-        (result, number, day.isoformat(), by, at.isoformat(), request_id))
+        "recorded_at = ?, proposed_start = ?, proposed_end = ? "
+        "WHERE request_id = ? AND sk_result IS NULL",
+        (result, number, day.isoformat(), by, at.isoformat(),
+         proposed[0].isoformat() if proposed else None,
+         proposed[1].isoformat() if proposed else None, request_id))
     return cursor.rowcount == 1
 
 
@@ -114,6 +125,10 @@ def _usulan(row: aiosqlite.Row) -> Usulan:
         sk_date=dt.date.fromisoformat(row["sk_date"]) if row["sk_date"] else None,
         recorded_by=row["recorded_by"],
         recorded_at=dt.datetime.fromisoformat(row["recorded_at"]) if row["recorded_at"]
+        else None,
+        proposed_start=dt.date.fromisoformat(row["proposed_start"]) if row["proposed_start"]
+        else None,
+        proposed_end=dt.date.fromisoformat(row["proposed_end"]) if row["proposed_end"]
         else None)
 
 

@@ -10,6 +10,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from bot.jobs import delegation as delegation_jobs
 from services import audit, delegation
 from services import requests as svc
 from services.calendar import OfficeCalendar
@@ -100,9 +101,14 @@ async def test_cltn_passes_the_office_steps_ends_at_diusulkan_and_the_sk_approve
 
     # The office's steps: the atasan's pertimbangan, then the Kepala.
     card = card_for(h, ATASAN)
+    assert "tidak diberikan di kantor" not in card.text
     await h.tap(ATASAN, card.button("Setujui"), on=card)
     card = card_for(h, KEPALA_TG)
+    # The Kepala is told his approval proposes it rather than grants it.
+    assert "tidak diberikan di kantor" in card.text and "<b>diusulkan</b>" in card.text
     await h.tap(KEPALA_TG, card.button("Setujui"), on=card)
+    closed = h.api.message(KEPALA.telegram_id, card.message_id)["text"]
+    assert "Diusulkan kepada Wali Kota Contoh" in closed and "menunggu keputusan PPK" in closed
 
     view = await svc.get(db, request_id)
     assert view.status == svc.DIUSULKAN
@@ -322,6 +328,14 @@ async def test_a_plh_in_place_signs_the_usulan_but_never_gets_the_ppk_decision(
     assert "Hanya admin kepegawaian" in alerts(h)[-1]
     running = {v.id for v, _ in await svc.running(db)}
     assert request_id not in running   # no SLA reminders nor escalations on the PPK's time
+    # Days pass and the delegation job runs (Plh periods, approvers away): the usulan stays
+    # where it is, with nobody's step to move.
+    sent = len(h.api.calls)
+    clock.set(dt.datetime(2026, 10, 9, 7, 0, tzinfo=WIB))
+    await delegation_jobs.run_tick(h.application)
+    assert (await svc.get(db, request_id)).status == svc.DIUSULKAN
+    assert not [c for c in h.api.calls[sent:] if f"#{request_id}" in c.text]
+    clock.set(dt.datetime(2026, 10, 5, 9, 0, tzinfo=WIB))
 
     # The Kepala's own cuti while his Plh is in force goes above him, not to the Plh.
     await file_through_form(h, KEPALA_TG, "cuti_tahunan", "19-10-2026", "19-10-2026",
@@ -330,3 +344,53 @@ async def test_a_plh_in_place_signs_the_usulan_but_never_gets_the_ppk_decision(
     own = (await svc.history(db, KEPALA.nip))[0]
     assert own.status == svc.DIUSULKAN and own.steps == ()
     assert await svc.waiting_for(db, SEKRETARIS.nip) == []
+
+
+async def test_an_sk_granting_other_dates_moves_the_request_to_them(
+        harness: Harness, office, db: Database, clock, settings) -> None:
+    h = harness
+    await file_through_form(h, KEPALA_TG, "cuti_tahunan", "12-10-2026", "14-10-2026",
+                            "menghadiri wisuda anak")
+    await h.tap(KEPALA_TG, "rqf:send")
+    view = (await svc.history(db, KEPALA.nip))[0]
+    # Another approved cuti of the Kepala's on 22 October (through an SK as well).
+    await file_through_form(h, KEPALA_TG, "cuti_tahunan", "22-10-2026", "22-10-2026",
+                            "keperluan keluarga")
+    await h.tap(KEPALA_TG, "rqf:send")
+    other = (await svc.history(db, KEPALA.nip))[0]
+    confirm = await record_sk(h, ADMIN_TG, other.id, "Disetujui", "800/5/BKPSDM/2026",
+                              "05-10-2026")
+    await h.tap(ADMIN_TG, confirm.button("Simpan"), on=confirm)
+
+    await h.send(ADMIN_TG, "/usulan")
+    await h.tap(ADMIN_TG, last(h, ADMIN_TG).button(f"Catat SK #{view.id}"))
+    await h.tap(ADMIN_TG, last(h, ADMIN_TG).button("perubahan"))
+    assert "tanggal cuti menurut SK" in last(h, ADMIN_TG).text
+    for bad, says in (("minggu depan", "tidak dikenali"),
+                      ("14-10-2026 s.d. 12-10-2026", "tidak boleh sebelum tanggal mulai"),
+                      ("17-10-2026 s.d. 18-10-2026", "tidak memuat hari kerja"),
+                      ("12-10-2026 s.d. 14-10-2026", "sama dengan yang diusulkan"),
+                      ("21-10-2026 s.d. 22-10-2026", "bertabrakan dengan pengajuan")):
+        await h.send(ADMIN_TG, bad)
+        assert says in last(h, ADMIN_TG).text, bad
+    await h.send(ADMIN_TG, "19-10-2026 s.d. 20-10-2026")
+    assert "nomor SK" in last(h, ADMIN_TG).text
+    await h.send(ADMIN_TG, SK)
+    await h.send(ADMIN_TG, "05-10-2026")
+    confirm = last(h, ADMIN_TG)
+    assert "disetujui dengan perubahan" in confirm.text and "19 Oktober 2026" in confirm.text
+    await h.tap(ADMIN_TG, confirm.button("Simpan"), on=confirm)
+
+    done = await svc.get(db, view.id)
+    assert done.status == svc.DISETUJUI
+    assert (done.start, done.end, done.working_days) == (dt.date(2026, 10, 19),
+                                                         dt.date(2026, 10, 20), 2)
+    assert done.usulan is not None and done.usulan.sk_result == "perubahan"
+    assert (done.usulan.proposed_start, done.usulan.proposed_end) == (dt.date(2026, 10, 12),
+                                                                      dt.date(2026, 10, 14))
+    assert await absence_rows(db, view.id) == [("2026-10-19", "CT"), ("2026-10-20", "CT")]
+    balance = await svc.annual_balance(db, settings.requests,
+                                       OfficeCalendar(settings.calendar), KEPALA.nip, 2026)
+    assert (balance.used, balance.pending) == (3, 0)
+    told = [c.text for c in h.api.sent_to(KEPALA.telegram_id) if "perubahan</b>" in c.text]
+    assert told and SK in told[-1] and "19 Oktober 2026" in told[-1]
