@@ -276,7 +276,7 @@ def _proposed_line(view: RequestView, position: int) -> str:
     if view.usulan is None or position != len(view.steps) - 1:
         return ""
     return usulan_texts.CARD_PROPOSED.format(kepada=escape(view.usulan.addressed_to),
-                                             status=STATUS_LABELS[view.status])
+                                             status=view.status_label)
 
 
 def cancelled_card_text(view: RequestView, position: int) -> str:
