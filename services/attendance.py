@@ -5,8 +5,9 @@ Each call reads its whole period in a few queries, never one per employee-day, a
 Database.snapshot: its queries and its classification happen in a worker thread on a read
 connection of their own, so a month of a province never holds the chat. SQLite hands back one
 row per employee-day (the first and last valid scan and how many there were, which is all
-classify_day looks at), ordered by machine id, so each employee's month is classified as soon
-as its rows are in and the punches of the whole office are never held at once.
+classify_day looks at) day by day off one index, and each is classified as it comes in: the
+punches of the whole office are never held at once, and a finished working day's hours are
+worked out once for everyone (rules.classify_finished).
 """
 
 from __future__ import annotations
@@ -27,38 +28,31 @@ from services.storage import Database
 AbsenceMap = dict[tuple[str, dt.date], list[rules.Absence]]
 # The valid scans of one employee-day: the first and last punched_at, and how many.
 Scans = tuple[str, str, int]
+# One employee-day of a month: classified already, or its scans still to classify.
+Slot = DayStatus | Scans | None
 
 
 def _in_list(values: set[str]) -> str:
     return ", ".join("?" * len(values))
 
 
-def _day_scans(conn: sqlite3.Connection, policy: AttendancePolicy, start: dt.date,
-               end: dt.date, users: set[str] | None
-               ) -> Iterator[tuple[str, dict[dt.date, Scans]]]:
-    """(machine id, {day: scans}) for every machine id with a valid scan in the period, one
-    machine id at a time. The wall-clock time is characters 12–19 of punched_at
-    ("2026-10-05T07:31:00+07:00"), compared as text against the window classify_day uses."""
+def _scans(conn: sqlite3.Connection, policy: AttendancePolicy, start: dt.date, end: dt.date,
+           users: set[str] | None) -> Iterator[tuple[str, str, str, str, int]]:
+    """(local_date, machine id, first, last, count) of every employee-day with a valid scan in
+    the period, in that order, straight off the punches_day_user index (migration 0130). The
+    wall-clock time is characters 12–19 of punched_at ("2026-10-05T07:31:00+07:00"), compared
+    as text against the window classify_day uses."""
     wanted = f" AND device_user_id IN ({_in_list(users)})" if users is not None else ""
     cursor = conn.cursor()
     cursor.row_factory = None
     cursor.execute(
-        "SELECT device_user_id, local_date, min(punched_at), max(punched_at), count(*)"
+        "SELECT local_date, device_user_id, min(punched_at), max(punched_at), count(*)"
         " FROM punches WHERE local_date BETWEEN ? AND ?"
         f" AND substr(punched_at, 12, 8) BETWEEN ? AND ?{wanted}"
-        " GROUP BY device_user_id, local_date ORDER BY device_user_id, local_date",
+        " GROUP BY local_date, device_user_id ORDER BY local_date, device_user_id",
         (start.isoformat(), end.isoformat(), policy.window_start.isoformat(),
          policy.window_end.isoformat(), *sorted(users or ())))
-    current: str | None = None
-    days: dict[dt.date, Scans] = {}
-    for user, local_date, first, last, count in cursor:
-        if user != current:
-            if current is not None:
-                yield current, days
-            current, days = user, {}
-        days[dt.date.fromisoformat(local_date)] = (first, last, count)
-    if current is not None:
-        yield current, days
+    return iter(cursor)
 
 
 def _punches(scans: Scans | None) -> list[dt.datetime]:
@@ -112,12 +106,17 @@ def _users(people: list[Employee], nips: set[str] | None) -> set[str] | None:
 
 def _employee_month(employee: Employee, days: tuple[DayStatus, ...],
                     policy: AttendancePolicy) -> EmployeeMonth:
+    totals: dict[str, int] = {}
+    late = early = 0
+    for day in days:
+        for code in day.codes:
+            totals[code] = totals.get(code, 0) + 1
+        late += day.late_minutes
+        early += day.early_minutes
     return EmployeeMonth(
         nip=employee.nip, nama=employee.nama, golongan=employee.golongan,
-        jabatan=employee.jabatan, unit=employee.unit, days=days,
-        totals=rules.code_totals(days),
-        late_minutes=sum(d.late_minutes for d in days),
-        early_minutes=sum(d.early_minutes for d in days),
+        jabatan=employee.jabatan, unit=employee.unit, days=days, totals=totals,
+        late_minutes=late, early_minutes=early,
         tpp_deduction_percent=rules.tpp_deduction(days, policy.tpp),
     )
 
@@ -130,36 +129,80 @@ def _month(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeC
     people = _people(conn, nips, leavers_since=days[0])
     absences = _absences(conn, days[0], days[-1], nips)
     # A day off, a day still to come and a day after leaving look the same for everyone: one
-    # value each, shared.
+    # value each, shared; so does a finished working day without a scan (TK).
     gone = {day: DayStatus(day, ()) for day in days}
     fixed: dict[dt.date, DayStatus] = {}
-    for day in days:
+    # The finished working days, whose hours are worked out once for everyone.
+    finished: list[rules.DayRule | None] = [None] * len(days)
+    absent: dict[dt.date, DayStatus] = {}
+    for i, day in enumerate(days):
         off = offs[day]
         if day > today:
             fixed[day] = gone[day]
         elif off is not None:
             fixed[day] = rules.classify_day(day, policy, off=off.name, punches=())
+        elif day < today or running is None:
+            finished[i] = rules.day_rule(day, policy)
+            absent[day] = rules.classify_day(day, policy, off=None, punches=())
+    position = {day.isoformat(): i for i, day in enumerate(days)}
+    by_user = _by_user(people)
+    by_nip = {e.nip: e for e in people}
+    # Machine-id days an approved absence touches keep their scans for classify_day.
+    excused = {(employee.device_user_id, position[day.isoformat()])
+               for nip, day in absences if (employee := by_nip.get(nip)) is not None
+               and employee.device_user_id}
+    # The same scan (a second of a day) comes up for many employees: parsed once, one value.
+    moments: dict[str, dt.datetime] = {}
 
-    def one(employee: Employee, scans: dict[dt.date, Scans]) -> EmployeeMonth:
+    def moment(text: str) -> dt.datetime:
+        found = moments.get(text)
+        if found is None:
+            found = moments[text] = dt.datetime.fromisoformat(text)
+        return found
+
+    # Each machine-id day is classified as its row comes in (rows come day by day, straight
+    # off an index), so the punches of the whole office are never held at once.
+    slots: dict[str, list[Slot]] = {}
+    for local_date, user, first, last, count in _scans(conn, policy, days[0], days[-1],
+                                                        _users(people, nips)):
+        if user not in by_user:
+            continue
+        i = position[local_date]
+        row = slots.get(user)
+        if row is None:
+            row = slots[user] = [None] * len(days)
+        rule = finished[i]
+        row[i] = (first, last, count) if rule is None or (user, i) in excused \
+            else rules.classify_finished(rule, moment(first), moment(last))
+
+    def status(employee: Employee, i: int, got: Scans | None) -> DayStatus:
+        day = days[i]
+        away = absences.get((employee.nip, day))
+        rule = finished[i]
+        if rule is not None and not away:
+            if got is None:
+                return absent[day]
+            return rules.classify_finished(rule, moment(got[0]), moment(got[1]))
+        return rules.classify_day(
+            day, policy, off=None, punches=_punches(got), absences=away or (),
+            now=running if day == today else None)
+
+    nothing: list[Slot] = [None] * len(days)
+
+    def one(employee: Employee) -> EmployeeMonth:
         left = employee.deactivated_on or dt.date.max
+        row = slots.get(employee.device_user_id or "", nothing)
         statuses = tuple(
-            (fixed.get(day) if day < left else gone[day]) or rules.classify_day(
-                day, policy, off=None, punches=_punches(scans.get(day)),
-                absences=absences.get((employee.nip, day), ()),
-                now=running if day == today else None)
-            for day in days)
+            gone[day] if day >= left else fixed.get(day) or (
+                got if isinstance(got := row[i], DayStatus) else status(employee, i, got))
+            for i, day in enumerate(days))
         return _employee_month(employee, statuses, policy)
 
-    done: dict[str, EmployeeMonth] = {}
-    by_user = _by_user(people)
-    for user, scans in _day_scans(conn, policy, days[0], days[-1], _users(people, nips)):
-        for employee in by_user.get(user, ()):
-            done[employee.nip] = one(employee, scans)
     return MonthAttendance(
         year=year, month=month,
         working_days=tuple(day for day in days if offs[day] is None),
         days_off={day: off.name for day, off in offs.items() if off is not None},
-        employees=tuple(done.get(e.nip) or one(e, {}) for e in people),
+        employees=tuple(one(e) for e in people),
         located=location.month_sites_in(conn, days[0], min(days[-1], today), nips),
         bands=policy.bands,
     )
@@ -182,8 +225,8 @@ def _day(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCal
     off = calendar.day_off(day)
     people = _people(conn, nips)
     absences = _absences(conn, day, day, nips)
-    scans: dict[str, Scans] = {user: days[day] for user, days
-                               in _day_scans(conn, policy, day, day, _users(people, nips))}
+    scans: dict[str, Scans] = {user: (first, last, count) for _, user, first, last, count
+                               in _scans(conn, policy, day, day, _users(people, nips))}
     return {e.nip: rules.classify_day(
         day, policy, off=off.name if off else None,
         punches=_punches(scans.get(e.device_user_id or "")),

@@ -95,17 +95,89 @@ def band(minutes: int, bands: tuple[int, int, int]) -> int:
     return len(bands) + 1
 
 
-def midday(start: dt.time, end: dt.time) -> dt.time:
-    """The middle of the working hours: a lone scan before it is IN, from it on OUT."""
-    middle = (_seconds(start) + _seconds(end)) // 2
-    return dt.time(middle // 3600, middle % 3600 // 60, middle % 60)
-
-
 def day_is_closed(day: dt.date, policy: AttendancePolicy, now: dt.datetime | None) -> bool:
     """Whether nothing can change any more for `day` (the scan window has closed)."""
     if now is None or now.date() > day:
         return True
     return now.date() == day and now.time() > policy.window_end
+
+
+@dataclass(frozen=True, slots=True)
+class DayRule:
+    """The hours of one working day in seconds since midnight, with the grace and bands:
+    worked out once per day for the whole office (hours_for looks up the Ramadan dates)."""
+
+    day: dt.date
+    start: int
+    end: int
+    middle: int          # a lone scan before it is IN, from it on OUT (midday)
+    grace: int
+    bands: tuple[int, int, int]
+
+
+def day_rule(day: dt.date, policy: AttendancePolicy) -> DayRule:
+    hours = policy.hours_for(day)
+    start, end = _seconds(hours.start), _seconds(hours.end)
+    return DayRule(day, start, end, (start + end) // 2, policy.grace_minutes, policy.bands)
+
+
+# The few code tuples there are, shared: a month of a province holds about a million days.
+_CODES: dict[tuple[str, ...], tuple[str, ...]] = {}
+_NO_PERMITS: dict[str, Absence] = {}
+
+
+def _clock(moment: dt.datetime) -> int:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+def _worked(rule: DayRule, first: dt.datetime, last: dt.datetime, *,
+            permits: dict[str, Absence], closed: bool, work_ended: bool,
+            note: str) -> DayStatus:
+    """A working day with valid scans (first and last, in order) and no full-day absence."""
+    first_in: dt.datetime | None = first
+    last_out: dt.datetime | None = last
+    if first == last:
+        # The same moment read from two machines is still one scan.
+        if _clock(first) < rule.middle:
+            last_out = None
+        else:
+            first_in = None
+    codes: list[str] = []
+    late = early = 0
+    if first_in is None:
+        codes.append(NO_IN)
+    else:
+        late = max(0, (_clock(first_in) - rule.start) // 60)
+        permit = permits.get(ARRIVE_LATE)
+        if late <= rule.grace:
+            late = 0
+        elif permit is not None:
+            late = 0 if permit.at is None else late_minutes(first_in.time(), permit.at)
+        if late:
+            codes.append(f"{LATE}{band(late, rule.bands)}")
+    if last_out is None:
+        if closed:
+            codes.append(NO_OUT)
+    elif work_ended:
+        early = max(0, -((_clock(last_out) - rule.end) // 60))
+        permit = permits.get(LEAVE_EARLY)
+        if early and permit is not None:
+            early = 0 if permit.at is None else early_minutes(last_out.time(), permit.at)
+        if early:
+            codes.append(f"{EARLY}{band(early, rule.bands)}")
+    found = tuple(codes) or (PRESENT,)
+    return DayStatus(rule.day, _CODES.setdefault(found, found), late_minutes=late,
+                     early_minutes=early, first_in=first_in, last_out=last_out, note=note)
+
+
+def classify_finished(rule: DayRule, first: dt.datetime, last: dt.datetime) -> DayStatus:
+    """classify_day of a finished working day with no approved absence, from its first and
+    last valid scan (the same one when there was one): what a month of an office is mostly
+    made of, without working out the day's hours again for every employee."""
+    if last < first:
+        first, last = last, first
+    return _worked(rule, first, last, permits=_NO_PERMITS, closed=True, work_ended=True,
+                   note="")
 
 
 def classify_day(day: dt.date, policy: AttendancePolicy, *, off: str | None,
@@ -124,43 +196,11 @@ def classify_day(day: dt.date, policy: AttendancePolicy, *, off: str | None,
     closed = day_is_closed(day, policy, now)
     if not valid:
         return DayStatus(day, (NO_RECORD,) if closed else ())
-    hours = policy.hours_for(day)
-    first_in: dt.datetime | None = valid[0]
-    last_out: dt.datetime | None = valid[-1]
-    if valid[0] == valid[-1]:
-        # The same moment read from two machines is still one scan.
-        if valid[0].time() < midday(hours.start, hours.end):
-            last_out = None
-        else:
-            first_in = None
-    permits = {a.part: a for a in absences}
-    codes: list[str] = []
-    late = early = 0
-    if first_in is None:
-        codes.append(NO_IN)
-    else:
-        late = late_minutes(first_in.time(), hours.start)
-        permit = permits.get(ARRIVE_LATE)
-        if late <= policy.grace_minutes:
-            late = 0
-        elif permit is not None:
-            late = 0 if permit.at is None else late_minutes(first_in.time(), permit.at)
-        if late:
-            codes.append(f"{LATE}{band(late, policy.bands)}")
-    work_ended = closed or (now is not None and now.time() >= hours.end)
-    if last_out is None:
-        if closed:
-            codes.append(NO_OUT)
-    elif work_ended:
-        early = early_minutes(last_out.time(), hours.end)
-        permit = permits.get(LEAVE_EARLY)
-        if early and permit is not None:
-            early = 0 if permit.at is None else early_minutes(last_out.time(), permit.at)
-        if early:
-            codes.append(f"{EARLY}{band(early, policy.bands)}")
-    note = next((a.note for a in absences if a.note), "")
-    return DayStatus(day, tuple(codes) or (PRESENT,), late_minutes=late, early_minutes=early,
-                     first_in=first_in, last_out=last_out, note=note)
+    rule = day_rule(day, policy)
+    work_ended = closed or (now is not None and _clock(now) >= rule.end)
+    return _worked(rule, valid[0], valid[-1], permits={a.part: a for a in absences},
+                   closed=closed, work_ended=work_ended,
+                   note=next((a.note for a in absences if a.note), ""))
 
 
 def is_on_absence(status: DayStatus) -> bool:

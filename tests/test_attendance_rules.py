@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -333,3 +334,21 @@ def test_minutes_never_make_a_run_of_consecutive_days() -> None:
     count = rules.ladder_count(len(tk), _lost(late=450), LadderPolicy())
     assert count.days == 10
     assert rules.long_runs(working, tk, LadderPolicy()) == []
+
+
+@pytest.mark.parametrize("policy", [
+    POLICY, AttendancePolicy(grace_minutes=5, bands=(15, 45, 75)),
+    AttendancePolicy(ramadan=(RamadanPeriod(MONDAY, FRIDAY),)),
+])
+def test_classify_finished_is_classify_day_of_a_finished_day(policy: AttendancePolicy) -> None:
+    rng = random.Random(17)
+    for day in (MONDAY, FRIDAY, MONDAY + dt.timedelta(days=1)):
+        rule = rules.day_rule(day, policy)
+        for _ in range(2_000):
+            first = dt.datetime.combine(day, dt.time(6), WIB) + dt.timedelta(
+                seconds=rng.randrange(12 * 3600 + 1))
+            last = first if rng.random() < 0.2 else dt.datetime.combine(
+                day, dt.time(6), WIB) + dt.timedelta(seconds=rng.randrange(12 * 3600 + 1))
+            expected = rules.classify_day(day, policy, off=None, punches=[first, last])
+            assert rules.classify_finished(rule, first, last) == expected, (first, last)
+            assert rules.classify_finished(rule, last, first) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from services import attendance
 from services import attendance_rules as rules
@@ -154,3 +155,46 @@ async def test_a_part_day_permit_excuses_only_up_to_its_time(db: Database, offic
     [c] = [e for e in month.employees if e.nip == STAFF_C.nip]
     day = next(d for d in c.days if d.day == dt.date(2026, 10, 6))
     assert day.codes == ("TL1",) and day.late_minutes == 20
+
+
+async def test_month_attendance_matches_classify_day_for_every_employee_day(
+        db: Database, office) -> None:
+    """Random scans, full and part-day absences, two machines and the running day:
+    every day of the month is what classify_day makes of that day's own rows."""
+    rng = random.Random(5)
+    people = (STAFF_A, STAFF_B, STAFF_C, KABID, KEPALA)
+    days = [dt.date(2026, 10, d) for d in range(1, 15)]
+    stamps: dict[tuple[str, dt.date], list[dt.datetime]] = {}
+    for person in people:
+        for day in days:
+            moments = [dt.datetime.combine(day, dt.time(5, 30)) + dt.timedelta(
+                seconds=rng.randrange(13 * 3600)) for _ in range(rng.choice((0, 1, 2, 3)))]
+            stamps[(person.nip, day)] = moments
+            await add_punches(db, person, *(m.isoformat(sep=" ") for m in moments),
+                              serial=f"MESIN-{rng.randrange(2)}")
+    absences: dict[tuple[str, dt.date], list[rules.Absence]] = {}
+    for person in people:
+        for day in rng.sample(days, 4):
+            code, part = rng.choice((("S", "full"), ("I", "arrive_late"),
+                                     ("I", "leave_early"), ("DL", "full")))
+            await add_absence(db, person, day.isoformat(), code, part=part)
+            absences.setdefault((person.nip, day), []).append(rules.Absence(code, part))
+    now = dt.datetime(2026, 10, 13, 11, 0, tzinfo=WIB)
+    month = await attendance.month_attendance(db, POLICY, CALENDAR, 2026, 10,
+                                              today=now.date(), now=now)
+    by_nip = {e.nip: e for e in month.employees}
+    for person in people:
+        for status in by_nip[person.nip].days:
+            day = status.day
+            if day > now.date():
+                assert status.codes == ()
+                continue
+            off = CALENDAR.day_off(day)
+            valid = [m.replace(tzinfo=WIB) for m in stamps.get((person.nip, day), ())
+                     if rules.in_window(m.time(), POLICY)]
+            scans = sorted(valid)[:1] + sorted(valid)[-1:] if len(valid) > 1 else valid
+            expected = rules.classify_day(
+                day, POLICY, off=off.name if off else None, punches=scans,
+                absences=absences.get((person.nip, day), ()),
+                now=now if day == now.date() else None)
+            assert status == expected, (person.nip, day)
