@@ -32,7 +32,9 @@ async def test_punches_rebuilt_with_every_row_index_and_trigger(
         before = [r[0] for r in await cursor.fetchall()]
     await db.close()
 
-    monkeypatch.setattr(migrations, "available_migrations", lambda: everything)
+    # Up to 0080 itself: later migrations may add indexes of their own (0130 does).
+    monkeypatch.setattr(migrations, "available_migrations",
+                        lambda: [m for m in everything if m.version <= 80])
     db = await open_database(path)
     try:
         async with db.read() as conn:
