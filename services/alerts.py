@@ -11,7 +11,9 @@ planned again).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -129,6 +131,15 @@ async def plan_morning(db: Database, policy: AttendancePolicy, calendar: OfficeC
     async with db.read() as conn:
         permits = await _late_permits(conn, today)
         located = await location.located_on(conn, today)
+    # The province's employees are gone through in a worker thread, off the event loop.
+    return await asyncio.to_thread(_morning_notices, policy, today, statuses, everyone,
+                                   permits, located, unsynced)
+
+
+def _morning_notices(policy: AttendancePolicy, today: dt.date, statuses: dict[str, DayStatus],
+                     everyone: list[Employee], permits: set[str],
+                     located: dict[str, list[LocatedPunch]],
+                     unsynced: tuple[str, ...]) -> list[Notice]:
     by_nip = {e.nip: e for e in everyone}
     notices: list[Notice] = []
     teams: dict[str, list[TeamEntry]] = defaultdict(list)
@@ -207,14 +218,21 @@ async def plan_ladder(db: Database, policy: AttendancePolicy, calendar: OfficeCa
     year_start = dt.date(today.year, 1, 1)
     if yesterday < year_start:
         return []
-    ladder = policy.ladder
     lookback = year_start - dt.timedelta(days=RUN_LOOKBACK_DAYS)
     await ladder_tally.refresh(db, policy, calendar, lookback, yesterday)
-    data = await ladder_tally.read(db, today.year, lookback, yesterday)
+    return await db.snapshot(_ladder_notices, policy, calendar, today, lookback, yesterday)
+
+
+def _ladder_notices(conn: sqlite3.Connection, policy: AttendancePolicy,
+                    calendar: OfficeCalendar, today: dt.date, lookback: dt.date,
+                    yesterday: dt.date) -> list[Notice]:
+    """plan_ladder's notices from the tally, in a snapshot: a province's employees are gone
+    through off the event loop."""
+    ladder = policy.ladder
+    data = ladder_tally.read_in(conn, today.year, lookback, yesterday)
     working = calendar.working_days(lookback, yesterday)
-    by_nip = {e.nip: e for e in await db.snapshot(employees.active_in)}
-    async with db.read() as conn:
-        heads = await employees.by_role(conn, "kepala") if ladder.notify_kepala else []
+    by_nip = {e.nip: e for e in employees.active_in(conn)}
+    heads = [e for e in by_nip.values() if e.peran == "kepala"] if ladder.notify_kepala else []
     notices: list[Notice] = []
     for nip, person in by_nip.items():
         if not person.device_user_id:
@@ -224,15 +242,20 @@ async def plan_ladder(db: Database, policy: AttendancePolicy, calendar: OfficeCa
         count = rules.ladder_count(tally.tk_days if tally else 0,
                                    tally.minutes if tally and ladder.count_late_minutes
                                    else rules.LostMinutes(), ladder)
-        recipients = _ladder_recipients(person, by_nip, heads)
         reached = rules.ladder_reached(count.days, ladder)
+        # A run needs that many TK days at least: most employees cannot have one.
+        runs = rules.long_runs(working, days, ladder) \
+            if len(days) >= ladder.consecutive_days else []
+        if not reached and not runs:
+            continue
+        recipients = _ladder_recipients(person, by_nip, heads)
         if reached:
             step = reached[-1]
             facts = LadderFacts(person, today.year, count.tk_days, step=step,
                                 minutes=count.minutes, minute_days=count.minute_days)
             notices.extend(Notice(LADDER, str(today.year), r, today, about_nip=nip,
                                   detail=str(step.days), ladder=facts) for r in recipients)
-        for start, length in rules.long_runs(working, days, ladder):
+        for start, length in runs:
             facts = LadderFacts(person, today.year, count.tk_days, run_start=start,
                                 run_days=length,
                                 run_penalty=ladder.run_penalty_for(person.status))

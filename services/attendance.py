@@ -64,8 +64,9 @@ def _punches(scans: Scans | None) -> list[dt.datetime]:
     return [dt.datetime.fromisoformat(first), dt.datetime.fromisoformat(last)]
 
 
-def _absences(conn: sqlite3.Connection, start: dt.date, end: dt.date,
-              nips: set[str] | None) -> AbsenceMap:
+def absences_in(conn: sqlite3.Connection, start: dt.date, end: dt.date,
+                nips: set[str] | None) -> AbsenceMap:
+    """The approved absences of the period per (NIP, day), inside a snapshot."""
     found: AbsenceMap = defaultdict(list)
     wanted = f" AND a.nip IN ({_in_list(nips)})" if nips is not None else ""
     # The approved request's agenda number becomes the day's note (shown in recaps).
@@ -127,7 +128,7 @@ def _month(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeC
     days = month_days(year, month)
     offs = {day: calendar.day_off(day) for day in days}
     people = _people(conn, nips, leavers_since=days[0])
-    absences = _absences(conn, days[0], days[-1], nips)
+    absences = absences_in(conn, days[0], days[-1], nips)
     # A day off, a day still to come and a day after leaving look the same for everyone: one
     # value each, shared; so does a finished working day without a scan (TK).
     gone = {day: DayStatus(day, ()) for day in days}
@@ -224,7 +225,7 @@ def _day(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCal
          day: dt.date, now: dt.datetime, nips: set[str] | None) -> dict[str, DayStatus]:
     off = calendar.day_off(day)
     people = _people(conn, nips)
-    absences = _absences(conn, day, day, nips)
+    absences = absences_in(conn, day, day, nips)
     scans: dict[str, Scans] = {user: (first, last, count) for _, user, first, last, count
                                in _scans(conn, policy, day, day, _users(people, nips))}
     return {e.nip: rules.classify_day(
@@ -306,7 +307,7 @@ def minute_days_in(conn: sqlite3.Connection, policy: AttendancePolicy,
             "HAVING min(substr(p.punched_at, 12, 8)) > ? OR max(substr(p.punched_at, 12, 8)) < ?",
             params):
         found[nip].append((dt.date.fromisoformat(local_date), first, last))
-    absences = _absences(conn, start, end, nips)
+    absences = absences_in(conn, start, end, nips)
     offs: dict[dt.date, bool] = {}
     result: dict[str, list[DayStatus]] = {}
     for nip, days in found.items():

@@ -111,20 +111,59 @@ def _state(conn: sqlite3.Connection, since: dt.date, until: dt.date) -> _State:
                   {nip for _, nip in nips}, max((seq for seq, _ in nips), default=0), newest)
 
 
+def _day_marks(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
+               day: dt.date, data_start: dt.date, nips: set[str] | None) -> dict[str, Mark]:
+    """What one working day adds, per employee: SQLite finds the TK days (no valid scan, no
+    full-day absence, registered by then) and the days that may hold minutes by that day's
+    own hours, so only those rows reach Python."""
+    marks: dict[str, Mark] = {}
+    key = day.isoformat()
+    window = (policy.window_start.isoformat(), policy.window_end.isoformat())
+    wanted, chosen = ("", []) if nips is None else (
+        f" AND e.nip IN ({', '.join('?' * len(nips))})", sorted(nips))
+    if day >= data_start:
+        for (nip,) in conn.execute(
+                "SELECT e.nip FROM employees e WHERE e.active = 1 AND e.device_user_id != ''"
+                f" AND substr(e.created_at, 1, 10) <= ?{wanted}"
+                " AND NOT EXISTS (SELECT 1 FROM punches p WHERE p.local_date = ?"
+                " AND p.device_user_id = e.device_user_id"
+                " AND substr(p.punched_at, 12, 8) BETWEEN ? AND ?)"
+                " AND NOT EXISTS (SELECT 1 FROM absence_days a WHERE a.nip = e.nip"
+                " AND a.day = ? AND a.part = 'full')", (key, *chosen, key, *window, key)):
+            marks[nip] = (1, 0, 0)
+    hours = policy.hours_for(day)
+    rows = conn.execute(
+        "SELECT e.nip, min(substr(p.punched_at, 12, 8)), max(substr(p.punched_at, 12, 8))"
+        " FROM punches p JOIN employees e ON e.device_user_id = p.device_user_id"
+        f" WHERE p.local_date = ? AND substr(p.punched_at, 12, 8) BETWEEN ? AND ?{wanted}"
+        " GROUP BY e.nip HAVING min(substr(p.punched_at, 12, 8)) > ?"
+        " OR max(substr(p.punched_at, 12, 8)) < ?",
+        (key, *window, *chosen, hours.start.isoformat(), hours.end.isoformat())).fetchall()
+    if not rows:
+        return marks
+    rule = rules.day_rule(day, policy)
+    absences = attendance.absences_in(conn, day, day, nips)
+    for nip, first, last in rows:
+        scans = [dt.datetime.combine(day, dt.time.fromisoformat(t)) for t in (first, last)]
+        away = absences.get((nip, day))
+        status = rules.classify_day(day, policy, off=None, punches=scans, absences=away) \
+            if away else rules.classify_finished(rule, scans[0], scans[1])
+        if status.late_minutes or status.early_minutes:
+            marks[nip] = (0, status.late_minutes, status.early_minutes)
+    return marks
+
+
 def _count(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
            start: dt.date, end: dt.date, nips: set[str] | None) -> DayMarks:
     """What each day from start to end adds, per employee, counted as the from-scratch
-    attendance.tk_days and attendance.lost_minutes count it."""
+    attendance.tk_days and attendance.lost_minutes count it, one day at a time."""
     marks: DayMarks = {day: {} for day in _days(start, end)}
-    for nip, days in attendance.tk_days_in(conn, policy, calendar, start, end, nips).items():
-        for day in days:
-            marks[day][nip] = (1, 0, 0)
-    for nip, statuses in attendance.minute_days_in(conn, policy, calendar, start, end,
-                                                   nips).items():
-        for status in statuses:
-            if status.late_minutes or status.early_minutes:
-                tk = marks[status.day].get(nip, (0, 0, 0))[0]
-                marks[status.day][nip] = (tk, status.late_minutes, status.early_minutes)
+    row = conn.execute("SELECT min(local_date) FROM punches").fetchone()
+    if row is None or row[0] is None:
+        return marks
+    data_start = dt.date.fromisoformat(row[0])
+    for day in calendar.working_days(start, end):
+        marks[day] = _day_marks(conn, policy, calendar, day, data_start, nips)
     return marks
 
 
@@ -224,7 +263,9 @@ class LadderData:
     tk_dates: dict[str, set[dt.date]]
 
 
-def _read(conn: sqlite3.Connection, year: int, since: dt.date, until: dt.date) -> LadderData:
+def read_in(conn: sqlite3.Connection, year: int, since: dt.date, until: dt.date
+            ) -> LadderData:
+    """read, inside a snapshot."""
     tally = {nip: YearTally(tk, rules.LostMinutes(late, early))
              for nip, tk, late, early in conn.execute(
                  "SELECT nip, tk_days, late_minutes, early_minutes FROM ladder_tally"
@@ -238,4 +279,4 @@ def _read(conn: sqlite3.Connection, year: int, since: dt.date, until: dt.date) -
 
 
 async def read(db: Database, year: int, since: dt.date, until: dt.date) -> LadderData:
-    return await db.snapshot(_read, year, since, until)
+    return await db.snapshot(read_in, year, since, until)

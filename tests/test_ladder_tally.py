@@ -161,3 +161,44 @@ async def test_rebuild_tally_command(settings: Settings, config_path: Path, db: 
     data = await ladder_tally.read(db, 2026, SINCE, UNTIL)
     assert data.tally[STAFF_A.nip].minutes.late == 90
     assert data.tally[STAFF_A.nip].minutes.early == 60
+
+
+async def test_each_day_is_counted_by_its_own_hours_and_permits(settings: Settings,
+                                                                 db: Database, office) -> None:
+    """Ramadan hours (08:00–15:00 from 19 February 2026), Friday's later end, grace, lone
+    scans and part-day permits with and without a time: the day-by-day count equals the
+    from-scratch one."""
+    policy = dataclasses.replace(settings.attendance, grace_minutes=3)
+    calendar = OfficeCalendar(settings.calendar)
+    since, until = dt.date(2026, 2, 2), dt.date(2026, 3, 31)
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE employees SET created_at = '2026-02-01T08:00:00+07:00'")
+    rng = random.Random(94)
+    for day in calendar.working_days(since, until):
+        for person in PEOPLE:
+            roll = rng.random()
+            if roll < 0.05:
+                continue
+            # Around each start and end: on time by one schedule, late or early by another.
+            arrive = (dt.datetime(2026, 1, 1, 7, 20) + dt.timedelta(
+                seconds=rng.randrange(3600))).strftime("%H:%M:%S")
+            leave = (dt.datetime(2026, 1, 1, 14, 50) + dt.timedelta(
+                seconds=rng.randrange(2 * 3600))).strftime("%H:%M:%S")
+            await add_punches(db, person, *([f"{day} {arrive}"] if roll < 0.1 else
+                                            [f"{day} {arrive}", f"{day} {leave}"]))
+            if roll > 0.9:
+                part = rng.choice(("arrive_late", "leave_early"))
+                at = rng.choice((None, "08:15", "15:00"))
+                async with db.transaction() as conn:
+                    await conn.execute(
+                        "INSERT INTO absence_days (nip, day, part, code, part_time)"
+                        " VALUES (?, ?, ?, 'I', ?)", (person.nip, day.isoformat(), part, at))
+    await ladder_tally.refresh(db, policy, calendar, since, until)
+    data = await ladder_tally.read(db, 2026, since, until)
+    tk = await attendance.tk_days(db, policy, calendar, since, until)
+    minutes = await attendance.lost_minutes(db, policy, calendar, since, until)
+    assert sum(m.total for m in minutes.values()) > 0 and any(tk.values())
+    for nip, days in tk.items():
+        tally = data.tally.get(nip, ladder_tally.YearTally(0, attendance.rules.LostMinutes()))
+        assert (tally.tk_days, data.tk_dates.get(nip, set())) == (len(days), days), nip
+        assert tally.minutes == minutes.get(nip, attendance.rules.LostMinutes()), nip
