@@ -2,8 +2,9 @@
 unexcused late/early minutes, each finished day added once.
 
 Reclassifying the whole year every working morning costs minutes and gigabytes at province
-scale; here each day is counted once (services.attendance's own from-scratch queries, limited
-to that day) and what it added is kept per employee-day in ladder_marks, so a day can be taken
+scale; here each day is counted once (by SQLite, in a few queries by that day's own hours,
+equal to services.attendance's from-scratch count of that day: tests/test_ladder_tally.py holds
+them equal) and what it added is kept per employee-day in ladder_marks, so a day can be taken
 out and counted again. A day is counted again when its inputs change: triggers on absence_days
 and punches (migration 0070) mark a counted day dirty (a permit approved after the fact, a late
 upload, a punch added for a past day), and so does any punch newer than the last one the count
