@@ -158,6 +158,9 @@ class Sender:
         handled = 0
         async with self._lock:
             while True:
+                # This pass sees every commit made so far, its own included: only a commit
+                # after this point needs another pass (the sender no longer wakes itself).
+                self._wake.clear()
                 rows = await outbox.claim_due(self._services.db, now=self._services.clock.now(),
                                               limit=self._batch)
                 if not rows:

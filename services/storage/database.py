@@ -37,9 +37,53 @@ SNAPSHOTS = 2
 P = ParamSpec("P")
 T = TypeVar("T")
 
+# What runs on the caller's thread: a short statement costs SQLite microseconds, while the hop
+# to aiosqlite's thread and back costs the event loop 50-200 µs of wake-ups (a tap makes a
+# few hundred). WAL readers never wait for a lock and the writer's lock is taken by BEGIN
+# IMMEDIATE, which stays in the thread with COMMIT (it may wait for another process, and a
+# commit may checkpoint and fsync); so does bulk work (executemany, scripts, backup).
+_INLINE = frozenset({"execute", "fetchone", "fetchmany", "fetchall", "close", "rollback",
+                     "cursor", "_execute_insert", "_execute_fetchall"})
+# Inline calls do not yield, so a job that runs thousands of statements gives the event loop a
+# turn after every this many (the chat waits well under a millisecond for it).
+_YIELD_EVERY = 32
+
+
+class _Connection(aiosqlite.Connection):
+    """aiosqlite's connection with short statements run inline (see _INLINE). Each connection
+    is used by one coroutine at a time (the writer behind its lock, a reader while lent), so an
+    inline call never runs beside a threaded one."""
+
+    _inline_calls = 0
+
+    async def _execute(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        if getattr(fn, "__name__", None) not in _INLINE:
+            result: T = await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+            return result
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        self._inline_calls += 1
+        if self._inline_calls % _YIELD_EVERY == 0:
+            await asyncio.sleep(0)
+        return fn(*args, **kwargs)
+
+    async def in_thread(self, sql: str) -> None:
+        """Run one statement in aiosqlite's thread: one that may wait for a lock."""
+        await super()._execute(self._conn.execute, sql)  # type: ignore[no-untyped-call]
+
+
+async def connect(path: Path) -> _Connection:
+    def connector() -> sqlite3.Connection:
+        # Opened in aiosqlite's thread, used inline from the event loop's.
+        return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn = _Connection(connector, iter_chunk_size=64)
+    await conn
+    conn.row_factory = sqlite3.Row
+    return conn
+
 
 class Database:
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, conn: _Connection, path: Path) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._on_commit: list[Callable[[], None]] = []
@@ -62,7 +106,7 @@ class Database:
             # BEGIN inside the try, the rollback shielded: a task cancelled at any await here
             # (a chat request abandoned) never leaves the writer inside its transaction.
             try:
-                await self._conn.execute("BEGIN IMMEDIATE")
+                await self._conn.in_thread("BEGIN IMMEDIATE")
                 yield self._conn
             except BaseException:
                 await asyncio.shield(self._conn.rollback())
@@ -126,8 +170,7 @@ class Database:
     async def _reader(self) -> aiosqlite.Connection:
         if not self._readers.empty():
             return self._readers.get_nowait()
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
+        conn = await connect(self.path)
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA query_only = ON")
         self._all_readers.append(conn)
@@ -166,8 +209,7 @@ async def open_database(path: Path | str, *, migrate: bool = True,
     up to migration `up_to`)."""
     path = private_database(Path(path))
     # isolation_level=None: we issue BEGIN/COMMIT ourselves instead of sqlite3's implicit ones.
-    conn = await aiosqlite.connect(path, isolation_level=None)
-    conn.row_factory = sqlite3.Row
+    conn = await connect(path)
     try:
         await _configure(conn)
         if migrate:
