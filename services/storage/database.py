@@ -15,6 +15,7 @@ Repositories never commit; the service that opened the transaction does, once, o
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -25,6 +26,8 @@ import aiosqlite
 
 from services.storage.files import private_database
 from services.storage.migrations import apply_migrations
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 # Short reads of the chat; each connection is a thread of aiosqlite's.
@@ -37,16 +40,24 @@ SNAPSHOTS = 2
 P = ParamSpec("P")
 T = TypeVar("T")
 
-# What runs on the caller's thread: a short statement costs SQLite microseconds, while the hop
-# to aiosqlite's thread and back costs the event loop 50-200 µs of wake-ups (a tap makes a
-# few hundred). WAL readers never wait for a lock and the writer's lock is taken by BEGIN
-# IMMEDIATE, which stays in the thread with COMMIT (it may wait for another process, and a
-# commit may checkpoint and fsync); so does bulk work (executemany, scripts, backup).
+# What runs on the caller's thread: a short statement costs SQLite microseconds, while a hop
+# to aiosqlite's thread and back costs the event loop 50 µs to milliseconds (a thread wake-up
+# and a GIL hand-over each way; a tap made a few hundred). WAL readers never wait for a lock;
+# the writer's BEGIN IMMEDIATE is tried without waiting and only waits in the thread when
+# another process holds the lock; a large transaction commits in the thread, and the WAL is
+# checkpointed there too, so no commit fsyncs on the loop. Bulk work (executemany, scripts,
+# backup) stays in the thread.
 _INLINE = frozenset({"execute", "fetchone", "fetchmany", "fetchall", "close", "rollback",
                      "cursor", "_execute_insert", "_execute_fetchall"})
 # Inline calls do not yield, so a job that runs thousands of statements gives the event loop a
 # turn after every this many (the chat waits well under a millisecond for it).
 _YIELD_EVERY = 32
+# A transaction that changed more rows than this commits in the thread (its commit writes
+# that many pages to the WAL).
+_INLINE_COMMIT_ROWS = 500
+# Rows changed since the last checkpoint after which the next one runs (in a worker thread,
+# PASSIVE: it waits for nobody). SQLite's own, inside a commit, is turned off on the writer.
+CHECKPOINT_AFTER_ROWS = 500
 
 
 class _Connection(aiosqlite.Connection):
@@ -55,11 +66,17 @@ class _Connection(aiosqlite.Connection):
     inline call never runs beside a threaded one."""
 
     _inline_calls = 0
+    # The call running in aiosqlite's thread. A caller cancelled while it runs leaves it
+    # running: every later call waits for it, so the thread and the loop never use the
+    # connection at once (SQLite's mutex and the GIL would deadlock) and a BEGIN cancelled
+    # half-way is rolled back only after it happened.
+    _threaded: asyncio.Future[Any] | None = None
 
     async def _execute(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        if self._threaded is not None:
+            await asyncio.shield(self._threaded)
         if getattr(fn, "__name__", None) not in _INLINE:
-            result: T = await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
-            return result
+            return await self._in_thread(fn, *args, **kwargs)
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         self._inline_calls += 1
@@ -67,9 +84,43 @@ class _Connection(aiosqlite.Connection):
             await asyncio.sleep(0)
         return fn(*args, **kwargs)
 
-    async def in_thread(self, sql: str) -> None:
-        """Run one statement in aiosqlite's thread: one that may wait for a lock."""
-        await super()._execute(self._conn.execute, sql)  # type: ignore[no-untyped-call]
+    async def _in_thread(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        running: asyncio.Future[T] = asyncio.ensure_future(
+            super()._execute(fn, *args, **kwargs))  # type: ignore[no-untyped-call]
+        self._threaded = running
+        running.add_done_callback(self._thread_done)
+        return await asyncio.shield(running)
+
+    def _thread_done(self, running: asyncio.Future[Any]) -> None:
+        if self._threaded is running:
+            self._threaded = None
+        if not running.cancelled():
+            running.exception()  # retrieved: the caller may be gone
+
+    async def begin_immediate(self) -> None:
+        """Take the write lock: at once when it is free, else waiting in aiosqlite's thread
+        (another process, e.g. a CLI import, holds it) so the event loop does not wait."""
+        if self._threaded is not None:
+            await asyncio.shield(self._threaded)
+        conn = self._conn
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await self._in_thread(conn.execute, "BEGIN IMMEDIATE")
+
+    async def commit_sized(self, changed: int) -> None:
+        if self._threaded is not None:
+            await asyncio.shield(self._threaded)
+        if changed > _INLINE_COMMIT_ROWS:
+            await self._in_thread(self._conn.commit)
+        else:
+            self._conn.commit()
 
 
 async def connect(path: Path) -> _Connection:
@@ -94,6 +145,9 @@ class Database:
         self._all_snapshots: list[sqlite3.Connection] = []
         self._running: set[asyncio.Future[Any]] = set()
         self._all_readers: list[aiosqlite.Connection] = []
+        self._changed_since_checkpoint = 0
+        self._checkpointer: sqlite3.Connection | None = None
+        self._checkpointing: asyncio.Future[None] | None = None
 
     def on_commit(self, listener: Callable[[], None]) -> None:
         """Call `listener` after every committed write (the outbox sender is woken this way,
@@ -106,15 +160,39 @@ class Database:
             # BEGIN inside the try, the rollback shielded: a task cancelled at any await here
             # (a chat request abandoned) never leaves the writer inside its transaction.
             try:
-                await self._conn.in_thread("BEGIN IMMEDIATE")
+                await self._conn.begin_immediate()
+                before = self._conn.total_changes
                 yield self._conn
             except BaseException:
                 await asyncio.shield(self._conn.rollback())
                 raise
             else:
-                await self._conn.commit()
+                changed = self._conn.total_changes - before
+                await self._conn.commit_sized(changed)
+                self._changed(changed)
         for listener in self._on_commit:
             listener()
+
+    def _changed(self, rows: int) -> None:
+        self._changed_since_checkpoint += max(rows, 1)
+        if (self._changed_since_checkpoint < CHECKPOINT_AFTER_ROWS
+                or self._checkpointing is not None):
+            return
+        self._changed_since_checkpoint = 0
+        self._checkpointing = asyncio.ensure_future(asyncio.to_thread(self._checkpoint))
+        self._checkpointing.add_done_callback(self._checkpointed)
+
+    def _checkpoint(self) -> None:
+        if self._checkpointer is None:
+            self._checkpointer = sqlite3.connect(self.path, isolation_level=None,
+                                                 check_same_thread=False)
+        self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    def _checkpointed(self, done: asyncio.Future[None]) -> None:
+        self._checkpointing = None
+        if not done.cancelled() and done.exception() is not None:
+            # The next one retries; SQLite checkpoints on close anyway.
+            log.warning("storage.checkpoint_failed error=%r", done.exception())
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -186,6 +264,11 @@ class Database:
 
     async def close(self) -> None:
         await asyncio.gather(*self._running, return_exceptions=True)
+        if self._checkpointing is not None:
+            await asyncio.gather(self._checkpointing, return_exceptions=True)
+        if self._checkpointer is not None:
+            self._checkpointer.close()
+            self._checkpointer = None
         async with self._lock:
             for reader in self._all_readers:
                 await reader.close()
@@ -214,6 +297,8 @@ async def open_database(path: Path | str, *, migrate: bool = True,
         await _configure(conn)
         if migrate:
             await apply_migrations(conn, up_to=up_to)
+        # Checkpoints run in a worker thread (Database._changed), not inside a commit.
+        await conn.execute("PRAGMA wal_autocheckpoint = 0")
     except BaseException:
         await conn.close()
         raise
