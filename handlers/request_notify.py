@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from typing import Any
 
 from telegram.constants import ParseMode
@@ -25,6 +26,7 @@ from services import request_notices as notices
 from services import requests as svc
 from services.employees import Employee
 from services.indonesian_dates import long_date_with_day
+from services.office import Office
 
 log = logging.getLogger(__name__)
 
@@ -109,12 +111,35 @@ async def applicant_notice(services: AppServices, payload: dict[str, Any]) -> Ou
     return Outgoing(fill(texts.NOTICE_RETURNED, **common), markup=views.fix_keyboard(view.id))
 
 
+# One approval sends the same letter to the applicant and to everyone who decided, in one
+# sender pass: it is drawn once (in a worker thread), keyed by everything it is drawn from.
+_LETTERS_KEPT = 8
+_letters: OrderedDict[str, asyncio.Future[bytes]] = OrderedDict()
+
+
+async def _letter_pdf(office: Office, view: svc.RequestView) -> bytes:
+    key = repr((office, view))
+    drawing = _letters.get(key)
+    if drawing is None or drawing.get_loop() is not asyncio.get_running_loop():
+        drawing = asyncio.ensure_future(asyncio.to_thread(build_letter, office, view))
+        _letters[key] = drawing
+        while len(_letters) > _LETTERS_KEPT:
+            _letters.popitem(last=False)
+    try:
+        return await asyncio.shield(drawing)
+    except Exception:
+        # Drawn again next time (the row is retried), not served from a failure.
+        if _letters.get(key) is drawing:
+            del _letters[key]
+        raise
+
+
 @renderer(notices.LETTER)
 async def letter(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
     view = await svc.get(services.db, payload["request"])
     if not view.has_letter:
         return None
-    pdf = await asyncio.to_thread(build_letter, services.env(OfficeEnv).office, view)
+    pdf = await _letter_pdf(services.env(OfficeEnv).office, view)
     if view.status != svc.DISETUJUI:
         outcome = view.status_label
         caption = fill(texts.NOTICE_LETTER_CAPTION, jenis=view.kind.label, hasil=outcome) \

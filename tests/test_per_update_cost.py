@@ -1,25 +1,30 @@
 """What keeps an update cheap without giving anything up: short statements run on the event
 loop's thread but a write that waits for another process's lock does not hold the loop, a long
-run of statements still gives the chat its turns, and the outbox sender sleeps when idle
-instead of waking itself with its own commits."""
+run of statements still gives the chat its turns, the outbox sender sleeps when idle
+instead of waking itself with its own commits, and an approval's letter is drawn once."""
 
 from __future__ import annotations
 
 import asyncio
+import io
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from bot.context import AppServices
+from handlers import request_notify
 from handlers.sender import Outgoing, renderer
 from services import outbox
 from services.outbox import Notice
 from services.storage import Database, open_database
+from tests.conftest import tg
 from tests.support.harness import Harness
-from tests.support.office import STAFF_A
+from tests.support.office import KABID, STAFF_A
+from tests.test_requests_flow import card_for, file_izin
 
 
 async def _add(db: Database, nip: str) -> None:
@@ -121,3 +126,26 @@ async def test_the_sender_sleeps_once_the_outbox_is_delivered(
     await asyncio.sleep(0.5)
     # Nothing is due and nothing was written: the sender's own commits do not wake it again.
     assert passes == settled
+
+
+async def test_one_approval_draws_its_letter_once_for_every_recipient(
+        harness: Harness, office: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = 0
+    build = request_notify.build_letter
+
+    def counted(*args: Any) -> bytes:
+        nonlocal drawn
+        drawn += 1
+        return build(*args)
+
+    monkeypatch.setattr(request_notify, "build_letter", counted)
+    applicant, atasan = tg(STAFF_A), tg(KABID)
+    await file_izin(harness, applicant, "20261006", "20261006")
+    card = card_for(harness, atasan)
+    await harness.tap(atasan, card.button("Setujui"), on=card)
+    letters = harness.api.sent("sendDocument")
+    assert {c.chat_id for c in letters} == {applicant.id, atasan.id}
+    assert drawn == 1
+    assert letters[0].files["document"] == letters[1].files["document"]
+    assert "SURAT IZIN" in PdfReader(io.BytesIO(letters[0].files["document"])).pages[0] \
+        .extract_text()
