@@ -45,10 +45,11 @@ T = TypeVar("T")
 # and a GIL hand-over each way; a tap made a few hundred). WAL readers never wait for a lock;
 # the writer's BEGIN IMMEDIATE is tried without waiting and only waits in the thread when
 # another process holds the lock; a large transaction commits in the thread, and the WAL is
-# checkpointed there too, so no commit fsyncs on the loop. Bulk work (executemany, scripts,
-# backup) stays in the thread.
+# checkpointed there too, so no commit fsyncs on the loop. Bulk work (executemany of more
+# than a few rows, scripts, backup) stays in the thread.
 _INLINE = frozenset({"execute", "fetchone", "fetchmany", "fetchall", "close", "rollback",
                      "cursor", "_execute_insert", "_execute_fetchall"})
+_INLINE_MANY_ROWS = 64
 # Inline calls do not yield, so a job that runs thousands of statements gives the event loop a
 # turn after every this many (the chat waits well under a millisecond for it).
 _YIELD_EVERY = 32
@@ -58,6 +59,12 @@ _INLINE_COMMIT_ROWS = 500
 # Rows changed since the last checkpoint after which the next one runs (in a worker thread,
 # PASSIVE: it waits for nobody). SQLite's own, inside a commit, is turned off on the writer.
 CHECKPOINT_AFTER_ROWS = 500
+
+
+def _few(args: tuple[Any, ...]) -> bool:
+    """An executemany of a handful of rows (a decision's absence days) is a short statement."""
+    rows = args[1] if len(args) > 1 else None
+    return isinstance(rows, list | tuple) and len(rows) <= _INLINE_MANY_ROWS
 
 
 class _Connection(aiosqlite.Connection):
@@ -75,7 +82,8 @@ class _Connection(aiosqlite.Connection):
     async def _execute(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         if self._threaded is not None:
             await asyncio.shield(self._threaded)
-        if getattr(fn, "__name__", None) not in _INLINE:
+        name = getattr(fn, "__name__", None)
+        if name not in _INLINE and not (name == "executemany" and _few(args)):
             return await self._in_thread(fn, *args, **kwargs)
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
