@@ -134,14 +134,15 @@ class TimedHarness(Harness):
         update = Update.de_json(payload, self.application.bot)
         await self.deliver()
         first = len(self.api.calls)
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         await self.application.process_update(update)
-        handled = time.perf_counter()
+        handled, handled_cpu = time.perf_counter(), time.process_time()
         middle = len(self.api.calls)
         await self.deliver()
-        delivered = time.perf_counter()
+        delivered, delivered_cpu = time.perf_counter(), time.process_time()
         self.last = Fed(update.to_dict(), handled - began, delivered - handled,
-                        self.api.calls[first:middle], self.api.calls[middle:])
+                        self.api.calls[first:middle], self.api.calls[middle:],
+                        handled_cpu - began_cpu, delivered_cpu - handled_cpu)
         return update
 
 
@@ -152,6 +153,8 @@ class Fed:
     delivery: float
     handling_calls: list[ApiCall]
     delivery_calls: list[ApiCall]
+    handling_cpu: float
+    delivery_cpu: float
 
 
 async def run(employees: int, rate_limited: bool) -> None:
@@ -225,6 +228,20 @@ async def run(employees: int, rate_limited: bool) -> None:
                   f"{percentile(base, 50):.2f} ms; bot / bare per update "
                   f"{sum(bot) / sum(base):.2f} (goal ≤ 3), at the median "
                   f"{percentile(bot, 50) / percentile(base, 50):.2f}")
+    # CPU seconds of the process (every thread: the letters' too) are what the bot costs, and
+    # unlike the wall clock they do not grow when other processes hold the machine's cores.
+    for label, bot_cpu, bare_cpu in (
+            ("CPU per update, handling", [f.handling_cpu for _, f in trace],
+             lambda b: b.handling_cpu),
+            ("CPU per update, handling + deliveries",
+             [f.handling_cpu + f.delivery_cpu for _, f in trace],
+             lambda b: b.handling_cpu + b.delivery_cpu)):
+        mean = statistics.mean(bot_cpu) * 1000
+        ratios = "; ".join(
+            f"bare {name} {statistics.mean(bare_cpu(b) for _, b in bare) * 1000:.2f} ms, "
+            f"bot / bare {sum(bot_cpu) / sum(bare_cpu(b) for _, b in bare):.2f}"
+            for name, bare in (("typed", typed), ("raw", raw)))
+        print(f"{label}: bot {mean:.2f} ms; {ratios} (goal ≤ 3)")
     print("per step: handling p50 / p95, bare typed p50, ratio of means; deliveries p50")
     for step_name in dict.fromkeys(name for name, _ in trace):
         fed = [f for name, f in trace if name == step_name]
@@ -248,6 +265,8 @@ TAP = "setujui"
 class Replayed:
     handling: float
     delivery: float
+    handling_cpu: float
+    delivery_cpu: float
 
 
 async def bare_baseline(trace: list[tuple[str, Fed]], rate_limited: bool, *, typed: bool
@@ -285,14 +304,16 @@ async def bare_baseline(trace: list[tuple[str, Fed]], rate_limited: bool, *, typ
         for step, fed in trace:
             update = Update.de_json(fed.payload, app.bot)
             calls[update.update_id] = fed.handling_calls
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             await app.process_update(update)
-            handled = time.perf_counter()
+            handled, handled_cpu = time.perf_counter(), time.process_time()
             # The deliveries come as one more turn of the same update.
             calls[update.update_id] = fed.delivery_calls
             if fed.delivery_calls:
                 await app.process_update(update)
-            timings.append((step, Replayed(handled - began, time.perf_counter() - handled)))
+            timings.append((step, Replayed(handled - began, time.perf_counter() - handled,
+                                           handled_cpu - began_cpu,
+                                           time.process_time() - handled_cpu)))
     await app.shutdown()
     return timings, refused
 
