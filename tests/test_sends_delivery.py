@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.context import AppServices
 from bot.jobs import delegation as delegation_jobs
 from services import delegation, employees, outbox
 from services.clock import FixedClock
@@ -129,7 +130,10 @@ async def test_killed_between_the_submission_and_the_documents(harness: Harness,
                                                                office: Any,
                                                                clock: FixedClock) -> None:
     hold = harness.api.hold_before_answer("sendDocument", ADMIN.telegram_id)
-    await _submit_kgb(harness, db, clock)    # committed; the sender starts at once
+    # Through the bot's own database: its commit wakes the sender, which starts at once (a
+    # write from another handle waits for the sender's periodic pass).
+    services: AppServices = harness.application.bot_data["services"]
+    await _submit_kgb(harness, services.db, clock)
     for _ in range(300):
         if hold.waiting:
             break
