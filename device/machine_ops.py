@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from device.client import MachineError, ZkMachine
 from device.commands import queue_set_time, queue_user_push
 from device.config import AdmsMachine, DeviceConfig, DeviceSettings
-from device.sync import sync_all
+from device.sync import machine_lock, sync_all
 from services import devices as state
 from services import machine_admin
 from services.clock import Clock
@@ -151,23 +151,25 @@ async def run_on_pull(db: Database, request: Plan, requester: Requester, clock: 
     detail: dict[str, object] = {}
     drift: float | None = None
     try:
-        client = ZkMachine(machine, timeout)
-        if request.purpose == USERS:
-            result = await client.push_users([(u.pin, u.name) for u in request.users],
-                                             prune=False)
-            failed = sorted(result.failed.items())
-            payload |= {"ok": True, "written": len(result.written),
-                        "failed": [list(f) for f in failed[:FAILED_LISTED]],
-                        "failed_count": len(failed)}
-            detail = {"written": len(result.written), "failed": len(failed)}
-        else:
-            zone = machine.timezone
-            done = await client.set_time(
-                lambda: clock.now().astimezone(zone).replace(tzinfo=None, microsecond=0))
-            drift = (done.after - done.wanted).total_seconds()
-            payload |= {"ok": True, "before": done.before.isoformat(),
-                        "after": done.after.isoformat(), "drift": done.drift_seconds}
-            detail = {"drift_before": done.drift_seconds}
+        # The scheduled pull and the morning job take the same lock: one session per machine.
+        async with machine_lock(machine.name):
+            client = ZkMachine(machine, timeout)
+            if request.purpose == USERS:
+                result = await client.push_users([(u.pin, u.name) for u in request.users],
+                                                 prune=False)
+                failed = sorted(result.failed.items())
+                payload |= {"ok": True, "written": len(result.written),
+                            "failed": [list(f) for f in failed[:FAILED_LISTED]],
+                            "failed_count": len(failed)}
+                detail = {"written": len(result.written), "failed": len(failed)}
+            else:
+                zone = machine.timezone
+                done = await client.set_time(
+                    lambda: clock.now().astimezone(zone).replace(tzinfo=None, microsecond=0))
+                drift = (done.after - done.wanted).total_seconds()
+                payload |= {"ok": True, "before": done.before.isoformat(),
+                            "after": done.after.isoformat(), "drift": done.drift_seconds}
+                detail = {"drift_before": done.drift_seconds}
     except MachineError as error:
         log.warning("machines.chat_failed machine=%s purpose=%s kind=%s detail=%s",
                     target.name, request.purpose, error.kind, error.detail)
