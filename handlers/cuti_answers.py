@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -181,20 +182,29 @@ async def _view_for_tap(update: Update, context: BotContext, action: str
     return view, position
 
 
-async def change_day(update: Update, context: BotContext) -> None:
+async def _day_tap(update: Update, context: BotContext, action: str,
+                   ask: Callable[[Update, BotContext, svc.RequestView, int], Awaitable[None]],
+                   chose: Callable[[Update, BotContext, svc.RequestView, int, dt.date],
+                                   Awaitable[None]]) -> None:
+    """A day tapped on a perubahan or tangguhkan calendar: the turn re-checked, then the day
+    taken (or, for a day out of bounds, the calendar asked again)."""
     query = update.callback_query
     assert query is not None and context.matches
-    found = await _view_for_tap(update, context, chains.PERUBAHAN)
-    start = bounded.compact_day(context.matches[0][4])
+    found = await _view_for_tap(update, context, action)
+    day = bounded.compact_day(context.matches[0][4])
     if found is None:
         return
     await query.answer()
     view, position = found
-    if start is None:
-        await _ask_change_start(update, context, view, position)
+    if day is None:
+        await ask(update, context, view, position)
         return
     await _settle_message(update)
-    await _chose_change_start(update, context, view, position, start)
+    await chose(update, context, view, position, day)
+
+
+async def change_day(update: Update, context: BotContext) -> None:
+    await _day_tap(update, context, chains.PERUBAHAN, _ask_change_start, _chose_change_start)
 
 
 async def change_last_day(update: Update, context: BotContext) -> None:
@@ -324,19 +334,7 @@ async def _chose_postpone_date(update: Update, context: BotContext, view: svc.Re
 
 
 async def postpone_day(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and context.matches
-    found = await _view_for_tap(update, context, chains.TANGGUHKAN)
-    until = bounded.compact_day(context.matches[0][4])
-    if found is None:
-        return
-    await query.answer()
-    view, position = found
-    if until is None:
-        await _ask_postpone_date(update, context, view, position)
-        return
-    await _settle_message(update)
-    await _chose_postpone_date(update, context, view, position, until)
+    await _day_tap(update, context, chains.TANGGUHKAN, _ask_postpone_date, _chose_postpone_date)
 
 
 async def postpone_month(update: Update, context: BotContext) -> None:
