@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
+from bot.jobs import remove_jobs
 from device.sync import sync_all
 from services import alerts
 from services.alerts import Queued
@@ -122,9 +123,4 @@ async def start(app: BotApp) -> None:
 
 
 async def stop(app: BotApp) -> None:
-    queue = app.job_queue
-    if queue is None:
-        return
-    for name in JOBS:
-        for job in queue.get_jobs_by_name(name) + queue.get_jobs_by_name(f"{name}.catch_up"):
-            job.schedule_removal()
+    remove_jobs(app, *JOBS, *(f"{name}.catch_up" for name in JOBS))

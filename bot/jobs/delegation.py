@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
+from bot.jobs import remove_jobs
 from services import absent_approvers, delegation
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,4 @@ async def start(app: BotApp) -> None:
 
 
 async def stop(app: BotApp) -> None:
-    queue = app.job_queue
-    if queue is None:
-        return
-    for job in queue.get_jobs_by_name(JOB_NAME):
-        job.schedule_removal()
+    remove_jobs(app, JOB_NAME)

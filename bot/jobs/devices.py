@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
+from bot.jobs import remove_jobs
 from device.adms import AdmsReceiver, AdmsServer
 from device.sync import enable_locked_machines, sync_all
 
@@ -46,10 +47,7 @@ async def start(app: BotApp) -> None:
 
 
 async def stop(app: BotApp) -> None:
-    if app.job_queue is not None:
-        for name in (JOB_NAME, UNLOCK_JOB_NAME):
-            for job in app.job_queue.get_jobs_by_name(name):
-                job.schedule_removal()
+    remove_jobs(app, JOB_NAME, UNLOCK_JOB_NAME)
     server: AdmsServer | None = app.bot_data.pop(ADMS_KEY, None)
     if server is not None:
         await server.stop()

@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
+from bot.jobs import remove_jobs
 from services import recap
 from services.recap import Outcome, RecapEnv
 
@@ -77,9 +78,5 @@ async def start(app: BotApp) -> None:
 
 
 async def stop(app: BotApp) -> None:
-    queue = app.job_queue
-    if queue is None:
-        return
-    for name in (AUTO_BUILD_JOB, DAILY_REPORT_JOB):
-        for job in queue.get_jobs_by_name(name) + queue.get_jobs_by_name(f"{name}.catch_up"):
-            job.schedule_removal()
+    jobs = (AUTO_BUILD_JOB, DAILY_REPORT_JOB)
+    remove_jobs(app, *jobs, *(f"{name}.catch_up" for name in jobs))

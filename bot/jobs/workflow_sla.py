@@ -9,6 +9,7 @@ import logging
 
 from bot import outbox
 from bot.context import SERVICES_KEY, AppServices, BotApp, BotContext
+from bot.jobs import remove_jobs
 from services.workflows.files import WorkflowEnv
 from services.workflows.monitor import due_notices, due_request_notices
 
@@ -42,8 +43,4 @@ async def start(app: BotApp) -> None:
 
 
 async def stop(app: BotApp) -> None:
-    queue = app.job_queue
-    if queue is None:
-        return
-    for job in queue.get_jobs_by_name(JOB_NAME):
-        job.schedule_removal()
+    remove_jobs(app, JOB_NAME)
