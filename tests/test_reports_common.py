@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import OrderedDict
 from zoneinfo import ZoneInfo
 
+import pytest
 from pypdf import PdfReader
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate
 
+from reports import fonts
 from reports.letterhead import letterhead
 from services.indonesian_dates import long_date, long_date_with_day, month_year
 from services.office import Office
@@ -31,3 +35,34 @@ def test_indonesian_dates() -> None:
     assert long_date(dt.date(2026, 10, 5)) == "5 Oktober 2026"
     assert long_date_with_day(dt.date(2026, 10, 9)) == "Jumat, 9 Oktober 2026"
     assert month_year(2026, 1) == "Januari 2026"
+
+
+def _letterhead_pdf(name: str) -> bytes:
+    office = Office(name=name, timezone=ZoneInfo("Asia/Jakarta"), address="Jl. Merdeka No. 1")
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4)
+    doc.build(letterhead(office, doc.width))
+    return buffer.getvalue()
+
+
+def test_a_font_program_made_once_is_what_each_document_would_have_made_itself(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Byte for byte: no creation date or random document id.
+    monkeypatch.setattr(rl_config, "invariant", 1)
+    names = ["Dinas Pendidikan", "Дирекция Ελένη Nguyễn", "Dinas Kesehatan",
+             "Łukasz Żółć", "Dinas Pendidikan"]
+    shared = [_letterhead_pdf(name) for name in names]
+    alone = []
+    for name in names:
+        monkeypatch.setattr(fonts, "_programs", OrderedDict())
+        alone.append(_letterhead_pdf(name))
+    assert shared == alone
+    # The scripts beyond ASCII got glyphs of their own.
+    assert len({_font_programs(pdf) for pdf in shared}) == 3
+    assert "ДИРЕКЦИЯ ΕΛΈΝΗ NGUYỄN" in PdfReader(io.BytesIO(shared[1])).pages[0].extract_text()
+
+
+def _font_programs(pdf: bytes) -> tuple[bytes, ...]:
+    used = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    return tuple(bytes(used[name].get_object()["/FontDescriptor"]["/FontFile2"].get_object()
+                       .get_data()) for name in sorted(used))
