@@ -39,9 +39,14 @@ def attachment_message(view: svc.RequestView) -> Outgoing | None:
                     method=media_method(view.attachment.kind), file=view.attachment.file_id)
 
 
+async def _view(services: AppServices, request_id: int) -> svc.RequestView:
+    return await sender.read_once(("request", request_id),
+                                  lambda: svc.get(services.db, request_id))
+
+
 @renderer(notices.ATTACHMENT)
 async def attachment(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
-    return attachment_message(await svc.get(services.db, payload["request"]))
+    return attachment_message(await _view(services, payload["request"]))
 
 
 def _closed_text(view: svc.RequestView, position: int) -> str:
@@ -52,7 +57,7 @@ def _closed_text(view: svc.RequestView, position: int) -> str:
 
 @renderer(notices.CARD)
 async def card(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
-    view = await svc.get(services.db, payload["request"])
+    view = await _view(services, payload["request"])
     position, round_ = payload["position"], payload["round"]
     if view.round != round_:
         return None
@@ -64,7 +69,7 @@ async def card(services: AppServices, payload: dict[str, Any]) -> Outgoing | Non
 
 @renderer(notices.CARD_CLOSED)
 async def card_closed(services: AppServices, payload: dict[str, Any]) -> Outgoing:
-    view = await svc.get(services.db, payload["request"])
+    view = await _view(services, payload["request"])
     position = payload["position"]
     if payload["outcome"] == notices.CANCELLED:
         return Outgoing(views.cancelled_card_text(view, position))
@@ -73,7 +78,7 @@ async def card_closed(services: AppServices, payload: dict[str, Any]) -> Outgoin
 
 @renderer(notices.NOTICE)
 async def applicant_notice(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
-    view = await svc.get(services.db, payload["request"])
+    view = await _view(services, payload["request"])
     step = view.steps[payload["position"]]
     if step.decided_by is None:
         return None
@@ -136,7 +141,7 @@ async def _letter_pdf(office: Office, view: svc.RequestView) -> bytes:
 
 @renderer(notices.LETTER)
 async def letter(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
-    view = await svc.get(services.db, payload["request"])
+    view = await _view(services, payload["request"])
     if not view.has_letter:
         return None
     pdf = await _letter_pdf(services.env(OfficeEnv).office, view)
@@ -159,7 +164,7 @@ async def letter(services: AppServices, payload: dict[str, Any]) -> Outgoing | N
 
 @renderer(notices.WITHDRAWAL_CARD)
 async def withdrawal_card(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
-    view = await svc.get(services.db, payload["request"])
+    view = await _view(services, payload["request"])
     if view.status != svc.DISETUJUI or not view.withdrawal_asked:
         return None
     return Outgoing(fill(texts.WITHDRAWAL_CARD, id=view.id, jenis=view.kind.label,
@@ -170,13 +175,13 @@ async def withdrawal_card(services: AppServices, payload: dict[str, Any]) -> Out
 
 @renderer(notices.WITHDRAWAL_CLOSED)
 async def withdrawal_closed(services: AppServices, payload: dict[str, Any]) -> Outgoing:
-    view = await svc.get(services.db, payload["request"])
+    view = await _view(services, payload["request"])
     return Outgoing(fill(texts.WITHDRAWAL_CONFIRMED, id=view.id, nama=view.applicant.nama))
 
 
 @renderer(notices.WITHDRAWN)
 async def withdrawn_notice(services: AppServices, payload: dict[str, Any]) -> Outgoing:
-    view = await svc.get(services.db, payload["request"])
+    view = await _view(services, payload["request"])
     approver = svc.last_approver(view)
     return Outgoing(fill(texts.NOTICE_WITHDRAWN, id=view.id, jenis=view.kind.label,
                          periode=views.period(view.start, view.end),
@@ -185,7 +190,7 @@ async def withdrawn_notice(services: AppServices, payload: dict[str, Any]) -> Ou
 
 @renderer(notices.CHANGE_CARD)
 async def change_card(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
-    view = await svc.get(services.db, payload["request"])
+    view = await _view(services, payload["request"])
     if view.answer is None:
         return None
     if view.status != svc.PERUBAHAN:
@@ -207,12 +212,12 @@ def _change_closed_text(view: svc.RequestView) -> str:
 
 @renderer(notices.CHANGE_CLOSED)
 async def change_closed(services: AppServices, payload: dict[str, Any]) -> Outgoing:
-    return Outgoing(_change_closed_text(await svc.get(services.db, payload["request"])))
+    return Outgoing(_change_closed_text(await _view(services, payload["request"])))
 
 
 @renderer(notices.CHANGE_ANSWERED)
 async def change_answered(services: AppServices, payload: dict[str, Any]) -> Outgoing | None:
-    view = await svc.get(services.db, payload["request"])
+    view = await _view(services, payload["request"])
     answer = view.answer
     if answer is None or answer.proposed_start is None or answer.proposed_end is None:
         return None

@@ -24,9 +24,10 @@ import contextlib
 import datetime as dt
 import logging
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
@@ -71,6 +72,27 @@ class Outgoing:
 Renderer = Callable[[AppServices, dict[str, Any]], Awaitable[Outgoing | None]]
 RENDERERS: dict[str, Renderer] = {}
 
+T = TypeVar("T")
+# The reads shared by the rows of the sender pass running in this context.
+_pass_reads: ContextVar[dict[Hashable, asyncio.Future[Any]] | None] = ContextVar(
+    "outbox_pass_reads", default=None)
+
+
+async def read_once(key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
+    """`read()`, made once for all the rows of one sender pass that ask under `key` (outside a
+    pass: every time). One decision's rows are claimed together, so rendering them from one
+    read of what they speak of (the request) shows them the same state."""
+    reads = _pass_reads.get()
+    if reads is None:
+        return await read()
+    found = reads.get(key)
+    if found is None:
+        found = reads[key] = asyncio.ensure_future(read())
+        # Retrieved even when every row that asked was cancelled meanwhile.
+        found.add_done_callback(lambda done: done.cancelled() or done.exception())
+    result: T = await asyncio.shield(found)
+    return result
+
 
 def renderer(kind: str) -> Callable[[Renderer], Renderer]:
     """Register the renderer of a notice kind. Returning None means there is nothing left to
@@ -101,6 +123,11 @@ class Sender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._kicks = 0
+        # Set when a claim found nothing: the writer's data_version then and when the first row
+        # waiting for a retry is due. Until a commit, another connection's commit or that time,
+        # there is nothing to claim and a pass costs no read.
+        self._idle: tuple[int, dt.datetime | None] | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
@@ -123,6 +150,8 @@ class Sender:
 
     def kick(self) -> None:
         """Wake the sender (called after every commit): due rows go out now."""
+        self._kicks += 1
+        self._idle = None
         self._wake.set()
 
     async def _run(self) -> None:
@@ -145,7 +174,8 @@ class Sender:
     async def _until_next_due(self) -> float:
         """Seconds until the next row waiting for a retry is due (at most the period), so a
         backoff or retry_after is honoured on time, not at the next periodic pass."""
-        due = await outbox.next_due(self._services.db)
+        due = (self._idle[1] if self._idle is not None
+               else await outbox.next_due(self._services.db))
         if due is None:
             return PERIODIC_SECONDS
         wait = (due - self._services.clock.now()).total_seconds()
@@ -156,17 +186,36 @@ class Sender:
         """Deliver every row that is due now; returns how many rows were handled. Rows that
         must wait (backoff, retry_after) stay for a later pass."""
         handled = 0
+        db = self._services.db
         async with self._lock:
             while True:
-                # This pass sees every commit made so far, its own included: only a commit
-                # after this point needs another pass (the sender no longer wakes itself).
+                # This pass sees every commit made so far: only a commit after this point needs
+                # another pass (the sender's own commits do not wake it; it claims again after
+                # every pass that found rows).
                 self._wake.clear()
-                rows = await outbox.claim_due(self._services.db, now=self._services.clock.now(),
-                                              limit=self._batch)
-                if not rows:
+                kicks, version = self._kicks, await db.data_version()
+                now = self._services.clock.now()
+                if handled == 0 and self._nothing_due(version, now):
                     return handled
-                await asyncio.gather(*(self._guarded(row) for row in rows))
+                rows = await outbox.claim_due(db, now=now, limit=self._batch)
+                if not rows:
+                    due = await outbox.next_due(db)
+                    if kicks == self._kicks:
+                        self._idle = (version, due)
+                    return handled
+                self._idle = None
+                reads = _pass_reads.set({})
+                try:
+                    await asyncio.gather(*(self._guarded(row) for row in rows))
+                finally:
+                    _pass_reads.reset(reads)
                 handled += len(rows)
+
+    def _nothing_due(self, version: int, now: dt.datetime) -> bool:
+        if self._idle is None:
+            return False
+        idle_version, due = self._idle
+        return version == idle_version and (due is None or now < due)
 
     async def _guarded(self, row: Claimed) -> None:
         async with self._concurrency:

@@ -151,7 +151,7 @@ async def claim_due(db: Database, *, now: dt.datetime, limit: int = 200) -> list
     async with db.read() as conn, conn.execute(_ANY_DUE, (stamp,)) as cursor:
         if await cursor.fetchone() is None:
             return claimed
-    async with db.transaction() as conn:
+    async with db.transaction(wake=False) as conn:
         async with conn.execute(_DUE_HEADS, (stamp, limit)) as cursor:
             heads = list(await cursor.fetchall())
         for row in heads:
@@ -182,7 +182,7 @@ async def claim_due(db: Database, *, now: dt.datetime, limit: int = 200) -> list
 
 async def mark_sent(db: Database, row_id: int, *, chat_id: int, message_id: int | None,
                     now: dt.datetime) -> None:
-    async with db.transaction() as conn:
+    async with db.transaction(wake=False) as conn:
         await conn.execute("UPDATE outbox SET status = 'sent', done_at = ?, sent_chat_id = ?,"
                            " message_id = ?, last_error = NULL WHERE id = ?",
                            (_utc(now), chat_id, message_id, row_id))
@@ -192,7 +192,7 @@ async def retry_later(db: Database, row_id: int, *, at: dt.datetime, error: str,
                       tell_admin: Notice | None = None, now: dt.datetime) -> None:
     """Put the row back for another attempt at `at`; `tell_admin` (once per row) says it is
     still not through."""
-    async with db.transaction() as conn:
+    async with db.transaction(wake=False) as conn:
         await conn.execute("UPDATE outbox SET status = 'pending', not_before = ?,"
                            " last_error = ?, admin_told = admin_told OR ? WHERE id = ?",
                            (_utc(at), error[:500], tell_admin is not None, row_id))
@@ -207,7 +207,7 @@ async def finish(db: Database, row_id: int, status: str, *, error: str | None,
     private chat the employee is marked as having blocked the bot in the same transaction."""
     if status not in (BLOCKED, SKIPPED, FAILED):
         raise ValueError(status)
-    async with db.transaction() as conn:
+    async with db.transaction(wake=False) as conn:
         await conn.execute("UPDATE outbox SET status = ?, done_at = ?, last_error = ?,"
                            " admin_told = admin_told OR ? WHERE id = ?",
                            (status, _utc(now), error[:500] if error else None,

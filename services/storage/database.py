@@ -163,7 +163,10 @@ class Database:
         self._on_commit.append(listener)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self, *, wake: bool = True) -> AsyncIterator[aiosqlite.Connection]:
+        """The one writer's transaction. `wake=False` for a write that gives the commit
+        listeners nothing to do: the sender recording what it did to its own rows (it claims
+        again after every pass anyway)."""
         async with self._lock:
             # BEGIN inside the try, the rollback shielded: a task cancelled at any await here
             # (a chat request abandoned) never leaves the writer inside its transaction.
@@ -178,8 +181,18 @@ class Database:
                 changed = self._conn.total_changes - before
                 await self._conn.commit_sized(changed)
                 self._changed(changed)
-        for listener in self._on_commit:
-            listener()
+        if wake:
+            for listener in self._on_commit:
+                listener()
+
+    async def data_version(self) -> int:
+        """SQLite's data_version of the writer: it changes whenever another connection (another
+        process, or another handle in this one) commits, which the commit listeners never hear
+        of."""
+        async with self._conn.execute("PRAGMA data_version") as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
 
     def _changed(self, rows: int) -> None:
         self._changed_since_checkpoint += max(rows, 1)
