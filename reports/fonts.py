@@ -9,6 +9,7 @@ a clean clone gets the font through pip. The files are located without importing
 from __future__ import annotations
 
 import importlib.util
+import zlib
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -75,8 +76,59 @@ class _SubsetCachingFace(TTFontFace):  # type: ignore[misc]
         return descriptor
 
 
+# (widths, multi-line arrays) -> the subset's /Widths array as formatted into the PDF.
+_widths: OrderedDict[tuple[tuple[int, ...], int], bytes] = OrderedDict()
+# A ToUnicode map -> deflated.
+_maps: OrderedDict[bytes, bytes] = OrderedDict()
+
+
+class _Formatted(pdfdoc.PDFObject):  # type: ignore[misc]
+    """A PDF value formatted once: numbers and names need nothing of the document."""
+
+    def __init__(self, formatted: bytes) -> None:
+        self._formatted = formatted
+
+    def format(self, document: Any) -> bytes:
+        return self._formatted
+
+
+def _kept(cache: OrderedDict[Any, bytes], key: Any, make: Any) -> bytes:
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = make()
+        while len(cache) > _PROGRAMS_KEPT:
+            cache.popitem(last=False)
+    return found
+
+
+class _SubsetCachingFont(TTFont):  # type: ignore[misc]
+    """The font objects of a subset that are the same in every document using it, made once:
+    the /Widths array (a few hundred numbers, each formatted on its own) and the deflated
+    ToUnicode map; with the font program (_SubsetCachingFace) that is most of what a
+    document costs beyond its own text."""
+
+    def addObjects(self, doc: Any) -> None:
+        super().addObjects(doc)
+        prefix = doc.fontMapping[self.fontName][1:] + "+"
+        for name, font in doc.idToObject["BasicFonts"].dict.items():
+            if not name.startswith(prefix) or not isinstance(font.Widths, pdfdoc.PDFArray):
+                continue
+            widths = font.Widths
+            font.Widths = _Formatted(_kept(
+                _widths, (tuple(widths.sequence), rl_config.pdfMultiLine),
+                lambda widths=widths: widths.format(doc)))
+            stream = doc.idToObject.get(getattr(font.ToUnicode, "name", None))
+            if (doc.compression and isinstance(stream, pdfdoc.PDFStream) and stream.filters
+                    and isinstance(stream.content, str)):
+                content = stream.content.encode("utf8")
+                stream.content = _kept(_maps, content,
+                                       lambda content=content: zlib.compress(content))
+                stream.filters = None
+                stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+
+
 def _font(name: str, path: Path) -> TTFont:
-    font = TTFont(name, str(path))
+    font = _SubsetCachingFont(name, str(path))
     # TTFont builds its face itself; the subclass only adds methods, so the loaded face is
     # re-labelled rather than the file parsed a second time.
     font.face.__class__ = _SubsetCachingFace

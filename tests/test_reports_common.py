@@ -45,7 +45,7 @@ def _letterhead_pdf(name: str) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_font_program_made_once_is_what_each_document_would_have_made_itself(
+def test_font_objects_made_once_are_what_each_document_would_have_made_itself(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # Byte for byte: no creation date or random document id.
     monkeypatch.setattr(rl_config, "invariant", 1)
@@ -54,7 +54,8 @@ def test_a_font_program_made_once_is_what_each_document_would_have_made_itself(
     shared = [_letterhead_pdf(name) for name in names]
     alone = []
     for name in names:
-        monkeypatch.setattr(fonts, "_programs", OrderedDict())
+        for cache in ("_programs", "_widths", "_maps"):
+            monkeypatch.setattr(fonts, cache, OrderedDict())
         alone.append(_letterhead_pdf(name))
     assert shared == alone
     # The scripts beyond ASCII got glyphs of their own.

@@ -429,3 +429,43 @@ async def test_entry_from_an_alert_button(harness: Harness, office, db: Database
     async with db.read() as conn, conn.execute(
             "SELECT part, part_time FROM absence_days WHERE day = '2026-10-06'") as cursor:
         assert [tuple(r) for r in await cursor.fetchall()] == [("arrive_late", "09:45")]
+
+
+def _lines(pdf: bytes) -> list[tuple[str, float, float]]:
+    """Each piece of text on the first page with where it starts (x, baseline)."""
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            found.append((text.strip(), tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+async def test_the_letter_lines_up_each_field_and_wraps_a_long_jabatan_in_its_column(
+        harness: Harness, office, db: Database) -> None:
+    jabatan = "Penelaah Teknis Kebijakan " * 7 + "Bidang Aplikasi Informatika"
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE employees SET jabatan = ? WHERE nip = ?",
+                           (jabatan, STAFF_A.nip))
+    await file_izin(harness, EMPLOYEE, "20261006", "20261006")
+    card = card_for(harness, ATASAN)
+    await harness.tap(ATASAN, card.button("Setujui"), on=card)
+    lines = _lines(harness.api.sent("sendDocument")[0].files["document"])
+    texts = [text for text, _, _ in lines]
+    rows = []
+    for label, value in (("Nama", STAFF_A.nama), ("NIP", STAFF_A.nip),
+                         ("Jabatan", jabatan.split()[0])):
+        at = texts.index(label)
+        (_, label_x, baseline), (colon, colon_x, colon_y), (text, value_x, value_y) = \
+            lines[at:at + 3]
+        assert colon == ":" and text.startswith(value)
+        assert colon_y == baseline == value_y and label_x < colon_x < value_x
+        rows.append((label_x, colon_x, value_x, baseline))
+    assert len({row[:3] for row in rows}) == 1         # one column each
+    # The jabatan wraps onto lines of its own column, above the next field.
+    at = texts.index("Jabatan")
+    wrapped = lines[at + 3:texts.index("Unit Kerja")]
+    assert len(wrapped) >= 1 and all(x == rows[2][2] for _, x, _ in wrapped)
+    assert " ".join(t for t, _, _ in [lines[at + 2], *wrapped]) == jabatan
