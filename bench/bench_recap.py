@@ -152,9 +152,10 @@ async def main(count: int, repeat: int) -> None:
                 pdf = render_pdf(document(month))
                 t2 = time.perf_counter()
                 grid = attendance_table(build_table(month), FRAME_WIDTH)
-                data, heights = grid.header + grid.rows, grid.header_heights + grid.heights
+                data = [list(row) for row in grid.look.header] + list(grid.rows)
+                heights = [*grid.look.header_heights, *grid.heights]
                 t3 = time.perf_counter()
-                bare = bare_reportlab(data, grid.widths, heights)
+                bare = bare_reportlab(data, list(grid.look.widths), heights)
                 t4 = time.perf_counter()
                 figures = (t1 - t0, t2 - t1, t4 - t3)
                 print(f"run {run}: compute {figures[0]:.3f} s, render {figures[1]:.3f} s "

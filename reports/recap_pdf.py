@@ -6,8 +6,9 @@ between rows and a bar chart in parts of CHART_UNITS units) and the paraf boxes 
 block. Every page carries "Halaman i dari n", which needs the page count, so the canvas holds
 finished pages back and stamps the footers when the document closes.
 
-Speed matters (1,000 employees × 31 days): cells are plain strings (no Paragraph per cell), row
-heights are computed here instead of measured by reportlab, and styles are range commands.
+Speed matters (30,000 employees × 31 days in a province): cells are plain strings (no Paragraph
+per cell), row heights are computed here instead of measured by reportlab, and the grid is
+paginated and painted by reports.recap_grid rather than by a Table per page.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from reportlab.platypus import (
 from reports import fonts
 from reports import recap_labels as labels
 from reports.letterhead import letterhead
+from reports.recap_grid import CENTER, LEFT, RIGHT, GridLook, PagedGrid
 from reports.recap_table import (
     TOTAL_COLUMNS,
     RecapTable,
@@ -61,6 +63,7 @@ CELL_FONT_SIZE = 5.0
 CODE_FONT_SIZE = 4.6  # day cells: "PSW4" must fit a 1/31 share of the width
 LEADING = 5.8
 PADDING = 0.8
+GRID_RULE = 0.25
 SHADE = colors.HexColor("#D9D9D9")
 HEADER_BG = colors.HexColor("#EDEDED")
 UNIT_BG = colors.HexColor("#F6F2E4")
@@ -131,67 +134,6 @@ def column_widths(day_count: int, frame_width: float) -> list[float]:
             + [TOTAL_W] * len(TOTAL_COLUMNS) + [MINUTES_W, TPP_W])
 
 
-class PagedGrid(Flowable):  # type: ignore[misc]
-    """The attendance grid, paginated by this flowable rather than by reportlab's Table.
-
-    Table.split rebuilds the remaining table (and its span map) at every page, which is
-    quadratic in the number of rows; row heights are known here, so each page gets its own
-    small Table with the two header rows on top. A unit's title row never ends a page.
-    """
-
-    def __init__(self, header: list[list[str]], header_heights: list[float],
-                 rows: list[list[str]], heights: list[float], unit_rows: frozenset[int],
-                 widths: list[float], base_style: list[tuple[Any, ...]]) -> None:
-        super().__init__()
-        self.header = header
-        self.header_heights = header_heights
-        self.rows = rows
-        self.heights = heights
-        self.unit_rows = unit_rows          # indexes into rows
-        self.widths = widths
-        self.base_style = base_style
-
-    def _table(self, start: int, stop: int) -> Table:
-        style = list(self.base_style)
-        offset = len(self.header) - start
-        for index in range(start, stop):
-            if index in self.unit_rows:
-                row = index + offset
-                style += [("SPAN", (0, row), (-1, row)),
-                          ("BACKGROUND", (0, row), (-1, row), UNIT_BG),
-                          ("FONT", (0, row), (-1, row), BOLD, CELL_FONT_SIZE, LEADING),
-                          ("ALIGN", (0, row), (-1, row), "LEFT")]
-        return Table(self.header + self.rows[start:stop], colWidths=self.widths,
-                     rowHeights=self.header_heights + self.heights[start:stop],
-                     style=TableStyle(style), hAlign="LEFT")
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self.width = sum(self.widths)
-        self.height = sum(self.header_heights) + sum(self.heights)
-        return self.width, self.height
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        room = availHeight - sum(self.header_heights)
-        used, stop = 0.0, 0
-        while stop < len(self.rows) and used + self.heights[stop] <= room:
-            used += self.heights[stop]
-            stop += 1
-        while stop > 0 and stop - 1 in self.unit_rows:
-            stop -= 1
-        if stop == 0:
-            return []
-        rest = PagedGrid(self.header, self.header_heights, self.rows[stop:],
-                         self.heights[stop:], frozenset(i - stop for i in self.unit_rows
-                                                        if i >= stop),
-                         self.widths, self.base_style)
-        return [self._table(0, stop), rest]
-
-    def draw(self) -> None:
-        table = self._table(0, len(self.rows))
-        table.wrap(self.width, self.height)
-        table.drawOn(self.canv, 0, 0)
-
-
 def attendance_table(table: RecapTable, frame_width: float) -> PagedGrid:
     """The big grid: two header rows, a title row per unit, one row per employee."""
     day_count = len(table.days)
@@ -205,7 +147,6 @@ def attendance_table(table: RecapTable, frame_width: float) -> PagedGrid:
            + [labels.TOTALS_HEADER] + blank_totals + [labels.COL_LATE_MINUTES, labels.COL_TPP])
     second = ([""] * IDENTITY_COLUMNS + [str(d.day) for d in table.days]
               + [name for name, _ in TOTAL_COLUMNS] + ["", ""])
-    header_heights = [2 * LEADING + 2 * PADDING, LEADING + 2 * PADDING]
     data: list[list[str]] = []
     heights: list[float] = []
     unit_rows: set[int] = set()
@@ -229,29 +170,21 @@ def attendance_table(table: RecapTable, frame_width: float) -> PagedGrid:
                          "\n".join(jabatan), *cells, *(str(n) for n in row.totals),
                          str(row.late_minutes), format_percent(row.tpp_percent)])
             heights.append(lines * LEADING + 2 * PADDING)
-    style: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), FONT, CELL_FONT_SIZE, LEADING),
-        ("FONT", (first_day, 2), (first_total - 1, -1), FONT, CODE_FONT_SIZE, LEADING),
-        ("FONT", (0, 0), (-1, 1), BOLD, CELL_FONT_SIZE, LEADING),
-        ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), PADDING),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), PADDING),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (first_day, 0), (-1, -1), "CENTER"),
-        ("ALIGN", (0, 0), (0, -1), "RIGHT"),
-        ("ALIGN", (0, 0), (IDENTITY_COLUMNS - 1, 1), "CENTER"),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 1), HEADER_BG),
-        ("SPAN", (first_day, 0), (first_total - 1, 0)),
-        ("SPAN", (first_total, 0), (first_total + len(TOTAL_COLUMNS) - 1, 0)),
-    ]
-    for column in [*range(IDENTITY_COLUMNS), last - 1, last]:
-        style.append(("SPAN", (column, 0), (column, 1)))
-    for index in sorted(table.days_off):
-        style.append(("BACKGROUND", (first_day + index, 1), (first_day + index, -1), SHADE))
-    return PagedGrid([top, second], header_heights, data, heights, frozenset(unit_rows),
-                     widths, style)
+    columns = last + 1
+    look = GridLook(
+        widths=tuple(widths), header=(tuple(top), tuple(second)),
+        header_heights=(2 * LEADING + 2 * PADDING, LEADING + 2 * PADDING),
+        header_spans=((first_day, first_total),
+                      (first_total, first_total + len(TOTAL_COLUMNS))),
+        tall_columns=frozenset([*range(IDENTITY_COLUMNS), last - 1, last]),
+        align=tuple(RIGHT if c == 0 else LEFT if c < first_day else CENTER
+                    for c in range(columns)),
+        sizes=tuple(CODE_FONT_SIZE if first_day <= c < first_total else CELL_FONT_SIZE
+                    for c in range(columns)),
+        shaded=frozenset(first_day + index for index in table.days_off),
+        font=FONT, bold=BOLD, size=CELL_FONT_SIZE, leading=LEADING, padding=PADDING,
+        rule=GRID_RULE, header_bg=HEADER_BG, unit_bg=UNIT_BG, shade=SHADE)
+    return PagedGrid(look, data, heights, frozenset(unit_rows))
 
 
 def _legend(styles: dict[str, ParagraphStyle], bands: tuple[int, int, int]) -> Flowable:

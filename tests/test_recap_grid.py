@@ -1,0 +1,91 @@
+"""The attendance grid of a recap long enough to run over many pages, read back with pypdf:
+every employee's row once, whole and in table order, the header rows on every page of the
+grid, and user strings printed as typed."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+from reports.recap_pdf import FRAME_WIDTH, attendance_table, column_widths, render_pdf
+from reports.recap_table import build_table
+from tests.support.office import Person
+from tests.support.recap_month import Fragment, fragments, make_month, many_people, row_cells
+from tests.test_recap_reports import document
+
+UNITS = ("Bidang A", "Bidang B", "Sekretariat", "UPT Puskesmas Nomor 001", "UPT Puskesmas (Induk)")
+# Characters a PDF string must escape, markup that must stay text, and a name that wraps.
+ODD_NAMES = ("Siti (Uji) \\ Aminah", "<b>Dewi</b> & Sri", "Raden Roro Ayu Kusumawardhani "
+             "Setyaningrum Prameswari")
+
+
+def people() -> list[Person]:
+    found = many_people(420, UNITS)
+    for index, nama in enumerate(ODD_NAMES):
+        found[100 * index + 7] = dataclasses.replace(found[100 * index + 7], nama=nama)
+    return found
+
+
+def test_every_row_once_in_order_with_the_header_on_every_grid_page() -> None:
+    staff = people()
+    # Some days carry two codes, so rows of two heights share the pages.
+    month = make_month(staff, 2026, 10, lambda i, day: "TL1/PSW2" if (i + day.day) % 11 == 0
+                       else "TK" if (i + day.day) % 9 == 0 else "H")
+    pdf = render_pdf(document(month, signed=True))
+    found, _ = fragments(pdf)
+    table = build_table(month)
+    nips = {row.nip for row in table.rows}
+
+    anchors = [f for f in found if f.text in nips]
+    assert Counter(f.text for f in anchors) == Counter({nip: 1 for nip in nips})
+    reading_order = sorted(anchors, key=lambda f: (f.page, -f.y))
+    assert [f.text for f in reading_order] == [row.nip for row in table.rows]
+
+    grid_pages = sorted({f.page for f in anchors})
+    assert len(grid_pages) >= 8 and grid_pages == list(range(1, grid_pages[-1] + 1))
+    for page in grid_pages:
+        texts = [f for f in found if f.page == page]
+        first_row = max(f.y for f in anchors if f.page == page)
+        above = {f.text for f in texts if f.y > first_row}
+        assert {"No", "Nama", "NIP", "Gol.", "Jabatan", "Tanggal", "Jumlah", "Mnt", "TL",
+                "Pot.", "TPP %", "PSW", "TAM", "C"} <= above, page
+        assert {str(day) for day in range(1, 32)} <= above, page
+
+    widths = column_widths(31, FRAME_WIDTH)
+    for row in table.rows:
+        _, cells = row_cells(found, row.nip, widths)
+        assert cells[0] == str(row.no)
+        assert cells[5:36] == list(row.cells), row.nip
+        assert cells[36:47] == [str(n) for n in row.totals]
+    printed = " ".join(f.text for f in found)
+    for nama in ODD_NAMES[:2]:
+        assert nama in printed
+    assert "Raden Roro Ayu" in printed and "Setyaningrum" in printed
+
+
+def test_unit_titles_print_once_each_in_table_order() -> None:
+    month = make_month(people(), 2026, 10, lambda i, day: "H")
+    found, _ = fragments(render_pdf(document(month, signed=False)))
+    titles = sorted((f for f in found if f.text.startswith("Unit Kerja: ")), key=_reading)
+    assert [f.text for f in titles] == [
+        f"Unit Kerja: {unit}" for unit, _ in build_table(month).units()]
+
+
+def test_a_page_that_would_end_on_a_unit_title_leaves_it_for_the_next_page() -> None:
+    month = make_month(people(), 2026, 10, lambda i, day: "H")
+    grid = attendance_table(build_table(month), FRAME_WIDTH)
+    title = sorted(grid.unit_rows)[2]
+    header = sum(grid.look.header_heights)
+    # Room for every row up to and including the title, not for the title's first employee.
+    room = header + sum(grid.heights[:title + 1]) + grid.heights[title + 1] / 2
+    first, rest = grid.split(FRAME_WIDTH, room)
+    assert (first.start, first.stop) == (0, title)
+    assert (rest.start, rest.stop) == (title, len(grid.rows))
+    assert first.wrap(FRAME_WIDTH, room)[1] == header + sum(grid.heights[:title])
+    # With room for the title's first employee too, the page takes both.
+    first, _ = grid.split(FRAME_WIDTH, room + grid.heights[title + 1])
+    assert first.stop == title + 2
+
+
+def _reading(fragment: Fragment) -> tuple[int, float]:
+    return fragment.page, -fragment.y
