@@ -34,10 +34,10 @@ from zoneinfo import ZoneInfo
 
 from device import zkwire as w
 from device.machine_data import MachinePunch, MachineUser
+from device.zkwire import FIRMWARES
 
 log = logging.getLogger(__name__)
 
-FIRMWARES = ("zk8", "zk6", "v5l")
 # Results up to this size are answered to PREPARE_BUFFER directly with one DATA packet; it must
 # fit the 1024-byte receive pyzk uses for that answer over UDP.
 DIRECT_LIMIT = 1016

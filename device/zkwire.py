@@ -17,6 +17,8 @@ TCP_MAGIC = b"\x50\x50\x82\x7d"
 HEADER = struct.Struct("<HHHH")
 TCP_TOP = struct.Struct("<4sI")
 USHRT_MAX = 0xFFFF
+# Record layouts of the firmware families the simulator speaks (user and attendance records).
+FIRMWARES = ("zk8", "zk6", "v5l")
 
 # Commands the machines answer (names as in the SDK).
 CMD_DB_RRQ = 7

@@ -292,6 +292,26 @@ def test_users_and_time_go_to_pull_and_adms_machines_and_list_shows_both(
     assert "  4 perintah ADMS menunggu jawaban mesin" in listing
 
 
+def test_sync_command_loads_only_the_pull_and_the_punch_storage(tmp_path: Path) -> None:
+    """`presensi sync` runs many times a day: it reads its own config sections and stores the
+    punches, and loads neither the bot, the reports nor any feature's policy or catalogue."""
+    machine = make_machine("SN-LEAN", SystemClock(WIB), ids=["0001", "0077"], days=DAYS)
+    with serve_in_thread(machine) as sim:
+        path = _write_config(tmp_path, device_toml("Lobi", sim.port))
+        probe = ("import sys\nfrom bot.cli import main\n"
+                 f"code = main(['--config', {str(path)!r}, 'sync'])\n"
+                 "heavy = ('telegram', 'reportlab', 'openpyxl', 'aiohttp', 'yaml',"
+                 " 'phonenumbers', 'holidays', 'hijridate', 'bot.config.settings',"
+                 " 'services.workflows', 'services.attendance_policy', 'services.leave_balance',"
+                 " 'services.agenda', 'device.simulator', 'handlers.import_report')\n"
+                 "print(code, sorted(m for m in heavy if m in sys.modules))\n")
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                              cwd=Path(__file__).parents[1], check=True)
+    assert done.stdout.splitlines()[-1] == "0 []"
+    assert next(line for line in done.stdout.splitlines()
+                if line.startswith("Lobi")).split()[:4] == ["Lobi", "SN-LEAN", "8", "8"]
+
+
 def test_device_commands_start_without_telegram_reportlab_or_the_other_commands(
         tmp_path: Path) -> None:
     path = _write_config(tmp_path, "")

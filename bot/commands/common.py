@@ -6,16 +6,19 @@ import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from bot.config import Settings, load_settings
-from handlers.import_report import ImportOutcome, render_import_report
 from services.storage import Database, open_database
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+S = TypeVar("S")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
+    from bot.config import load_settings
+
     return load_settings(args.config)
 
 
@@ -23,29 +26,18 @@ def run_with_db(args: argparse.Namespace,
                 work: Callable[[Settings, Database], Awaitable[int]]) -> int:
     """Open the database of the configured office, run `work`, close it."""
     settings = settings_from(args)
+    return run_on_db(settings, settings.database.path, work)
+
+
+def run_on_db(settings: S, database: Path, work: Callable[[S, Database], Awaitable[int]]) -> int:
+    """Open `database`, run `work` with `settings` (the whole Settings, or only the sections
+    a command reads), close it."""
 
     async def main() -> int:
-        db = await open_database(settings.database.path)
+        db = await open_database(database)
         try:
             return await work(settings, db)
         finally:
             await db.close()
 
     return asyncio.run(main())
-
-
-def run_import(args: argparse.Namespace, title: Callable[[Settings], str],
-               importer: Callable[[Settings, Database, Path], Awaitable[ImportOutcome]]) -> int:
-    """Run a spreadsheet import and report it the same way for every kind of file: the counts,
-    then each refused row with its line number. Exit code 1 when any row was refused."""
-    path: Path = args.file
-    if not path.is_file():
-        print(f"Berkas tidak ditemukan: {path}")
-        return 2
-
-    async def work(settings: Settings, db: Database) -> int:
-        result = await importer(settings, db, path)
-        print(render_import_report(title(settings), result, as_html=False))
-        return 1 if result.errors else 0
-
-    return run_with_db(args, work)

@@ -7,17 +7,16 @@ import asyncio
 import contextlib
 import datetime as dt
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.commands.common import run_with_db
-from bot.config import Settings
+from bot.commands.common import run_on_db
+from bot.config.machines import MachineSettings, load_machine_settings
 from device.config import AdmsMachine, DeviceConfig
-from device.simulator import FIRMWARES, Machine, Simulator
+from device.zkwire import FIRMWARES
 from handlers.texts import devices as texts
 from services import devices as state
-from services import employees
 from services.clock import SystemClock
 from services.errors import DomainError
 from services.storage import Database
@@ -26,8 +25,9 @@ if TYPE_CHECKING:
     from device.client import MachineError
     from device.sync import SyncReport
 
-# The pyzk client, the sync and the ADMS command queue are imported by the handlers that use
-# them, so `presensi --help` and the other commands do not load them.
+# The pyzk client, the sync, the ADMS command queue, the employees and the simulator are
+# imported by the handlers that use them: `presensi sync` runs many times a day and loads only
+# the pull and the punch storage; `presensi --help` loads none of them.
 
 # Machine privileges as the firmware counts them.
 USER = 0
@@ -93,7 +93,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sim.set_defaults(handler=handle_simulate)
 
 
-def _machines(settings: Settings, name: str | None) -> list[DeviceConfig]:
+def _run(args: argparse.Namespace,
+         work: Callable[[MachineSettings, Database], Awaitable[int]]) -> int:
+    settings = load_machine_settings(args.config)
+    return run_on_db(settings, settings.database.path, work)
+
+
+def _machines(settings: MachineSettings, name: str | None) -> list[DeviceConfig]:
     machines = list(settings.devices.machines)
     if not machines:
         raise DomainError(texts.NO_MACHINES)
@@ -106,7 +112,7 @@ def _machines(settings: Settings, name: str | None) -> list[DeviceConfig]:
     return [chosen]
 
 
-def _both(settings: Settings,
+def _both(settings: MachineSettings,
           name: str | None) -> tuple[list[DeviceConfig], list[AdmsMachine]]:
     """Pull and ADMS machines a command is for: all, or the one named (name or serial)."""
     pull = list(settings.devices.machines)
@@ -124,7 +130,7 @@ def _both(settings: Settings,
     return pull, pushing
 
 
-def _clock(settings: Settings) -> SystemClock:
+def _clock(settings: MachineSettings) -> SystemClock:
     return SystemClock(settings.office.timezone)
 
 
@@ -157,19 +163,20 @@ def print_reports(reports: list[SyncReport], drift_limit: int) -> None:
 def handle_sync(args: argparse.Namespace) -> int:
     from device.sync import sync_all
 
-    async def work(settings: Settings, db: Database) -> int:
+    async def work(settings: MachineSettings, db: Database) -> int:
         _machines(settings, args.device)
         reports = await sync_all(db, settings.devices, _clock(settings), only=args.device,
                                  track_problems=False)
         print_reports(reports, settings.devices.sync.drift_threshold_seconds)
         return 0 if all(r.ok for r in reports) else 1
-    return run_with_db(args, work)
+    return _run(args, work)
 
 
 def handle_users(args: argparse.Namespace) -> int:
     from device.client import MachineError, ZkMachine
+    from services import employees
 
-    async def work(settings: Settings, db: Database) -> int:
+    async def work(settings: MachineSettings, db: Database) -> int:
         failed = False
         for machine in _machines(settings, args.device):
             try:
@@ -193,14 +200,15 @@ def handle_users(args: argparse.Namespace) -> int:
             print(texts.USERS_SUMMARY.format(count=len(users), machine=machine.name,
                                              serial=serial))
         return 1 if failed else 0
-    return run_with_db(args, work)
+    return _run(args, work)
 
 
 def handle_push_users(args: argparse.Namespace) -> int:
     from device.client import MachineError, ZkMachine
     from device.commands import queue_user_push
+    from services import employees
 
-    async def work(settings: Settings, db: Database) -> int:
+    async def work(settings: MachineSettings, db: Database) -> int:
         machines, pushing = _both(settings, args.device)
         async with db.read() as conn:
             people = [e for e in await employees.all_active(conn) if e.device_user_id]
@@ -232,14 +240,14 @@ def handle_push_users(args: argparse.Namespace) -> int:
                 print(texts.PUSH_FAILED_ROW.format(user_id=user_id, reason=reason))
             failed = failed or bool(result.failed)
         return 1 if failed else 0
-    return run_with_db(args, work)
+    return _run(args, work)
 
 
 def handle_set_time(args: argparse.Namespace) -> int:
     from device.client import MachineError, ZkMachine
     from device.commands import queue_set_time
 
-    async def work(settings: Settings, db: Database) -> int:
+    async def work(settings: MachineSettings, db: Database) -> int:
         clock, failed = _clock(settings), False
         machines, pushing = _both(settings, args.device)
         if pushing:
@@ -258,14 +266,14 @@ def handle_set_time(args: argparse.Namespace) -> int:
             print(texts.SET_TIME_DONE.format(machine=machine.name, time=done.after.isoformat(" "),
                                              zone=machine.timezone.key))
         return 1 if failed else 0
-    return run_with_db(args, work)
+    return _run(args, work)
 
 
 def handle_clear_log(args: argparse.Namespace) -> int:
     from device.client import MachineError
     from device.sync import clear_machine_log
 
-    async def work(settings: Settings, db: Database) -> int:
+    async def work(settings: MachineSettings, db: Database) -> int:
         [machine] = _machines(settings, args.device)
         try:
             report = await clear_machine_log(db, machine, settings.devices.sync,
@@ -277,11 +285,11 @@ def handle_clear_log(args: argparse.Namespace) -> int:
         print(texts.CLEAR_DONE.format(machine=report.machine, serial=report.serial,
                                       records=report.records, new=report.new))
         return 0
-    return run_with_db(args, work)
+    return _run(args, work)
 
 
 def handle_list(args: argparse.Namespace) -> int:
-    async def work(settings: Settings, db: Database) -> int:
+    async def work(settings: MachineSettings, db: Database) -> int:
         async with db.read() as conn:
             known = {s.name: s for s in await state.machine_statuses(conn)}
             waiting = {m.serial: await state.waiting_commands(conn, m.serial)
@@ -306,13 +314,13 @@ def handle_list(args: argparse.Namespace) -> int:
             if serial and waiting.get(serial):
                 print(texts.LIST_WAITING.format(count=waiting[serial]))
         return 0
-    return run_with_db(args, work)
+    return _run(args, work)
 
 
 def handle_unknown_users(args: argparse.Namespace) -> int:
     from services.punches import unknown_user_punches
 
-    async def work(settings: Settings, db: Database) -> int:
+    async def work(settings: MachineSettings, db: Database) -> int:
         async with db.read() as conn:
             unknown = await unknown_user_punches(conn)
         if not unknown:
@@ -325,11 +333,12 @@ def handle_unknown_users(args: argparse.Namespace) -> int:
                                            first=u.first_at, last=u.last_at))
         print(texts.UNKNOWN_FOOTER)
         return 0
-    return run_with_db(args, work)
+    return _run(args, work)
 
 
 def handle_simulate(args: argparse.Namespace) -> int:
     from device.machine_data import generate_punches, generate_users
+    from device.simulator import Machine, Simulator
 
     tz = ZoneInfo(args.timezone)
     firmware = args.firmware or ("zk6" if args.udp else "zk8")

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from bot.commands.accounts import tell
-from bot.commands.common import run_import, run_with_db
+from bot.commands.common import run_with_db
+from bot.commands.import_file import run_import
 from bot.config import Settings
 from services import employees
 from services.clock import SystemClock

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.commands.common import run_import
+from bot.commands.import_file import run_import
 from bot.config import Settings
 from services.calendar import OfficeCalendar
 from services.clock import SystemClock

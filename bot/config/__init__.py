@@ -1,104 +1,29 @@
 """Settings from a TOML file (`--config`, env PRESENSI_CONFIG, default presensi.toml).
 
-Each section is parsed by its own module; this module only assembles them. Relative paths in
-the file are resolved against the file's own folder so the bot can be started from anywhere.
+Each section is parsed by its own module; `bot.config.settings` assembles them all. Importing
+this package stays cheap because every `bot.config.*` import runs it: the machine commands
+read only their own sections (`bot.config.machines`) and must not pay for every feature's
+policy modules, so the whole `Settings` is imported on first use.
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.config.approvals import ApprovalSettings, parse_approvals
-from bot.config.attendance import parse_attendance
-from bot.config.calendar import parse_calendar
-from bot.config.core import (
-    DatabaseSettings,
-    TelegramSettings,
-    parse_database,
-    parse_office,
-    parse_telegram,
-)
-from bot.config.devices import parse_devices
-from bot.config.location import parse_location
-from bot.config.operations import OperationsSettings, parse_operations
-from bot.config.reader import ConfigError, Section
-from bot.config.recap import parse_recap
-from bot.config.requests import parse_requests
-from bot.config.workflows import WorkflowSettings, parse_workflows
-from device.config import DeviceSettings
-from services.attendance_policy import AttendancePolicy
-from services.calendar import CalendarRules
-from services.location_policy import LocationPolicy
-from services.office import Office
-from services.recap_settings import RecapSettings
-from services.request_policy import RequestPolicy
+from bot.config.file import CONFIG_ENV
+from bot.config.reader import ConfigError
 
-CONFIG_ENV = "PRESENSI_CONFIG"
-DEFAULT_CONFIG = "presensi.toml"
+if TYPE_CHECKING:
+    from bot.config.settings import Settings, load_settings, parse_settings
 
 __all__ = ["CONFIG_ENV", "ConfigError", "Settings", "load_settings", "parse_settings"]
 
-
-@dataclass(frozen=True)
-class Settings:
-    source: Path
-    telegram: TelegramSettings
-    database: DatabaseSettings
-    office: Office
-    calendar: CalendarRules
-    operations: OperationsSettings
-    requests: RequestPolicy
-    workflows: WorkflowSettings
-    attendance: AttendancePolicy
-    devices: DeviceSettings
-    recap: RecapSettings
-    location: LocationPolicy
-    approvals: ApprovalSettings
+_WHOLE = frozenset({"Settings", "load_settings", "parse_settings"})
 
 
-def parse_settings(data: dict[str, Any], base_dir: Path, source: Path) -> Settings:
-    root = Section(data, "")
-    # Read before [requests]: the requests feature takes its approval chains from the catalogue.
-    workflows = parse_workflows(root, base_dir)
-    settings = Settings(
-        source=source,
-        telegram=parse_telegram(root, base_dir),
-        database=parse_database(root, base_dir),
-        office=parse_office(root),
-        calendar=parse_calendar(root),
-        operations=parse_operations(root, base_dir),
-        requests=parse_requests(root, workflows.catalogue),
-        workflows=workflows,
-        attendance=parse_attendance(root),
-        devices=parse_devices(root),
-        recap=parse_recap(root, base_dir),
-        location=parse_location(root),
-        approvals=parse_approvals(root),
-    )
-    root.reject_unknown()
-    return settings
+def __getattr__(name: str) -> Any:
+    if name in _WHOLE:
+        from bot.config import settings
 
-
-def resolve_config_path(explicit: str | None) -> Path:
-    return Path(explicit or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
-
-
-def load_settings(explicit: str | None = None) -> Settings:
-    path = resolve_config_path(explicit)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(str(path), "berkas konfigurasi tidak ditemukan "
-                          "(salin presensi.example.toml menjadi presensi.toml)") from None
-    except OSError as exc:
-        raise ConfigError(str(path),
-                          f"berkas konfigurasi tidak dapat dibaca: {exc.strerror}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(path), f"bukan TOML yang valid: {exc}") from None
-    return parse_settings(data, path.resolve().parent, path.resolve())
+        return getattr(settings, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
