@@ -4,25 +4,34 @@ Each applied file is recorded in `schema_migrations`, so a migration merged from
 branch with a lower number than one already applied still runs. Each file runs in its own
 transaction together with its record, so a crash leaves it either fully applied or not at all.
 PRAGMA user_version mirrors the highest applied number for external tools.
+
+Every command opens the database, most often at the current schema, so only the file names are
+listed and one query reads what is applied; a file is read only when it is applied.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 import aiosqlite
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_FOLDER = Path(__file__).parent
 
 
 @dataclass(frozen=True)
 class Migration:
     version: int
     name: str
-    sql: str
+    path: Path
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text("utf-8")
 
 
 class MigrationError(Exception):
@@ -31,10 +40,11 @@ class MigrationError(Exception):
 
 def available_migrations() -> list[Migration]:
     found: list[Migration] = []
-    for entry in resources.files(__package__).iterdir():
-        match = _NAME.match(entry.name)
-        if match:
-            found.append(Migration(int(match[1]), entry.name, entry.read_text("utf-8")))
+    with os.scandir(_FOLDER) as entries:
+        for entry in entries:
+            match = _NAME.match(entry.name)
+            if match:
+                found.append(Migration(int(match[1]), entry.name, Path(entry.path)))
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):
@@ -61,8 +71,9 @@ async def apply_migrations(conn: aiosqlite.Connection, *, up_to: int | None = No
     """Apply every migration not yet recorded (only those numbered up to `up_to`, when
     given: a database at an older schema, as an earlier release left it); return the names
     applied."""
-    migrations = [m for m in available_migrations() if up_to is None or m.version <= up_to]
-    known = {m.version for m in available_migrations()}
+    everything = available_migrations()
+    migrations = [m for m in everything if up_to is None or m.version <= up_to]
+    known = {m.version for m in everything}
     applied_before = await _applied(conn)
     unknown = applied_before - known
     if unknown:
