@@ -8,13 +8,17 @@ not registered yet is kept and shows up in `unknown_user_punches` until someone 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import aiosqlite
+
+from services.storage import in_thread
 
 SOURCES = ("pull", "adms")
 # Rows of one machine sorted by user id follow the unique key (serial, user id, time): machine
@@ -36,6 +40,9 @@ class RawPunch(NamedTuple):
 
 @dataclass(frozen=True)
 class PreparedPunches:
+    """One machine's records as rows of `punches`; every row has the same serial, source and
+    received_at."""
+
     rows: list[tuple[str, str, str, str, int | None, int | None, str, str]]
     errors: int                                     # records that cannot be stored
 
@@ -78,14 +85,29 @@ def prepare_punches(serial: str, tz: ZoneInfo, records: Iterable[RawPunch], *, s
     return PreparedPunches(rows, errors)
 
 
+# The rows go to SQLite as one JSON array of what differs per row: one statement instead of an
+# executemany binding eight values a row takes a quarter less time for a large pull.
+_INSERT = (
+    "INSERT OR IGNORE INTO punches (device_serial, device_user_id, punched_at, local_date,"
+    " status, punch, source, received_at)"
+    " SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
+    " substr(json_extract(value, '$[1]'), 1, 10), json_extract(value, '$[2]'),"
+    " json_extract(value, '$[3]'), ?2, ?3 FROM json_each(?4)")
+
+
 async def insert_punches(conn: aiosqlite.Connection, prepared: PreparedPunches) -> int:
     """Insert what is not stored yet; returns how many rows are new."""
-    if not prepared.rows:
+    rows = prepared.rows
+    if not rows:
         return 0
-    cursor = await conn.executemany(
-        "INSERT OR IGNORE INTO punches (device_serial, device_user_id, punched_at, local_date,"
-        " status, punch, source, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", prepared.rows)
-    return max(cursor.rowcount, 0)
+    serial, source, received = rows[0][0], rows[0][6], rows[0][7]
+
+    def insert(raw: sqlite3.Connection) -> int:
+        # In rows' order, which follows the unique key (see _BY_USER).
+        varying = json.dumps([(r[1], r[2], r[4], r[5]) for r in rows])
+        return max(raw.execute(_INSERT, (serial, source, received, varying)).rowcount, 0)
+
+    return await in_thread(conn, insert)
 
 
 # Rows checked by one query (three variables each; SQLite allows 32,766 since 3.32).

@@ -131,6 +131,15 @@ class _Connection(aiosqlite.Connection):
             self._conn.commit()
 
 
+async def in_thread(conn: aiosqlite.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `fn` on the connection's own sqlite3 connection in its thread: a bulk statement
+    whose parameters take Python a while to build, and SQLite a while to run, must hold neither
+    the event loop nor (run inline) the chat."""
+    if isinstance(conn, _Connection):
+        return await conn._in_thread(fn, conn._conn)
+    raise TypeError("not a connection of services.storage")
+
+
 async def connect(path: Path) -> _Connection:
     def connector() -> sqlite3.Connection:
         # Opened in aiosqlite's thread, used inline from the event loop's.
