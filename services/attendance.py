@@ -5,17 +5,21 @@ Each call reads its whole period in a few queries, never one per employee-day, a
 Database.snapshot: its queries and its classification happen in a worker thread on a read
 connection of their own, so a month of a province never holds the chat. SQLite hands back one
 row per employee-day (the first and last valid scan and how many there were, which is all
-classify_day looks at) day by day off one index, and each is classified as it comes in: the
-punches of the whole office are never held at once, and a finished working day's hours are
-worked out once for everyone (rules.classify_finished).
+classify_day looks at) a day at a time off one index, and each is classified as it comes in:
+the punches of the whole office are never held at once, and a finished working day's hours
+are worked out once for everyone (rules.classify_finished). Everyone's month starts as one
+shared template of the days nobody's scans change (days off, days to come, TK), and only
+the days someone's scans, absences or the running day touch are worked out for them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
+from operator import attrgetter
+from typing import cast
 
 from services import attendance_rules as rules
 from services import location
@@ -24,34 +28,37 @@ from services.attendance_policy import AttendancePolicy
 from services.calendar import OfficeCalendar, month_days
 from services.employees import Employee, active_in
 from services.storage import Database
+from services.storage.collector import full_collections_held
 
 AbsenceMap = dict[tuple[str, dt.date], list[rules.Absence]]
 # The valid scans of one employee-day: the first and last punched_at, and how many.
 Scans = tuple[str, str, int]
-# One employee-day of a month: classified already, or its scans still to classify.
-Slot = DayStatus | Scans | None
 
 
 def _in_list(values: set[str]) -> str:
     return ", ".join("?" * len(values))
 
 
-def _scans(conn: sqlite3.Connection, policy: AttendancePolicy, start: dt.date, end: dt.date,
-           users: set[str] | None) -> Iterator[tuple[str, str, str, str, int]]:
-    """(local_date, machine id, first, last, count) of every employee-day with a valid scan in
-    the period, in that order, straight off the punches_day_user index (migration 0130). The
-    wall-clock time is characters 12–19 of punched_at ("2026-10-05T07:31:00+07:00"), compared
-    as text against the window classify_day uses."""
+def _scans(conn: sqlite3.Connection, policy: AttendancePolicy, day: dt.date,
+           users: set[str] | None) -> Iterator[tuple[str, str, str, int, int]]:
+    """(machine id, first, last, count, ordered) of every machine id with a valid scan on
+    `day`, straight off the punches_day_user index (migration 0130). The wall-clock time is
+    characters 12–19 of punched_at ("2026-10-05T07:31:00+07:00"), compared as text against
+    the window classify_day uses. `ordered` is 1 when first and last are two moments in the
+    order the text says (written alike, with the same offset), which spares comparing them
+    as datetimes."""
     wanted = f" AND device_user_id IN ({_in_list(users)})" if users is not None else ""
     cursor = conn.cursor()
     cursor.row_factory = None
     cursor.execute(
-        "SELECT local_date, device_user_id, min(punched_at), max(punched_at), count(*)"
-        " FROM punches WHERE local_date BETWEEN ? AND ?"
-        f" AND substr(punched_at, 12, 8) BETWEEN ? AND ?{wanted}"
-        " GROUP BY local_date, device_user_id ORDER BY local_date, device_user_id",
-        (start.isoformat(), end.isoformat(), policy.window_start.isoformat(),
-         policy.window_end.isoformat(), *sorted(users or ())))
+        "SELECT device_user_id, min(punched_at), max(punched_at), count(*),"
+        " min(punched_at) < max(punched_at)"
+        " AND substr(min(punched_at), 11, 1) = substr(max(punched_at), 11, 1)"
+        " AND substr(min(punched_at), 20) = substr(max(punched_at), 20)"
+        f" FROM punches WHERE local_date = ? AND substr(punched_at, 12, 8) BETWEEN ? AND ?{wanted}"
+        " GROUP BY device_user_id",
+        (day.isoformat(), policy.window_start.isoformat(), policy.window_end.isoformat(),
+         *sorted(users or ())))
     return iter(cursor)
 
 
@@ -107,51 +114,90 @@ def _users(people: list[Employee], nips: set[str] | None) -> set[str] | None:
 
 def _employee_month(employee: Employee, days: tuple[DayStatus, ...],
                     policy: AttendancePolicy) -> EmployeeMonth:
+    # Most days share a handful of code tuples: each is counted once, in the order of the
+    # days, so the totals keep the order of first appearance.
+    codes = list(map(_CODES_OF, days))
+    counted = Counter(codes)
     totals: dict[str, int] = {}
-    late = early = 0
-    for day in days:
-        for code in day.codes:
-            totals[code] = totals.get(code, 0) + 1
-        late += day.late_minutes
-        early += day.early_minutes
+    for found, times in counted.items():
+        for code in found:
+            totals[code] = totals.get(code, 0) + times
     return EmployeeMonth(
         nip=employee.nip, nama=employee.nama, golongan=employee.golongan,
         jabatan=employee.jabatan, unit=employee.unit, days=days, totals=totals,
-        late_minutes=late, early_minutes=early,
-        tpp_deduction_percent=rules.tpp_deduction(days, policy.tpp),
+        late_minutes=sum(map(_LATE_OF, days)), early_minutes=sum(map(_EARLY_OF, days)),
+        tpp_deduction_percent=rules.tpp_deduction_of(codes, counted, policy.tpp),
     )
+
+
+_CODES_OF = attrgetter("codes")
+_LATE_OF = attrgetter("late_minutes")
+_EARLY_OF = attrgetter("early_minutes")
+# How a day of the month is worked out for everyone (_Plan.kinds).
+_FIXED, _FINISHED, _RUNNING = 0, 1, 2
+
+
+class _Plan:
+    """What the month's days hold before anyone's scans: `template` has each day's status
+    shared by everyone (a day off, a day to come, a finished working day without a scan is
+    TK) and None for the running day; `rules` the hours of the finished working days."""
+
+    def __init__(self, days: list[dt.date], policy: AttendancePolicy,
+                 calendar: OfficeCalendar, today: dt.date, running: dt.datetime | None) -> None:
+        self.offs = {day: calendar.day_off(day) for day in days}
+        self.gone = [DayStatus(day, ()) for day in days]
+        self.template: list[DayStatus | None] = []
+        self.kinds: list[int] = []
+        self.rules: list[rules.DayRule | None] = []
+        for i, day in enumerate(days):
+            off = self.offs[day]
+            rule = None
+            if day > today:
+                kind, status = _FIXED, self.gone[i]
+            elif off is not None:
+                kind, status = _FIXED, rules.classify_day(day, policy, off=off.name, punches=())
+            elif day < today or running is None:
+                rule = rules.day_rule(day, policy)
+                kind, status = _FINISHED, rules.classify_day(day, policy, off=None, punches=())
+            else:
+                kind, status = _RUNNING, None
+            self.kinds.append(kind)
+            self.template.append(status)
+            self.rules.append(rule)
 
 
 def _month(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
            year: int, month: int, today: dt.date, running: dt.datetime | None,
            nips: set[str] | None) -> MonthAttendance:
+    with full_collections_held():
+        return _month_of(conn, policy, calendar, year, month, today, running, nips)
+
+
+def _month_of(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
+              year: int, month: int, today: dt.date, running: dt.datetime | None,
+              nips: set[str] | None) -> MonthAttendance:
     days = month_days(year, month)
-    offs = {day: calendar.day_off(day) for day in days}
+    plan = _Plan(days, policy, calendar, today, running)
     people = _people(conn, nips, leavers_since=days[0])
     absences = absences_in(conn, days[0], days[-1], nips)
-    # A day off, a day still to come and a day after leaving look the same for everyone: one
-    # value each, shared; so does a finished working day without a scan (TK).
-    gone = {day: DayStatus(day, ()) for day in days}
-    fixed: dict[dt.date, DayStatus] = {}
-    # The finished working days, whose hours are worked out once for everyone.
-    finished: list[rules.DayRule | None] = [None] * len(days)
-    absent: dict[dt.date, DayStatus] = {}
-    for i, day in enumerate(days):
-        off = offs[day]
-        if day > today:
-            fixed[day] = gone[day]
-        elif off is not None:
-            fixed[day] = rules.classify_day(day, policy, off=off.name, punches=())
-        elif day < today or running is None:
-            finished[i] = rules.day_rule(day, policy)
-            absent[day] = rules.classify_day(day, policy, off=None, punches=())
-    position = {day.isoformat(): i for i, day in enumerate(days)}
+    index = {day: i for i, day in enumerate(days)}
     by_user = _by_user(people)
     by_nip = {e.nip: e for e in people}
-    # Machine-id days an approved absence touches keep their scans for classify_day.
-    excused = {(employee.device_user_id, position[day.isoformat()])
-               for nip, day in absences if (employee := by_nip.get(nip)) is not None
-               and employee.device_user_id}
+    # The days each employee's approved absences touch, and per day the machine ids whose
+    # scans that day are kept for classify_day with the absence.
+    away_days: dict[str, list[int]] = defaultdict(list)
+    excused: list[set[str]] = [set() for _ in days]
+    excused_days: dict[str, list[int]] = defaultdict(list)
+    for nip, day in absences:
+        i = index[day]
+        if plan.kinds[i] == _FIXED:
+            continue
+        away_days[nip].append(i)
+        employee = by_nip.get(nip)
+        if employee is not None and employee.device_user_id:
+            excused[i].add(employee.device_user_id)
+            excused_days[employee.device_user_id].append(i)
+    running_days = [i for i, kind in enumerate(plan.kinds) if kind == _RUNNING]
     # The same scan (a second of a day) comes up for many employees: parsed once, one value.
     moments: dict[str, dt.datetime] = {}
 
@@ -161,48 +207,63 @@ def _month(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeC
             found = moments[text] = dt.datetime.fromisoformat(text)
         return found
 
-    # Each machine-id day is classified as its row comes in (rows come day by day, straight
-    # off an index), so the punches of the whole office are never held at once.
-    slots: dict[str, list[Slot]] = {}
-    for local_date, user, first, last, count in _scans(conn, policy, days[0], days[-1],
-                                                        _users(people, nips)):
-        if user not in by_user:
+    # Each machine id's month starts as the template and its finished days are classified as
+    # their rows come in (a day at a time, straight off an index), so the punches of the
+    # whole office are never held at once. Scans a day's absence or the running day needs are
+    # kept for classify_day.
+    rows: dict[str, list[DayStatus | None]] = {}
+    kept: dict[tuple[str, int], Scans] = {}
+    users = _users(people, nips)
+    for i, day in enumerate(days):
+        rule, keep = plan.rules[i], excused[i]
+        if plan.kinds[i] == _FIXED:
             continue
-        i = position[local_date]
-        row = slots.get(user)
-        if row is None:
-            row = slots[user] = [None] * len(days)
-        rule = finished[i]
-        row[i] = (first, last, count) if rule is None or (user, i) in excused \
-            else rules.classify_finished(rule, moment(first), moment(last))
+        for user, first, last, count, ordered in _scans(conn, policy, day, users):
+            row = rows.get(user)
+            if row is None:
+                if user not in by_user:
+                    continue
+                row = rows[user] = plan.template.copy()
+            if rule is None or user in keep:
+                kept[(user, i)] = (first, last, count)
+            else:
+                row[i] = (rules.classify_in_out if ordered else rules.classify_finished)(
+                    rule, moments.get(first) or moment(first), moments.get(last) or moment(last))
 
-    def status(employee: Employee, i: int, got: Scans | None) -> DayStatus:
+    def status(employee: Employee, user: str, i: int) -> DayStatus:
         day = days[i]
+        got = kept.get((user, i))
         away = absences.get((employee.nip, day))
-        rule = finished[i]
+        rule = plan.rules[i]
         if rule is not None and not away:
             if got is None:
-                return absent[day]
+                template = plan.template[i]
+                assert template is not None
+                return template
             return rules.classify_finished(rule, moment(got[0]), moment(got[1]))
         return rules.classify_day(
             day, policy, off=None, punches=_punches(got), absences=away or (),
             now=running if day == today else None)
 
-    nothing: list[Slot] = [None] * len(days)
-
     def one(employee: Employee) -> EmployeeMonth:
-        left = employee.deactivated_on or dt.date.max
-        row = slots.get(employee.device_user_id or "", nothing)
-        statuses = tuple(
-            gone[day] if day >= left else fixed.get(day) or (
-                got if isinstance(got := row[i], DayStatus) else status(employee, i, got))
-            for i, day in enumerate(days))
-        return _employee_month(employee, statuses, policy)
+        user = employee.device_user_id or ""
+        row = rows.get(user, plan.template)
+        open_days = {*running_days, *away_days.get(employee.nip, ()),
+                     *excused_days.get(user, ())}
+        left = employee.deactivated_on
+        if open_days or (left is not None and left <= days[-1]):
+            row = row.copy()
+            for i in open_days:
+                row[i] = status(employee, user, i)
+            for i, day in enumerate(days):
+                if left is not None and day >= left:
+                    row[i] = plan.gone[i]
+        return _employee_month(employee, cast(tuple[DayStatus, ...], tuple(row)), policy)
 
     return MonthAttendance(
         year=year, month=month,
-        working_days=tuple(day for day in days if offs[day] is None),
-        days_off={day: off.name for day, off in offs.items() if off is not None},
+        working_days=tuple(day for day in days if plan.offs[day] is None),
+        days_off={day: off.name for day, off in plan.offs.items() if off is not None},
         employees=tuple(one(e) for e in people),
         located=location.month_sites_in(conn, days[0], min(days[-1], today), nips),
         bands=policy.bands,
@@ -226,8 +287,8 @@ def _day(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCal
     off = calendar.day_off(day)
     people = _people(conn, nips)
     absences = absences_in(conn, day, day, nips)
-    scans: dict[str, Scans] = {user: (first, last, count) for _, user, first, last, count
-                               in _scans(conn, policy, day, day, _users(people, nips))}
+    scans: dict[str, Scans] = {user: (first, last, count) for user, first, last, count, _
+                               in _scans(conn, policy, day, _users(people, nips))}
     return {e.nip: rules.classify_day(
         day, policy, off=off.name if off else None,
         punches=_punches(scans.get(e.device_user_id or "")),

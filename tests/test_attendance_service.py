@@ -7,7 +7,7 @@ import random
 
 from services import attendance
 from services import attendance_rules as rules
-from services.attendance_policy import AttendancePolicy
+from services.attendance_policy import AttendancePolicy, TppPolicy
 from services.calendar import CalendarRules, OfficeCalendar
 from services.storage import Database
 from tests.conftest import WIB
@@ -198,3 +198,64 @@ async def test_month_attendance_matches_classify_day_for_every_employee_day(
                 absences=absences.get((person.nip, day), ()),
                 now=now if day == now.date() else None)
             assert status == expected, (person.nip, day)
+
+
+async def test_month_figures_are_those_of_its_days(db: Database, office) -> None:
+    """Totals, minutes and TPP of every employee follow from the days month_attendance
+    classified, in the order of the days (rates that are not binary fractions add up
+    differently in another order), for a leaver, an employee without a machine id and scans
+    two machines took in the same second."""
+    policy = AttendancePolicy(tpp=TppPolicy(percent={
+        "TL1": 0.1, "TL2": 0.7, "TL3": 1.3, "TL4": 1.9, "PSW1": 0.3, "PSW2": 0.9,
+        "PSW3": 1.1, "PSW4": 1.7, "TAM": 1.3, "TAP": 0.7, "TK": 2.9, "S": 0.1},
+        monthly_cap_percent=100.0))
+    rng = random.Random(23)
+    people = (STAFF_A, STAFF_B, STAFF_C, KABID)
+    for person in people:
+        for day in range(1, 21):
+            moments = [dt.datetime(2026, 10, day, 6, 30) + dt.timedelta(
+                seconds=rng.randrange(11 * 3600)) for _ in range(rng.choice((0, 1, 2, 2, 3)))]
+            await add_punches(db, person, *(m.isoformat(sep=" ") for m in moments),
+                              serial=f"MESIN-{rng.randrange(2)}")
+        for day in rng.sample(range(1, 21), 3):
+            await add_absence(db, person, f"2026-10-{day:02d}", "S")
+    for serial in ("MESIN-0", "MESIN-1"):
+        await add_punches(db, STAFF_A, "2026-10-21 07:40:00", "2026-10-22 07:41:00",
+                          serial=serial)
+    await add_absence(db, STAFF_A, "2026-10-22", "S")
+    await add_absence(db, KEPALA, "2026-10-21", "S")
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE employees SET active = 0, deactivated_on = '2026-10-15'"
+                           " WHERE nip = ?", (STAFF_C.nip,))
+        await conn.execute("UPDATE employees SET device_user_id = NULL WHERE nip = ?",
+                           (KEPALA.nip,))
+
+    month = await attendance.month_attendance(db, policy, CALENDAR, 2026, 10,
+                                              today=dt.date(2026, 10, 23))
+    by_nip = {e.nip: e for e in month.employees}
+    for employee in month.employees:
+        codes = [code for day in employee.days for code in day.codes]
+        assert list(employee.totals) == list(dict.fromkeys(codes))
+        assert employee.totals == rules.code_totals(employee.days)
+        assert employee.late_minutes == sum(day.late_minutes for day in employee.days)
+        assert employee.early_minutes == sum(day.early_minutes for day in employee.days)
+        total = 0.0
+        for code in codes:
+            total += policy.tpp.percent.get(code, 0.0)
+        assert employee.tpp_deduction_percent == round(min(total, 100.0), 2)
+    assert all(day.codes == () for day in by_nip[STAFF_C.nip].days
+               if day.day >= dt.date(2026, 10, 15))
+    assert any(day.codes for day in by_nip[STAFF_C.nip].days)
+    kepala = {day.day: day for day in by_nip[KEPALA.nip].days}
+    assert kepala[dt.date(2026, 10, 21)].codes == ("S",)
+    assert kepala[dt.date(2026, 10, 20)].codes == ("TK",)
+    a = {day.day: day for day in by_nip[STAFF_A.nip].days}
+    once = dt.datetime(2026, 10, 21, 7, 40, tzinfo=WIB)
+    assert a[dt.date(2026, 10, 21)] == rules.classify_day(
+        dt.date(2026, 10, 21), policy, off=None, punches=[once, once])
+    assert a[dt.date(2026, 10, 21)].codes == ("TL1", "TAP")
+    twice = dt.datetime(2026, 10, 22, 7, 41, tzinfo=WIB)
+    assert a[dt.date(2026, 10, 22)] == rules.classify_day(
+        dt.date(2026, 10, 22), policy, off=None, punches=[twice, twice],
+        absences=[rules.Absence("S")])
+    assert a[dt.date(2026, 10, 22)].last_out == twice
