@@ -122,6 +122,24 @@ class _Connection(aiosqlite.Connection):
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await self._in_thread(conn.execute, "BEGIN IMMEDIATE")
 
+    def _idle(self) -> bool:
+        return self._threaded is None and self._running and self._connection is not None
+
+    def begin_now(self) -> bool:
+        """A reader's BEGIN right here, with no await a cancellation could land in; False if
+        a call still runs in the thread."""
+        if not self._idle():
+            return False
+        self._conn.execute("BEGIN")
+        return True
+
+    def rollback_now(self) -> bool:
+        """As begin_now, for the reader's rollback."""
+        if not self._idle():
+            return False
+        self._conn.rollback()
+        return True
+
     async def commit_sized(self, changed: int) -> None:
         if self._threaded is not None:
             await asyncio.shield(self._threaded)
@@ -156,7 +174,7 @@ class Database:
         self._lock = asyncio.Lock()
         self._on_commit: list[Callable[[], None]] = []
         self.path = path
-        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self._readers: asyncio.Queue[_Connection] = asyncio.Queue()
         self._reader_slots = asyncio.Semaphore(READERS)
         self._snapshots: list[sqlite3.Connection] = []
         self._all_snapshots: list[sqlite3.Connection] = []
@@ -229,14 +247,20 @@ class Database:
         async with self._reader_slots:
             conn = await self._reader()
             try:
-                await conn.execute("BEGIN")
+                if not conn.begin_now():
+                    await conn.execute("BEGIN")
                 yield conn
             finally:
-                # Shielded: cancelled at any await here, the reader still goes back to the pool
-                # only after its rollback (the next user's BEGIN would fail inside it).
-                await asyncio.shield(self._give_back(conn))
+                # The rollback at once when nothing runs in the reader's thread (a read's usual
+                # end: no task, no await); else shielded: cancelled at any await here, the
+                # reader still goes back to the pool only after its rollback (the next user's
+                # BEGIN would fail inside it).
+                if conn.rollback_now():
+                    self._readers.put_nowait(conn)
+                else:
+                    await asyncio.shield(self._give_back(conn))
 
-    async def _give_back(self, conn: aiosqlite.Connection) -> None:
+    async def _give_back(self, conn: _Connection) -> None:
         await conn.rollback()
         self._readers.put_nowait(conn)
 
@@ -275,7 +299,7 @@ class Database:
                 self._all_snapshots.remove(conn)
                 conn.close()
 
-    async def _reader(self) -> aiosqlite.Connection:
+    async def _reader(self) -> _Connection:
         if not self._readers.empty():
             return self._readers.get_nowait()
         conn = await connect(self.path)
