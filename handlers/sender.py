@@ -26,7 +26,7 @@ import logging
 import warnings
 from collections.abc import Awaitable, Callable, Hashable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
@@ -53,6 +53,11 @@ EDIT_WAIT = dt.timedelta(seconds=2)
 ALERT_AFTER_ATTEMPTS = 4
 GIVE_UP_AFTER = dt.timedelta(days=2)
 PERIODIC_SECONDS = 15.0
+
+# How a row's delivery ended, for the rest of its lane.
+_DONE = "done"
+_WAITS = "waits"
+_BLOCKED = "blocked"
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,8 @@ class Sender:
         # waiting for a retry is due. Until a commit, another connection's commit or that time,
         # there is nothing to claim and a pass costs no read.
         self._idle: tuple[int, dt.datetime | None] | None = None
+        # The earliest retry the running pass set.
+        self._retry_at: dt.datetime | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
@@ -190,26 +197,34 @@ class Sender:
         async with self._lock:
             while True:
                 # This pass sees every commit made so far: only a commit after this point needs
-                # another pass (the sender's own commits do not wake it; it claims again after
-                # every pass that found rows).
+                # another pass (the sender's own commits do not wake it).
                 self._wake.clear()
                 kicks, version = self._kicks, await db.data_version()
                 now = self._services.clock.now()
-                if handled == 0 and self._nothing_due(version, now):
+                if self._nothing_due(version, now):
                     return handled
-                rows = await outbox.claim_due(db, now=now, limit=self._batch)
-                if not rows:
-                    due = await outbox.next_due(db)
-                    if kicks == self._kicks:
-                        self._idle = (version, due)
+                claim = await outbox.claim_due(db, now=now, limit=self._batch)
+                self._retry_at = None
+                if claim.rows:
+                    self._idle = None
+                    lanes: dict[str, list[Claimed]] = {}
+                    for row in claim.rows:
+                        lanes.setdefault(row.lane, []).append(row)
+                    reads = _pass_reads.set({})
+                    try:
+                        await asyncio.gather(*(self._lane(rows) for rows in lanes.values()))
+                    finally:
+                        _pass_reads.reset(reads)
+                    handled += len(claim.rows)
+                # The claim took every due row of its lanes; what is left waits for the time
+                # the claim saw, or for a retry this pass set. A commit meanwhile (a kick, or
+                # another connection's) or a full batch means looking again.
+                due = min((d for d in (claim.next_due, self._retry_at) if d is not None),
+                          default=None)
+                if kicks == self._kicks and len(claim.rows) < self._batch:
+                    self._idle = (version, due)
+                if not claim.rows:
                     return handled
-                self._idle = None
-                reads = _pass_reads.set({})
-                try:
-                    await asyncio.gather(*(self._guarded(row) for row in rows))
-                finally:
-                    _pass_reads.reset(reads)
-                handled += len(rows)
 
     def _nothing_due(self, version: int, now: dt.datetime) -> bool:
         if self._idle is None:
@@ -217,61 +232,81 @@ class Sender:
         idle_version, due = self._idle
         return version == idle_version and (due is None or now < due)
 
-    async def _guarded(self, row: Claimed) -> None:
+    async def _lane(self, rows: list[Claimed]) -> None:
+        """One lane's rows in order; a row that must wait holds the rest back (given back
+        unattempted), so they still arrive after it."""
+        blocked = False
+        for index, row in enumerate(rows):
+            # A 403 from the recipient's own chat marked them blocked: the rest of their lane
+            # knows it, as a row claimed after it would.
+            outcome = await self._guarded(replace(row, recipient_blocked=True) if blocked
+                                          else row)
+            if outcome == _WAITS:
+                await outbox.release(self._services.db, [r.id for r in rows[index + 1:]])
+                return
+            blocked = blocked or outcome == _BLOCKED
+
+    async def _guarded(self, row: Claimed) -> str:
         async with self._concurrency:
             try:
-                await self._deliver(row)
+                return await self._deliver(row)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
                 # A bug in a renderer or here must not stall the lane: give up on this row.
                 log.exception("outbox.row_crashed id=%s kind=%s", row.id, row.kind)
                 await self._fail(row, repr(error))
+                return _DONE
 
-    async def _deliver(self, row: Claimed) -> None:
+    async def _deliver(self, row: Claimed) -> str:
+        """Send one row: _DONE, _WAITS (for a later attempt) or _BLOCKED (by its recipient)."""
         db, now = self._services.db, self._services.clock.now()
         function = RENDERERS.get(row.kind)
         if function is None:
             await self._fail(row, f"no renderer for {row.kind}")
-            return
+            return _DONE
         if row.recipient_blocked:
             await outbox.finish(db, row.id, outbox.BLOCKED, error="recipient blocked the bot",
                                 now=now)
-            return
+            return _DONE
         if row.chat_id is None:
             await outbox.finish(db, row.id, outbox.SKIPPED, error="recipient has no chat",
                                 now=now)
-            return
+            return _DONE
         target: tuple[int, int] | None = None
-        if row.edits is not None:
-            if row.edits.status in (outbox.PENDING, outbox.SENDING):
-                await outbox.retry_later(db, row.id, at=now + EDIT_WAIT,
-                                         error="message to edit not sent yet", now=now)
-                return
-            if row.edits.chat_id is None or row.edits.message_id is None:
+        edits = row.edits
+        if edits is not None and edits.status in (outbox.PENDING, outbox.SENDING):
+            # Claimed with the message it edits, which went out earlier in this lane.
+            edits = await outbox.edited(db, row.payload[outbox.EDIT_OF])
+        if edits is not None:
+            if edits.status in (outbox.PENDING, outbox.SENDING):
+                await self._wait(row, now + EDIT_WAIT, "message to edit not sent yet")
+                return _WAITS
+            if edits.chat_id is None or edits.message_id is None:
                 await outbox.finish(db, row.id, outbox.SKIPPED, error="nothing to edit",
                                     now=now)
-                return
-            target = (row.edits.chat_id, row.edits.message_id)
+                return _DONE
+            target = (edits.chat_id, edits.message_id)
         rendered = await function(self._services, row.payload)
         if rendered is None:
             await outbox.finish(db, row.id, outbox.SKIPPED, error="nothing to send", now=now)
-            return
+            return _DONE
         try:
             message = await self._call(row.chat_id, rendered, target)
         except RetryAfter as error:
-            await self._retry(row, error.message, _retry_after(error))
+            return await self._retry(row, error.message, _retry_after(error))
         except Forbidden as error:
             if row.private and row.recipient_nip is not None:
                 log.info("outbox.blocked id=%s nip=%s", row.id, row.recipient_nip)
                 await outbox.finish(db, row.id, outbox.BLOCKED, error=error.message, now=now,
                                     blocked_nip=row.recipient_nip)
+                return _BLOCKED
             else:
                 await self._fail(row, error.message)
         except BadRequest as error:
             await self._refused(row, error, target)
         except NetworkError as error:  # 5xx, timeouts, connection errors
-            await self._retry(row, error.message, _backoff(row.attempts))
+            return await self._retry(row, error.message, _backoff(row.attempts))
         except TelegramError as error:
             await self._fail(row, error.message)
         else:
@@ -280,6 +315,13 @@ class Sender:
                                    target or (row.chat_id, None))
             await outbox.mark_sent(db, row.id, chat_id=chat_id, message_id=message_id,
                                    now=self._services.clock.now())
+        return _DONE
+
+    async def _wait(self, row: Claimed, at: dt.datetime, error: str,
+                    alert: Notice | None = None) -> None:
+        self._retry_at = at if self._retry_at is None else min(self._retry_at, at)
+        await outbox.retry_later(self._services.db, row.id, at=at, error=error,
+                                 tell_admin=alert, now=self._services.clock.now())
 
     async def _call(self, chat_id: int, out: Outgoing,
                     target: tuple[int, int] | None) -> Message | bool:
@@ -303,17 +345,18 @@ class Sender:
         else:
             await self._fail(row, error.message)
 
-    async def _retry(self, row: Claimed, error: str, delay: dt.timedelta) -> None:
+    async def _retry(self, row: Claimed, error: str, delay: dt.timedelta) -> str:
+        """Another attempt later (the row waits), or given up after two days."""
         now = self._services.clock.now()
         if now - row.created_at > GIVE_UP_AFTER:
             await self._fail(row, error)
-            return
+            return _DONE
         alert = (self._alert(row, error, final=False)
                  if row.attempts >= ALERT_AFTER_ATTEMPTS and not row.admin_told else None)
         log.warning("outbox.retry id=%s kind=%s attempts=%s in=%ss error=%s", row.id, row.kind,
                     row.attempts, delay.total_seconds(), error)
-        await outbox.retry_later(self._services.db, row.id, at=now + delay, error=error,
-                                 tell_admin=alert, now=now)
+        await self._wait(row, now + delay, error, alert)
+        return _WAITS
 
     async def _fail(self, row: Claimed, error: str) -> None:
         log.warning("outbox.failed id=%s kind=%s error=%s", row.id, row.kind, error)

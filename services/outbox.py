@@ -114,6 +114,7 @@ class Claimed:
 
     id: int
     kind: str
+    lane: str
     recipient_nip: str | None
     chat_id: int | None              # where to send; None if the recipient has no chat
     private: bool                    # chat_id is the recipient's own private chat
@@ -125,6 +126,15 @@ class Claimed:
     edits: Edited | None             # set when the payload edits an earlier row's message
 
 
+@dataclass(frozen=True)
+class Claim:
+    """What one claim took, and when the first row it left waiting may go (None: no row
+    waits), so the sender knows without another read when to look again."""
+
+    rows: list[Claimed]
+    next_due: dt.datetime | None
+
+
 async def _edited(conn: aiosqlite.Connection, dedupe_key: str) -> Edited:
     async with conn.execute("SELECT status, sent_chat_id, message_id FROM outbox"
                             " WHERE dedupe_key = ?", (dedupe_key,)) as cursor:
@@ -134,29 +144,56 @@ async def _edited(conn: aiosqlite.Connection, dedupe_key: str) -> Edited:
     return Edited(row["status"], row["sent_chat_id"], row["message_id"])
 
 
-_DUE_HEADS = ("SELECT o.* FROM outbox o WHERE o.status = 'pending' AND o.not_before <= ?"
+async def edited(db: Database, dedupe_key: str) -> Edited:
+    """The message an edit refers to, as its row stands now (it may have been sent since the
+    edit was claimed: earlier in the same lane of the same pass)."""
+    async with db.read() as conn:
+        return await _edited(conn, dedupe_key)
+
+
+# The due rows of every lane up to the first that must wait, oldest first: one claim takes a
+# decision's messages to one person together, and the sender sends each lane's in order.
+_DUE_RUNS = ("SELECT o.* FROM outbox o WHERE o.status = 'pending' AND o.not_before <= ?"
+             " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lane = o.lane AND p.id < o.id"
+             "  AND (p.status = 'sending' OR (p.status = 'pending' AND p.not_before > ?)))"
+             " ORDER BY o.id LIMIT ?")
+# When the first lane whose oldest row waits may go.
+_NEXT_HEAD = ("SELECT min(o.not_before) FROM outbox o WHERE o.status = 'pending'"
               " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lane = o.lane AND p.id < o.id"
-              "  AND p.status IN ('pending', 'sending'))"
-              " ORDER BY o.id LIMIT ?")
-_ANY_DUE = ("SELECT 1 FROM outbox WHERE status = 'pending' AND not_before <= ? LIMIT 1")
+              "  AND p.status IN ('pending', 'sending'))")
 
 
-async def claim_due(db: Database, *, now: dt.datetime, limit: int = 200) -> list[Claimed]:
-    """Claim up to `limit` due rows. A lane whose oldest waiting row is not due yet is held
-    back entirely, so one person's messages arrive in the order they were written."""
+async def _next_head(conn: aiosqlite.Connection) -> dt.datetime | None:
+    async with conn.execute(_NEXT_HEAD) as cursor:
+        row = await cursor.fetchone()
+    return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+async def claim_due(db: Database, *, now: dt.datetime, limit: int = 200) -> Claim:
+    """Claim up to `limit` due rows: in each lane, the rows from its oldest waiting one up to
+    the first that is not due yet. A lane whose oldest waiting row is not due is held back
+    entirely, so one person's messages arrive in the order they were written."""
     stamp = _utc(now)
+    # The sender asks after every commit and often finds nothing: a read answers that
+    # without taking the write lock.
+    async with db.read() as conn:
+        due = await _next_head(conn)
+    if due is None or due > now:
+        return Claim([], due)
     claimed: list[Claimed] = []
-    # The sender asks after every commit and mostly finds nothing: a read answers that without
-    # taking the write lock (or committing, which would wake the sender again).
-    async with db.read() as conn, conn.execute(_ANY_DUE, (stamp,)) as cursor:
-        if await cursor.fetchone() is None:
-            return claimed
+    recipients: dict[str, employees.Employee | None] = {}
     async with db.transaction(wake=False) as conn:
-        async with conn.execute(_DUE_HEADS, (stamp, limit)) as cursor:
-            heads = list(await cursor.fetchall())
-        for row in heads:
-            recipient = (await employees.by_nip(conn, row["recipient_nip"])
-                         if row["recipient_nip"] else None)
+        async with conn.execute(_DUE_RUNS, (stamp, stamp, limit)) as cursor:
+            runs = list(await cursor.fetchall())
+        if runs:
+            await conn.execute(
+                "UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1"
+                f" WHERE id IN ({', '.join('?' * len(runs))})", (stamp, *(r["id"] for r in runs)))
+        for row in runs:
+            nip = row["recipient_nip"]
+            if nip and nip not in recipients:
+                recipients[nip] = await employees.by_nip(conn, nip)
+            recipient = recipients[nip] if nip else None
             chat_id = row["chat_id"]
             if chat_id is None and recipient is not None and recipient.active:
                 chat_id = recipient.telegram_chat_id
@@ -168,16 +205,27 @@ async def claim_due(db: Database, *, now: dt.datetime, limit: int = 200) -> list
                 edits = await _edited(conn, payload[EDIT_OF])
             elif EDIT_MESSAGE in payload:
                 edits = Edited(SENT, int(payload[EDIT_CHAT]), int(payload[EDIT_MESSAGE]))
-            await conn.execute("UPDATE outbox SET status = 'sending', claimed_at = ?,"
-                               " attempts = attempts + 1 WHERE id = ?", (stamp, row["id"]))
             claimed.append(Claimed(
-                id=row["id"], kind=row["kind"], recipient_nip=row["recipient_nip"],
+                id=row["id"], kind=row["kind"], lane=row["lane"], recipient_nip=nip,
                 chat_id=chat_id, private=private,
                 recipient_blocked=recipient is not None and recipient.telegram_blocked,
                 payload=payload, attempts=row["attempts"] + 1,
                 created_at=dt.datetime.fromisoformat(row["created_at"]),
                 admin_told=bool(row["admin_told"]), edits=edits))
-    return claimed
+        # Every lane claimed now waits behind its 'sending' rows: what is left waits for time.
+        due = await _next_head(conn)
+    return Claim(claimed, due)
+
+
+async def release(db: Database, row_ids: list[int]) -> None:
+    """Give back claimed rows not attempted (their lane stopped at an earlier row that must
+    wait): pending again, the attempt not counted."""
+    if not row_ids:
+        return
+    async with db.transaction(wake=False) as conn:
+        await conn.execute(
+            "UPDATE outbox SET status = 'pending', attempts = attempts - 1 WHERE status ="
+            f" 'sending' AND id IN ({', '.join('?' * len(row_ids))})", tuple(row_ids))
 
 
 async def mark_sent(db: Database, row_id: int, *, chat_id: int, message_id: int | None,
@@ -192,7 +240,7 @@ async def retry_later(db: Database, row_id: int, *, at: dt.datetime, error: str,
                       tell_admin: Notice | None = None, now: dt.datetime) -> None:
     """Put the row back for another attempt at `at`; `tell_admin` (once per row) says it is
     still not through."""
-    async with db.transaction(wake=False) as conn:
+    async with db.transaction(wake=tell_admin is not None) as conn:
         await conn.execute("UPDATE outbox SET status = 'pending', not_before = ?,"
                            " last_error = ?, admin_told = admin_told OR ? WHERE id = ?",
                            (_utc(at), error[:500], tell_admin is not None, row_id))
@@ -207,7 +255,7 @@ async def finish(db: Database, row_id: int, status: str, *, error: str | None,
     private chat the employee is marked as having blocked the bot in the same transaction."""
     if status not in (BLOCKED, SKIPPED, FAILED):
         raise ValueError(status)
-    async with db.transaction(wake=False) as conn:
+    async with db.transaction(wake=tell_admin is not None) as conn:
         await conn.execute("UPDATE outbox SET status = ?, done_at = ?, last_error = ?,"
                            " admin_told = admin_told OR ? WHERE id = ?",
                            (status, _utc(now), error[:500] if error else None,

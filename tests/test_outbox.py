@@ -76,13 +76,38 @@ async def test_a_500_is_retried_after_a_backoff_and_delivered_once(harness: Harn
     assert texts_to(harness, STAFF_A.telegram_id) == []
     [first, second] = await outbox.rows(db)
     assert (first.status, first.attempts, second.status) == ("pending", 1, "pending")
-    # The second message waits behind the first: one person's messages keep their order.
+    # The second message waits behind the first, not attempted: one person's messages keep
+    # their order.
+    assert second.attempts == 0 and len(harness.api.sent("sendMessage", STAFF_A.telegram_id)) == 1
     harness.clock.advance(seconds=6)
     await harness.deliver()
     assert texts_to(harness, STAFF_A.telegram_id) == ["Catatan <b>1</b>", "Catatan <b>2</b>"]
     harness.clock.advance(minutes=30)
     await harness.deliver()
     assert len(texts_to(harness, STAFF_A.telegram_id)) == 2
+
+
+async def test_one_claim_sends_each_persons_messages_in_the_order_written(
+        harness: Harness, office: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = await app_db(harness)
+    await harness.deliver()
+    claims = 0
+    claim_due = outbox.claim_due
+
+    async def counted(*args: Any, **kwargs: Any) -> outbox.Claim:
+        nonlocal claims
+        claim = await claim_due(*args, **kwargs)
+        claims += bool(claim.rows)
+        return claim
+
+    monkeypatch.setattr(outbox, "claim_due", counted)
+    await enqueue(db, note(STAFF_A, 1), note(STAFF_B, 2), note(STAFF_A, 3), note(STAFF_A, 4),
+                  note(STAFF_B, 5), now=harness.clock.now())
+    await harness.deliver()
+    assert texts_to(harness, STAFF_A.telegram_id) == [f"Catatan <b>{n}</b>" for n in (1, 3, 4)]
+    assert texts_to(harness, STAFF_B.telegram_id) == [f"Catatan <b>{n}</b>" for n in (2, 5)]
+    assert claims == 1
+    assert {r.status for r in await outbox.rows(db)} == {"sent"}
 
 
 async def test_a_short_429_is_waited_out_and_a_long_one_retried_later(harness: Harness,
