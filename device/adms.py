@@ -33,6 +33,7 @@ from aiohttp import web
 from device import zkwire
 from device.adms_guard import ConnectionGuard
 from device.adms_lines import TOO_LONG, Refusal, Window, parse_line
+from device.adms_users import user_privileges
 from device.commands import render_command
 from device.config import AdmsMachine, AdmsSettings
 from services import devices as state
@@ -49,6 +50,8 @@ TABLES = frozenset({"ATTLOG", "OPERLOG", "ATTPHOTO", "OPTIONS", "BIODATA", "USER
                     "FINGERTMP", "FACE", "USERPIC", "ERRORLOG", "IDCARD", "WORKCODE", "SMS",
                     "USER_SMS", "RTLOG", "RTSTATE", "TABLEDATA"})
 STAMPED = ("ATTLOG", "OPERLOG", "ATTPHOTO")
+# Tables whose lines may be user records (PIN and privilege, device/adms_users.py).
+USER_TABLES = frozenset({"OPERLOG", "USERINFO", "USER"})
 BATCH = 10_000
 MAX_LINE = 4096
 COMMANDS_PER_POLL = 20
@@ -334,11 +337,14 @@ class AdmsReceiver:
 
     async def _other_table(self, machine: AdmsMachine, request: web.Request, spool: IO[bytes],
                            table: str, stamp: int | None) -> web.Response:
-        # OPERLOG (user changes), options and photos carry nothing we keep but the machine's
-        # identity; the stamp moves so the machine does not send them again.
+        # Of OPERLOG and user tables we keep each user's privilege (a write from chat repeats
+        # it), of options the firmware; the rest only shows the machine is alive. The stamp
+        # moves so the machine does not send them again.
         spool.seek(0)
         head = spool.read(64 * 1024).decode("utf-8", errors="replace").lstrip("\ufeff")
         firmware = _firmware(key_values(head)) if table == "OPTIONS" else None
+        users = (user_privileges(text for _n, text in _lines(spool) if text is not None)
+                 if table in USER_TABLES else {})
         now = self.clock.now()
         async with self.db.transaction() as conn:
             await state.remember_machine(conn, name=machine.name, source="adms",
@@ -346,10 +352,13 @@ class AdmsReceiver:
             if firmware:
                 await state.remember_identity(conn, name=machine.name, firmware=firmware,
                                               push_version=None)
+            if users:
+                await state.remember_privileges(conn, serial=machine.serial, privileges=users,
+                                                source=state.REPORTED, at=now)
             if stamp is not None and table in STAMPED:
                 await state.set_adms_stamp(conn, serial=machine.serial, table=table,
                                            stamp=stamp, at=now)
-        log.info("adms.table serial=%s table=%s", machine.serial, table)
+        log.info("adms.table serial=%s table=%s users=%d", machine.serial, table, len(users))
         return web.Response(text="OK", content_type=TEXT)
 
     async def _attlog(self, machine: AdmsMachine, request: web.Request, spool: IO[bytes],
@@ -526,11 +535,17 @@ class AdmsReceiver:
         table = request.query.get("tablename", "")[:32]
         count = sum(1 for line in body.splitlines() if line.strip())
         ident = request.query.get("cmdid", "")
-        if ident.isdigit():
+        users = user_privileges(body.splitlines()) if table.lower() == "user" else {}
+        if ident.isdigit() or users:
             async with self.db.transaction() as conn:
-                await state.record_answer(conn, serial=machine.serial, command_id=int(ident),
-                                          return_code=0, answer=f"{table}={count}",
-                                          at=self.clock.now())
+                if ident.isdigit():
+                    await state.record_answer(conn, serial=machine.serial,
+                                              command_id=int(ident), return_code=0,
+                                              answer=f"{table}={count}", at=self.clock.now())
+                if users:
+                    await state.remember_privileges(conn, serial=machine.serial,
+                                                    privileges=users, source=state.REPORTED,
+                                                    at=self.clock.now())
         await self._seen(machine, request)
         return web.Response(text=f"{table}={count}" if table else "OK", content_type=TEXT)
 

@@ -50,7 +50,8 @@ async def queue_user_push(db: Database, machine: AdmsMachine,
                           users: list[tuple[str, str, int]], at: dt.datetime, *,
                           requester: Requester | None = None) -> list[int]:
     """Queue (PIN, name, privilege) writes for the machine's next getrequest poll; with a
-    `requester`, the admin is told the machine's answers when all have come back."""
+    `requester`, the admin is told the machine's answers when all have come back. The
+    privileges are remembered, so a later write from chat repeats them."""
     async with db.transaction() as conn:
         status = next((s for s in await state.machine_statuses(conn)
                        if s.serial == machine.serial), None)
@@ -59,6 +60,8 @@ async def queue_user_push(db: Database, machine: AdmsMachine,
             conn, serial=machine.serial, at=at,
             commands=[user_command(pin, name, privilege, version)
                       for pin, name, privilege in users])
+        await state.remember_privileges(conn, serial=machine.serial, source=state.PUSHED, at=at,
+                                        privileges={pin: p for pin, _n, p in users})
         if requester is not None and ids:
             await machine_admin.tag_request(conn, ids=ids, purpose=machine_admin.USERS,
                                             subjects=[pin for pin, _n, _p in users],

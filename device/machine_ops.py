@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from device.client import MachineError, ZkMachine
 from device.commands import queue_set_time, queue_user_push
@@ -27,19 +27,21 @@ from services.devices import MachineStatus
 from services.employees import Employee
 from services.errors import DomainError
 from services.health import HealthReport, health_report
-from services.machine_admin import TIME, USERS, PushUser, Requester
+from services.machine_admin import TIME, USER_PRIVILEGE, USERS, PushUser, Requester
 from services.storage import Database
 
 log = logging.getLogger(__name__)
 
 PULL = "pull"
 ADMS = "adms"
-# Machine privileges as the firmware counts them; chat writes ordinary users only (a machine
-# admin is named on the command line: presensi device push-users --admin).
-USER_PRIVILEGE = 0
 FAILED_LISTED = machine_admin.FAILED_LISTED
 
 UNKNOWN_MACHINE = "Mesin ini tidak lagi ada di konfigurasi. Kirim /mesin untuk daftar terbaru."
+# An ADMS machine is written from chat only once its users' privileges are known: written
+# blind, every user would become an ordinary one and the machine could lose its admins.
+PRIVILEGES_UNKNOWN = ("Mesin ini belum melaporkan daftar penggunanya, jadi admin mesin belum "
+                      "diketahui. Tunggu mesin mengirimnya, atau kirim dari server: presensi "
+                      "device push-users --admin PIN")
 BUSY = "Mesin ini sedang dikerjakan; tunggu hasil sebelumnya."
 
 # Pull machines with a chat request running: one session per machine at a time.
@@ -113,11 +115,24 @@ async def plan(db: Database, devices: DeviceSettings, *, purpose: str, key: str,
     machine_admin.require_admin(operator)
     target = find(devices, key)
     if purpose == USERS:
-        return Plan(target, purpose, tuple(await machine_admin.users_to_push(
-            db, operator=operator)))
+        users = await machine_admin.users_to_push(db, operator=operator)
+        if target.adms is not None:
+            users = await _with_privileges(db, target.adms, users)
+        return Plan(target, purpose, tuple(users))
     if purpose == TIME:
         return Plan(target, purpose)
     raise ValueError(f"unknown purpose {purpose!r}")
+
+
+async def _with_privileges(db: Database, machine: AdmsMachine,
+                           users: list[PushUser]) -> list[PushUser]:
+    """Each user with the privilege the machine holds for the PIN (an ordinary user for a PIN
+    it does not have); raises when the machine never told us its users."""
+    async with db.read() as conn:
+        known = await state.user_privileges(conn, machine.serial)
+    if not known:
+        raise DomainError(PRIVILEGES_UNKNOWN)
+    return [replace(u, privilege=known.get(u.pin, USER_PRIVILEGE)) for u in users]
 
 
 async def queue_on_adms(db: Database, request: Plan, requester: Requester,
@@ -127,7 +142,7 @@ async def queue_on_adms(db: Database, request: Plan, requester: Requester,
     assert machine is not None, "queue_on_adms needs an ADMS machine"
     now = clock.now()
     if request.purpose == USERS:
-        users = [(u.pin, u.name, USER_PRIVILEGE) for u in request.users]
+        users = [(u.pin, u.name, u.privilege) for u in request.users]
         return len(await queue_user_push(db, machine, users, now, requester=requester))
     await queue_set_time(db, machine, now, requester=requester)
     return 1

@@ -29,7 +29,7 @@ from handlers.texts import machines as texts
 from handlers.texts import operator as operator_texts
 from services import machine_admin
 from services.errors import DomainError
-from services.machine_admin import TIME, USERS, Requester
+from services.machine_admin import TIME, USER_PRIVILEGE, USERS, Requester
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,8 @@ ASK = r"^mes:ask:(users|time):([0-9a-f]{10})$"
 DO = r"^mes:do:(users|time):([0-9a-f]{10})$"
 CANCEL = r"^mes:no$"
 BUTTON_NAME = 18
+# PINs of machine admins named in a confirmation; the rest are counted.
+LISTED_PINS = 10
 
 
 def _short(name: str) -> str:
@@ -135,12 +137,33 @@ async def _plan(query: CallbackQuery, context: BotContext, purpose: str,
         return None
 
 
+def _privileges(request: Plan) -> str:
+    """How many users are written with each privilege, the PINs of all but ordinary users."""
+    groups: dict[int, list[str]] = {}
+    for user in request.users:
+        groups.setdefault(user.privilege, []).append(user.pin)
+    parts = []
+    for privilege in sorted(groups, reverse=True):
+        pins = groups[privilege]
+        name = texts.PRIVILEGE_NAMES.get(privilege,
+                                         texts.PRIVILEGE_OTHER.format(hak=privilege))
+        part = texts.PRIVILEGE_GROUP.format(jumlah=len(pins), nama=name, hak=privilege)
+        if privilege != USER_PRIVILEGE:
+            shown = ", ".join(pins[:LISTED_PINS])
+            if len(pins) > LISTED_PINS:
+                shown += texts.MORE.format(jumlah=len(pins) - LISTED_PINS)
+            part = texts.PRIVILEGE_PINS.format(kelompok=part, daftar=shown)
+        parts.append(part)
+    return texts.PRIVILEGE_GROUPS_JOIN.join(parts)
+
+
 def _confirmation(request: Plan, context: BotContext) -> Html:
     target = request.target
     if request.purpose == USERS:
-        template = (texts.CONFIRM_USERS_ADMS if target.kind == ADMS
-                    else texts.CONFIRM_USERS_PULL)
-        return fill(template, jumlah=len(request.users), mesin=target.name)
+        if target.kind == ADMS:
+            return fill(texts.CONFIRM_USERS_ADMS, jumlah=len(request.users),
+                        mesin=target.name, hak=_privileges(request))
+        return fill(texts.CONFIRM_USERS_PULL, jumlah=len(request.users), mesin=target.name)
     if target.kind == ADMS:
         return fill(texts.CONFIRM_TIME_ADMS, mesin=target.name)
     assert target.pull is not None

@@ -4,6 +4,7 @@ and the problems already reported, so the admin chat hears of each problem once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import aiosqlite
@@ -231,3 +232,28 @@ async def machine_statuses(conn: aiosqlite.Connection) -> list[MachineStatus]:
                           r["last_success_at"], r["last_error"], r["failures"], r["drift"],
                           r["firmware"], r["push_version"], r["drift_seen_at"],
                           r["left_disabled_at"]) for r in rows]
+
+
+# Where a machine user's privilege was learned (device_user_privileges.source).
+REPORTED = "machine"
+PUSHED = "pushed"
+
+
+async def remember_privileges(conn: aiosqlite.Connection, *, serial: str,
+                              privileges: Mapping[str, int], source: str,
+                              at: dt.datetime) -> None:
+    """Users' privileges as the machine reported them or as we wrote them; the latest wins."""
+    await conn.executemany(
+        "INSERT INTO device_user_privileges (serial, pin, privilege, source, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (serial, pin) DO UPDATE SET"
+        " privilege = excluded.privilege, source = excluded.source,"
+        " updated_at = excluded.updated_at",
+        [(serial, pin, privilege, source, at.isoformat())
+         for pin, privilege in privileges.items()])
+
+
+async def user_privileges(conn: aiosqlite.Connection, serial: str) -> dict[str, int]:
+    """PIN -> privilege of every user we know of on the machine ({} when it never said)."""
+    async with conn.execute("SELECT pin, privilege FROM device_user_privileges WHERE serial = ?",
+                            (serial,)) as cursor:
+        return {r[0]: int(r[1]) for r in await cursor.fetchall()}

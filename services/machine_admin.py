@@ -43,10 +43,17 @@ def require_admin(employee: Employee) -> None:
     accounts.require_operator(employee)
 
 
+# An ordinary machine user, as the firmware counts privileges (14 is an admin).
+USER_PRIVILEGE = 0
+
+
 @dataclass(frozen=True)
 class PushUser:
     pin: str
     name: str
+    # Written to ADMS machines (a pull machine's own is kept by the client, which reads its
+    # users first): what the machine last reported, or we last wrote, for this PIN.
+    privilege: int = USER_PRIVILEGE
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ import pytest
 
 from bot.jobs.devices import ADMS_KEY
 from device import zkwire
+from device.commands import queue_user_push
 from device.machine_data import MachinePunch
 from device.simulator import Machine, Simulator
-from services import audit, outbox
+from services import audit, devices, outbox
 from services.clock import FixedClock
 from services.machine_admin import ADMS_RESULT, PULL_RESULT
 from services.storage import Database
@@ -173,11 +174,17 @@ async def test_admin_pushes_users_and_the_time_to_an_adms_machine_and_hears_its_
     h = harness
     operator = tg(ADMIN)
     server = h.application.bot_data[ADMS_KEY]
+    await report_users(server.port, "OPERLOG", f"USER PIN={STAFF_B.device_user_id}\tName=B\t"
+                       "Pri=14\tPasswd=\tCard=\tGrp=1\n"
+                       f"FP PIN={STAFF_B.device_user_id}\tFID=6\tSize=1\tValid=1\tTMP=x\n"
+                       f"USER PIN={STAFF_A.device_user_id}\tName=A\tPri=0\n")
     status = await open_machines(h, operator)
     assert "Pintu Samping (ADMS): belum diketahui" in status.text
     await h.tap(operator, status.button("Kirim pegawai · Pintu Samping"), on=status)
     confirm = edited(h)
     assert "ke mesin ADMS <b>Pintu Samping</b>" in confirm.text
+    assert (f"1 sebagai admin mesin (Pri=14): PIN {STAFF_B.device_user_id}; "
+            "7 sebagai pengguna biasa (Pri=0)") in confirm.text
     await h.tap(operator, confirm.button("Ya, kirim"), on=status)
     assert "8 perintah untuk mesin ADMS <b>Pintu Samping</b> diantrekan" in edited(h).text
     status = await open_machines(h, operator)
@@ -192,6 +199,9 @@ async def test_admin_pushes_users_and_the_time_to_an_adms_machine_and_hears_its_
         assert len(commands) == 9
         user_lines = [c for c in commands if "USERINFO" in c or "DATA USER" in c]
         assert any(f"PIN={ADMIN.device_user_id}\tName={ADMIN.nama[:24]}\tPri=0" in c
+                   for c in user_lines)
+        # The machine's admin stays one.
+        assert any(f"PIN={STAFF_B.device_user_id}\tName={STAFF_B.nama[:24]}\tPri=14" in c
                    for c in user_lines)
         # The machine refuses one user; the admin hears once all eight are answered.
         ids = [c.split(":")[1] for c in user_lines]
@@ -222,6 +232,69 @@ async def test_admin_pushes_users_and_the_time_to_an_adms_machine_and_hears_its_
     async with db.read() as conn:
         entries = await audit.entries_for(conn, "device", "Pintu Samping")
     assert [e.action for e in entries] == ["device.adms_users", "device.adms_time"]
+
+
+async def report_users(port: int, table: str, body: str, *, path: str = "/iclock/cdata",
+                       query: dict[str, str] | None = None) -> str:
+    """The ADMS machine uploads its users, as firmware does after a change or to a server
+    whose OPERLOG stamp is 0."""
+    params = {"SN": ADMS_SERIAL, "table": table, "Stamp": "3", **(query or {})}
+    async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http, \
+            http.post(path, params=params, data=body.encode()) as r:
+        assert r.status == 200
+        return await r.text()
+
+
+async def test_a_machine_that_never_reported_its_users_is_not_written_from_chat(
+        harness: Harness, db: Database, office) -> None:
+    h = harness
+    operator = tg(ADMIN)
+    status = await open_machines(h, operator)
+    await h.tap(operator, status.button("Kirim pegawai · Pintu Samping"), on=status)
+    answer = h.api.sent("answerCallbackQuery")[-1].params
+    assert answer["show_alert"] and "belum melaporkan daftar penggunanya" in answer["text"]
+    assert "--admin" in answer["text"]
+    async with db.read() as conn:
+        assert await devices.commands_of(conn, ADMS_SERIAL) == []
+
+
+async def test_privileges_from_userinfo_and_querydata_and_the_cli_are_repeated_from_chat(
+        harness: Harness, db: Database, office, clock: FixedClock) -> None:
+    """USERINFO lines without the USER word (push 2.x), a PUSH 3.x user query answer, and a
+    command line write with --admin each set what chat writes later; the newest wins."""
+    h = harness
+    operator = tg(ADMIN)
+    server = h.application.bot_data[ADMS_KEY]
+    assert await report_users(server.port, "USERINFO",
+                              f"\ufeffPIN={STAFF_A.device_user_id}\tName=A\tPri=14\n"
+                              f"PIN={STAFF_B.device_user_id}\tName=B\tPri=6\n") == "OK"
+    await report_users(server.port, "", f"user uid=3\tcardno=\tpin={STAFF_B.device_user_id}"
+                       "\tpassword=\tgroup=1\tname=B\tprivilege=0\tdisable=0\n",
+                       path="/iclock/querydata", query={"type": "tabledata",
+                                                         "tablename": "user"})
+    async with db.read() as conn:
+        assert await devices.user_privileges(conn, ADMS_SERIAL) == {
+            STAFF_A.device_user_id: 14, STAFF_B.device_user_id: 0}
+    # The office admin names a machine admin on the command line (same database).
+    [machine] = [m for m in h.settings.devices.adms.machines if m.serial == ADMS_SERIAL]
+    await queue_user_push(db, machine, [(ADMIN.device_user_id, ADMIN.nama, 14)], clock.now())
+    status = await open_machines(h, operator)
+    await h.tap(operator, status.button("Kirim pegawai · Pintu Samping"), on=status)
+    confirm = edited(h)
+    assert (f"2 sebagai admin mesin (Pri=14): PIN {STAFF_A.device_user_id}, "
+            f"{ADMIN.device_user_id}" in confirm.text
+            or f"2 sebagai admin mesin (Pri=14): PIN {ADMIN.device_user_id}, "
+            f"{STAFF_A.device_user_id}" in confirm.text)
+    await h.tap(operator, confirm.button("Ya, kirim"), on=status)
+    async with aiohttp.ClientSession(f"http://127.0.0.1:{server.port}") as http, \
+            http.get("/iclock/getrequest", params={"SN": ADMS_SERIAL}) as answer:
+        lines = (await answer.text()).splitlines()
+    written = {line.split("PIN=")[1].split("\t")[0]: line.rsplit("Pri=", 1)[1]
+               for line in lines if "PIN=" in line}
+    assert written[STAFF_A.device_user_id] == "14" and written[ADMIN.device_user_id] == "14"
+    assert written[STAFF_B.device_user_id] == "0"
+    # The command line's write for ADMIN, then chat's for STAFF_A and ADMIN.
+    assert sum(line.endswith("Pri=14") for line in lines) == 3
 
 
 async def test_adms_clock_drift_is_shown_to_the_admin(harness: Harness, office,

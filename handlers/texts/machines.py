@@ -24,10 +24,15 @@ CONFIRM_USERS_PULL = (
 )
 CONFIRM_USERS_ADMS = (
     "Kirim <b>{jumlah}</b> pegawai (PIN, nama dan hak akses) ke mesin ADMS <b>{mesin}</b>?\n"
-    "Setiap pegawai ditulis sebagai pengguna biasa; admin mesin ditetapkan lewat "
-    "<code>presensi device push-users --admin</code>. Perintah diambil mesin saat ia "
-    "menghubungi server berikutnya."
+    "Hak akses setiap pegawai tetap seperti yang terakhir dilaporkan mesin (atau ditulis "
+    "lewat <code>presensi device push-users --admin</code>): {hak}. Perintah diambil mesin "
+    "saat ia menghubungi server berikutnya."
 )
+PRIVILEGE_NAMES = {0: "pengguna biasa", 14: "admin mesin"}
+PRIVILEGE_OTHER = "hak {hak}"
+PRIVILEGE_GROUP = "{jumlah} sebagai {nama} (Pri={hak})"
+PRIVILEGE_PINS = "{kelompok}: PIN {daftar}"
+PRIVILEGE_GROUPS_JOIN = "; "
 CONFIRM_TIME = ("Samakan jam mesin <b>{mesin}</b> dengan jam server (sekarang {waktu})?")
 CONFIRM_TIME_ADMS = ("Samakan jam mesin ADMS <b>{mesin}</b> dengan jam server? Jam diberikan "
                      "saat mesin mengambil perintahnya.")
