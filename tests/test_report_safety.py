@@ -43,6 +43,28 @@ def test_formula_like_names_are_text_in_the_recap_xlsx() -> None:
     assert rows[STAFF_A.nip][4].value.startswith("-") and rows[STAFF_A.nip][4].quotePrefix
 
 
+def test_formula_like_units_and_sites_are_text_in_every_recap_sheet() -> None:
+    """The streamed workbook guards each row as it is written: the grid, the summary and the
+    presensi lokasi sheet alike."""
+    unit, site = "=1+2", "@Pos Lapangan"
+    month = october()
+    month = dataclasses.replace(
+        month, located={(STAFF_A.nip, dt.date(2026, 10, 5)): (site,)},
+        employees=tuple(dataclasses.replace(e, unit=unit) if e.nip == STAFF_A.nip else e
+                        for e in month.employees))
+    data = render_xlsx(OFFICE, month)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert len(sheets) == 3
+    assert all("<f>" not in archive.read(name).decode() for name in sheets)
+    book = load_workbook(io.BytesIO(data))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+             if cell.value in (unit, site)]
+    # Grid and located sheet: the unit; summary: the unit; located sheet: the site.
+    assert sorted(c.value for c in cells) == sorted([unit, unit, unit, site])
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+
+
 def test_every_xlsx_is_saved_through_the_one_helper() -> None:
     """A workbook saved anywhere else would skip the formula guard."""
     offenders = []
