@@ -11,10 +11,13 @@ Then, in one Application (the real PTB Application, recording Bot API), times
   2. the morning: plan_morning at 08:00 on 2 November,
   3. plan_ladder the first time (every day of the year's data counted into the tally),
   4. plan_ladder the next morning (3 November, after the rest of 2 November came in): one day,
-  5. the recap PDF of October (--recap), rendered off the event loop,
+  5. the recap PDF of October (--recap), rendered in a worker thread from the month of 1.,
+  6. the recap draft of October (--recap) as the bot builds it: month, PDF and snapshot in the
+     bot's compute process (bot.compute_pool), the bot's process only waiting,
 while a chat probe sends /hadir from bound employees through Application.process_update every
-50 ms, and prints each phase's time, the process's peak RSS above what it held before, and the
-probe's p50/p99 (goal: p99 ≤ 50 ms) against the same probe on an idle bot.
+50 ms, and prints each phase's time, the process's peak RSS above what it held before (and the
+compute workers' peak and CPU, where they worked), and the probe's p50/p99 (goal: p99 ≤ 50 ms)
+against the same probe on an idle bot.
 
     .venv/bin/python bench/bench_province.py --small          # 2,000 employees, 40 units
     .venv/bin/python bench/bench_province.py                  # 30,000 employees, 200 units
@@ -28,6 +31,7 @@ import asyncio
 import contextlib
 import csv
 import datetime as dt
+import os
 import random
 import statistics
 import subprocess
@@ -41,14 +45,18 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.app import COMPUTE_POOL_KEY
+from bot.compute_pool import ComputePool
 from bot.config import Settings, load_settings
 from bot.context import SERVICES_KEY
 from reports.recap_pdf import render_pdf
 from services import alerts, attendance
+from services import recap as recaps
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
 from services.employee_import import HEADER, import_employees
 from services.punches import RawPunch, insert_punches, prepare_punches
+from services.recap import RecapEnv
 from services.recap_document import ParafMark, RecapDocument, Signatory
 from services.storage import open_database
 from tests.support.harness import Harness, TgUser
@@ -175,30 +183,52 @@ async def build(folder: Path, count: int, units: int, machines: int) -> None:
           f"({stored / elapsed:,.0f}/s), database {size / 2**20:.0f} MiB")
 
 
-class Memory:
-    """The process's resident memory, sampled from a thread (the event loop may be busy)."""
+def rss(pid: int | str) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
-    def __init__(self) -> None:
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU of other processes (the compute workers) so far."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+class Memory:
+    """The process's resident memory, and its compute workers', sampled from a thread (the
+    event loop may be busy)."""
+
+    def __init__(self, pool: ComputePool | None) -> None:
         self.peak = 0
+        self.worker_peak = 0
+        self._pool = pool
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     @staticmethod
     def now() -> int:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-        return 0
+        return rss("self")
+
+    def workers(self) -> int:
+        return max((rss(pid) for pid in self._pool.pids()), default=0) if self._pool else 0
 
     def _run(self) -> None:
         while not self._stop.wait(0.02):
             self.peak = max(self.peak, self.now())
+            self.worker_peak = max(self.worker_peak, self.workers())
 
-    def reset(self) -> int:
-        current = self.now()
-        self.peak = current
-        return current
+    def reset(self) -> tuple[int, int]:
+        current, workers = self.now(), self.workers()
+        self.peak, self.worker_peak = current, workers
+        return current, workers
 
 
 class Probe:
@@ -253,6 +283,8 @@ class Figure:
     cpu: float
     memory: float
     samples: list[float]
+    worker_cpu: float = 0.0
+    worker_memory: float = 0.0
 
 
 def verdict(value: float, goal: float) -> str:
@@ -275,7 +307,8 @@ def summary(figures: dict[str, Figure], idle: list[float], count: int) -> None:
     print(f"  plan_ladder, from zero {first.seconds:7.2f} s (cpu {first.cpu:.2f} s)  (no goal:"
           " the first morning, or presensi rebuild-tally)")
     for name, label in (("morning", "plan_morning"), ("ladder next", "plan_ladder one day"),
-                        ("month", "month_attendance"), ("recap", "recap PDF")):
+                        ("month", "month_attendance"), ("recap", "recap PDF (thread)"),
+                        ("draft", "recap draft (process)")):
         if name in figures and len(figures[name].samples) > 1:
             value = p99(figures[name].samples)
             print(f"  chat p99 during {label:<20} {value:7.1f} ms = {value / idle_p99:5.1f}x"
@@ -291,6 +324,9 @@ def summary(figures: dict[str, Figure], idle: list[float], count: int) -> None:
               f"  goal ≤ 60 s:"
               f" {verdict(recap.seconds, 60)};  +{recap.memory:.0f} MiB  goal ≤ 600 MiB:"
               f" {verdict(recap.memory, 600)}")
+        draft = figures["draft"]
+        print(f"  recap draft            {draft.seconds:7.2f} s (bot cpu {draft.cpu:.2f} s,"
+              f" compute worker cpu {draft.worker_cpu:.2f} s, +{draft.worker_memory:.0f} MiB)")
     else:
         print("  recap PDF              not run (--recap)")
 
@@ -305,22 +341,32 @@ async def measure(folder: Path, count: int, machines: int, recap: bool,
     print(f"GIL switch interval {sys.getswitchinterval() * 1000:g} ms")
     services = harness.application.bot_data[SERVICES_KEY]
     db, policy, calendar = services.db, settings.attendance, services.calendar
-    memory, probe = Memory(), Probe(harness)
+    pool: ComputePool | None = harness.application.bot_data.get(COMPUTE_POOL_KEY)
+    memory, probe = Memory(pool), Probe(harness)
 
     figures: dict[str, Figure] = {}
 
+    def workers() -> list[int]:
+        return pool.pids() if pool else []
+
     async def phase(key: str, name: str, work, goal: str = ""):  # type: ignore[no-untyped-def]
-        before = memory.reset()
+        before, workers_before = memory.reset()
         probe.start()
         await asyncio.sleep(0.2)
         began, cpu = time.perf_counter(), time.process_time()
+        worker_cpu = cpu_seconds(workers())
         result = await work()
         elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+        worker_cpu = cpu_seconds(workers()) - worker_cpu
         samples = await probe.stop()
-        figures[key] = Figure(elapsed, cpu, (memory.peak - before) / 2**20, samples)
+        worked = (memory.worker_peak - workers_before) / 2**20
+        figures[key] = Figure(elapsed, cpu, (memory.peak - before) / 2**20, samples,
+                              worker_cpu, worked)
+        elsewhere = (f"; compute worker cpu {worker_cpu:.2f} s, peak RSS +{worked:.0f} MiB"
+                     f" ({memory.worker_peak / 2**20:.0f} MiB)" if worker_cpu > 0.05 else "")
         print(f"{name}: {elapsed:.2f} s, cpu {cpu:.2f} s{goal and f' ({goal})'}; peak RSS "
               f"+{(memory.peak - before) / 2**20:.0f} MiB (process {memory.peak / 2**20:.0f}"
-              f" MiB); {percentiles(samples)}")
+              f" MiB){elsewhere}; {percentiles(samples)}")
         return result, elapsed
 
     try:
@@ -367,10 +413,19 @@ async def measure(folder: Path, count: int, machines: int, recap: bool,
 
             async def render():  # type: ignore[no-untyped-def]
                 return await asyncio.to_thread(render_pdf, document)
-            pdf, _ = await phase("recap", "recap PDF October (off the event loop)", render,
+            pdf, _ = await phase("recap", "recap PDF October in a worker thread", render,
                                  "goal ≤ 60 s and ≤ 600 MiB at 30,000 in 200 units")
             print(f"  {len(pdf) / 2**20:.1f} MiB PDF, {len(october.employees):,} employees in"
                   f" {len({e.unit for e in october.employees})} units")
+            del october, document, pdf
+            env = services.env(RecapEnv)
+            clock.set(at)
+
+            async def draft():  # type: ignore[no-untyped-def]
+                return await recaps.build_draft(db, env, clock, YEAR, MONTH, actor=None)
+            built, _ = await phase("draft", "recap draft October as the bot builds it"
+                                   " (compute process)", draft)
+            print(f"  {len(built.pdf) / 2**20:.1f} MiB PDF, {built.employees:,} employees")
         summary(figures, idle, count)
     finally:
         await harness.stop()

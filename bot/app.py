@@ -7,6 +7,7 @@ run_webhook, not under `async with app`, so tests call `start_services` themselv
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 import warnings
@@ -22,6 +23,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import health_http, outbox
 from bot.bot_api import PresensiBot
+from bot.compute_pool import ComputePool
 from bot.config import Settings
 from bot.context import (
     ENVS_KEY,
@@ -101,6 +103,7 @@ CALENDAR_KEY = "calendar"
 # 5 ms at a time; the chat's event loop waits that long at every thread hop of a request (a
 # /hadir makes dozens). A tenth of it gives the loop the interpreter back almost at once.
 SWITCH_INTERVAL_SECONDS = 0.0005
+COMPUTE_POOL_KEY = "compute_pool"
 
 
 def feature_envs(settings: Settings, calendar: OfficeCalendar) -> FeatureEnvs:
@@ -166,6 +169,9 @@ async def start_services(app: BotApp) -> None:
     settings: Settings = app.bot_data[SETTINGS_KEY]
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     db = await open_database(settings.database.path)
+    # Started lazily: a worker process appears with the first long computation.
+    pool = app.bot_data[COMPUTE_POOL_KEY] = ComputePool()
+    db.use_runner(pool)
     await adopt_migrated(db, settings.workflows.catalogue)
     clock = app.bot_data.get(CLOCK_KEY) or SystemClock(settings.office.timezone)
     app.bot_data[SERVICES_KEY] = AppServices(settings=settings, db=db, clock=clock,
@@ -183,4 +189,8 @@ async def stop_services(app: BotApp) -> None:
     for module in reversed(LIFECYCLE_MODULES):
         await module.stop(app)
     services: AppServices = app.bot_data.pop(SERVICES_KEY)
+    services.db.use_runner(None)
+    pool: ComputePool | None = app.bot_data.pop(COMPUTE_POOL_KEY, None)
+    if pool is not None:
+        await asyncio.to_thread(pool.close)
     await services.db.close()

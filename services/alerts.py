@@ -220,7 +220,7 @@ async def plan_ladder(db: Database, policy: AttendancePolicy, calendar: OfficeCa
         return []
     lookback = year_start - dt.timedelta(days=RUN_LOOKBACK_DAYS)
     await ladder_tally.refresh(db, policy, calendar, lookback, yesterday)
-    return await db.snapshot(_ladder_notices, policy, calendar, today, lookback, yesterday)
+    return await db.compute(_ladder_notices, policy, calendar, today, lookback, yesterday)
 
 
 def _ladder_notices(conn: sqlite3.Connection, policy: AttendancePolicy,

@@ -278,8 +278,16 @@ async def month_attendance(db: Database, policy: AttendancePolicy, calendar: Off
     deactivated, get no status (empty codes); `today` itself is classified as still running at
     `now` when given, else as a finished day.
     `nips` limits the employees (a personal statement)."""
+    return await db.snapshot(month_in, policy, calendar, year, month, today=today, now=now,
+                             nips=nips)
+
+
+def month_in(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
+             year: int, month: int, *, today: dt.date, now: dt.datetime | None = None,
+             nips: set[str] | None = None) -> MonthAttendance:
+    """month_attendance inside a snapshot (or a compute process's read)."""
     running = now if now is not None and now.date() == today else None
-    return await db.snapshot(_month, policy, calendar, year, month, today, running, nips)
+    return _month(conn, policy, calendar, year, month, today, running, nips)
 
 
 def _day(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,

@@ -199,7 +199,7 @@ async def _apply(conn: aiosqlite.Connection, day: dt.date, marks: dict[str, Mark
 async def _recount(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
                    days: Iterable[dt.date], nips: set[str] | None, dirty_seq: int) -> None:
     for first, last in _runs(days, CHUNK_DAYS):
-        marks = await db.snapshot(_count, policy, calendar, first, last, nips)
+        marks = await db.compute(_count, policy, calendar, first, last, nips)
         for day, found in marks.items():
             async with db.transaction() as conn:
                 await _apply(conn, day, found, nips)

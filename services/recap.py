@@ -26,6 +26,7 @@ from services import (
     audit,
     employees,
     outbox,
+    recap_files,
     recap_flow,
     recap_notices,
     recap_snapshot,
@@ -360,6 +361,17 @@ async def _compute(db: Database, env: RecapEnv, year: int, month: int,
                                   now=now)
 
 
+async def _drafted(db: Database, env: RecapEnv, recap: Recap,
+                   now: dt.datetime) -> recap_files.DraftFiles:
+    """The month from current data, its PDF and its snapshot, computed, drawn and encoded in
+    the compute process: seconds to a minute of CPU for a province, away from the chat."""
+    async with db.read() as conn:
+        document = await _document(conn, env, recap,
+                                   recap_files.pending(recap.year, recap.month), now.date())
+    return await db.compute(recap_files.draft, env.policy, env.calendar, document, now,
+                            env.render_pdf)
+
+
 async def build_draft(db: Database, env: RecapEnv, clock: Clock, year: int, month: int, *,
                       actor: Employee | None) -> Outcome:
     """Build (or rebuild from current data) the month's draft for the operator to check."""
@@ -373,17 +385,13 @@ async def build_draft(db: Database, env: RecapEnv, clock: Clock, year: int, mont
     recap_flow.require_operator(peran)
     if existing is not None:
         recap_flow.can_rebuild(existing.state, peran)
-    attendance = await _compute(db, env, year, month, now)
     version = existing.version + 1 if existing else 1
     draft = Recap(0, year, month, DRAFT, 0, version, actor.nip if actor else None, now,
                   None, None, None, None, None, None,
                   existing.returned_reason if existing else None,
                   existing.returned_by if existing else None, None, None, None)
-    async with db.read() as conn:
-        document = await _document(conn, env, draft, attendance, now.date())
-    pdf = await asyncio.to_thread(env.render_pdf, document)
-    # Encoding and decoding a province's month is seconds of CPU: off the event loop.
-    snapshot = await asyncio.to_thread(recap_snapshot.encode, attendance)
+    files = await _drafted(db, env, draft, now)
+    pdf, snapshot = files.pdf, files.snapshot
     async with db.transaction() as conn:
         if existing is None:
             cursor = await conn.execute(
@@ -407,13 +415,12 @@ async def build_draft(db: Database, env: RecapEnv, clock: Clock, year: int, mont
         await audit.record(conn, at=now, actor=_actor(actor), action="recap.build",
                            entity="recap", entity_id=recap_id,
                            detail={"period": f"{year}-{month:02d}", "version": version,
-                                   "employees": len(attendance.employees)})
+                                   "employees": files.employees})
         recap = await _get(conn, recap_id)
         assert recap is not None
         notify = (actor,) if actor else await _operators(conn, recap)
         outcome = Outcome(recap, pdf, "recap.build", actor, notify, spreadsheet=True,
-                          employees=len(attendance.employees),
-                          working_days=len(attendance.working_days))
+                          employees=files.employees, working_days=files.working_days)
         await outbox.enqueue(conn, recap_notices.for_outcome(outcome), now=now)
     log.info("recap.build id=%s period=%s-%02d version=%s", recap.id, year, month, version)
     return outcome
@@ -428,14 +435,11 @@ async def submit(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev: 
         raise _changed()
     recap_flow.submit(recap.state, actor.peran)
     now = clock.now()
-    attendance = await _compute(db, env, recap.year, recap.month, now)
     fresh = replace(recap, version=recap.version + 1, operator_nip=actor.nip, built_at=now,
                     kasubbag_nip=None, kasubbag_at=None, sekretaris_nip=None,
                     sekretaris_at=None)
-    async with db.read() as conn:
-        document = await _document(conn, env, fresh, attendance, now.date())
-    pdf = await asyncio.to_thread(env.render_pdf, document)
-    snapshot = await asyncio.to_thread(recap_snapshot.encode, attendance)
+    files = await _drafted(db, env, fresh, now)
+    pdf, snapshot = files.pdf, files.snapshot
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE recaps SET state = 'kasubbag', rev = rev + 1, version = version + 1, "
@@ -489,7 +493,7 @@ def _archive_file(folder: Path, recap: Recap, pdf: bytes) -> Path:
 
 async def _prepare(db: Database, env: RecapEnv, recap_id: int, rev: int,
                    marks: Callable[[Recap], Recap], today: dt.date
-                   ) -> tuple[Recap, Recap, RecapDocument]:
+                   ) -> tuple[Recap, Recap, _Marked]:
     """Read the recap and its snapshot and build the marked document, outside the write lock:
     rendering a large office takes a second, and the one connection must not wait for it.
     The caller's conditional UPDATE on (id, rev, state) catches any change in between."""
@@ -498,10 +502,26 @@ async def _prepare(db: Database, env: RecapEnv, recap_id: int, rev: int,
         if recap.rev != rev:
             raise _changed()
         marked = marks(recap)
-        attendance = await asyncio.to_thread(recap_snapshot.decode,
-                                             await _blob(conn, recap_id, "snapshot"))
-        document = await _document(conn, env, marked, attendance, today)
-    return recap, marked, document
+        snapshot = await _blob(conn, recap_id, "snapshot")
+        document = await _document(conn, env, marked,
+                                   recap_files.pending(recap.year, recap.month), today)
+    return recap, marked, _Marked(document, snapshot)
+
+
+@dataclass(frozen=True)
+class _Marked:
+    """A document still without its month, and the stored snapshot that holds it."""
+
+    document: RecapDocument
+    snapshot: bytes
+
+    async def render(self, db: Database, env: RecapEnv, *,
+                     agenda_number: str | None = None) -> bytes:
+        """Decoded and drawn in the compute process (a province's month is seconds of CPU to
+        decode, up to a minute to draw); `agenda_number` replaces the document's."""
+        document = self.document if agenda_number is None else replace(
+            self.document, agenda_number=agenda_number)
+        return await db.offload(recap_files.rendered, self.snapshot, document, env.render_pdf)
 
 
 async def _expected_number(db: Database, env: RecapEnv, day: dt.date) -> str:
@@ -533,7 +553,7 @@ async def approve(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev:
 
     recap, marked, document = await _prepare(db, env, recap_id, rev, marks, now.date())
     step = recap_flow.approve(recap.state, peran)
-    pdf = await asyncio.to_thread(env.render_pdf, document)
+    pdf = await document.render(db, env)
     async with db.transaction() as conn:
         digest = archive = None
         if step.state == SIGNED:
@@ -544,8 +564,7 @@ async def approve(db: Database, env: RecapEnv, clock: Clock, recap_id: int, rev:
                 log.info("recap.sign_renumbered id=%s expected=%s taken=%s", recap_id,
                          marked.agenda_number, number)
                 marked = replace(marked, agenda_number=number)
-                pdf = await asyncio.to_thread(
-                    env.render_pdf, replace(document, agenda_number=number))
+                pdf = await document.render(db, env, agenda_number=number)
             digest = hashlib.sha256(pdf).hexdigest()
             # Inside the transaction: if the copy cannot be written, nothing is signed.
             archive = str(await asyncio.to_thread(_archive_file, env.settings.archive_dir,
@@ -628,7 +647,7 @@ async def send_back(db: Database, env: RecapEnv, clock: Clock, recap_id: int, re
         return replace(cleared, sekretaris_nip=None, sekretaris_at=None)
 
     recap, cleared, document = await _prepare(db, env, recap_id, rev, marks, now.date())
-    pdf = await asyncio.to_thread(env.render_pdf, document)
+    pdf = await document.render(db, env)
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "UPDATE recaps SET state = ?, rev = rev + 1, pdf = ?, updated_at = ? "
@@ -674,8 +693,7 @@ async def spreadsheet(db: Database, env: RecapEnv, recap_id: int) -> bytes:
     async with db.read() as conn:
         await _locked(conn, recap_id)
         snapshot = await _blob(conn, recap_id, "snapshot")
-    attendance = await asyncio.to_thread(recap_snapshot.decode, snapshot)
-    return await asyncio.to_thread(env.render_xlsx, env.office, attendance)
+    return await db.offload(recap_files.spreadsheet, snapshot, env.office, env.render_xlsx)
 
 
 async def by_nips(db: Database, nips: set[str]) -> dict[str, Employee]:

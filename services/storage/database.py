@@ -9,12 +9,16 @@ writer, so `read()` lends one of a small pool of read-only aiosqlite connections
 transaction gives one consistent snapshot), and `snapshot(fn)` runs a long, CPU-heavy read
 (a month of a province, the ladder, a recap) as plain sqlite3 in a worker thread, where neither
 its queries nor its Python work hold the event loop or a connection the chat needs.
+`compute(fn)` is the same for the longest reads, run in a compute process when the wiring
+attached one (use_runner): a thread still shares the GIL with the chat, which then waits up to
+a switch interval each time it gives the GIL up (every SQLite call, every hop to a thread).
 Repositories never commit; the service that opened the transaction does, once, on exit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
@@ -24,6 +28,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
+from services.storage import reading
 from services.storage.files import private_database
 from services.storage.migrations import apply_migrations
 
@@ -183,6 +188,7 @@ class Database:
         self._changed_since_checkpoint = 0
         self._checkpointer: sqlite3.Connection | None = None
         self._checkpointing: asyncio.Future[None] | None = None
+        self._runner: reading.Runner | None = None
 
     def on_commit(self, listener: Callable[[], None]) -> None:
         """Call `listener` after every committed write (the outbox sender is woken this way,
@@ -278,6 +284,28 @@ class Database:
         self._running.add(running)
         running.add_done_callback(self._finished)
         return await asyncio.shield(running)
+
+    def use_runner(self, runner: reading.Runner | None) -> None:
+        """Run compute() through `runner` (a compute process) from now on; None: in threads."""
+        self._runner = runner
+
+    async def compute(self, fn: Callable[Concatenate[sqlite3.Connection, P], T],
+                      *args: P.args, **kwargs: P.kwargs) -> T:
+        """snapshot(fn, ...) in the compute process when there is one: `fn` is a module-level
+        function and it, its arguments and its result travel by pickle, so it returns only
+        what the caller needs (a province's month stays in the process that computed it)."""
+        if self._runner is None:
+            return await self.snapshot(fn, *args, **kwargs)
+        return await self._runner(functools.partial(reading.read, str(self.path), fn,
+                                                    *args, **kwargs))
+
+    async def offload(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """`fn(*args, **kwargs)` (no database: a render, an encoding) in the compute process
+        when there is one, else in a worker thread; as for compute(), everything travels by
+        pickle."""
+        if self._runner is None:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+        return await self._runner(functools.partial(fn, *args, **kwargs))
 
     def _finished(self, running: asyncio.Future[Any]) -> None:
         self._running.discard(running)
