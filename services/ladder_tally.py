@@ -93,7 +93,10 @@ def _runs(days: Iterable[dt.date], longest: int) -> list[tuple[dt.date, dt.date]
 
 
 def _state(conn: sqlite3.Connection, since: dt.date, until: dt.date) -> _State:
-    row = conn.execute("SELECT min(local_date), max(id) FROM punches").fetchone()
+    # Two subqueries: each is one index lookup, while min() and max() of one SELECT scan the
+    # whole table.
+    row = conn.execute("SELECT (SELECT min(local_date) FROM punches),"
+                       " (SELECT max(id) FROM punches)").fetchone()
     data_start = dt.date.fromisoformat(row[0]) if row and row[0] else None
     newest = int(row[1] or 0) if row else 0
     counted = {dt.date.fromisoformat(day): rule for day, rule in conn.execute(
