@@ -8,11 +8,12 @@ machine-day, as a pull writes them), plus the morning of Monday 2 November up to
 
 Then, in one Application (the real PTB Application, recording Bot API), times
   1. month_attendance of October (what the recap and the statements read),
-  2. the morning: plan_morning at 08:00 on 2 November,
-  3. plan_ladder the first time (every day of the year's data counted into the tally),
-  4. plan_ladder the next morning (3 November, after the rest of 2 November came in): one day,
-  5. the recap PDF of October (--recap), rendered in a worker thread from the month of 1.,
-  6. the recap draft of October (--recap) as the bot builds it: month, PDF and snapshot in the
+  2. the health report (/kesehatan and the HTTP check count every machine's punches),
+  3. the morning: plan_morning at 08:00 on 2 November,
+  4. plan_ladder the first time (every day of the year's data counted into the tally),
+  5. plan_ladder the next morning (3 November, after the rest of 2 November came in): one day,
+  6. the recap PDF of October (--recap), rendered in a worker thread from the month of 1.,
+  7. the recap draft of October (--recap) as the bot builds it: month, PDF and snapshot in the
      bot's compute process (bot.compute_pool), the bot's process only waiting,
 while a chat probe sends /hadir from bound employees through Application.process_update every
 50 ms, and prints each phase's time, the process's peak RSS above what it held before (and the
@@ -55,6 +56,7 @@ from services import recap as recaps
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
 from services.employee_import import HEADER, import_employees
+from services.health import health_report
 from services.punches import RawPunch, insert_punches, prepare_punches
 from services.recap import RecapEnv
 from services.recap_document import ParafMark, RecapDocument, Signatory
@@ -307,7 +309,8 @@ def summary(figures: dict[str, Figure], idle: list[float], count: int) -> None:
     print(f"  plan_ladder, from zero {first.seconds:7.2f} s (cpu {first.cpu:.2f} s)  (no goal:"
           " the first morning, or presensi rebuild-tally)")
     for name, label in (("morning", "plan_morning"), ("ladder next", "plan_ladder one day"),
-                        ("month", "month_attendance"), ("recap", "recap PDF (thread)"),
+                        ("month", "month_attendance"), ("health", "health report"),
+                        ("recap", "recap PDF (thread)"),
                         ("draft", "recap draft (process)")):
         if name in figures and len(figures[name].samples) > 1:
             value = p99(figures[name].samples)
@@ -382,6 +385,12 @@ async def measure(folder: Path, count: int, machines: int, recap: bool,
         cells = sum(len(e.days) for e in october.employees)
         print(f"  {len(october.employees):,} employees, {cells:,} employee-days, "
               f"{cells / elapsed:,.0f} per s; goal ≤ 10 s and ≤ 300 MiB at 30,000")
+
+        async def health():  # type: ignore[no-untyped-def]
+            return await health_report(db, clock.now())
+        report, _ = await phase("health", "health report (/kesehatan, the HTTP check)", health)
+        print(f"  {len(report.machines)} machines, {sum(m.punches for m in report.machines):,}"
+              " punches counted")
 
         async def morning():  # type: ignore[no-untyped-def]
             return await alerts.plan_morning(db, policy, calendar, MORNING)

@@ -7,10 +7,9 @@ schema has them, so the report works on any database this application can open.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-
-import aiosqlite
 
 from services.storage import Database
 
@@ -70,49 +69,47 @@ class HealthReport:
                                              for m in self.machines)
 
 
-async def _tables(conn: aiosqlite.Connection) -> set[str]:
-    async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
-        return {row[0] for row in await cursor.fetchall()}
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-async def _one(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...] = ()) -> int:
-    async with conn.execute(sql, params) as cursor:
-        row = await cursor.fetchone()
-    return int(row[0] or 0) if row is not None else 0
+def _one(conn: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> int:
+    row = conn.execute(sql, params).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def _when(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-async def _machines(conn: aiosqlite.Connection, tables: set[str]) -> tuple[MachineStatus, ...]:
-    async with conn.execute(
-            # Location punches come from no machine (presensi lokasi).
-            "SELECT device_serial, max(received_at) AS last, count(*) AS n FROM punches"
-            " WHERE source <> 'lokasi' GROUP BY device_serial ORDER BY device_serial") as cursor:
-        received = {r["device_serial"]: (r["last"], r["n"]) for r in await cursor.fetchall()}
+def _machines(conn: sqlite3.Connection, tables: set[str]) -> tuple[MachineStatus, ...]:
+    # Every punch is read (about a second for a province's month): health_report runs this in
+    # a snapshot, never on the event loop.
+    received = {r["device_serial"]: (r["last"], r["n"]) for r in conn.execute(
+        # Location punches come from no machine (presensi lokasi).
+        "SELECT device_serial, max(received_at) AS last, count(*) AS n FROM punches"
+        " WHERE source <> 'lokasi' GROUP BY device_serial ORDER BY device_serial")}
     machines: list[MachineStatus] = []
     if "device_machines" in tables:
-        async with conn.execute(
+        for r in conn.execute(
                 "SELECT m.name, m.source, m.serial, m.last_seen_at, s.last_success_at,"
                 " s.last_error, s.consecutive_failures,"
                 " COALESCE(m.clock_drift_seconds, s.clock_drift_seconds) AS clock_drift_seconds,"
                 " m.firmware, m.push_version, m.left_disabled_at"
                 " FROM device_machines m LEFT JOIN device_sync_state s ON s.name = m.name"
-                " ORDER BY m.name") as cursor:
-            for r in await cursor.fetchall():
-                last, count = received.pop(r["serial"], (None, 0))
-                # A pushing machine has no sync cycle: its last upload is its last success.
-                success = r["last_seen_at"] if r["source"] == "adms" else r["last_success_at"]
-                machines.append(MachineStatus(
-                    name=r["name"], source=r["source"], serial=r["serial"],
-                    last_success=_when(success), last_received=_when(last),
-                    last_error=r["last_error"],
-                    consecutive_failures=int(r["consecutive_failures"] or 0),
-                    clock_drift_seconds=r["clock_drift_seconds"], punches=count,
-                    firmware=r["firmware"], push_version=r["push_version"],
-                    last_contact=_when(r["last_seen_at"]),
-                    left_disabled=r["left_disabled_at"] is not None))
+                " ORDER BY m.name"):
+            last, count = received.pop(r["serial"], (None, 0))
+            # A pushing machine has no sync cycle: its last upload is its last success.
+            success = r["last_seen_at"] if r["source"] == "adms" else r["last_success_at"]
+            machines.append(MachineStatus(
+                name=r["name"], source=r["source"], serial=r["serial"],
+                last_success=_when(success), last_received=_when(last),
+                last_error=r["last_error"],
+                consecutive_failures=int(r["consecutive_failures"] or 0),
+                clock_drift_seconds=r["clock_drift_seconds"], punches=count,
+                firmware=r["firmware"], push_version=r["push_version"],
+                last_contact=_when(r["last_seen_at"]),
+                left_disabled=r["left_disabled_at"] is not None))
     for serial, (last, count) in received.items():
         machines.append(MachineStatus(name=serial, source="", serial=serial, last_success=None,
                                       last_received=_when(last), last_error=None,
@@ -122,44 +119,44 @@ async def _machines(conn: aiosqlite.Connection, tables: set[str]) -> tuple[Machi
 
 
 async def health_report(db: Database, at: dt.datetime) -> HealthReport:
-    async with db.read() as conn:
-        tables = await _tables(conn)
-        version = await _one(conn, "PRAGMA user_version")
-        async with conn.execute("SELECT name FROM schema_migrations ORDER BY version") as cursor:
-            migrations = tuple(r[0] for r in await cursor.fetchall())
-        size = (await _one(conn, "PRAGMA page_count")) * (await _one(conn, "PRAGMA page_size"))
-        active = await _one(conn, "SELECT count(*) FROM employees WHERE active = 1")
-        linked = await _one(conn, "SELECT count(*) FROM employees WHERE active = 1"
-                                  " AND telegram_chat_id IS NOT NULL")
-        machines = await _machines(conn, tables)
-        pending_requests = (await _one(conn, "SELECT count(*) FROM requests"
-                                             " WHERE status = 'menunggu'")
-                            if "requests" in tables else None)
-        # Attendance notices are outbox rows (services.alerts.queue_run): those still to go.
-        pending_alerts = (await _one(conn, "SELECT count(*) FROM outbox"
-                                           " WHERE kind LIKE 'attendance.%'"
-                                           " AND status IN ('pending', 'sending')")
-                          if "outbox" in tables else None)
-        pending_outbox = (await _one(conn, "SELECT count(*) FROM outbox"
-                                           " WHERE status IN ('pending', 'sending')")
-                          if "outbox" in tables else None)
-        jobs: tuple[JobRun, ...] = ()
-        if "job_runs" in tables:
-            async with conn.execute(
-                    "SELECT job, max(day) AS day, max(finished_at) AS finished FROM job_runs"
-                    " GROUP BY job ORDER BY job") as cursor:
-                jobs = tuple(JobRun(r["job"], dt.date.fromisoformat(r["day"]),
-                                    dt.datetime.fromisoformat(r["finished"]))
-                             for r in await cursor.fetchall())
-        problems: tuple[OpenProblem, ...] = ()
-        if "device_problems" in tables:
-            async with conn.execute(
-                    "SELECT machine, kind, detail, opened_at FROM device_problems"
-                    " WHERE resolved_at IS NULL ORDER BY opened_at") as cursor:
-                problems = tuple(OpenProblem(r["machine"], r["kind"], r["detail"],
-                                             dt.datetime.fromisoformat(r["opened_at"]))
-                                 for r in await cursor.fetchall())
-    wal = Path(f"{db.path}-wal")
+    """Read in a snapshot: counting a province's punches per machine takes about a second,
+    which on the event loop every chat (and every health check over HTTP) would wait for."""
+    return await db.snapshot(_report, at, db.path)
+
+
+def _report(conn: sqlite3.Connection, at: dt.datetime, path: Path) -> HealthReport:
+    tables = _tables(conn)
+    version = _one(conn, "PRAGMA user_version")
+    migrations = tuple(r[0] for r in conn.execute(
+        "SELECT name FROM schema_migrations ORDER BY version"))
+    size = _one(conn, "PRAGMA page_count") * _one(conn, "PRAGMA page_size")
+    active = _one(conn, "SELECT count(*) FROM employees WHERE active = 1")
+    linked = _one(conn, "SELECT count(*) FROM employees WHERE active = 1"
+                        " AND telegram_chat_id IS NOT NULL")
+    machines = _machines(conn, tables)
+    pending_requests = (_one(conn, "SELECT count(*) FROM requests WHERE status = 'menunggu'")
+                        if "requests" in tables else None)
+    # Attendance notices are outbox rows (services.alerts.queue_run): those still to go.
+    pending_alerts = (_one(conn, "SELECT count(*) FROM outbox WHERE kind LIKE 'attendance.%'"
+                                 " AND status IN ('pending', 'sending')")
+                      if "outbox" in tables else None)
+    pending_outbox = (_one(conn, "SELECT count(*) FROM outbox"
+                                 " WHERE status IN ('pending', 'sending')")
+                      if "outbox" in tables else None)
+    jobs: tuple[JobRun, ...] = ()
+    if "job_runs" in tables:
+        jobs = tuple(JobRun(r["job"], dt.date.fromisoformat(r["day"]),
+                            dt.datetime.fromisoformat(r["finished"])) for r in conn.execute(
+            "SELECT job, max(day) AS day, max(finished_at) AS finished FROM job_runs"
+            " GROUP BY job ORDER BY job"))
+    problems: tuple[OpenProblem, ...] = ()
+    if "device_problems" in tables:
+        problems = tuple(OpenProblem(r["machine"], r["kind"], r["detail"],
+                                     dt.datetime.fromisoformat(r["opened_at"]))
+                         for r in conn.execute(
+            "SELECT machine, kind, detail, opened_at FROM device_problems"
+            " WHERE resolved_at IS NULL ORDER BY opened_at"))
+    wal = Path(f"{path}-wal")
     return HealthReport(at=at, schema_version=version, migrations=migrations,
                         database_bytes=size, wal_bytes=wal.stat().st_size if wal.exists() else 0,
                         employees_active=active, employees_linked=linked, machines=machines,

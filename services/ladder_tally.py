@@ -202,7 +202,10 @@ async def _apply(conn: aiosqlite.Connection, day: dt.date, marks: dict[str, Mark
 async def _recount(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
                    days: Iterable[dt.date], nips: set[str] | None, dirty_seq: int) -> None:
     for first, last in _runs(days, CHUNK_DAYS):
-        marks = await db.compute(_count, policy, calendar, first, last, nips)
+        # In a thread, not the compute process: a chunk's marks are half a million values for
+        # a province, and unpickling them on their way back holds the GIL for a third of a
+        # second in one go.
+        marks = await db.snapshot(_count, policy, calendar, first, last, nips)
         for day, found in marks.items():
             async with db.transaction() as conn:
                 await _apply(conn, day, found, nips)
