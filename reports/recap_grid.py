@@ -51,78 +51,85 @@ class GridLook:
     shade: colors.Color
 
 
+# One line of a cell, ready to place: its offset from the cell's left edge and vertical
+# middle, the font operator it starts in and the one it leaves set, and its show operators.
+_Line = tuple[float, float, str, str, str]
+
+
 class _Text:
-    """Each distinct (font, string) encoded into its font subsets once per PDF document.
+    """Each distinct cell (text, font, size, alignment, width) laid out and encoded into its
+    font subsets once per PDF document: a grid of 1.5 million cells has a few thousand.
 
     The subset a character lands in is assigned by the font per document, so the cache is
     dropped when the canvas's document changes.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, leading: float, padding: float) -> None:
+        self.leading = leading
+        self.padding = padding
         self._doc: object = None
-        self._encoded: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
-        self._widths: dict[tuple[str, float, str], float] = {}
+        self._cells: dict[tuple[str, str, float, str, float], tuple[_Line, ...]] = {}
 
     def bind(self, canv: Canvas) -> None:
         doc = canv._doc
         if doc is not self._doc:
             self._doc = doc
-            self._encoded.clear()
+            self._cells.clear()
 
-    def encoded(self, font: str, text: str) -> tuple[tuple[str, str], ...]:
-        """(subset font resource name, escaped PDF string) per run of one subset."""
-        key = (font, text)
-        found = self._encoded.get(key)
+    def lines(self, value: str, font: str, size: float, align: str,
+              width: float) -> tuple[_Line, ...]:
+        key = (value, font, size, align, width)
+        found = self._cells.get(key)
         if found is None:
-            face = pdfmetrics.getFont(font)
-            found = tuple((face.getSubsetInternalName(subset, self._doc), escapePDF(chunk))
-                          for subset, chunk in face.splitString(text, self._doc))
-            self._encoded[key] = found
+            found = self._cells[key] = self._lay_out(*key)
         return found
 
-    def width(self, font: str, size: float, text: str) -> float:
-        key = (font, size, text)
-        found = self._widths.get(key)
-        if found is None:
-            found = self._widths[key] = pdfmetrics.stringWidth(text, font, size)
-        return found
+    def _lay_out(self, value: str, font: str, size: float, align: str,
+                 width: float) -> tuple[_Line, ...]:
+        face = pdfmetrics.getFont(font)
+        lines = value.split("\n")
+        # Table's MIDDLE: the block of lines centred, the first baseline a font size down.
+        dy = len(lines) * self.leading / 2 - size
+        laid: list[_Line] = []
+        for line in lines:
+            if line:
+                if align == LEFT:
+                    dx = self.padding
+                elif align == CENTER:
+                    dx = (width - pdfmetrics.stringWidth(line, font, size)) / 2
+                else:
+                    dx = width - self.padding - pdfmetrics.stringWidth(line, font, size)
+                fonts, shows = [], []
+                for subset, chunk in face.splitString(line, self._doc):
+                    name = face.getSubsetInternalName(subset, self._doc)
+                    fonts.append(f"{name} {fp_str(size)} Tf")
+                    shows.append(f"({escapePDF(chunk)}) Tj")
+                body = " ".join([shows[0], *(f"{tf} {show}" for tf, show
+                                             in zip(fonts[1:], shows[1:], strict=True))])
+                laid.append((dx, dy, fonts[0], fonts[-1], body))
+            dy -= self.leading
+        return tuple(laid)
 
 
 class _Page:
     """The text operators of one page's grid, switching font only when it changes."""
 
-    def __init__(self, text: _Text, leading: float) -> None:
+    def __init__(self, text: _Text) -> None:
         self.text = text
-        self.leading = leading
         self.ops: list[str] = []
-        self._font: tuple[str, float] | None = None
+        self._font = ""
 
-    def cell(self, value: str, font: str, size: float, align: str, padding: float,
-             x: float, width: float, bottom: float, height: float) -> None:
+    def cell(self, value: str, font: str, size: float, align: str, x: float, width: float,
+             bottom: float, height: float) -> None:
         if not value:
             return
-        lines = value.split("\n")
-        # Table's MIDDLE: the block of lines centred, the first baseline a font size down.
-        y = bottom + (height + len(lines) * self.leading) / 2 - size
-        for line in lines:
-            if line:
-                if align == LEFT:
-                    left = x + padding
-                elif align == CENTER:
-                    left = x + (width - self.text.width(font, size, line)) / 2
-                else:
-                    left = x + width - padding - self.text.width(font, size, line)
-                # A text object per line, as canvas.drawString makes: text extractors
-                # (pypdf) then keep every cell a fragment of its own.
-                ops = ["BT", f"1 0 0 1 {fp_str(left, y)} Tm"]
-                for name, chunk in self.text.encoded(font, line):
-                    if self._font != (name, size):
-                        self._font = (name, size)
-                        ops.append(f"{name} {fp_str(size)} Tf")
-                    ops.append(f"({chunk}) Tj")
-                ops.append("ET")
-                self.ops.append(" ".join(ops))
-            y -= self.leading
+        middle = bottom + height / 2
+        for dx, dy, first, last, body in self.text.lines(value, font, size, align, width):
+            # A text object per line, as canvas.drawString makes: text extractors (pypdf)
+            # then keep every cell a fragment of its own.
+            start = "" if first == self._font else f"{first} "
+            self.ops.append(f"BT 1 0 0 1 {fp_str(x + dx, middle + dy)} Tm {start}{body} ET")
+            self._font = last
 
     def literal(self) -> str:
         return "\n".join(self.ops)
@@ -149,7 +156,7 @@ class PagedGrid(Flowable):  # type: ignore[misc]
         # _tops[i]: the height of rows [0, i); a page's height is a difference of two.
         self._tops = _tops if _tops is not None else list(itertools.accumulate(heights,
                                                                               initial=0.0))
-        self._text = _text or _Text()
+        self._text = _text or _Text(look.leading, look.padding)
 
     def _part(self, start: int, stop: int) -> PagedGrid:
         return PagedGrid(self.look, self.rows, self.heights, self.unit_rows, start, stop,
@@ -210,8 +217,7 @@ class PagedGrid(Flowable):  # type: ignore[misc]
 
     def _texts(self, xs: list[float], top: float, body_top: float, edges: list[float]) -> str:
         look = self.look
-        page = _Page(self._text, look.leading)
-        pad = look.padding
+        page = _Page(self._text)
         h0 = look.header_heights[0]
         spans = {start: stop for start, stop in look.header_spans}
         covered = {c for start, stop in look.header_spans for c in range(start + 1, stop)}
@@ -220,23 +226,23 @@ class PagedGrid(Flowable):  # type: ignore[misc]
                 continue
             stop = spans.get(column, column + 1)
             low = body_top if column in look.tall_columns else top - h0
-            page.cell(value, look.bold, look.size, CENTER, pad, xs[column],
-                      xs[stop] - xs[column], low, top - low)
+            page.cell(value, look.bold, look.size, CENTER, xs[column], xs[stop] - xs[column],
+                      low, top - low)
         for column, value in enumerate(look.header[1]):
             if column not in look.tall_columns:
-                page.cell(value, look.bold, look.size, CENTER, pad, xs[column],
+                page.cell(value, look.bold, look.size, CENTER, xs[column],
                           xs[column + 1] - xs[column], body_top, look.header_heights[1])
-        font, align, sizes = look.font, look.align, look.sizes
+        font = look.font
+        columns = list(zip(look.sizes, look.align, xs, look.widths, strict=False))
         for index in range(self.start, self.stop):
             row = self.rows[index]
             low = edges[index - self.start + 1]
             height = edges[index - self.start] - low
             if index in self.unit_rows:
-                page.cell(row[0], look.bold, look.size, LEFT, pad, 0.0, xs[-1], low, height)
+                page.cell(row[0], look.bold, look.size, LEFT, 0.0, xs[-1], low, height)
                 continue
-            for column, value in enumerate(row):
-                page.cell(value, font, sizes[column], align[column], pad, xs[column],
-                          xs[column + 1] - xs[column], low, height)
+            for value, (size, alignment, x, width) in zip(row, columns, strict=True):
+                page.cell(value, font, size, alignment, x, width, low, height)
         return page.literal()
 
     def _lines(self, canv: Canvas, xs: list[float], width: float, top: float, body_top: float,
