@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import aiosqlite
@@ -72,3 +73,22 @@ async def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None
         conn.execute("INSERT INTO schema_migrations VALUES (999, '0999_future.sql', 'x')")
     with pytest.raises(Exception, match="lebih baru"):
         await open_database(path)
+
+
+async def test_a_statement_binding_megabytes_runs_off_the_event_loop(tmp_path: Path) -> None:
+    """Short statements run inline on the loop's thread; one binding a recap's PDF (megabytes
+    to copy into pages) goes to the connection's thread."""
+    db = await open_database(tmp_path / "db.sqlite3")
+    try:
+        async with db.transaction() as conn:
+            await conn.create_function("thread", 0, threading.get_ident)
+            await conn.execute("CREATE TABLE blobs (thread INTEGER, body BLOB)")
+            await conn.execute("INSERT INTO blobs VALUES (thread(), ?)", (b"%PDF" * 100,))
+            await conn.execute("INSERT INTO blobs VALUES (thread(), ?)",
+                               (b"%PDF" * 2**20,))
+            async with conn.execute("SELECT thread FROM blobs ORDER BY rowid") as cursor:
+                small, large = [row[0] for row in await cursor.fetchall()]
+        assert small == threading.get_ident()
+        assert large != threading.get_ident()
+    finally:
+        await db.close()

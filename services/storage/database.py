@@ -21,7 +21,7 @@ import asyncio
 import functools
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -55,6 +55,8 @@ T = TypeVar("T")
 _INLINE = frozenset({"execute", "fetchone", "fetchmany", "fetchall", "close", "rollback",
                      "cursor", "_execute_insert", "_execute_fetchall"})
 _INLINE_MANY_ROWS = 64
+# A bound value above this size goes to the thread with its statement (see _bulky).
+_INLINE_VALUE_BYTES = 256 * 1024
 # Inline calls do not yield, so a job that runs thousands of statements gives the event loop a
 # turn after every this many (the chat waits well under a millisecond for it).
 _YIELD_EVERY = 32
@@ -64,6 +66,15 @@ _INLINE_COMMIT_ROWS = 500
 # Rows changed since the last checkpoint after which the next one runs (in a worker thread,
 # PASSIVE: it waits for nobody). SQLite's own, inside a commit, is turned off on the writer.
 CHECKPOINT_AFTER_ROWS = 500
+
+
+def _bulky(args: tuple[Any, ...]) -> bool:
+    """A statement binding a large value (a recap's PDF and snapshot, megabytes) spends tens
+    of milliseconds copying it into pages."""
+    params = args[1] if len(args) > 1 else ()
+    values = params.values() if isinstance(params, dict) else params
+    return isinstance(values, Iterable) and any(
+        isinstance(value, bytes | str) and len(value) > _INLINE_VALUE_BYTES for value in values)
 
 
 def _few(args: tuple[Any, ...]) -> bool:
@@ -88,7 +99,8 @@ class _Connection(aiosqlite.Connection):
         if self._threaded is not None:
             await asyncio.shield(self._threaded)
         name = getattr(fn, "__name__", None)
-        if name not in _INLINE and not (name == "executemany" and _few(args)):
+        if (name not in _INLINE and not (name == "executemany" and _few(args))) or (
+                name == "execute" and _bulky(args)):
             return await self._in_thread(fn, *args, **kwargs)
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
