@@ -384,6 +384,35 @@ async def test_users_and_the_time_are_pushed_through_getrequest(
         assert await answer.text() == "OK"
 
 
+async def test_the_users_privileges_a_machine_reports_are_kept_the_latest_winning(
+        adms_http: Http, db: Database, clock: FixedClock) -> None:
+    serial, http = adms_http
+    operlog = ("\ufeffOPLOG 4\t0\t2026-10-05 07:00:00\t0\t0\t0\t0\n"
+               "USER PIN=0001\tName=Budi\tPri=14\tPasswd=\tCard=\tGrp=1\tTZ=0\n"
+               "FP PIN=0001\tFID=6\tSize=4\tValid=1\tTMP=AAAA\n"
+               "USER PIN=0002\tName=Dewi\tPri=0\n"
+               "USER PIN=0003\tName=Tanpa hak\n"
+               "USER PIN=0004\tName=Rusak\tPri=admin\n"
+               "USER PIN=0002\tName=Dewi\tPri=6\n")
+    params = {"SN": serial, "table": "OPERLOG", "Stamp": "9"}
+    async with http.post("/iclock/cdata", params=params, data=operlog.encode()) as answer:
+        assert await answer.text() == "OK"
+    async with db.read() as conn:
+        assert await state.user_privileges(conn, serial) == {"0001": 14, "0002": 6}
+        assert await state.adms_stamp(conn, serial, "OPERLOG") == "9"
+    # What we write later wins over the machine's earlier report, and the next report over it.
+    await queue_user_push(db, adms_settings([SERIAL]).machines[0], [("0001", "Budi", 0)],
+                          clock.now())
+    async with db.read() as conn:
+        assert (await state.user_privileges(conn, serial))["0001"] == 0
+    async with http.post("/iclock/cdata", params={"SN": serial, "table": "USERINFO"},
+                         data=b"PIN=0001\tName=Budi\tPri=14\n") as answer:
+        assert await answer.text() == "OK"
+    async with db.read() as conn:
+        assert (await state.user_privileges(conn, serial))["0001"] == 14
+        assert await state.user_privileges(conn, "OTHER") == {}
+
+
 async def test_older_push_firmware_gets_the_old_user_command(
         adms_http: Http, db: Database, clock: FixedClock) -> None:
     serial, http = adms_http
