@@ -7,9 +7,10 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, HRFlowable, Spacer
 
 from reports import fonts
+from reports.paragraphs import paragraph
 from services.office import Office
 
 _TITLE = ParagraphStyle("kop-title", fontName=fonts.BOLD, fontSize=14, leading=17,
@@ -27,7 +28,7 @@ def letterhead(office: Office, width: float) -> list[Flowable]:
     for index, line in enumerate(lines):
         # Government and office name are the headline; address and contacts follow small.
         style = _TITLE if index == 0 else _SUBTITLE if index == 1 and len(lines) > 2 else _DETAIL
-        flowables.append(Paragraph(escape(line), style))
+        flowables.append(paragraph(escape(line), style))
     flowables.append(Spacer(1, 3))
     flowables.append(HRFlowable(width=width, thickness=2.2, color="black", spaceBefore=0,
                                 spaceAfter=1.2))

@@ -12,10 +12,11 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from reports import fonts
 from reports.letterhead import letterhead
+from reports.paragraphs import paragraph
 from services.indonesian_dates import long_date, long_date_with_day
 from services.office import Office
 from services.requests import RequestView, StepView
@@ -58,7 +59,7 @@ def _not_granted(view: RequestView) -> list[Flowable]:
     else:
         text = (f"{asked} <b>tidak disetujui</b> oleh pejabat yang berwenang karena "
                 f"{escape(final.note or '-')}.")
-    return [Paragraph(text, _BODY), Spacer(1, 6)]
+    return [paragraph(text, _BODY), Spacer(1, 6)]
 
 
 def _period(view: RequestView) -> str:
@@ -82,7 +83,7 @@ class _Fields(Flowable):  # type: ignore[misc]
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         super().__init__()
         self.hAlign = "CENTER"
-        self._rows = [(label, Paragraph(escape(value), _BODY)) for label, value in rows]
+        self._rows = [(label, paragraph(escape(value), _BODY)) for label, value in rows]
         self._heights: list[float] = []
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -154,7 +155,7 @@ def _trail(view: RequestView) -> list[Flowable]:
         if step.decided_by is None or step.decided_at is None:
             continue
         words = _OUTCOME_WORDS.get(step.outcome or "", "disetujui")
-        lines.append(Paragraph(
+        lines.append(paragraph(
             f"{escape(step.title)}: {words} oleh {escape(step.decided_by.nama)} "
             f"(NIP {step.decided_by.nip}) pada {long_date(step.decided_at.date())} pukul "
             f"{step.decided_at:%H.%M}", _SMALL))
@@ -166,10 +167,10 @@ def _answer_box(heading: str, step: StepView, width: float) -> Flowable:
     assert step.decided_by is not None and step.decided_at is not None
     ticks = ["✓" if step.outcome in actions else "" for _, actions in _BOXES]
     note = f"Catatan: {escape(step.note)}" if step.note else "Catatan: -"
-    rows = [[Paragraph(f"<b>{escape(heading)}</b>", _SMALL), "", "", ""],
-            [Paragraph(label, _BOX) for label, _ in _BOXES],
-            [Paragraph(tick, _BOX) for tick in ticks],
-            [Paragraph(f"{note}<br/>{escape(step.decided_by.nama)} (NIP {step.decided_by.nip}),"
+    rows = [[paragraph(f"<b>{escape(heading)}</b>", _SMALL), "", "", ""],
+            [paragraph(label, _BOX) for label, _ in _BOXES],
+            [paragraph(tick, _BOX) for tick in ticks],
+            [paragraph(f"{note}<br/>{escape(step.decided_by.nama)} (NIP {step.decided_by.nip}),"
                        f" {long_date(step.decided_at.date())}", _SMALL), "", "", ""]]
     table = Table(rows, colWidths=[width / 4] * 4)
     table.setStyle(TableStyle([("SPAN", (0, 0), (-1, 0)), ("SPAN", (0, 3), (-1, 3)),
@@ -198,7 +199,7 @@ def _change_line(view: RequestView) -> list[Flowable]:
     answer = view.answer
     if answer is None or answer.proposed_start is None or answer.replied_at is None:
         return []
-    return [Paragraph(
+    return [paragraph(
         f"Tanggal tersebut merupakan perubahan oleh pejabat yang berwenang atas permintaan "
         f"cuti tanggal {long_date(answer.asked_start)} sampai dengan "
         f"{long_date(answer.asked_end)} ({answer.asked_days} hari kerja), yang diterima oleh "
@@ -228,34 +229,34 @@ def build_letter(office: Office, view: RequestView) -> bytes:
     signer = final.decided_by if final else None
     verb = "cuti" if view.kind.is_cuti else "izin"
     story: list[Flowable] = [*letterhead(office, doc.width), Spacer(1, 6),
-                             Paragraph(_title(view), _TITLE)]
+                             paragraph(_title(view), _TITLE)]
     if view.status == "disetujui":
-        story += [Paragraph(f"Nomor: {escape(view.agenda_number or '-')}", _NUMBER),
+        story += [paragraph(f"Nomor: {escape(view.agenda_number or '-')}", _NUMBER),
                   Spacer(1, 14),
-                  Paragraph("Diberikan " + verb + " kepada Pegawai Negeri Sipil:", _BODY),
+                  paragraph("Diberikan " + verb + " kepada Pegawai Negeri Sipil:", _BODY),
                   Spacer(1, 4), _identity(view), Spacer(1, 8),
-                  Paragraph(f"untuk {escape(view.kind.label.lower())} {_period(view)}, "
+                  paragraph(f"untuk {escape(view.kind.label.lower())} {_period(view)}, "
                             f"dengan alasan: {escape(view.reason)}.", _BODY),
                   Spacer(1, 6), *_change_line(view)]
         closing = "Demikian surat " + verb + " ini dibuat untuk dapat dipergunakan " \
             "sebagaimana mestinya."
     else:
-        story += [Spacer(1, 14), Paragraph("Kepada pegawai:", _BODY), Spacer(1, 4),
+        story += [Spacer(1, 14), paragraph("Kepada pegawai:", _BODY), Spacer(1, 4),
                   _identity(view), Spacer(1, 8), *_not_granted(view)]
         closing = "Demikian pemberitahuan ini disampaikan untuk menjadi perhatian."
-    story += [*_answers(view, doc.width), Paragraph(closing, _BODY), Spacer(1, 18)]
+    story += [*_answers(view, doc.width), paragraph(closing, _BODY), Spacer(1, 18)]
     signed_on = view.closed_at.date() if view.closed_at else view.created_at.date()
     place = f"{escape(office.city)}, " if office.city else ""
-    signature = [Paragraph(f"{place}{long_date(signed_on)}", _SIGN),
-                 Paragraph(escape(_signer_title(final)), _SIGN),
+    signature = [paragraph(f"{place}{long_date(signed_on)}", _SIGN),
+                 paragraph(escape(_signer_title(final)), _SIGN),
                  Spacer(1, 36),
-                 Paragraph(f"<u>{escape(signer.nama)}</u>" if signer else "", _SIGN),
-                 Paragraph(f"NIP {signer.nip}" if signer else "", _SIGN)]
+                 paragraph(f"<u>{escape(signer.nama)}</u>" if signer else "", _SIGN),
+                 paragraph(f"NIP {signer.nip}" if signer else "", _SIGN)]
     # The right half of the page as a two-column table placed it: the frame's 6 pt padding
     # left of it, 6 pt kept on its right, 3 pt above and below.
     block = _Column(signature, indent=doc.width * 0.5 - 6, width=doc.width * 0.5 - 6, pad=3)
     story += [block, Spacer(1, 24),
-              Paragraph("Ditetapkan secara elektronik melalui layanan presensi dan perizinan "
+              paragraph("Ditetapkan secara elektronik melalui layanan presensi dan perizinan "
                         "pegawai. Jejak persetujuan:", _SMALL), *_trail(view)]
     doc.build(story)
     return buffer.getvalue()

@@ -10,11 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from pypdf import PdfReader
 from reportlab import rl_config
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import SimpleDocTemplate
 
-from reports import fonts
+from reports import fonts, paragraphs
 from reports.letterhead import letterhead
+from reports.paragraphs import paragraph
 from services.indonesian_dates import long_date, long_date_with_day, month_year
 from services.office import Office
 
@@ -37,15 +40,22 @@ def test_indonesian_dates() -> None:
     assert month_year(2026, 1) == "Januari 2026"
 
 
+_JUSTIFIED = ParagraphStyle("test-body", fontName=fonts.REGULAR, fontSize=10.5, leading=14,
+                            alignment=TA_JUSTIFY)
+
+
 def _letterhead_pdf(name: str) -> bytes:
     office = Office(name=name, timezone=ZoneInfo("Asia/Jakarta"), address="Jl. Merdeka No. 1")
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4)
-    doc.build(letterhead(office, doc.width))
+    body = (f"Diberikan izin kepada <b>{name}</b> untuk keperluan keluarga yang mendesak, "
+            "terhitung mulai tanggal yang tersebut di atas. ") * 4
+    doc.build([*letterhead(office, doc.width), paragraph(body, _JUSTIFIED),
+               paragraph("Demikian untuk dipergunakan sebagaimana mestinya.", _JUSTIFIED)])
     return buffer.getvalue()
 
 
-def test_font_objects_made_once_are_what_each_document_would_have_made_itself(
+def test_font_objects_and_paragraphs_made_once_are_what_each_document_would_have_made(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # Byte for byte: no creation date or random document id.
     monkeypatch.setattr(rl_config, "invariant", 1)
@@ -56,6 +66,7 @@ def test_font_objects_made_once_are_what_each_document_would_have_made_itself(
     for name in names:
         for cache in ("_programs", "_widths", "_maps"):
             monkeypatch.setattr(fonts, cache, OrderedDict())
+        monkeypatch.setattr(paragraphs, "_parsed", OrderedDict())
         alone.append(_letterhead_pdf(name))
     assert shared == alone
     # The scripts beyond ASCII got glyphs of their own.
