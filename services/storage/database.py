@@ -149,7 +149,7 @@ class _Connection(aiosqlite.Connection):
     async def execute(self, sql: str, parameters: Any = None) -> aiosqlite.Cursor:
         if parameters is None:
             parameters = []
-        if self.inline_now():
+        if not _bulky((sql, parameters)) and self.inline_now():
             return _Cursor(self, self._conn.execute(sql, parameters))
         return _Cursor(self, await self._execute(self._conn.execute, sql, parameters))
 
