@@ -15,6 +15,7 @@ Then, in one Application (the real PTB Application, recording Bot API), times
   6. the recap PDF of October (--recap), rendered in a worker thread from the month of 1.,
   7. the recap draft of October (--recap) as the bot builds it: month, PDF and snapshot in the
      bot's compute process (bot.compute_pool), the bot's process only waiting,
+  8. that draft's XLSX (--recap) as the bot sends it, drawn from its snapshot in that process,
 while a chat probe sends /hadir from bound employees through Application.process_update every
 50 ms, and prints each phase's time, the process's peak RSS above what it held before (and the
 compute workers' peak and CPU, where they worked), and the probe's p50/p99 (goal: p99 ≤ 50 ms)
@@ -311,7 +312,7 @@ def summary(figures: dict[str, Figure], idle: list[float], count: int) -> None:
     for name, label in (("morning", "plan_morning"), ("ladder next", "plan_ladder one day"),
                         ("month", "month_attendance"), ("health", "health report"),
                         ("recap", "recap PDF (thread)"),
-                        ("draft", "recap draft (process)")):
+                        ("draft", "recap draft (process)"), ("xlsx", "recap XLSX (process)")):
         if name in figures and len(figures[name].samples) > 1:
             value = p99(figures[name].samples)
             print(f"  chat p99 during {label:<20} {value:7.1f} ms = {value / idle_p99:5.1f}x"
@@ -330,6 +331,9 @@ def summary(figures: dict[str, Figure], idle: list[float], count: int) -> None:
         draft = figures["draft"]
         print(f"  recap draft            {draft.seconds:7.2f} s (bot cpu {draft.cpu:.2f} s,"
               f" compute worker cpu {draft.worker_cpu:.2f} s, +{draft.worker_memory:.0f} MiB)")
+        xlsx = figures["xlsx"]
+        print(f"  recap XLSX             {xlsx.seconds:7.2f} s (bot cpu {xlsx.cpu:.2f} s,"
+              f" compute worker cpu {xlsx.worker_cpu:.2f} s, +{xlsx.worker_memory:.0f} MiB)")
     else:
         print("  recap PDF              not run (--recap)")
 
@@ -435,6 +439,12 @@ async def measure(folder: Path, count: int, machines: int, recap: bool,
             built, _ = await phase("draft", "recap draft October as the bot builds it"
                                    " (compute process)", draft)
             print(f"  {len(built.pdf) / 2**20:.1f} MiB PDF, {built.employees:,} employees")
+
+            async def workbook():  # type: ignore[no-untyped-def]
+                return await recaps.spreadsheet(db, env, built.recap.id)
+            xlsx, _ = await phase("xlsx", "recap XLSX of the draft as the bot sends it"
+                                  " (compute process, from the snapshot)", workbook)
+            print(f"  {len(xlsx) / 2**20:.1f} MiB XLSX")
         summary(figures, idle, count)
     finally:
         await harness.stop()
