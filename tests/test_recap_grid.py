@@ -1,13 +1,24 @@
 """The attendance grid of a recap long enough to run over many pages, read back with pypdf:
 every employee's row once, whole and in table order, the header rows on every page of the
-grid, and user strings printed as typed."""
+grid, and user strings printed as typed, each where reportlab's Table would print it."""
 
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections import Counter
 
-from reports.recap_pdf import FRAME_WIDTH, attendance_table, column_widths, render_pdf
+from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
+
+from reports.recap_grid import PagedGrid
+from reports.recap_pdf import (
+    FRAME_WIDTH,
+    MARGIN,
+    PAGE,
+    attendance_table,
+    column_widths,
+    render_pdf,
+)
 from reports.recap_table import build_table
 from tests.support.office import Person
 from tests.support.recap_month import Fragment, fragments, make_month, many_people, row_cells
@@ -89,3 +100,58 @@ def test_a_page_that_would_end_on_a_unit_title_leaves_it_for_the_next_page() -> 
 
 def _reading(fragment: Fragment) -> tuple[int, float]:
     return fragment.page, -fragment.y
+
+
+def _as_reportlab_table(grid: PagedGrid) -> Table:
+    """The grid as one reportlab Table styled the way the recap used to draw it."""
+    look = grid.look
+    first_day, (_, first_total) = look.header_spans[0][0], look.header_spans[0]
+    last = len(look.widths) - 1
+    style: list[tuple[object, ...]] = [
+        ("FONT", (0, 0), (-1, -1), look.font, look.size, look.leading),
+        ("FONT", (first_day, 2), (first_total - 1, -1), look.font, look.sizes[first_day],
+         look.leading),
+        ("FONT", (0, 0), (-1, 1), look.bold, look.size, look.leading),
+        ("LEFTPADDING", (0, 0), (-1, -1), look.padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), look.padding),
+        ("TOPPADDING", (0, 0), (-1, -1), look.padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), look.padding),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (first_day, 0), (-1, -1), "CENTER"),
+        ("ALIGN", (0, 0), (0, -1), "RIGHT"),
+        ("ALIGN", (0, 0), (first_day - 1, 1), "CENTER"),
+        *(("SPAN", (start, 0), (stop - 1, 0)) for start, stop in look.header_spans),
+        *(("SPAN", (column, 0), (column, 1)) for column in sorted(look.tall_columns)),
+    ]
+    for index in grid.unit_rows:
+        row = index + 2
+        style += [("SPAN", (0, row), (last, row)),
+                  ("FONT", (0, row), (last, row), look.bold, look.size, look.leading),
+                  ("ALIGN", (0, row), (last, row), "LEFT")]
+    return Table([list(r) for r in look.header] + [list(r) for r in grid.rows],
+                 colWidths=list(look.widths), rowHeights=[*look.header_heights, *grid.heights],
+                 style=TableStyle(style), hAlign="LEFT")
+
+
+def _alone(flowable: Flowable) -> bytes:
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
+                      topMargin=MARGIN, bottomMargin=MARGIN).build([flowable])
+    return buffer.getvalue()
+
+
+def test_the_painted_grid_puts_every_string_where_reportlab_table_puts_it() -> None:
+    # One page: the Table here has no header to repeat.
+    staff = [*people()[:24], people()[207]]                 # with the name that wraps
+    month = make_month(staff, 2026, 10, lambda i, day: "TL1/PSW2" if (i + day.day) % 11 == 0
+                       else "H")
+    grid = attendance_table(build_table(month), FRAME_WIDTH)
+    painted, pages = fragments(_alone(grid))
+    drawn, _ = fragments(_alone(_as_reportlab_table(grid)))
+    assert pages == 1
+
+    def placed(found: list[Fragment]) -> Counter[tuple[str, float, float]]:
+        return Counter((f.text, round(f.x, 2), round(f.y, 2)) for f in found)
+
+    assert len(painted) > 25 * 45
+    assert placed(painted) == placed(drawn)
