@@ -312,6 +312,20 @@ def test_sync_command_loads_only_the_pull_and_the_punch_storage(tmp_path: Path) 
                 if line.startswith("Lobi")).split()[:4] == ["Lobi", "SN-LEAN", "8", "8"]
 
 
+def test_sync_refuses_a_misspelt_key_in_the_sections_it_reads(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write_config(tmp_path, device_toml("Lobi", free_port())
+                         + "\n[sync]\nretry_atempts = 1\n")
+    assert _run(path, "sync") == 2
+    assert capsys.readouterr().err.strip() == (
+        "Konfigurasi tidak valid: sync.retry_atempts: kunci tidak dikenal; "
+        "maksud Anda sync.retry_attempts?")
+    typo = _write_config(tmp_path, device_toml("Lobi", free_port()).replace(
+        "protocol", "protokol"))
+    assert _run(typo, "device", "list") == 2
+    assert "devices[0].protokol: kunci tidak dikenal" in capsys.readouterr().err
+
+
 def test_device_commands_start_without_telegram_reportlab_or_the_other_commands(
         tmp_path: Path) -> None:
     path = _write_config(tmp_path, "")

@@ -2,8 +2,9 @@
 
 A pull is run from cron or by hand many times a day and must start quickly, so it parses only
 [database], [office], [devices], [sync] and [adms], with the same parsers as the whole
-`Settings`, and imports no feature's policy. The rest of the file is checked, unknown keys
-included, by every command that loads the whole `Settings` (`presensi run`, `migrate`, ...).
+`Settings`, and imports no feature's policy. Unknown keys in those sections are refused as
+everywhere; the rest of the file is checked by every command that loads the whole `Settings`
+(`presensi run`, `migrate`, ...).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from bot.config.reader import Section
 from device.config import DeviceSettings
 from services.office import Office
 
+# Every key of these tables is read by the parsers below and by no other.
+SECTIONS = ("database", "office", "devices", "sync", "adms")
+
 
 @dataclass(frozen=True)
 class MachineSettings:
@@ -30,5 +34,7 @@ class MachineSettings:
 def load_machine_settings(explicit: str | None = None) -> MachineSettings:
     data, path = read_config(explicit)
     root = Section(data, "")
-    return MachineSettings(source=path, database=parse_database(root, path.parent),
-                           office=parse_office(root), devices=parse_devices(root))
+    settings = MachineSettings(source=path, database=parse_database(root, path.parent),
+                               office=parse_office(root), devices=parse_devices(root))
+    root.reject_unknown_in(*SECTIONS)
+    return settings

@@ -119,6 +119,13 @@ class Section:
             for child in children:
                 child.reject_unknown()
 
+    def reject_unknown_in(self, *names: str) -> None:
+        """`reject_unknown` for these tables only: a command that reads some sections checks
+        the keys of those, and leaves the others to the commands that read them."""
+        for name in names:
+            for child in self._children.get(name, []):
+                child.reject_unknown()
+
     def _get(self, name: str, default: Any, kind: type | tuple[type, ...], label: str) -> Any:
         if name not in self.data:
             if default is _MISSING:
