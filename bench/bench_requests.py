@@ -242,15 +242,20 @@ async def run(employees: int, rate_limited: bool) -> None:
             f"bot / bare {sum(bot_cpu) / sum(bare_cpu(b) for _, b in bare):.2f}"
             for name, bare in (("typed", typed), ("raw", raw)))
         print(f"{label}: bot {mean:.2f} ms; {ratios} (goal ≤ 3)")
-    print("per step: handling p50 / p95, bare typed p50, ratio of means; deliveries p50")
+    print("per step: handling p50 / p95, bare typed p50, ratio of means; deliveries p50; "
+          "mean CPU of handling and of deliveries, bot / bare typed")
     for step_name in dict.fromkeys(name for name, _ in trace):
         fed = [f for name, f in trace if name == step_name]
         base = [b for name, b in typed if name == step_name]
         own = [f.handling for f in fed]
+        cpu = (f"{statistics.mean(f.handling_cpu for f in fed) * 1000:5.2f} / "
+               f"{statistics.mean(b.handling_cpu for b in base) * 1000:5.2f} ms, "
+               f"{statistics.mean(f.delivery_cpu for f in fed) * 1000:5.2f} / "
+               f"{statistics.mean(b.delivery_cpu for b in base) * 1000:5.2f} ms")
         print(f"  {step_name:<10} {percentile(own, 50):7.2f} / {percentile(own, 95):7.2f} ms  "
               f"bare {percentile([b.handling for b in base], 50):5.2f} ms  ratio "
               f"{statistics.mean(own) / statistics.mean(b.handling for b in base):5.2f}  "
-              f"deliveries {percentile([f.delivery for f in fed], 50):7.2f} ms")
+              f"deliveries {percentile([f.delivery for f in fed], 50):7.2f} ms  CPU {cpu}")
     taps = [f.handling for name, f in trace if name == TAP]
     print(f"approval tap (Setujui answered, decision committed): p50 "
           f"{percentile(taps, 50):.2f} ms (goal ≤ 10), p95 {percentile(taps, 95):.2f} ms; "
