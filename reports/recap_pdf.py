@@ -68,8 +68,9 @@ SHADE = colors.HexColor("#D9D9D9")
 HEADER_BG = colors.HexColor("#EDEDED")
 UNIT_BG = colors.HexColor("#F6F2E4")
 
-# Column widths in points; the identity columns wrap, day and total columns never do.
-NO_W, NAMA_W, NIP_W, GOL_W, JABATAN_W = 14.0, 74.0, 55.0, 17.0, 58.0
+# Column widths in points; the identity columns wrap, day and total columns never do. An
+# 18-digit NIP in DejaVu Sans at 5 pt is 57.3 pt wide: its column holds it with its padding.
+NO_W, NAMA_W, NIP_W, GOL_W, JABATAN_W = 14.0, 72.0, 59.5, 17.0, 55.5
 TOTAL_W, MINUTES_W, TPP_W = 11.2, 16.0, 17.0
 IDENTITY_COLUMNS = 5
 # The frame pads 6 pt on each side; the grid must fit inside it.

@@ -8,6 +8,7 @@ import dataclasses
 import io
 from collections import Counter
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, SimpleDocTemplate, Table, TableStyle
 
 from reports.recap_grid import PagedGrid
@@ -155,3 +156,23 @@ def test_the_painted_grid_puts_every_string_where_reportlab_table_puts_it() -> N
 
     assert len(painted) > 25 * 45
     assert placed(painted) == placed(drawn)
+
+
+def test_every_identity_and_total_cell_fits_its_column() -> None:
+    """Nothing is printed over its neighbour: the NIP's 18 digits, the golongan, the wrapped
+    names and jabatan, the totals. (A day's code may use its cell's padding: "PSW4" in a
+    31st of the width.)"""
+    month = make_month(people(), 2026, 10, lambda i, day: "TL1/PSW2" if day.day == 7 else "H")
+    grid = attendance_table(build_table(month), FRAME_WIDTH)
+    look = grid.look
+    days = range(*look.header_spans[0])
+    for index, row in enumerate(grid.rows):
+        if index in grid.unit_rows:
+            continue
+        for column, (value, width, size) in enumerate(zip(row, look.widths, look.sizes,
+                                                          strict=True)):
+            if column in days:
+                continue
+            for line in value.split("\n"):
+                assert stringWidth(line, look.font, size) <= width - 2 * look.padding, (
+                    column, line)
