@@ -14,6 +14,7 @@ once into the database and renamed to `<name>.imported`.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import json
@@ -67,6 +68,11 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
         self.database_path = database_path
         self.legacy_pickle = legacy_pickle
         self._db: Database | None = None
+        # Values waiting for the next batch's transaction, its outcome, and the task writing
+        # it (held: the loop keeps only a weak reference to a task).
+        self._batch: list[tuple[str, str, str, bytes | None]] = []
+        self._written: asyncio.Future[None] | None = None
+        self._writer: asyncio.Future[None] | None = None
 
     async def database(self) -> Database:
         if self._db is None:
@@ -132,12 +138,30 @@ class SQLitePersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]
     # --- writes -----------------------------------------------------------------------
 
     async def _put(self, kind: str, name: str, key: str, value: bytes | None) -> None:
+        # PTB hands every value changed since its last persistence run to one asyncio.gather:
+        # each joins the batch before its first await, and the batch is written by a task that
+        # runs after all of them did, in one transaction instead of one per value.
+        self._batch.append((kind, name, key, value))
+        if self._written is None:
+            self._written = asyncio.get_running_loop().create_future()
+            self._writer = asyncio.ensure_future(self._write_batch())
+        written = self._written
         try:
-            await rows.put(await self.database(), kind, name, key, value,
-                           dt.datetime.now(dt.UTC))
+            await asyncio.shield(written)
         except (sqlite3.Error, OSError) as error:
-            # The transaction rolled back: the previous value is still there and readable.
+            # The transaction rolled back: the previous values are still there and readable.
             log.error("state.write_failed kind=%s name=%s error=%s", kind, name, error)
+
+    async def _write_batch(self) -> None:
+        written, batch = self._written, self._batch
+        assert written is not None
+        self._written, self._batch = None, []
+        try:
+            await rows.put(await self.database(), batch, dt.datetime.now(dt.UTC))
+        except Exception as error:
+            written.set_exception(error)
+        else:
+            written.set_result(None)
 
     async def update_conversation(self, name: str, key: ConversationKey,
                                   new_state: object | None) -> None:

@@ -17,7 +17,7 @@ from bot.persistence import SQLitePersistence
 from services.backup import make_backup
 from tests.conftest import tg
 from tests.support.harness import Harness
-from tests.support.office import STAFF_A
+from tests.support.office import STAFF_A, STAFF_B
 from tests.test_requests_flow import choose_dates, config_text, last, start_form
 
 EMPLOYEE = tg(STAFF_A)
@@ -46,6 +46,33 @@ async def test_state_is_in_the_database_and_a_restart_resumes(harness: Harness, 
     assert not settings.telegram.persistence_path.exists()      # no side file any more
     await h.send(EMPLOYEE, "urusan administrasi kependudukan")
     assert "Periksa kembali" in last(h, EMPLOYEE).text
+
+
+async def test_one_persistence_run_writes_every_changed_value_in_one_transaction(
+        harness: Harness, office, settings) -> None:
+    h = harness
+    other = tg(STAFF_B)
+    for user in (EMPLOYEE, other):
+        await start_form(h, user, "izin")
+        await choose_dates(h, user, "20261006", "20261007")
+    db = await _persistence(h).database()
+    commits = 0
+
+    def counted() -> None:
+        nonlocal commits
+        commits += 1
+
+    db.on_commit(counted)
+    await h.application.update_persistence()
+    # Two conversations and two people's form data, in one commit.
+    assert commits == 1
+    with sqlite3.connect(settings.database.path) as conn:
+        written = conn.execute("SELECT count(*), count(DISTINCT updated_at) FROM bot_state"
+                               " WHERE kind IN ('user', 'conversation')").fetchone()
+    assert written[0] >= 4 and written[1] == 1
+    await h.restart()
+    await h.send(other, "urusan administrasi kependudukan")
+    assert "Periksa kembali" in last(h, other).text
 
 
 async def test_a_full_disk_keeps_the_previous_state_and_the_bot_starts(
