@@ -6,7 +6,9 @@ SQLite call, each hop to a thread) it waits up to a switch interval to get it ba
 C call (a full garbage collection, a large unpickling) holds it for hundreds of milliseconds.
 A process has a GIL of its own. Workers are started by a fork server, never by forking the bot
 (its threads would be copied mid-flight), with the services and the renderer already imported
-there, and they open their own read-only connection (services.storage.reading). A worker that
+there, and they open their own read-only connection (services.storage.reading). Calls are
+submitted from a thread: submitting may start a worker, which waits for the fork server (a
+second or more for the first, while it imports), and the event loop must not wait. A worker that
 dies (killed, out of memory) fails the call that was running, if any; the pool is replaced,
 and the next call gets a fresh worker.
 """
@@ -44,16 +46,15 @@ class ComputePool:
         return ProcessPoolExecutor(self._workers, mp_context=self._context)
 
     async def __call__(self, fn: Callable[..., T], /, *args: Any) -> T:
-        loop = asyncio.get_running_loop()
         executor = self._executor
         try:
-            running = loop.run_in_executor(executor, fn, *args)
+            running = await asyncio.to_thread(executor.submit, fn, *args)
         except BrokenProcessPool:
             # A worker died while idle: nothing of this call was lost.
             executor = self._replace(executor)
-            running = loop.run_in_executor(executor, fn, *args)
+            running = await asyncio.to_thread(executor.submit, fn, *args)
         try:
-            return await running
+            return await asyncio.wrap_future(running)
         except BrokenProcessPool:
             self._replace(executor)
             raise

@@ -32,6 +32,7 @@ from services import attendance_rules as rules
 from services.attendance_policy import AttendancePolicy
 from services.calendar import OfficeCalendar
 from services.storage import Database
+from services.storage.collector import full_collections_held
 
 # More employees than this to recount: counting every day again is as cheap and simpler.
 NIPS_AT_ONCE = 200
@@ -201,6 +202,15 @@ async def _apply(conn: aiosqlite.Connection, day: dt.date, marks: dict[str, Mark
 
 async def _recount(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
                    days: Iterable[dt.date], nips: set[str] | None, dirty_seq: int) -> None:
+    # A chunk's marks (half a million values for a province) live until they are written:
+    # full collections would walk them again and again, each holding the GIL for a tenth of
+    # a second or more.
+    with full_collections_held():
+        await _recount_held(db, policy, calendar, days, nips, dirty_seq)
+
+
+async def _recount_held(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
+                        days: Iterable[dt.date], nips: set[str] | None, dirty_seq: int) -> None:
     for first, last in _runs(days, CHUNK_DAYS):
         # In a thread, not the compute process: a chunk's marks are half a million values for
         # a province, and unpickling them on their way back holds the GIL for a third of a
