@@ -151,16 +151,22 @@ async def edited(db: Database, dedupe_key: str) -> Edited:
         return await _edited(conn, dedupe_key)
 
 
+# Every query on waiting rows repeats the partial indexes' own condition (status IN ('pending',
+# 'sending')): SQLite uses a partial index only for a query that states it, and otherwise
+# scans every row the outbox ever sent.
+_WAITING = "status IN ('pending', 'sending')"
 # The due rows of every lane up to the first that must wait, oldest first: one claim takes a
 # decision's messages to one person together, and the sender sends each lane's in order.
-_DUE_RUNS = ("SELECT o.* FROM outbox o WHERE o.status = 'pending' AND o.not_before <= ?"
-             " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lane = o.lane AND p.id < o.id"
-             "  AND (p.status = 'sending' OR (p.status = 'pending' AND p.not_before > ?)))"
+_DUE_RUNS = (f"SELECT o.* FROM outbox o WHERE o.{_WAITING} AND o.status = 'pending'"
+             " AND o.not_before <= ?"
+             f" AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.{_WAITING} AND p.lane = o.lane"
+             "  AND p.id < o.id AND (p.status = 'sending' OR p.not_before > ?))"
              " ORDER BY o.id LIMIT ?")
 # When the first lane whose oldest row waits may go.
-_NEXT_HEAD = ("SELECT min(o.not_before) FROM outbox o WHERE o.status = 'pending'"
-              " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lane = o.lane AND p.id < o.id"
-              "  AND p.status IN ('pending', 'sending'))")
+_NEXT_HEAD = (f"SELECT min(o.not_before) FROM outbox o WHERE o.{_WAITING}"
+              " AND o.status = 'pending'"
+              f" AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.{_WAITING} AND p.lane = o.lane"
+              "  AND p.id < o.id)")
 
 
 async def _next_head(conn: aiosqlite.Connection) -> dt.datetime | None:
@@ -269,13 +275,15 @@ async def finish(db: Database, row_id: int, status: str, *, error: str | None,
 async def recover(db: Database) -> int:
     """After a restart: rows a dead process left in 'sending' are sent again (at least once)."""
     async with db.transaction() as conn:
-        cursor = await conn.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
+        cursor = await conn.execute(
+            f"UPDATE outbox SET status = 'pending' WHERE {_WAITING} AND status = 'sending'")
         return cursor.rowcount
 
 
 async def next_due(db: Database) -> dt.datetime | None:
-    async with db.read() as conn, conn.execute("SELECT min(not_before) FROM outbox"
-                            " WHERE status = 'pending'") as cursor:
+    async with db.read() as conn, conn.execute(
+            f"SELECT min(not_before) FROM outbox WHERE {_WAITING} AND status = 'pending'"
+    ) as cursor:
         row = await cursor.fetchone()
     return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
 

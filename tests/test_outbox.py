@@ -249,3 +249,15 @@ async def test_a_recipient_without_telegram_is_skipped(harness: Harness, office:
 async def test_enqueue_needs_a_recipient(db: Database, clock: Any) -> None:
     with pytest.raises(ValueError):
         await enqueue(db, Notice("test.note", None, None, {}), now=clock.now())
+
+
+async def test_the_senders_queries_search_the_waiting_rows_not_the_whole_outbox(
+        db: Database) -> None:
+    """Every row ever sent stays in the table; a claim must not read them all."""
+    stamp = "2026-10-05T01:00:00.000000+00:00"
+    async with db.read() as conn:
+        for query, args in ((outbox._DUE_RUNS, (stamp, stamp, 200)), (outbox._NEXT_HEAD, ())):
+            async with conn.execute(f"EXPLAIN QUERY PLAN {query}", args) as cursor:
+                plan = [row[3] for row in await cursor.fetchall()]
+            assert not [step for step in plan if step.startswith("SCAN")], plan
+            assert any("outbox_pending" in step for step in plan), plan
