@@ -8,6 +8,7 @@ run_webhook, not under `async with app`, so tests call `start_services` themselv
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 import warnings
@@ -180,12 +181,19 @@ async def start_services(app: BotApp) -> None:
     await menu.publish_default_commands(app)
     for module in LIFECYCLE_MODULES:
         await module.start(app)
+    # What is alive now (modules, PTB, handlers, configuration) lives as long as the bot: full
+    # collections leave it alone from here on. Each walks only what came after, instead of
+    # the whole heap with the GIL held (50-100 ms every few seconds of a busy morning).
+    gc.collect()
+    gc.freeze()
     log.info("bot.started office=%r db=%s", settings.office.name, settings.database.path)
 
 
 async def stop_services(app: BotApp) -> None:
     if SERVICES_KEY not in app.bot_data:
         return
+    # What start_services froze becomes collectable again (a test starts many bots).
+    gc.unfreeze()
     for module in reversed(LIFECYCLE_MODULES):
         await module.stop(app)
     services: AppServices = app.bot_data.pop(SERVICES_KEY)
