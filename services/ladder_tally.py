@@ -14,8 +14,9 @@ configuration (day off, hours, scan window, grace) shows in its stored rule, and
 whose machine id, activity or registration changed is counted again over every counted day.
 `rebuild` starts from nothing (the `presensi rebuild-tally` command).
 
-Counting happens in snapshots off the event loop; each day's result is written in a short
-transaction of its own, so the chat's writes wait for one day at most, never the year.
+Counting happens in snapshots off the event loop; each day's result is written in a few short
+transactions of its own (MARKS_AT_ONCE employees each), so the chat's writes wait for a
+fraction of a day at most, never the year.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ from services.storage.collector import full_collections_held
 
 # More employees than this to recount: counting every day again is as cheap and simpler.
 NIPS_AT_ONCE = 200
+# A day's marks written in one transaction at most: a province's day is about ten thousand,
+# and the chat's own writes wait for the write lock while a transaction holds it.
+MARKS_AT_ONCE = 2_000
 # Days counted in one snapshot (a month of a province's punches is about a million rows).
 CHUNK_DAYS = 16
 
@@ -173,10 +177,41 @@ def _count(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeC
     return marks
 
 
-def _nip_filter(nips: set[str] | None) -> tuple[str, list[str]]:
-    if nips is None:
-        return "", []
-    return f" AND nip IN ({', '.join('?' * len(nips))})", sorted(nips)
+@dataclass(frozen=True)
+class _Span:
+    """The employees one write of a day's marks replaces: those named, or (nips None) every
+    NIP from `low` (inclusive) up to `high` (exclusive), either end open when None."""
+
+    nips: set[str] | None = None
+    low: str | None = None
+    high: str | None = None
+
+
+def _nip_filter(span: _Span) -> tuple[str, list[str]]:
+    if span.nips is not None:
+        return f" AND nip IN ({', '.join('?' * len(span.nips))})", sorted(span.nips)
+    where, params = "", []
+    if span.low is not None:
+        where, params = " AND nip >= ?", [span.low]
+    if span.high is not None:
+        where, params = f"{where} AND nip < ?", [*params, span.high]
+    return where, params
+
+
+def _spans(marks: dict[str, Mark], nips: set[str] | None
+           ) -> list[tuple[_Span, dict[str, Mark]]]:
+    """A day's marks in pieces of at most MARKS_AT_ONCE, each with the span it replaces; the
+    spans of a whole day's recount cover every NIP, so a mark of someone who no longer gets one
+    is taken out too."""
+    if nips is not None:
+        return [(_Span(nips=nips), marks)]
+    ordered = sorted(marks)
+    starts = ordered[MARKS_AT_ONCE::MARKS_AT_ONCE]
+    bounds = [None, *starts, None]
+    pieces = [ordered[i:i + MARKS_AT_ONCE] for i in range(0, max(len(ordered), 1),
+                                                          MARKS_AT_ONCE)]
+    return [(_Span(low=bounds[k], high=bounds[k + 1]), {nip: marks[nip] for nip in piece})
+            for k, piece in enumerate(pieces)]
 
 
 _ADD = ("INSERT INTO ladder_tally (nip, year, tk_days, late_minutes, early_minutes) {rows}"
@@ -193,11 +228,11 @@ _MARKS = ("SELECT json_extract(value, '$[0]') AS nip, json_extract(value, '$[1]'
 
 
 async def _apply(conn: aiosqlite.Connection, day: dt.date, marks: dict[str, Mark],
-                 nips: set[str] | None) -> None:
-    """Replace what `day` added (for `nips`, or everyone) by `marks`, in one hop to the
-    connection's thread: a province's day is about ten thousand marks, and the write lock
-    the chat's own writes wait for is held only as long as SQLite needs."""
-    where, params = _nip_filter(nips)
+                 span: _Span) -> None:
+    """Replace what `day` added for the employees of `span` by `marks`, in one hop to the
+    connection's thread, so the write lock the chat's own writes wait for is held only as long
+    as SQLite needs."""
+    where, params = _nip_filter(span)
     key = day.isoformat()
 
     def apply(raw: sqlite3.Connection) -> None:
@@ -232,8 +267,15 @@ async def _recount_held(db: Database, policy: AttendancePolicy, calendar: Office
         # second in one go.
         marks = await db.snapshot(_count, policy, calendar, first, last, nips)
         for day, found in marks.items():
+            *first_pieces, (last_span, last_marks) = _spans(found, nips)
+            # A piece's marks and the tally move together, so the tally is right after every
+            # piece; the day is recorded as counted (and no longer dirty) only with its last,
+            # so a day cut short by a crash is counted again, whole, next time.
+            for span, piece in first_pieces:
+                async with db.transaction() as conn:
+                    await _apply(conn, day, piece, span)
             async with db.transaction() as conn:
-                await _apply(conn, day, found, nips)
+                await _apply(conn, day, last_marks, last_span)
                 if nips is None:
                     await conn.execute("INSERT OR REPLACE INTO ladder_days (day, rule)"
                                        " VALUES (?, ?)",

@@ -202,3 +202,34 @@ async def test_each_day_is_counted_by_its_own_hours_and_permits(settings: Settin
         tally = data.tally.get(nip, ladder_tally.YearTally(0, attendance.rules.LostMinutes()))
         assert (tally.tk_days, data.tk_dates.get(nip, set())) == (len(days), days), nip
         assert tally.minutes == minutes.get(nip, attendance.rules.LostMinutes()), nip
+
+
+async def test_a_day_written_in_pieces_is_right_even_when_cut_short(
+        settings: Settings, db: Database, office, monkeypatch) -> None:
+    """A day's marks are written a few employees at a time (so the chat's writes never wait
+    behind a province's whole day); the tally is right after every piece, and a day whose
+    last piece never committed is counted again, whole, by the next run."""
+    policy, calendar = settings.attendance, OfficeCalendar(settings.calendar)
+    monkeypatch.setattr(ladder_tally, "MARKS_AT_ONCE", 2)
+    await _month_of_punches(db, calendar)
+    await _check(db, policy, calendar)
+    # A late permit changes one past day; its recount is cut short after the first piece.
+    await add_absence(db, STAFF_B, "2026-09-01", "S")
+    real_apply, calls = ladder_tally._apply, []
+
+    async def failing_apply(conn, day, marks, span):  # type: ignore[no-untyped-def]
+        calls.append(day)
+        if len(calls) == 2:
+            raise OSError("disk gone")
+        await real_apply(conn, day, marks, span)
+
+    monkeypatch.setattr(ladder_tally, "_apply", failing_apply)
+    try:
+        await ladder_tally.refresh(db, policy, calendar, SINCE, UNTIL)
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the second piece was written")
+    assert calls == [dt.date(2026, 9, 1)] * 2
+    monkeypatch.setattr(ladder_tally, "_apply", real_apply)
+    await _check(db, policy, calendar)
