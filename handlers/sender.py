@@ -53,6 +53,10 @@ EDIT_WAIT = dt.timedelta(seconds=2)
 ALERT_AFTER_ATTEMPTS = 4
 GIVE_UP_AFTER = dt.timedelta(days=2)
 PERIODIC_SECONDS = 15.0
+# Rows answered by Telegram and waiting to be recorded as sent, recorded together at the end
+# of a pass or once this many wait: one commit for a decision's messages instead of one each,
+# and a crash re-sends at most this many (services/outbox.py, crash policy).
+SENT_BATCH = 32
 
 # How a row's delivery ended, for the rest of its lane.
 _DONE = "done"
@@ -135,6 +139,8 @@ class Sender:
         self._idle: tuple[int, dt.datetime | None] | None = None
         # The earliest retry the running pass set.
         self._retry_at: dt.datetime | None = None
+        # Delivered rows of the running pass not yet recorded (see SENT_BATCH).
+        self._sent: list[outbox.Sent] = []
 
     # --- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
@@ -215,6 +221,8 @@ class Sender:
                         await asyncio.gather(*(self._lane(rows) for rows in lanes.values()))
                     finally:
                         _pass_reads.reset(reads)
+                        # Also when the pass is cancelled (stop): what went out is recorded.
+                        await self._record_sent()
                     handled += len(claim.rows)
                 # The claim took every due row of its lanes; what is left waits for the time
                 # the claim saw, or for a retry this pass set. A commit meanwhile (a kick, or
@@ -277,6 +285,7 @@ class Sender:
         edits = row.edits
         if edits is not None and edits.status in (outbox.PENDING, outbox.SENDING):
             # Claimed with the message it edits, which went out earlier in this lane.
+            await self._record_sent()
             edits = await outbox.edited(db, row.payload[outbox.EDIT_OF])
         if edits is not None:
             if edits.status in (outbox.PENDING, outbox.SENDING):
@@ -313,9 +322,25 @@ class Sender:
             chat_id, message_id = ((message.chat_id, message.message_id)
                                    if isinstance(message, Message) else
                                    target or (row.chat_id, None))
-            await outbox.mark_sent(db, row.id, chat_id=chat_id, message_id=message_id,
-                                   now=self._services.clock.now())
+            await self._sent_now(row, chat_id, message_id)
         return _DONE
+
+    async def _sent_now(self, row: Claimed, chat_id: int, message_id: int | None) -> None:
+        self._sent.append(outbox.Sent(row.id, chat_id, message_id, self._services.clock.now()))
+        if len(self._sent) >= SENT_BATCH:
+            await self._record_sent()
+
+    async def _record_sent(self) -> None:
+        if not self._sent:
+            return
+        sent, self._sent = self._sent, []
+        try:
+            await outbox.mark_sent(self._services.db, sent)
+        except BaseException:
+            # Still 'sending' in the database: recorded with the next batch, not left to hold
+            # their lanes until a restart.
+            self._sent[:0] = sent
+            raise
 
     async def _wait(self, row: Claimed, at: dt.datetime, error: str,
                     alert: Notice | None = None) -> None:
@@ -338,7 +363,7 @@ class Sender:
         db, now = self._services.db, self._services.clock.now()
         description = error.message.lower()
         if target is not None and "message is not modified" in description:
-            await outbox.mark_sent(db, row.id, chat_id=target[0], message_id=target[1], now=now)
+            await self._sent_now(row, target[0], target[1])
         elif target is not None and ("message to edit not found" in description
                                      or "message can't be edited" in description):
             await outbox.finish(db, row.id, outbox.SKIPPED, error=error.message, now=now)

@@ -8,9 +8,11 @@ again, and a `dedupe_key` keeps a re-run from writing the same notice twice.
 
 Crash policy (at least once): a row is marked 'sending' before the call to Telegram and 'sent'
 after it. A process killed between Telegram's answer and that second commit leaves the row in
-'sending'; `recover` puts it back to 'pending' and it is sent again. We prefer that rare double
-(a window of one local SQLite commit) to a lost card: every tap is re-checked against the
-database, so a duplicate card can never decide twice, and an edit repeated is refused by
+'sending'; `recover` puts it back to 'pending' and it is sent again. The sender records the
+rows of one pass that went out together (a few dozen at most, see handlers/sender.py), so the
+window spans those rows' calls; a row is never marked before Telegram answered it. We prefer
+that rare double (a window of about a second) to a lost card: every tap is re-checked against
+the database, so a duplicate card can never decide twice, and an edit repeated is refused by
 Telegram as "not modified", which the sender counts as delivered.
 
 Times in this table are UTC so that `not_before` compares correctly as text.
@@ -234,12 +236,23 @@ async def release(db: Database, row_ids: list[int]) -> None:
             f" 'sending' AND id IN ({', '.join('?' * len(row_ids))})", tuple(row_ids))
 
 
-async def mark_sent(db: Database, row_id: int, *, chat_id: int, message_id: int | None,
-                    now: dt.datetime) -> None:
+@dataclass(frozen=True)
+class Sent:
+    """What Telegram answered for a row it delivered: the message, and when."""
+
+    row_id: int
+    chat_id: int
+    message_id: int | None
+    at: dt.datetime
+
+
+async def mark_sent(db: Database, sent: Iterable[Sent]) -> None:
+    """Record delivered rows, several in one commit: a crash before it only sends them again
+    (the crash window of the module docstring, which covers the rows of one commit)."""
     async with db.transaction(wake=False) as conn:
-        await conn.execute("UPDATE outbox SET status = 'sent', done_at = ?, sent_chat_id = ?,"
-                           " message_id = ?, last_error = NULL WHERE id = ?",
-                           (_utc(now), chat_id, message_id, row_id))
+        await conn.executemany("UPDATE outbox SET status = 'sent', done_at = ?, sent_chat_id = ?,"
+                               " message_id = ?, last_error = NULL WHERE id = ?",
+                               [(_utc(s.at), s.chat_id, s.message_id, s.row_id) for s in sent])
 
 
 async def retry_later(db: Database, row_id: int, *, at: dt.datetime, error: str,
