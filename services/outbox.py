@@ -274,7 +274,8 @@ async def finish(db: Database, row_id: int, status: str, *, error: str | None,
     private chat the employee is marked as having blocked the bot in the same transaction."""
     if status not in (BLOCKED, SKIPPED, FAILED):
         raise ValueError(status)
-    async with db.transaction(wake=tell_admin is not None) as conn:
+    # Marking the employee blocked changes more than the outbox: it wakes (see transaction).
+    async with db.transaction(wake=tell_admin is not None or blocked_nip is not None) as conn:
         await conn.execute("UPDATE outbox SET status = ?, done_at = ?, last_error = ?,"
                            " admin_told = admin_told OR ? WHERE id = ?",
                            (status, _utc(now), error[:500] if error else None,

@@ -277,6 +277,11 @@ async def _load(conn: aiosqlite.Connection, request_id: int) -> RequestView:
 
 
 async def get(db: Database, request_id: int) -> RequestView:
+    # The view the last write of this request built (a decision's messages are rendered from
+    # it right after the decision), unless anything was committed since.
+    kept = await db.kept((ENTITY, request_id))
+    if isinstance(kept, RequestView):
+        return kept
     async with db.read() as conn:
         return await _load(conn, request_id)
 
@@ -699,6 +704,7 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
             await outbox.enqueue(conn, notices.proposed(view, await _admin_nips(conn)), now=at)
             return view
         view = await _load(conn, request_id)
+        db.keep((ENTITY, request_id), view)
         await outbox.enqueue(conn, notices.after_submit(view), now=at)
         return view
 
@@ -748,6 +754,7 @@ async def resubmit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar
                            detail={"start": draft.start, "end": draft.end,
                                    "working_days": working_days, "round": current.round + 1})
         view = await _load(conn, request_id)
+        db.keep((ENTITY, request_id), view)
         await outbox.enqueue(conn, notices.after_submit(view), now=at)
         return view
 
@@ -1059,6 +1066,7 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
             await _propose(conn, policy, office, request_id, basis, signer=nip, at=at,
                            telegram_user_id=telegram_user_id)
         decided = await _load(conn, request_id)
+        db.keep((ENTITY, request_id), decided)
         listed = await approvals.cards(conn, approvals.REQUEST, request_id, position, round_)
         sent = notices.after_decision(decided, position, round_, listed)
         if decided.status == DIUSULKAN:

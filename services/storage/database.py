@@ -21,7 +21,7 @@ import asyncio
 import functools
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Hashable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -245,6 +245,10 @@ class Database:
         self._checkpointer: sqlite3.Connection | None = None
         self._checkpointing: asyncio.Future[None] | None = None
         self._runner: reading.Runner | None = None
+        # What the last transactions built of what they committed (keep), and the
+        # data_version they committed it under; the open transaction's, kept if it commits.
+        self._kept: dict[Hashable, tuple[int, object]] = {}
+        self._keeping: dict[Hashable, object] | None = None
 
     def on_commit(self, listener: Callable[[], None]) -> None:
         """Call `listener` after every committed write (the outbox sender is woken this way,
@@ -254,25 +258,54 @@ class Database:
     @asynccontextmanager
     async def transaction(self, *, wake: bool = True) -> AsyncIterator[aiosqlite.Connection]:
         """The one writer's transaction. `wake=False` for a write that gives the commit
-        listeners nothing to do: the sender recording what it did to its own rows (it claims
-        again after every pass anyway)."""
+        listeners nothing to do and changes nothing but the outbox rows' own bookkeeping: the
+        sender recording what it did to its rows (it claims again after every pass anyway).
+        Such a commit also leaves what earlier transactions kept valid."""
         async with self._lock:
             # BEGIN inside the try, the rollback shielded: a task cancelled at any await here
             # (a chat request abandoned) never leaves the writer inside its transaction.
             try:
                 await self._conn.begin_immediate()
+                self._keeping = {}
                 before = self._conn.total_changes
                 yield self._conn
             except BaseException:
+                self._keeping = None
                 await asyncio.shield(self._conn.rollback())
                 raise
             else:
+                keeping, self._keeping = self._keeping, None
+                # Read while the write lock is held: no other connection commits until ours.
+                version = await self.data_version() if keeping else 0
                 changed = self._conn.total_changes - before
                 await self._conn.commit_sized(changed)
                 self._changed(changed)
+                if wake:
+                    self._kept.clear()
+                for key, value in (keeping or {}).items():
+                    self._kept[key] = (version, value)
         if wake:
             for listener in self._on_commit:
                 listener()
+
+    def keep(self, key: Hashable, value: object) -> None:
+        """Inside a transaction, after its last write to what `value` was built from: `value`
+        is what a read of `key` returns once it commits (`kept`), until the next commit that
+        wakes the listeners or another connection's. Values kept must be immutable."""
+        if self._keeping is None:
+            raise RuntimeError("keep() belongs inside the writer's transaction")
+        self._keeping[key] = value
+
+    async def kept(self, key: Hashable) -> object | None:
+        """What the transaction that last kept `key` built, if nothing has been committed
+        since that could change it; else None (read it from the database)."""
+        found = self._kept.get(key)
+        if found is None:
+            return None
+        if found[0] != await self.data_version():
+            self._kept.clear()
+            return None
+        return found[1]
 
     async def data_version(self) -> int:
         """SQLite's data_version of the writer: it changes whenever another connection (another

@@ -1,0 +1,83 @@
+"""What a write transaction keeps of what it committed (Database.keep / kept): read back until
+anything that could change it commits, here or on another connection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from services import employees
+from services import requests as svc
+from services.calendar import OfficeCalendar
+from services.clock import FixedClock
+from services.storage import Database, open_database
+from tests.support.office import KABID, STAFF_A
+
+NOTE = "INSERT INTO audit_log (at, action, entity, entity_id) VALUES ('t', 'x', 'e', 1)"
+
+
+async def test_kept_until_a_commit_that_could_change_it(tmp_path: Path) -> None:
+    path = tmp_path / "kept.sqlite3"
+    db = await open_database(path)
+    with pytest.raises(RuntimeError):
+        db.keep("k", 1)
+    async with db.transaction() as conn:
+        await conn.execute(NOTE)
+        db.keep("k", "built")
+    assert await db.kept("k") == "built"
+    # The sender's bookkeeping of its own rows changes nothing kept.
+    async with db.transaction(wake=False) as conn:
+        await conn.execute("SELECT 1")
+    assert await db.kept("k") == "built"
+    # A transaction rolled back keeps nothing and leaves the last one's.
+    with pytest.raises(ZeroDivisionError):
+        async with db.transaction() as conn:
+            db.keep("k", "rolled back")
+            raise ZeroDivisionError
+    assert await db.kept("k") == "built"
+    # Any other commit here drops it.
+    async with db.transaction() as conn:
+        await conn.execute(NOTE)
+    assert await db.kept("k") is None
+    # So does a commit on another connection (another process, another handle).
+    async with db.transaction() as conn:
+        db.keep("k", "again")
+    other = await open_database(path)
+    async with other.transaction() as conn:
+        await conn.execute(NOTE)
+    await other.close()
+    assert await db.kept("k") is None
+    await db.close()
+
+
+async def _employee(db: Database, nip: str) -> employees.Employee:
+    async with db.read() as conn:
+        found = await employees.by_nip(conn, nip)
+    assert found is not None
+    return found
+
+
+async def test_a_request_read_after_its_decision_is_the_view_the_decision_built(
+        db: Database, office: object, settings: Settings, clock: FixedClock) -> None:
+    calendar = OfficeCalendar(settings.calendar)
+    draft = svc.Draft("izin", clock.now().date(), clock.now().date(), "keperluan keluarga")
+    filed = await svc.submit(db, settings.requests, calendar, await _employee(db, STAFF_A.nip),
+                             draft, at=clock.now(), telegram_user_id=None)
+    assert await svc.get(db, filed.id) is filed
+    done = await svc.decide(db, settings.requests, calendar, settings.office,
+                            request_id=filed.id, position=0, round_=1, action="setujui",
+                            nip=KABID.nip, note=None, at=clock.now(), telegram_user_id=None)
+    kept = await svc.get(db, filed.id)
+    assert kept is done.request
+    # The same as the request read afresh from the file.
+    fresh = await open_database(settings.database.path)
+    assert await svc.get(fresh, filed.id) == kept
+    # A change by another connection is seen at once.
+    async with fresh.transaction() as conn:
+        await conn.execute("UPDATE employees SET nama = 'Nama Baru' WHERE nip = ?",
+                           (STAFF_A.nip,))
+    await fresh.close()
+    again = await svc.get(db, filed.id)
+    assert again is not kept and again.applicant.nama == "Nama Baru"
