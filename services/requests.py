@@ -218,9 +218,11 @@ async def _employee(conn: aiosqlite.Connection, nip: str,
 
 
 async def _views(conn: aiosqlite.Connection, rows: list[aiosqlite.Row],
-                 cache: dict[str, Employee]) -> list[RequestView]:
+                 cache: dict[str, Employee],
+                 subjects: dict[int, approvals.Subject] | None = None) -> list[RequestView]:
     ids = [r["id"] for r in rows]
-    subjects = await approvals.load_many(conn, approvals.REQUEST, ids)
+    if subjects is None:
+        subjects = await approvals.load_many(conn, approvals.REQUEST, ids)
     proposals = await usulan.load_many(conn, ids)
     answers = await cuti_answers.load_many(conn, ids)
     return [await _view(conn, row, subjects[row["id"]], cache, proposals.get(row["id"]),
@@ -269,11 +271,18 @@ async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row, subject: approva
 
 
 async def _load(conn: aiosqlite.Connection, request_id: int) -> RequestView:
+    return (await _load_subject(conn, request_id))[0]
+
+
+async def _load_subject(conn: aiosqlite.Connection, request_id: int
+                        ) -> tuple[RequestView, approvals.Subject]:
+    """The request's view and the approval state it was built from (a decision acts on it)."""
     async with conn.execute("SELECT * FROM requests WHERE id = ?", (request_id,)) as cursor:
         row = await cursor.fetchone()
     if row is None:
         raise NotFound(f"Pengajuan #{request_id} tidak ditemukan.")
-    return (await _views(conn, [row], {}))[0]
+    subjects = await approvals.load_many(conn, approvals.REQUEST, [request_id])
+    return (await _views(conn, [row], {}, subjects))[0], subjects[request_id]
 
 
 async def get(db: Database, request_id: int) -> RequestView:
@@ -1020,9 +1029,7 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
     if note:
         note = text_limits.check_note(note)
     async with db.transaction() as conn:
-        view = await _load(conn, request_id)
-        subject = await approvals.load(conn, approvals.REQUEST, request_id)
-        assert subject is not None
+        view, subject = await _load_subject(conn, request_id)
         try:
             move = await approvals.act(conn, subject, position=position, round_=round_,
                                        actor_nip=nip, action=action,
