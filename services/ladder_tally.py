@@ -40,7 +40,7 @@ from services.storage.collector import full_collections_held
 NIPS_AT_ONCE = 200
 # A day's marks written in one transaction at most: a province's day is about ten thousand,
 # and the chat's own writes wait for the write lock while a transaction holds it.
-MARKS_AT_ONCE = 2_000
+MARKS_AT_ONCE = 500
 # Days counted in one snapshot (a month of a province's punches is about a million rows).
 CHUNK_DAYS = 16
 
