@@ -288,7 +288,7 @@ async def _load_subject(conn: aiosqlite.Connection, request_id: int
 async def get(db: Database, request_id: int) -> RequestView:
     # The view the last write of this request built (a decision's messages are rendered from
     # it right after the decision), unless anything was committed since.
-    kept = await db.kept((ENTITY, request_id))
+    kept = db.kept((ENTITY, request_id))
     if isinstance(kept, RequestView):
         return kept
     async with db.read() as conn:

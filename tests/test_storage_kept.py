@@ -3,6 +3,9 @@ anything that could change it commits, here or on another connection."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from services import requests as svc
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
 from services.storage import Database, open_database
+from services.storage.database import in_thread
 from tests.support.office import KABID, STAFF_A
 
 NOTE = "INSERT INTO audit_log (at, action, entity, entity_id) VALUES ('t', 'x', 'e', 1)"
@@ -26,21 +30,21 @@ async def test_kept_until_a_commit_that_could_change_it(tmp_path: Path) -> None:
     async with db.transaction() as conn:
         await conn.execute(NOTE)
         db.keep("k", "built")
-    assert await db.kept("k") == "built"
+    assert db.kept("k") == "built"
     # The sender's bookkeeping of its own rows changes nothing kept.
     async with db.transaction(wake=False) as conn:
         await conn.execute("SELECT 1")
-    assert await db.kept("k") == "built"
+    assert db.kept("k") == "built"
     # A transaction rolled back keeps nothing and leaves the last one's.
     with pytest.raises(ZeroDivisionError):
         async with db.transaction() as conn:
             db.keep("k", "rolled back")
             raise ZeroDivisionError
-    assert await db.kept("k") == "built"
+    assert db.kept("k") == "built"
     # Any other commit here drops it.
     async with db.transaction() as conn:
         await conn.execute(NOTE)
-    assert await db.kept("k") is None
+    assert db.kept("k") is None
     # So does a commit on another connection (another process, another handle).
     async with db.transaction() as conn:
         db.keep("k", "again")
@@ -48,7 +52,28 @@ async def test_kept_until_a_commit_that_could_change_it(tmp_path: Path) -> None:
     async with other.transaction() as conn:
         await conn.execute(NOTE)
     await other.close()
-    assert await db.kept("k") is None
+    assert db.kept("k") is None
+    await db.close()
+
+
+async def test_a_long_write_in_the_writers_thread_does_not_hold_up_a_kept_read(
+        tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "busy.sqlite3")
+    async with db.transaction() as conn:
+        db.keep("k", "built")
+    inside, release = threading.Event(), threading.Event()
+
+    def long_write(raw: sqlite3.Connection) -> None:
+        inside.set()
+        release.wait(5)
+
+    async with db.transaction() as conn:
+        writing = asyncio.ensure_future(in_thread(conn, long_write))
+        await asyncio.to_thread(inside.wait, 5)
+        # Not answered from the writer, which is busy: the caller reads a reader instead.
+        assert db.kept("k") is None
+        release.set()
+        await writing
     await db.close()
 
 

@@ -194,6 +194,13 @@ class _Connection(aiosqlite.Connection):
         self._conn.execute("BEGIN")
         return True
 
+    def data_version_now(self) -> int | None:
+        """PRAGMA data_version right here; None if a call still runs in the thread."""
+        if not self._idle():
+            return None
+        row = self._conn.execute("PRAGMA data_version").fetchone()
+        return int(row[0])
+
     def rollback_now(self) -> bool:
         """As begin_now, for the reader's rollback."""
         if not self._idle():
@@ -296,13 +303,17 @@ class Database:
             raise RuntimeError("keep() belongs inside the writer's transaction")
         self._keeping[key] = value
 
-    async def kept(self, key: Hashable) -> object | None:
+    def kept(self, key: Hashable) -> object | None:
         """What the transaction that last kept `key` built, if nothing has been committed
-        since that could change it; else None (read it from the database)."""
+        since that could change it; else None (read it from the database). Also None while a
+        long write runs in the writer's thread: a reader answers then without waiting for it."""
         found = self._kept.get(key)
         if found is None:
             return None
-        if found[0] != await self.data_version():
+        version = self._conn.data_version_now()
+        if version is None:
+            return None
+        if version != found[0]:
             self._kept.clear()
             return None
         return found[1]
