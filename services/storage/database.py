@@ -139,8 +139,7 @@ class _Connection(aiosqlite.Connection):
     def inline_now(self) -> bool:
         """True if the next call may run here without an await: nothing runs in the thread
         and it is not this call's turn to give the loop its turn (the call is then counted)."""
-        if (self._threaded is not None or not self._running or not self._connection
-                or (self._inline_calls + 1) % _YIELD_EVERY == 0):
+        if not self._idle() or (self._inline_calls + 1) % _YIELD_EVERY == 0:
             return False
         self._inline_calls += 1
         return True
