@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import Settings
-from services import audit, employees
+from services import audit
 from services import requests as svc
 from services.approval import model
 from services.approval import store as approvals
@@ -13,7 +13,7 @@ from services.approval.model import ActionSpec, State
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
 from services.storage import Database
-from tests.support.office import KABID, SEKRETARIS, STAFF_A, STAFF_B
+from tests.support.office import KABID, SEKRETARIS, STAFF_A, STAFF_B, stored_employee
 
 RUN = State(model.RUNNING, 0, 1)
 
@@ -66,20 +66,14 @@ def test_actions_are_data_a_new_one_is_registered() -> None:
         model.register_action(ActionSpec("uji_tangguhkan", model.ADVANCE))
 
 
-async def _employee(db: Database, nip: str) -> employees.Employee:
-    async with db.read() as conn:
-        found = await employees.by_nip(conn, nip)
-    assert found is not None
-    return found
-
-
 async def test_reassign_waiting_moves_only_waiting_steps_and_audits(
         db: Database, office, settings: Settings, clock: FixedClock) -> None:
     calendar = OfficeCalendar(settings.calendar)
     draft = svc.Draft("izin", clock.now().date(), clock.now().date(), "keperluan keluarga")
-    mine = await svc.submit(db, settings.requests, calendar, await _employee(db, STAFF_A.nip),
+    mine = await svc.submit(db, settings.requests, calendar, await stored_employee(db, STAFF_A.nip),
                             draft, at=clock.now(), telegram_user_id=None)
-    other = await svc.submit(db, settings.requests, calendar, await _employee(db, STAFF_B.nip),
+    other = await svc.submit(db, settings.requests, calendar,
+                             await stored_employee(db, STAFF_B.nip),
                              draft, at=clock.now(), telegram_user_id=None)
     async with db.transaction() as conn:
         moved = await approvals.reassign_waiting(
@@ -108,7 +102,7 @@ async def test_reassign_never_hands_an_applicant_their_own_request(
         db: Database, office, settings: Settings, clock: FixedClock) -> None:
     calendar = OfficeCalendar(settings.calendar)
     draft = svc.Draft("izin", clock.now().date(), clock.now().date(), "keperluan keluarga")
-    await svc.submit(db, settings.requests, calendar, await _employee(db, STAFF_A.nip), draft,
+    await svc.submit(db, settings.requests, calendar, await stored_employee(db, STAFF_A.nip), draft,
                      at=clock.now(), telegram_user_id=None)
     async with db.transaction() as conn:
         moved = await approvals.reassign_waiting(conn, from_nip=KABID.nip, to_nip=STAFF_A.nip,

@@ -30,16 +30,10 @@ from tests.support.office import (
     STAFF_A,
     STAFF_B,
     seed_old_schema,
+    stored_employee,
 )
 
 OLD_SCHEMA = 8
-
-
-async def _employee(db: Database, nip: str) -> employees.Employee:
-    async with db.read() as conn:
-        found = await employees.by_nip(conn, nip)
-    assert found is not None
-    return found
 
 
 async def _old_requests(db: Database, at: dt.datetime) -> None:
@@ -102,7 +96,7 @@ async def test_requests_in_flight_continue_after_the_migration(
         assert (izin.status, izin.round) == (svc.DIKEMBALIKAN, 2)
         assert izin.steps[0].outcome == "kembalikan" and izin.steps[0].note == "tanggal salah"
         fixed = await svc.resubmit(db, settings.requests, calendar,
-                                   await _employee(db, STAFF_B.nip), 2,
+                                   await stored_employee(db, STAFF_B.nip), 2,
                                    svc.Draft("izin", dt.date(2026, 10, 8), dt.date(2026, 10, 8),
                                              "mengurus KTP"),
                                    at=clock.now(), telegram_user_id=None)
@@ -170,7 +164,7 @@ async def test_files_in_flight_continue_after_the_migration(
         assert [a.nip for a in file.actors] == [ADMIN.nip] and file.reminded
         assert [(h.step_key, h.action, h.note) for h in file.history] == \
             [("disposisi", "teruskan", "Segera")]
-        admin = await _employee(db, ADMIN.nip)
+        admin = await stored_employee(db, ADMIN.nip)
         assert [f.id for f in await wf.tasks_of(db, env, admin)] == [1]
         outcome = await wf.act(db, env, 1, 5, admin, "teruskan", clock.now())
         assert outcome.file.status == wf.DONE
@@ -178,7 +172,7 @@ async def test_files_in_flight_continue_after_the_migration(
 
         returned = await wf.get_file(db, env, 2)
         assert (returned.status, returned.return_reason) == (wf.RETURNED, "Pindaian buram")
-        applicant = await _employee(db, STAFF_B.nip)
+        applicant = await stored_employee(db, STAFF_B.nip)
         again = await wf.submit(db, env, 2, returned.version, applicant, clock.now())
         assert again.file.step is not None and again.file.step.key == "disposisi"
         assert [n.to.nip for n in again.notices if n.kind == "tugas"] == [KEPALA.nip]
@@ -214,7 +208,7 @@ async def _old_recaps(db: Database, at: dt.datetime) -> bytes:
 
 
 async def _person(db: Database, nip: str) -> employees.Employee:
-    return await _employee(db, nip)
+    return await stored_employee(db, nip)
 
 
 async def test_recaps_in_flight_continue_after_the_migration(

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from bot.config import load_settings
 from bot.jobs import delegation as delegation_jobs
-from services import audit, delegation, employees, recap
+from services import audit, delegation, recap
 from services import requests as svc
 from services.absent_approvers import waited_enough
 from services.calendar import OfficeCalendar
@@ -25,7 +25,16 @@ from services.workflows.files import WorkflowEnv
 from tests.conftest import BASE_CONFIG, WIB, tg
 from tests.support.botapi import ApiCall
 from tests.support.harness import Harness
-from tests.support.office import ADMIN, KABID, KASUBBAG, KEPALA, SEKRETARIS, STAFF_A, STAFF_B
+from tests.support.office import (
+    ADMIN,
+    KABID,
+    KASUBBAG,
+    KEPALA,
+    SEKRETARIS,
+    STAFF_A,
+    STAFF_B,
+    stored_employee,
+)
 
 SP = "800/12/DISKOMINFO/2026"
 
@@ -46,17 +55,10 @@ def pdf_text(call: ApiCall) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
-async def _employee(db: Database, nip: str) -> employees.Employee:
-    async with db.read() as conn:
-        found = await employees.by_nip(conn, nip)
-    assert found is not None
-    return found
-
-
 async def _cuti(db: Database, settings, clock: FixedClock, nip: str, start: dt.date,
                 end: dt.date) -> svc.RequestView:
     return await svc.submit(db, settings.requests, OfficeCalendar(settings.calendar),
-                            await _employee(db, nip),
+                            await stored_employee(db, nip),
                             svc.Draft("cuti_tahunan", start, end, "keperluan keluarga"),
                             at=clock.now(), telegram_user_id=None)
 
@@ -64,7 +66,7 @@ async def _cuti(db: Database, settings, clock: FixedClock, nip: str, start: dt.d
 async def _file_at_the_kepala(harness: Harness, db: Database, clock: FixedClock) -> int:
     """A Plt/Plh file taken by its first four steps to the Tim Penilai (the Kepala)."""
     env = harness.application.bot_data["services"].env(WorkflowEnv)
-    applicant = await _employee(db, STAFF_A.nip)
+    applicant = await stored_employee(db, STAFF_A.nip)
     draft = await wf.start_draft(db, env, applicant, "administrasi_plt_plh", clock.now())
     for name in ("usulan.pdf", "sk.pdf", "pangkat.pdf"):
         await wf.attach_document(db, env, draft.id, applicant,
@@ -74,7 +76,7 @@ async def _file_at_the_kepala(harness: Harness, db: Database, clock: FixedClock)
     outcome = await wf.submit(db, env, file.id, file.version, applicant, clock.now())
     for person in (ADMIN, KABID, KASUBBAG, SEKRETARIS):
         outcome = await wf.act(db, env, file.id, outcome.file.version,
-                               await _employee(db, person.nip), "teruskan", clock.now())
+                               await stored_employee(db, person.nip), "teruskan", clock.now())
     assert outcome.file.step is not None and outcome.file.step.key == "tim_penilai"
     return file.id
 
@@ -186,9 +188,9 @@ async def test_plh_of_the_kepala_covers_cuti_file_and_recap_signature(
                         dt.date(2026, 11, 23))
     assert await _actors(db, later.id) == {SEKRETARIS.nip}
     env = harness.application.bot_data["services"].env(WorkflowEnv)
-    tasks = await wf.tasks_of(db, env, await _employee(db, SEKRETARIS.nip))
+    tasks = await wf.tasks_of(db, env, await stored_employee(db, SEKRETARIS.nip))
     assert [f.id for f in tasks] == [file_id]
-    assert await wf.tasks_of(db, env, await _employee(db, KEPALA.nip)) == []
+    assert await wf.tasks_of(db, env, await stored_employee(db, KEPALA.nip)) == []
 
     # Saturday: the period is over; what the Plh did not decide goes back to the Kepala.
     clock.set(dt.datetime(2026, 11, 7, 7, 0, tzinfo=WIB))
@@ -196,9 +198,9 @@ async def test_plh_of_the_kepala_covers_cuti_file_and_recap_signature(
     await delegation_jobs.run_tick(harness.application)
     await harness.deliver()
     assert await _actors(db, later.id) == {KEPALA.nip}
-    assert [f.id for f in await wf.tasks_of(db, env, await _employee(db, KEPALA.nip))] == \
+    assert [f.id for f in await wf.tasks_of(db, env, await stored_employee(db, KEPALA.nip))] == \
         [file_id]
-    assert await wf.tasks_of(db, env, await _employee(db, SEKRETARIS.nip)) == []
+    assert await wf.tasks_of(db, env, await stored_employee(db, SEKRETARIS.nip)) == []
     back = [c.text for c in api.sent_to(KEPALA.telegram_id)[before_kepala:]]
     assert any("kembali kepada Anda" in t for t in back)
     assert any("dikembalikan kepada Dr. Budi Santoso" in c.text
@@ -291,7 +293,7 @@ async def test_an_approver_on_cuti_without_plh_hands_over_after_a_working_day(
                        dt.date(2026, 11, 6))
     await _approve(db, settings, clock, cuti, KEPALA.nip)
     izin = await svc.submit(db, settings.requests, OfficeCalendar(settings.calendar),
-                            await _employee(db, STAFF_A.nip),
+                            await stored_employee(db, STAFF_A.nip),
                             svc.Draft("izin", dt.date(2026, 11, 4), dt.date(2026, 11, 4),
                                       "mengurus keperluan keluarga"),
                             at=clock.now(), telegram_user_id=None)
@@ -361,7 +363,7 @@ async def test_a_reimport_that_changes_the_atasan_moves_the_waiting_steps(
                        dt.date(2026, 11, 16))
     other = await _cuti(db, settings, clock, STAFF_B.nip, dt.date(2026, 11, 16),
                         dt.date(2026, 11, 16))
-    applicant = await _employee(db, STAFF_A.nip)
+    applicant = await stored_employee(db, STAFF_A.nip)
     draft = await wf.start_draft(db, env, applicant, "administrasi_plt_plh", clock.now())
     for name in ("usulan.pdf", "sk.pdf", "pangkat.pdf"):
         await wf.attach_document(db, env, draft.id, applicant,
@@ -370,7 +372,7 @@ async def test_a_reimport_that_changes_the_atasan_moves_the_waiting_steps(
     file = await wf.get_file(db, env, draft.id)
     outcome = await wf.submit(db, env, file.id, file.version, applicant, clock.now())
     outcome = await wf.act(db, env, file.id, outcome.file.version,
-                           await _employee(db, ADMIN.nip), "teruskan", clock.now())
+                           await stored_employee(db, ADMIN.nip), "teruskan", clock.now())
     assert [e.nip for e in outcome.file.actors] == [KABID.nip]
 
     await harness.send(tg(ADMIN), "/impor")
@@ -408,13 +410,13 @@ async def test_an_approved_plt_plh_file_records_the_designation(
     api = harness.api
     file_id = await _file_at_the_kepala(harness, db, clock)
     env = harness.application.bot_data["services"].env(WorkflowEnv)
-    kepala = await _employee(db, KEPALA.nip)
+    kepala = await stored_employee(db, KEPALA.nip)
     file = await wf.get_file(db, env, file_id)
     for action in ("teruskan", "setujui"):
         file = (await wf.act(db, env, file_id, file.version, kepala, action,
                              clock.now())).file
     # The Pelaksana finishes the file; its notices are outbox rows, rendered by /layanan's.
-    outcome = await wf.act(db, env, file_id, file.version, await _employee(db, ADMIN.nip),
+    outcome = await wf.act(db, env, file_id, file.version, await stored_employee(db, ADMIN.nip),
                            "teruskan", clock.now())
     assert outcome.file.status == wf.DONE and outcome.file.agenda_number
     await harness.deliver()

@@ -14,7 +14,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import Settings
-from services import cuti_bersama, employees
+from services import cuti_bersama
 from services import leave_balance as leave
 from services import leave_rights as rights
 from services import requests as svc
@@ -37,6 +37,7 @@ from tests.support.office import (
     STAFF_B,
     STAFF_C,
     Person,
+    stored_employee,
 )
 
 D = dt.date
@@ -82,13 +83,6 @@ async def staff(db: Database, tmp_path: Path, clock: FixedClock) -> tuple[Person
     return STAFF
 
 
-async def _employee(db: Database, nip: str) -> employees.Employee:
-    async with db.read() as conn:
-        found = await employees.by_nip(conn, nip)
-    assert found is not None
-    return found
-
-
 def _calendar(settings: Settings) -> OfficeCalendar:
     return OfficeCalendar(settings.calendar)
 
@@ -97,7 +91,7 @@ async def _check(db: Database, settings: Settings, clock: FixedClock, person: Pe
                  type_key: str, start: dt.date, end: dt.date,
                  ground: str | None = None) -> svc.DatesCheck:
     return await svc.check_dates(db, settings.requests, _calendar(settings),
-                                 await _employee(db, person.nip), type_key, start, end,
+                                 await stored_employee(db, person.nip), type_key, start, end,
                                  today=clock.now().date(), ground=ground)
 
 
@@ -105,7 +99,7 @@ async def _submit(db: Database, settings: Settings, clock: FixedClock, person: P
                   type_key: str, start: dt.date, end: dt.date, *, ground: str | None = None,
                   attachment: svc.Attachment | None = LETTER) -> svc.RequestView:
     return await svc.submit(db, settings.requests, _calendar(settings),
-                            await _employee(db, person.nip),
+                            await stored_employee(db, person.nip),
                             svc.Draft(type_key, start, end, "keperluan pribadi", attachment,
                                       ground=ground),
                             at=clock.now(), telegram_user_id=None)
@@ -171,12 +165,12 @@ async def test_old_header_files_still_import_and_keep_the_status(db: Database, t
             writer.writerow(person.row())
     result = await import_employees(db, path, at=clock.now())
     assert not result.errors and result.created == 1 and result.unchanged == 2
-    assert (await _employee(db, CPNS_P.nip)).status == "CPNS"
-    pppk = await _employee(db, PPPK_F.nip)
+    assert (await stored_employee(db, CPNS_P.nip)).status == "CPNS"
+    pppk = await stored_employee(db, PPPK_F.nip)
     assert pppk.status == "PPPK" and pppk.akhir_kontrak == D(2027, 12, 31)
-    assert (await _employee(db, newcomer.nip)).status == "PPPK"
-    assert (await _employee(db, STAFF_A.nip)).gender == "P"
-    assert (await _employee(db, STAFF_B.nip)).gender == "L"
+    assert (await stored_employee(db, newcomer.nip)).status == "PPPK"
+    assert (await stored_employee(db, STAFF_A.nip)).gender == "P"
+    assert (await stored_employee(db, STAFF_B.nip)).gender == "L"
 
 
 def test_migration_sets_status_from_golongan_and_tells_the_operator(
@@ -311,7 +305,7 @@ async def test_cuti_besar_exceptions_before_five_years(db: Database, staff, sett
                                D(2026, 12, 30), ground=ground)
         assert checked.ground == ground
     # The fourth-child ground is offered to female employees only, and refused for others.
-    male = await _employee(db, STAFF_B.nip)
+    male = await stored_employee(db, STAFF_B.nip)
     assert rights.BESAR_ANAK_KEEMPAT not in {
         g.key for g in svc.form_grounds(male, "cuti_besar", today=D(2026, 10, 5))}
     with pytest.raises(RequestRefused, match="anak ke-4 hanya diberikan kepada pegawai perempuan"):
@@ -429,12 +423,12 @@ async def test_pppk_cuti_sakit_is_at_most_one_month(db: Database, staff, setting
 
 async def test_pppk_early_cuti_tahunan_up_to_six_days_on_its_grounds(
         db: Database, staff, settings: Settings, clock: FixedClock) -> None:
-    newcomer = await _employee(db, PPPK_NEW.nip)
+    newcomer = await stored_employee(db, PPPK_NEW.nip)
     grounds = svc.form_grounds(newcomer, "cuti_tahunan", today=D(2026, 10, 5))
     assert [g.key for g in grounds] == [rights.EARLY_KELUARGA_SAKIT,
                                         rights.EARLY_KELUARGA_MENINGGAL, rights.EARLY_PERKAWINAN]
     # A PNS of the same seniority has no such grounds; a PPPK after a year neither.
-    assert svc.form_grounds(await _employee(db, PPPK_F.nip), "cuti_tahunan",
+    assert svc.form_grounds(await stored_employee(db, PPPK_F.nip), "cuti_tahunan",
                             today=D(2026, 10, 5)) == ()
     with pytest.raises(RequestRefused, match="setelah masa kerja 1 tahun, yaitu mulai 01-01-2027"):
         await _check(db, settings, clock, PPPK_NEW, "cuti_tahunan", D(2026, 10, 6),
@@ -504,7 +498,7 @@ async def test_cuti_bersama_never_reduces_and_duty_adds_a_day(
     assert "Hanya pengelola kepegawaian" in harness.api.last_to(tg(STAFF_B).id).text
     await harness.send(admin, f"/cutibersama hapus 24-12-2026 {STAFF_B.nip}")
     assert "Tanda 1 pegawai dihapus" in harness.api.last_to(admin.id).text
-    listed = await cuti_bersama.marked_on(db, calendar, await _employee(db, ADMIN.nip),
+    listed = await cuti_bersama.marked_on(db, calendar, await stored_employee(db, ADMIN.nip),
                                           D(2026, 12, 24))
     assert [e.nip for e in listed.employees] == [STAFF_A.nip]
     after = await svc.annual_balance(db, settings.requests, calendar, STAFF_B.nip, 2026)

@@ -8,22 +8,15 @@ import datetime as dt
 import pytest
 
 from bot.config import Settings
-from services import audit, employees
+from services import audit
 from services import requests as svc
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
 from services.request_rules import RequestRefused
 from services.storage import Database
-from tests.support.office import KABID, KEPALA, STAFF_A, STAFF_B
+from tests.support.office import KABID, KEPALA, STAFF_A, STAFF_B, stored_employee
 
 D = dt.date
-
-
-async def _employee(db: Database, nip: str) -> employees.Employee:
-    async with db.read() as conn:
-        found = await employees.by_nip(conn, nip)
-    assert found is not None
-    return found
 
 
 LETTER = svc.Attachment("surat-dokter", "pdf", "surat-dokter.pdf", 1000)
@@ -33,7 +26,7 @@ async def _submit(db: Database, settings: Settings, clock: FixedClock, nip: str,
                   start: dt.date, end: dt.date, attachment: svc.Attachment | None = None,
                   expected_time: dt.time | None = None) -> svc.RequestView:
     return await svc.submit(db, settings.requests, OfficeCalendar(settings.calendar),
-                            await _employee(db, nip),
+                            await stored_employee(db, nip),
                             svc.Draft(type_key, start, end, "keperluan keluarga", attachment,
                                       expected_time=expected_time),
                             at=clock.now(), telegram_user_id=None)

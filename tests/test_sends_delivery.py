@@ -13,7 +13,7 @@ import pytest
 
 from bot.context import AppServices
 from bot.jobs import delegation as delegation_jobs
-from services import delegation, employees, outbox
+from services import delegation, outbox
 from services.clock import FixedClock
 from services.storage import Database
 from services.workflows import files as wf
@@ -22,7 +22,16 @@ from services.workflows.files import WorkflowEnv
 from tests.conftest import WIB, tg
 from tests.support.botapi import ApiCall
 from tests.support.harness import Harness
-from tests.support.office import ADMIN, KABID, KASUBBAG, KEPALA, SEKRETARIS, STAFF_A, Person
+from tests.support.office import (
+    ADMIN,
+    KABID,
+    KASUBBAG,
+    KEPALA,
+    SEKRETARIS,
+    STAFF_A,
+    Person,
+    stored_employee,
+)
 
 DOCUMENTS = ("sk_kgb.pdf", "sk_pangkat.pdf", "skp.pdf")
 
@@ -31,13 +40,6 @@ DOCUMENTS = ("sk_kgb.pdf", "sk_pangkat.pdf", "skp.pdf")
 def clock() -> FixedClock:
     # Monday 2 November 2026, 10:00 WIB: office hours.
     return FixedClock(dt.datetime(2026, 11, 2, 10, 0, tzinfo=WIB))
-
-
-async def _employee(db: Database, nip: str) -> employees.Employee:
-    async with db.read() as conn:
-        found = await employees.by_nip(conn, nip)
-    assert found is not None
-    return found
 
 
 def _env(h: Harness) -> WorkflowEnv:
@@ -49,7 +51,7 @@ async def _submit_kgb(h: Harness, db: Database, clock: FixedClock) -> wf.FileVie
     """A Kenaikan Gaji Berkala file with its three documents, submitted: step 1 is the
     Pengelola Kepegawaian's (ADMIN)."""
     env = _env(h)
-    applicant = await _employee(db, STAFF_A.nip)
+    applicant = await stored_employee(db, STAFF_A.nip)
     file = await wf.start_draft(db, env, applicant, "kenaikan_gaji_berkala", clock.now())
     for name in DOCUMENTS:
         file, _ = await wf.attach_document(db, env, file.id, applicant, wf.Upload(
@@ -120,7 +122,7 @@ async def test_a_file_card_to_an_actor_who_blocked_the_bot(harness: Harness, db:
     assert {r.status for r in await outbox.rows(db)} == {"blocked"}
     # One call found out; the rest of the lane knew without asking Telegram again.
     assert len(harness.api.sent_to(ADMIN.telegram_id)) == 1
-    admin, applicant = await _employee(db, ADMIN.nip), await _employee(db, STAFF_A.nip)
+    admin, applicant = await stored_employee(db, ADMIN.nip), await stored_employee(db, STAFF_A.nip)
     assert admin.telegram_blocked and not applicant.telegram_blocked
     # The file waits for them all the same, shown again when they ask.
     assert [f.id for f in await wf.tasks_of(db, _env(harness), admin)] == [file.id]
@@ -179,7 +181,7 @@ async def test_a_card_delivered_late_offers_no_stale_buttons(harness: Harness, d
     harness.api.fail_calls(500, "Internal Server Error", chat_id=ADMIN.telegram_id)
     file = await _submit_kgb(harness, db, clock)
     await harness.deliver()
-    admin = await _employee(db, ADMIN.nip)
+    admin = await stored_employee(db, ADMIN.nip)
     await wf.act(db, _env(harness), file.id, file.version, admin, "teruskan", clock.now())
     clock.advance(seconds=10)
     await harness.deliver()
@@ -193,7 +195,7 @@ async def test_a_card_delivered_late_offers_no_stale_buttons(harness: Harness, d
 
 
 async def _plh_starting_tomorrow(db: Database, clock: FixedClock) -> None:
-    kepala = await _employee(db, KEPALA.nip)
+    kepala = await stored_employee(db, KEPALA.nip)
     await delegation.designate(db, delegation.Designation(
         official_nip=KEPALA.nip, delegate_nip=SEKRETARIS.nip, kind="plh",
         sp_number="800/12/DISKOMINFO/2026", start=dt.date(2026, 11, 3),
@@ -203,7 +205,7 @@ async def _plh_starting_tomorrow(db: Database, clock: FixedClock) -> None:
 async def _file_at_the_kepala(h: Harness, db: Database, clock: FixedClock) -> int:
     """A Plt/Plh file taken by its first four steps to the Tim Penilai (the Kepala)."""
     env = _env(h)
-    applicant = await _employee(db, STAFF_A.nip)
+    applicant = await stored_employee(db, STAFF_A.nip)
     draft = await wf.start_draft(db, env, applicant, "administrasi_plt_plh", clock.now())
     for name in ("usulan.pdf", "sk.pdf", "pangkat.pdf"):
         await wf.attach_document(db, env, draft.id, applicant, wf.Upload(
@@ -213,7 +215,7 @@ async def _file_at_the_kepala(h: Harness, db: Database, clock: FixedClock) -> in
     outcome = await wf.submit(db, env, file.id, file.version, applicant, clock.now())
     for person in (ADMIN, KABID, KASUBBAG, SEKRETARIS):
         outcome = await wf.act(db, env, file.id, outcome.file.version,
-                               await _employee(db, person.nip), "teruskan", clock.now())
+                               await stored_employee(db, person.nip), "teruskan", clock.now())
     await h.deliver()
     return file.id
 

@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from services import employees
 from services import requests as svc
 from services.calendar import OfficeCalendar
 from services.clock import FixedClock
 from services.storage import Database, open_database
 from services.storage.database import in_thread
-from tests.support.office import KABID, STAFF_A
+from tests.support.office import KABID, STAFF_A, stored_employee
 
 NOTE = "INSERT INTO audit_log (at, action, entity, entity_id) VALUES ('t', 'x', 'e', 1)"
 
@@ -77,18 +76,12 @@ async def test_a_long_write_in_the_writers_thread_does_not_hold_up_a_kept_read(
     await db.close()
 
 
-async def _employee(db: Database, nip: str) -> employees.Employee:
-    async with db.read() as conn:
-        found = await employees.by_nip(conn, nip)
-    assert found is not None
-    return found
-
-
 async def test_a_request_read_after_its_decision_is_the_view_the_decision_built(
         db: Database, office: object, settings: Settings, clock: FixedClock) -> None:
     calendar = OfficeCalendar(settings.calendar)
     draft = svc.Draft("izin", clock.now().date(), clock.now().date(), "keperluan keluarga")
-    filed = await svc.submit(db, settings.requests, calendar, await _employee(db, STAFF_A.nip),
+    filed = await svc.submit(db, settings.requests, calendar,
+                             await stored_employee(db, STAFF_A.nip),
                              draft, at=clock.now(), telegram_user_id=None)
     assert await svc.get(db, filed.id) is filed
     done = await svc.decide(db, settings.requests, calendar, settings.office,

@@ -11,9 +11,8 @@ from pypdf import PdfReader
 
 from bot.context import SERVICES_KEY, BotContext
 from bot.jobs.workflow_sla import check_time_standards
-from services import audit, employees
+from services import audit
 from services.clock import FixedClock
-from services.employees import Employee
 from services.storage import Database
 from services.workflows import files as wf
 from services.workflows.files import Upload, WorkflowEnv
@@ -29,7 +28,7 @@ from services.workflows.sla import (
 )
 from tests.conftest import WIB, tg
 from tests.support.harness import Harness
-from tests.support.office import ADMIN, KASUBBAG, STAFF_A
+from tests.support.office import ADMIN, KASUBBAG, STAFF_A, stored_employee
 
 HOURS = WorkingHours(dt.time(7, 30), dt.time(16, 0))
 
@@ -69,16 +68,9 @@ def test_levels_and_compliance() -> None:
     assert compliance([]).percent == 100.0
 
 
-async def _employee(db: Database, nip: str) -> Employee:
-    async with db.read() as conn:
-        found = await employees.by_nip(conn, nip)
-    assert found is not None
-    return found
-
-
 async def _submitted_kgb(harness: Harness, db: Database, clock: FixedClock,
                          env: WorkflowEnv) -> wf.FileView:
-    applicant = await _employee(db, STAFF_A.nip)
+    applicant = await stored_employee(db, STAFF_A.nip)
     file = await wf.start_draft(db, env, applicant, "kenaikan_gaji_berkala", clock.now())
     for name in ("sk_kgb.pdf", "sk_pangkat.pdf", "skp.pdf"):
         file_id = harness.api.add_file(b"%PDF", name=name)
@@ -148,7 +140,7 @@ async def test_reminder_then_escalation_each_once(harness: Harness, db: Database
                      ("workflow.sla_eskalasi", [KASUBBAG.nip])]
 
     # The actor's buttons still work after the marks; the next step starts a fresh clock.
-    admin = await _employee(db, ADMIN.nip)
+    admin = await stored_employee(db, ADMIN.nip)
     outcome = await wf.act(db, env, file.id, file.version, admin, "teruskan", clock.now())
     assert outcome.file.step_index == 1
     await harness.deliver()    # the action's own messages (its confirmation, the next card)
@@ -192,7 +184,7 @@ async def test_pantau_table_and_monthly_pdf(harness: Harness, db: Database, offi
     assert "<pre>" in board.text and f"#{late.id}" in board.text
     assert "1. Pengelola Kepe…" in board.text and "25m/10m 🔴" in board.text
 
-    admin = await _employee(db, ADMIN.nip)
+    admin = await stored_employee(db, ADMIN.nip)
     await wf.act(db, env, late.id, late.version, admin, "teruskan", clock.now())
     figures = {r.workflow_key: r for r in await monthly_compliance(db, env, 2026, 10)}
     kgb = figures["kenaikan_gaji_berkala"]

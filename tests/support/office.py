@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from services import employees
 from services.employee_import import HEADER, import_employees
 from services.storage import Database
 
@@ -84,3 +85,11 @@ async def seed_old_schema(db: Database, at: dt.datetime,
             [(p.nip, p.nama, p.jabatan, p.golongan, p.unit, p.atasan_nip or None,
               "62" + p.telepon[1:], p.device_user_id, p.peran, p.telegram_id, p.telegram_id,
               at.isoformat(), at.isoformat()) for p in people])
+
+
+async def stored_employee(db: Database, nip: str) -> employees.Employee:
+    """The employee as the database holds them now (it must hold them)."""
+    async with db.read() as conn:
+        found = await employees.by_nip(conn, nip)
+    assert found is not None
+    return found
