@@ -292,23 +292,31 @@ def test_users_and_time_go_to_pull_and_adms_machines_and_list_shows_both(
     assert "  4 perintah ADMS menunggu jawaban mesin" in listing
 
 
+def _run_in_a_fresh_process(config: Path, args: list[str], heavy: tuple[str, ...]) -> list[str]:
+    """`presensi --config CONFIG ARGS` in a new interpreter; the lines it printed, the last
+    being its exit code and which of the `heavy` modules it loaded."""
+    probe = ("import sys\nfrom bot.cli import main\n"
+             f"code = main(['--config', {str(config)!r}, *{args!r}])\n"
+             f"print(code, sorted(m for m in {heavy!r} if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=Path(__file__).parents[1], check=True)
+    return done.stdout.splitlines()
+
+
 def test_sync_command_loads_only_the_pull_and_the_punch_storage(tmp_path: Path) -> None:
     """`presensi sync` runs many times a day: it reads its own config sections and stores the
     punches, and loads neither the bot, the reports nor any feature's policy or catalogue."""
     machine = make_machine("SN-LEAN", SystemClock(WIB), ids=["0001", "0077"], days=DAYS)
     with serve_in_thread(machine) as sim:
         path = _write_config(tmp_path, device_toml("Lobi", sim.port))
-        probe = ("import sys\nfrom bot.cli import main\n"
-                 f"code = main(['--config', {str(path)!r}, 'sync'])\n"
-                 "heavy = ('telegram', 'reportlab', 'openpyxl', 'aiohttp', 'yaml',"
-                 " 'phonenumbers', 'holidays', 'hijridate', 'bot.config.settings',"
-                 " 'services.workflows', 'services.attendance_policy', 'services.leave_balance',"
-                 " 'services.agenda', 'device.simulator', 'handlers.import_report')\n"
-                 "print(code, sorted(m for m in heavy if m in sys.modules))\n")
-        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                              cwd=Path(__file__).parents[1], check=True)
-    assert done.stdout.splitlines()[-1] == "0 []"
-    assert next(line for line in done.stdout.splitlines()
+        printed = _run_in_a_fresh_process(
+            path, ["sync"], ("telegram", "reportlab", "openpyxl", "aiohttp", "yaml",
+                             "phonenumbers", "holidays", "hijridate", "bot.config.settings",
+                             "services.workflows", "services.attendance_policy",
+                             "services.leave_balance", "services.agenda", "device.simulator",
+                             "handlers.import_report"))
+    assert printed[-1] == "0 []"
+    assert next(line for line in printed
                 if line.startswith("Lobi")).split()[:4] == ["Lobi", "SN-LEAN", "8", "8"]
 
 
@@ -329,14 +337,10 @@ def test_sync_refuses_a_misspelt_key_in_the_sections_it_reads(
 def test_device_commands_start_without_telegram_reportlab_or_the_other_commands(
         tmp_path: Path) -> None:
     path = _write_config(tmp_path, "")
-    probe = ("import sys\nfrom bot.cli import main\n"
-             f"code = main(['--config', {str(path)!r}, 'device', 'list'])\n"
-             "heavy = ('telegram', 'reportlab', 'openpyxl', 'aiohttp', 'bot.demo.run',"
-             " 'bot.commands.recap', 'bot.commands.run')\n"
-             "print(code, sorted(m for m in heavy if m in sys.modules))\n")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          cwd=Path(__file__).parents[1], check=True)
-    assert done.stdout.splitlines()[-1] == "0 []"
+    printed = _run_in_a_fresh_process(
+        path, ["device", "list"], ("telegram", "reportlab", "openpyxl", "aiohttp",
+                                   "bot.demo.run", "bot.commands.recap", "bot.commands.run"))
+    assert printed[-1] == "0 []"
     # `presensi --help` still lists every command.
     helped = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True,
                             text=True, cwd=Path(__file__).parents[1], check=True)
