@@ -19,19 +19,23 @@ _SUBTITLE = ParagraphStyle("kop-subtitle", fontName=fonts.BOLD, fontSize=12, lea
                            alignment=TA_CENTER)
 _DETAIL = ParagraphStyle("kop-detail", fontName=fonts.REGULAR, fontSize=9, leading=11,
                          alignment=TA_CENTER)
+# Below the lines: a gap, then the two rules as (thickness, space after).
+GAP = 3
+RULES = ((2.2, 1.2), (0.6, 8))
+
+
+def lines(office: Office) -> list[tuple[str, ParagraphStyle]]:
+    """The kop's lines (plain text) with the style of each."""
+    texts = office.letterhead_lines
+    # Government and office name are the headline; address and contacts follow small.
+    return [(line, _TITLE if index == 0 else _SUBTITLE if index == 1 and len(texts) > 2
+             else _DETAIL) for index, line in enumerate(texts)]
 
 
 def letterhead(office: Office, width: float) -> list[Flowable]:
     """Flowables for the kop; `width` is the frame width the rule spans."""
-    lines = office.letterhead_lines
-    flowables: list[Flowable] = []
-    for index, line in enumerate(lines):
-        # Government and office name are the headline; address and contacts follow small.
-        style = _TITLE if index == 0 else _SUBTITLE if index == 1 and len(lines) > 2 else _DETAIL
-        flowables.append(paragraph(escape(line), style))
-    flowables.append(Spacer(1, 3))
-    flowables.append(HRFlowable(width=width, thickness=2.2, color="black", spaceBefore=0,
-                                spaceAfter=1.2))
-    flowables.append(HRFlowable(width=width, thickness=0.6, color="black", spaceBefore=0,
-                                spaceAfter=8))
+    flowables: list[Flowable] = [paragraph(escape(line), style) for line, style in lines(office)]
+    flowables.append(Spacer(1, GAP))
+    flowables += [HRFlowable(width=width, thickness=thickness, color="black", spaceBefore=0,
+                             spaceAfter=after) for thickness, after in RULES]
     return flowables

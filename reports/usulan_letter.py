@@ -18,7 +18,16 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from reports import fonts
 from reports.letterhead import letterhead
-from reports.request_letter import _identity, _period, _signer_title
+from reports.paragraphs import paragraph
+from reports.request_letter import (
+    _COLON_WIDTH,
+    _FIELD_PAD,
+    _LABEL_WIDTH,
+    _VALUE_WIDTH,
+    _identity_rows,
+    _period,
+    _signer_title,
+)
 from services.employees import Employee
 from services.indonesian_dates import long_date
 from services.office import Office
@@ -35,6 +44,38 @@ _LEGAL_CLTN = (
     "Sipil sebagaimana telah diubah dengan Peraturan Pemerintah Nomor 17 Tahun 2020, cuti di "
     "luar tanggungan negara diberikan oleh Pejabat Pembina Kepegawaian setelah mendapat "
     "persetujuan Kepala Badan Kepegawaian Negara dan tidak dapat didelegasikan.")
+
+
+class _Fields(Flowable):  # type: ignore[misc]
+    """The applicant's identity as "label : value" rows, as on the surat izin. Labels and
+    colons are drawn as text on the value's first baseline, so only values are Paragraphs: a
+    Table of fifteen Paragraphs was a third of the letter's drawing time."""
+
+    def __init__(self, view: RequestView) -> None:
+        super().__init__()
+        self.hAlign = "CENTER"
+        self._rows = [(label, paragraph(escape(value), _BODY))
+                      for label, value in _identity_rows(view)]
+        self._heights: list[float] = []
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self._heights = [max(_BODY.leading, value.wrap(_VALUE_WIDTH, available_height)[1])
+                         + 2 * _FIELD_PAD for _, value in self._rows]
+        self.width = _LABEL_WIDTH + _COLON_WIDTH + _VALUE_WIDTH + 6
+        self.height = sum(self._heights)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFont(_BODY.fontName, _BODY.fontSize)
+        top = self.height
+        for (label, value), height in zip(self._rows, self._heights, strict=True):
+            # A Paragraph's first baseline lies one font size below its top.
+            baseline = top - _FIELD_PAD - _BODY.fontSize
+            canvas.drawString(0, baseline, label)
+            canvas.drawString(_LABEL_WIDTH, baseline, ":")
+            value.drawOn(canvas, _LABEL_WIDTH + _COLON_WIDTH, top - _FIELD_PAD - value.height)
+            top -= height
 
 
 def _subject_line(view: RequestView, own: bool) -> str:
@@ -95,14 +136,14 @@ def _body(view: RequestView, own: bool) -> list[Flowable]:
     if own:
         story: list[Flowable] = [
             Paragraph("Yang bertanda tangan di bawah ini:", _BODY), Spacer(1, 4),
-            _identity(view), Spacer(1, 8),
+            _Fields(view), Spacer(1, 8),
             Paragraph(f"dengan ini mengajukan permohonan {label} {period}, dengan alasan: "
                       f"{reason}.", _BODY)]
     else:
         story = [
             Paragraph(f"Bersama ini kami usulkan pemberian {label} kepada Pegawai Negeri "
                       "Sipil:", _BODY), Spacer(1, 4),
-            _identity(view), Spacer(1, 8),
+            _Fields(view), Spacer(1, 8),
             Paragraph(f"{period[0].upper()}{period[1:]}, dengan alasan: {reason}.", _BODY)]
     if cltn:
         story += [Spacer(1, 6), Paragraph(escape(_LEGAL_CLTN), _BODY)]
