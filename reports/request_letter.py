@@ -48,10 +48,10 @@ _PAGE_HEIGHT: float = A4[1]
 _LEFT_MARGIN, _RIGHT_MARGIN, _TOP_MARGIN, _BOTTOM_MARGIN = 2.5 * cm, 2 * cm, 1.5 * cm, 2 * cm
 # The text column: the margins less the 6 pt a platypus frame kept inside them on every side.
 _PAD = 6
-_X = _LEFT_MARGIN + _PAD
-_WIDTH = _PAGE_WIDTH - _LEFT_MARGIN - _RIGHT_MARGIN - 2 * _PAD
-_TOP = _PAGE_HEIGHT - _TOP_MARGIN - _PAD
-_BOTTOM = _BOTTOM_MARGIN + _PAD
+_X: float = _LEFT_MARGIN + _PAD
+_WIDTH: float = _PAGE_WIDTH - _LEFT_MARGIN - _RIGHT_MARGIN - 2 * _PAD
+_TOP: float = _PAGE_HEIGHT - _TOP_MARGIN - _PAD
+_BOTTOM: float = _BOTTOM_MARGIN + _PAD
 _FUZZ = 1e-6
 
 # Text in one font: (text, font name).
@@ -208,7 +208,7 @@ class _Page:
         self._text: list[str] = []
         self._font: tuple[str, float] | None = None
         self._word_space = 0.0
-        self.y = _TOP
+        self.y: float = _TOP
 
     @property
     def _at_top(self) -> bool:
