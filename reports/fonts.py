@@ -9,16 +9,16 @@ a clean clone gets the font through pip. The files are located without importing
 from __future__ import annotations
 
 import importlib.util
-import zlib
+import re
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab import rl_config
 from reportlab.graphics import shapes
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus.tables import CellStyle
 
 REGULAR = "DejaVuSans"
@@ -36,103 +36,103 @@ def font_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
 
 
-# Font programs kept: each about 35 KB, 18 KB deflated.
-_PROGRAMS_KEPT = 16
-# (font file, subset) -> the subset's font program, plain and deflated.
-_programs: OrderedDict[tuple[str, tuple[int, ...]], tuple[bytes, bytes]] = OrderedDict()
+# Font object sets kept: each about 20 KB (its font program deflated); one per font, subset
+# and internal name a document gave the font (scripts beyond ASCII make subsets of their own).
+_KEPT = 32
 
 
-class _SubsetCachingFace(TTFontFace):  # type: ignore[misc]
-    """A face that makes each glyph subset's font program (and deflates it) once per process.
-
-    Every PDF embeds a subset of the font, made and deflated anew per document: about 3 ms of
-    a letter's 8. reportlab's subset 0 starts as all of ASCII in code order (ttfAsciiReadable),
-    other characters taking free codes in the order they first appear, so every document whose
-    text is ASCII, as almost all Indonesian text is, embeds the very same subset.
-    """
-
-    def _program(self, subset: list[int]) -> tuple[bytes, bytes]:
-        key = (self.filename, tuple(subset))
-        found = _programs.get(key)
-        if found is None:
-            program = super().makeSubset(subset)
-            found = _programs[key] = (program, pdfdoc.PDFZCompress.encode(program))
-            while len(_programs) > _PROGRAMS_KEPT:
-                _programs.popitem(last=False)
-        return found
-
-    def makeSubset(self, subset: list[int]) -> bytes:
-        return self._program(subset)[0]
-
-    def addSubsetObjects(self, doc: Any, fontname: str, subset: list[int]) -> Any:
-        descriptor = super().addSubsetObjects(doc, fontname, subset)
-        # The font program's stream, named as reportlab names it: given already deflated, so
-        # formatting the document does not compress it again.
-        stream = doc.idToObject.get(f"fontFile:{self.filename}({fontname})")
-        if doc.compression and isinstance(stream, pdfdoc.PDFStream) and stream.filters:
-            stream.content = self._program(subset)[1]
-            stream.filters = None
-            stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
-        return descriptor
+class _Template(NamedTuple):
+    parts: tuple[bytes, ...]    # a formatted object split where it refers to another
+    refs: tuple[str, ...]       # the objects referred to, by name
 
 
-# (widths, multi-line arrays) -> the subset's /Widths array as formatted into the PDF.
-_widths: OrderedDict[tuple[tuple[int, ...], int], bytes] = OrderedDict()
-# A ToUnicode map -> deflated.
-_maps: OrderedDict[bytes, bytes] = OrderedDict()
+# (font, its subsets, internal name, settings) -> its objects in the order reportlab
+# registers them, and the names the document's font dictionary lists.
+_objects: OrderedDict[tuple[Any, ...],
+                      tuple[tuple[tuple[str, _Template], ...], frozenset[str]]] = OrderedDict()
+
+# Object numbers no document reaches, given to a font's objects while they are formatted once:
+# the references among them are then found, to be filled in with each document's numbers.
+_FIRST_PLACEHOLDER = 990_000_000
+_PLACEHOLDER_REF = re.compile(rb"(99\d{7}) 0 R")
 
 
 class _Formatted(pdfdoc.PDFObject):  # type: ignore[misc]
-    """A PDF value formatted once: numbers and names need nothing of the document."""
+    """One of a font's objects in a document: formatted once per process, the numbers of the
+    objects it refers to filled in."""
 
-    def __init__(self, formatted: bytes) -> None:
-        self._formatted = formatted
+    __RefOnly__ = 1
+
+    def __init__(self, template: _Template) -> None:
+        self._template = template
 
     def format(self, document: Any) -> bytes:
-        return self._formatted
+        parts, refs = self._template
+        numbers = document.idToObjectNumberAndVersion
+        formatted = [parts[0]]
+        for name, part in zip(refs, parts[1:], strict=True):
+            formatted += [b"%d %d R" % numbers[name], part]
+        return b"".join(formatted)
 
 
-def _kept(cache: OrderedDict[Any, bytes], key: Any, make: Any) -> bytes:
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = make()
-        while len(cache) > _PROGRAMS_KEPT:
-            cache.popitem(last=False)
-    return found
+def _format_objects(font: TTFont, state: Any, compression: Any,
+                    ) -> tuple[tuple[tuple[str, _Template], ...], frozenset[str]]:
+    """What reportlab's addObjects makes for the font's subsets in a document (the widths,
+    the ToUnicode map, the font program subset and deflated, the descriptor), formatted."""
+    scratch = pdfdoc.PDFDocument(compression=compression)
+    first, listed = scratch.objectcounter, set(scratch.idToObject["BasicFonts"].dict)
+    font.state[scratch] = state
+    TTFont.addObjects(font, scratch)
+    names = [scratch.numberToId[number]
+             for number in range(first + 1, scratch.objectcounter + 1)]
+    for index, name in enumerate(names):
+        scratch.idToObjectNumberAndVersion[name] = (_FIRST_PLACEHOLDER + index, 0)
+    templates = []
+    for name in names:
+        made = scratch.idToObject[name]
+        formatted = pdfdoc.format(made, scratch, toplevel=1)
+        if isinstance(made, pdfdoc.PDFStream):      # its content is not searched for refs
+            templates.append((name, _Template((formatted,), ())))
+            continue
+        pieces = _PLACEHOLDER_REF.split(formatted)
+        templates.append((name, _Template(tuple(pieces[0::2]), tuple(
+            names[int(number) - _FIRST_PLACEHOLDER] for number in pieces[1::2]))))
+    return tuple(templates), frozenset(scratch.idToObject["BasicFonts"].dict.keys() - listed)
 
 
 class _SubsetCachingFont(TTFont):  # type: ignore[misc]
-    """The font objects of a subset that are the same in every document using it, made once:
-    the /Widths array (a few hundred numbers, each formatted on its own) and the deflated
-    ToUnicode map; with the font program (_SubsetCachingFace) that is most of what a
-    document costs beyond its own text."""
+    """A font whose PDF objects for a subset are made and formatted once per process.
+
+    Every PDF embeds a subset of each font it uses, with its widths, ToUnicode map and
+    descriptor, made, deflated and formatted anew per document by reportlab: most of what a
+    one-page letter costs beyond its own text. reportlab's subset 0 starts as all of ASCII in
+    code order (ttfAsciiReadable), other characters taking free codes in the order they first
+    appear, so every document whose text is ASCII, as almost all Indonesian text is, embeds
+    the very same subset: only the object numbers differ, and those are filled in per
+    document.
+    """
 
     def addObjects(self, doc: Any) -> None:
-        super().addObjects(doc)
-        prefix = doc.fontMapping[self.fontName][1:] + "+"
-        for name, font in doc.idToObject["BasicFonts"].dict.items():
-            if not name.startswith(prefix) or not isinstance(font.Widths, pdfdoc.PDFArray):
-                continue
-            widths = font.Widths
-            font.Widths = _Formatted(_kept(
-                _widths, (tuple(widths.sequence), rl_config.pdfMultiLine),
-                lambda widths=widths: widths.format(doc)))
-            stream = doc.idToObject.get(getattr(font.ToUnicode, "name", None))
-            if (doc.compression and isinstance(stream, pdfdoc.PDFStream) and stream.filters
-                    and isinstance(stream.content, str)):
-                content = stream.content.encode("utf8")
-                stream.content = _kept(_maps, content,
-                                       lambda content=content: zlib.compress(content))
-                stream.filters = None
-                stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
-
-
-def _font(name: str, path: Path) -> TTFont:
-    font = _SubsetCachingFont(name, str(path))
-    # TTFont builds its face itself; the subclass only adds methods, so the loaded face is
-    # re-labelled rather than the file parsed a second time.
-    font.face.__class__ = _SubsetCachingFace
-    return font
+        state = self.state.get(doc)
+        if state is None or not isinstance(doc.encrypt, pdfdoc.NoEncryption):
+            super().addObjects(doc)
+            return
+        key = (self.fontName, tuple(map(tuple, state.subsets)), state.internalName,
+               doc.compression, rl_config.pdfMultiLine, rl_config.invariant,
+               rl_config.pdfComments)
+        found = _objects.get(key)
+        if found is None:
+            found = _objects[key] = _format_objects(self, state, doc.compression)
+            while len(_objects) > _KEPT:
+                _objects.popitem(last=False)
+        templates, listed = found
+        fonts = doc.idToObject["BasicFonts"].dict
+        for name, template in templates:
+            formatted = _Formatted(template)
+            doc.Reference(formatted, name)
+            if name in listed:
+                fonts[name] = formatted
+        del self.state[doc]
 
 
 def register() -> None:
@@ -141,7 +141,7 @@ def register() -> None:
         return
     folder = font_dir()
     for name, file in _FILES.items():
-        pdfmetrics.registerFont(_font(name, folder / file))
+        pdfmetrics.registerFont(_SubsetCachingFont(name, str(folder / file)))
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, ITALIC)

@@ -13,6 +13,7 @@ from reportlab import rl_config
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import SimpleDocTemplate
 
 from reports import fonts, paragraphs
@@ -64,11 +65,13 @@ def test_font_objects_and_paragraphs_made_once_are_what_each_document_would_have
     shared = [_letterhead_pdf(name) for name in names]
     alone = []
     for name in names:
-        for cache in ("_programs", "_widths", "_maps"):
-            monkeypatch.setattr(fonts, cache, OrderedDict())
+        monkeypatch.setattr(fonts, "_objects", OrderedDict())
         monkeypatch.setattr(paragraphs, "_parsed", OrderedDict())
         alone.append(_letterhead_pdf(name))
     assert shared == alone
+    # And the same as reportlab's own objects for each font, made per document.
+    monkeypatch.setattr(fonts._SubsetCachingFont, "addObjects", TTFont.addObjects)
+    assert [_letterhead_pdf(name) for name in names] == shared
     # The scripts beyond ASCII got glyphs of their own.
     assert len({_font_programs(pdf) for pdf in shared}) == 3
     assert "ДИРЕКЦИЯ ΕΛΈΝΗ NGUYỄN" in PdfReader(io.BytesIO(shared[1])).pages[0].extract_text()
