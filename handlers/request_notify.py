@@ -117,24 +117,29 @@ async def applicant_notice(services: AppServices, payload: dict[str, Any]) -> Ou
 
 
 # One approval sends the same letter to the applicant and to everyone who decided, in one
-# sender pass: it is drawn once (in a worker thread), keyed by everything it is drawn from.
+# sender pass: it is drawn once (in a worker thread). The pass renders all its rows from one
+# view of the request (sender.read_once), so the drawing is kept by that view object, whose
+# entry holds it (an id is unique only while its object lives). Formatting the whole view as
+# a key cost more than a delivery.
 _LETTERS_KEPT = 8
-_letters: OrderedDict[str, asyncio.Future[bytes]] = OrderedDict()
+_letters: OrderedDict[tuple[int, int], tuple[Office, svc.RequestView, asyncio.Future[bytes]]] \
+    = OrderedDict()
 
 
 async def _letter_pdf(office: Office, view: svc.RequestView) -> bytes:
-    key = repr((office, view))
-    drawing = _letters.get(key)
+    key = (id(office), id(view))
+    entry = _letters.get(key)
+    drawing = entry[2] if entry and entry[0] is office and entry[1] is view else None
     if drawing is None or drawing.get_loop() is not asyncio.get_running_loop():
         drawing = asyncio.ensure_future(asyncio.to_thread(build_letter, office, view))
-        _letters[key] = drawing
+        _letters[key] = (office, view, drawing)
         while len(_letters) > _LETTERS_KEPT:
             _letters.popitem(last=False)
     try:
         return await asyncio.shield(drawing)
     except Exception:
         # Drawn again next time (the row is retried), not served from a failure.
-        if _letters.get(key) is drawing:
+        if (found := _letters.get(key)) is not None and found[2] is drawing:
             del _letters[key]
         raise
 
