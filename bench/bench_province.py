@@ -34,7 +34,6 @@ import contextlib
 import csv
 import datetime as dt
 import gc
-import os
 import random
 import statistics
 import subprocess
@@ -49,7 +48,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app import COMPUTE_POOL_KEY
-from bot.compute_pool import ComputePool
+from bot.compute_pool import ComputePool, Spent
 from bot.config import Settings, load_settings
 from bot.context import SERVICES_KEY
 from reports.recap_pdf import render_pdf
@@ -197,24 +196,12 @@ def rss(pid: int | str) -> int:
     return 0
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU of other processes (the compute workers) so far."""
-    total = 0.0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
 class Memory:
-    """The process's resident memory, and its compute workers', sampled from a thread (the
-    event loop may be busy)."""
+    """The process's resident memory, sampled from a thread (the event loop may be busy). The
+    compute workers report their own (ComputePool.spent): each serves one call and is gone."""
 
-    def __init__(self, pool: ComputePool | None) -> None:
+    def __init__(self) -> None:
         self.peak = 0
-        self.worker_peak = 0
-        self._pool = pool
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -223,18 +210,13 @@ class Memory:
     def now() -> int:
         return rss("self")
 
-    def workers(self) -> int:
-        return max((rss(pid) for pid in self._pool.pids()), default=0) if self._pool else 0
-
     def _run(self) -> None:
         while not self._stop.wait(0.02):
             self.peak = max(self.peak, self.now())
-            self.worker_peak = max(self.worker_peak, self.workers())
 
-    def reset(self) -> tuple[int, int]:
-        current, workers = self.now(), self.workers()
-        self.peak, self.worker_peak = current, workers
-        return current, workers
+    def reset(self) -> int:
+        self.peak = self.now()
+        return self.peak
 
 
 class Probe:
@@ -290,7 +272,7 @@ class Figure:
     memory: float
     samples: list[float]
     worker_cpu: float = 0.0
-    worker_memory: float = 0.0
+    worker_peak: float = 0.0
 
 
 def verdict(value: float, goal: float) -> str:
@@ -335,10 +317,10 @@ def summary(figures: dict[str, Figure], idle: list[float], count: int) -> None:
               f" {verdict(recap.memory, 600)}")
         draft = figures["draft"]
         print(f"  recap draft            {draft.seconds:7.2f} s (bot cpu {draft.cpu:.2f} s,"
-              f" compute worker cpu {draft.worker_cpu:.2f} s, +{draft.worker_memory:.0f} MiB)")
+              f" compute worker cpu {draft.worker_cpu:.2f} s, peak {draft.worker_peak:.0f} MiB)")
         xlsx = figures["xlsx"]
         print(f"  recap XLSX             {xlsx.seconds:7.2f} s (bot cpu {xlsx.cpu:.2f} s,"
-              f" compute worker cpu {xlsx.worker_cpu:.2f} s, +{xlsx.worker_memory:.0f} MiB)")
+              f" compute worker cpu {xlsx.worker_cpu:.2f} s, peak {xlsx.worker_peak:.0f} MiB)")
     else:
         print("  recap PDF              not run (--recap)")
 
@@ -354,28 +336,26 @@ async def measure(folder: Path, count: int, machines: int, recap: bool,
     services = harness.application.bot_data[SERVICES_KEY]
     db, policy, calendar = services.db, settings.attendance, services.calendar
     pool: ComputePool | None = harness.application.bot_data.get(COMPUTE_POOL_KEY)
-    memory, probe = Memory(pool), Probe(harness)
+    memory, probe = Memory(), Probe(harness)
 
     figures: dict[str, Figure] = {}
 
-    def workers() -> list[int]:
-        return pool.pids() if pool else []
-
     async def phase(key: str, name: str, work, goal: str = ""):  # type: ignore[no-untyped-def]
-        before, workers_before = memory.reset()
+        before = memory.reset()
+        if pool is not None:
+            pool.spent = Spent()
         probe.start()
         await asyncio.sleep(0.2)
         began, cpu = time.perf_counter(), time.process_time()
-        worker_cpu = cpu_seconds(workers())
         result = await work()
         elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
-        worker_cpu = cpu_seconds(workers()) - worker_cpu
         samples = await probe.stop()
-        worked = (memory.worker_peak - workers_before) / 2**20
+        spent = pool.spent if pool is not None else Spent()
+        worker_cpu, worker_peak = spent.cpu_seconds, spent.peak_bytes / 2**20
         figures[key] = Figure(elapsed, cpu, (memory.peak - before) / 2**20, samples,
-                              worker_cpu, worked)
-        elsewhere = (f"; compute worker cpu {worker_cpu:.2f} s, peak RSS +{worked:.0f} MiB"
-                     f" ({memory.worker_peak / 2**20:.0f} MiB)" if worker_cpu > 0.05 else "")
+                              worker_cpu, worker_peak)
+        elsewhere = (f"; compute workers: {spent.calls} calls, cpu {worker_cpu:.2f} s, peak"
+                     f" RSS {worker_peak:.0f} MiB" if spent.calls else "")
         print(f"{name}: {elapsed:.2f} s, cpu {cpu:.2f} s{goal and f' ({goal})'}; peak RSS "
               f"+{(memory.peak - before) / 2**20:.0f} MiB (process {memory.peak / 2**20:.0f}"
               f" MiB){elsewhere}; {percentiles(samples)}")
@@ -475,6 +455,11 @@ async def measure(folder: Path, count: int, machines: int, recap: bool,
             xlsx, _ = await phase("xlsx", "recap XLSX of the draft as the bot sends it"
                                   " (compute process, from the snapshot)", workbook)
             print(f"  {len(xlsx) / 2**20:.1f} MiB XLSX")
+            if pool is not None:
+                await asyncio.sleep(0.5)
+                left = pool.pids()
+                print(f"  compute workers alive afterwards: {len(left)}, holding"
+                      f" {sum(rss(pid) for pid in left) / 2**20:.0f} MiB")
         summary(figures, idle, count)
     finally:
         await harness.stop()

@@ -11,17 +11,26 @@ submitted from a thread: submitting may start a worker, which waits for the fork
 second or more for the first, while it imports), and the event loop must not wait. A worker that
 dies (killed, out of memory) fails the call that was running, if any; the pool is replaced,
 and the next call gets a fresh worker.
+
+Each worker runs one call and exits. A province's month and PDF grow a worker by a few hundred
+MiB that CPython keeps for reuse instead of giving back, so a long-lived worker would hold its
+largest call's memory all day; a fresh one from the fork server costs milliseconds. Each call
+also reports its CPU time and peak memory, logged for the long ones and summed in `spent`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import multiprocessing
+import resource
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +42,45 @@ WORKERS = 2
 # Imported once in the fork server, so a fresh worker starts in milliseconds.
 PRELOAD = ["services.attendance", "services.alerts", "services.ladder_tally",
            "services.recap_files", "reports.recap_pdf"]
+# Calls that took longer than this are logged with what they cost.
+LOG_AFTER_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class _Done(Generic[T]):
+    result: T
+    seconds: float
+    cpu_seconds: float
+    peak_bytes: int
+
+
+def _measured(fn: Callable[..., T], *args: Any) -> _Done[T]:
+    """Runs in the worker: `fn(*args)` and what it cost. The worker serves one call, so its
+    peak resident size is the call's."""
+    began, cpu = time.perf_counter(), time.process_time()
+    result = fn(*args)
+    # ru_maxrss is in KiB on Linux.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return _Done(result, time.perf_counter() - began, time.process_time() - cpu, peak)
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    """What a call ran, for the log: a partial's function, with the first function among its
+    arguments (Database.compute's reading.read(path, draft, ...) is "read(draft)")."""
+    if isinstance(fn, functools.partial):
+        inner = next((arg for arg in fn.args if callable(arg)), None)
+        return _name(fn.func) + (f"({_name(inner)})" if inner is not None else "")
+    return str(getattr(fn, "__qualname__", fn))
+
+
+@dataclass
+class Spent:
+    """What the calls finished so far cost in the workers (benchmarks read it: a worker that
+    ran a call is gone by then)."""
+
+    calls: int = 0
+    cpu_seconds: float = 0.0
+    peak_bytes: int = 0
 
 
 class ComputePool:
@@ -41,23 +89,32 @@ class ComputePool:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(PRELOAD)
         self._executor = self._new()
+        self.spent = Spent()
 
     def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self._workers, mp_context=self._context)
+        return ProcessPoolExecutor(self._workers, mp_context=self._context,
+                                   max_tasks_per_child=1)
 
     async def __call__(self, fn: Callable[..., T], /, *args: Any) -> T:
         executor = self._executor
         try:
-            running = await asyncio.to_thread(executor.submit, fn, *args)
+            running = await asyncio.to_thread(executor.submit, _measured, fn, *args)
         except BrokenProcessPool:
             # A worker died while idle: nothing of this call was lost.
             executor = self._replace(executor)
-            running = await asyncio.to_thread(executor.submit, fn, *args)
+            running = await asyncio.to_thread(executor.submit, _measured, fn, *args)
         try:
-            return await asyncio.wrap_future(running)
+            done: _Done[T] = await asyncio.wrap_future(running)
         except BrokenProcessPool:
             self._replace(executor)
             raise
+        self.spent.calls += 1
+        self.spent.cpu_seconds += done.cpu_seconds
+        self.spent.peak_bytes = max(self.spent.peak_bytes, done.peak_bytes)
+        if done.seconds > LOG_AFTER_SECONDS:
+            log.info("compute.done fn=%s seconds=%.2f cpu=%.2f peak_mib=%.0f", _name(fn),
+                     done.seconds, done.cpu_seconds, done.peak_bytes / 2**20)
+        return done.result
 
     def _replace(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
         if self._executor is broken:
@@ -67,7 +124,7 @@ class ComputePool:
         return self._executor
 
     def pids(self) -> list[int]:
-        """The worker processes running now (benchmarks measure their memory and CPU)."""
+        """The worker processes alive now (benchmarks show that none is left holding memory)."""
         return [process.pid for process in (self._executor._processes or {}).values()
                 if process.pid is not None]
 

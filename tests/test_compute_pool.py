@@ -4,20 +4,53 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import os
 import signal
 import sqlite3
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 import pytest
 
-from bot.compute_pool import ComputePool
+from bot.compute_pool import ComputePool, _name
 from bot.context import SERVICES_KEY
 from services import attendance, employees, recap, recap_snapshot
 from services.recap import RecapEnv
+from services.storage import reading
 from tests.support.attendance import add_absence, add_punches
 from tests.support.harness import Harness
 from tests.support.office import ADMIN, STAFF_A, STAFF_B
+
+
+def resident_bytes() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS")
+
+
+# What a worker's caches keep of a call (parsed paragraphs, font subsets, interned strings):
+# little, but spread over the call's memory, so CPython can give back almost none of it.
+_kept_by_the_worker: list[object] = []
+
+
+def grow_and_keep(megabytes: int) -> tuple[int, int]:
+    """A province-sized call: many small objects, of which the worker keeps one in 64; returns
+    the pid and the resident size afterwards."""
+    rows = [[day for day in range(31)] for _ in range(megabytes * 2**20 // 400)]
+    _kept_by_the_worker.extend(rows[::64])
+    del rows
+    return os.getpid(), resident_bytes()
+
+
+async def _idle_worker(pool: ComputePool, *, other_than: int) -> int:
+    for _ in range(100):
+        fresh = [pid for pid in pool.pids() if pid != other_than]
+        if fresh:
+            return fresh[0]
+        await asyncio.sleep(0.05)
+    raise AssertionError("no idle worker replaced the one that served the call")
 
 
 def reader_pid(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -34,11 +67,30 @@ async def test_a_worker_that_dies_fails_only_its_own_call() -> None:
             await pool(os._exit, 3)
         second = await pool(os.getpid)
         assert second not in (first, os.getpid())
-        # Killed while idle: the next call gets a fresh worker and loses nothing.
-        os.kill(second, signal.SIGKILL)
+        # The worker that served a call is replaced by a fresh one, which waits idle. Killed
+        # while idle: the next call gets yet another worker and loses nothing.
+        idle = await _idle_worker(pool, other_than=second)
+        os.kill(idle, signal.SIGKILL)
         await asyncio.sleep(0.5)
         third = await pool(os.getpid)
-        assert third not in (first, second, os.getpid())
+        assert third not in (first, second, idle, os.getpid())
+    finally:
+        await asyncio.to_thread(pool.close)
+
+
+async def test_a_call_leaves_no_worker_holding_its_memory() -> None:
+    pool = ComputePool(workers=1)
+    try:
+        _, at_start = await pool(grow_and_keep, 0)
+        pid, kept = await pool(grow_and_keep, 300)
+        # The worker itself still held much of what the call grew it by...
+        assert kept > at_start + 64 * 2**20
+        assert pool.spent.calls == 2 and pool.spent.peak_bytes >= kept
+        assert pool.spent.cpu_seconds > 0
+        # ...and the next call runs in a fresh worker, which holds none of it.
+        after, fresh = await pool(grow_and_keep, 0)
+        assert after != pid and fresh < at_start + 32 * 2**20
+        assert pool.spent.calls == 3
     finally:
         await asyncio.to_thread(pool.close)
 
@@ -66,3 +118,9 @@ async def test_the_bot_drafts_the_recap_in_its_compute_process(harness: Harness,
         row = await cursor.fetchone()
     assert row is not None and row[0] == recap_snapshot.encode(here)
     assert recap_snapshot.decode(row[0]).employees[0].days[0].day == dt.date(2026, 10, 1)
+
+
+def test_a_long_call_is_logged_by_what_it_ran() -> None:
+    assert _name(functools.partial(reading.read, "presensi.sqlite3", reader_pid, 3)) \
+        == "read(reader_pid)"
+    assert _name(os.getpid) == "getpid"
