@@ -71,11 +71,16 @@ CHECKPOINT_AFTER_ROWS = 500
 
 def _bulky(args: tuple[Any, ...]) -> bool:
     """A statement binding a large value (a recap's PDF and snapshot, megabytes) spends tens
-    of milliseconds copying it into pages."""
+    of milliseconds copying it into pages. Asked of every statement, so written for speed."""
     params = args[1] if len(args) > 1 else ()
-    values = params.values() if isinstance(params, dict) else params
-    return isinstance(values, Iterable) and any(
-        isinstance(value, bytes | str) and len(value) > _INLINE_VALUE_BYTES for value in values)
+    if isinstance(params, dict):
+        params = params.values()
+    elif not isinstance(params, (tuple, list)) and not isinstance(params, Iterable):
+        return False
+    for value in params:
+        if isinstance(value, (bytes, str)) and len(value) > _INLINE_VALUE_BYTES:
+            return True
+    return False
 
 
 def _few(args: tuple[Any, ...]) -> bool:
