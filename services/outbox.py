@@ -158,9 +158,13 @@ async def edited(db: Database, dedupe_key: str) -> Edited:
 # scans every row the outbox ever sent.
 _WAITING = "status IN ('pending', 'sending')"
 # The due rows of every lane up to the first that must wait, oldest first: one claim takes a
-# decision's messages to one person together, and the sender sends each lane's in order.
-_DUE_RUNS = (f"SELECT o.* FROM outbox o WHERE o.{_WAITING} AND o.status = 'pending'"
-             " AND o.not_before <= ?"
+# decision's messages to one person together, and the sender sends each lane's in order. Each
+# comes with what its recipient's employee row says of where it goes (NULLs: no such row).
+_DUE_RUNS = ("SELECT o.*, e.nip AS recipient_found, e.active AS recipient_active,"
+             " e.telegram_chat_id AS recipient_chat_id,"
+             " e.telegram_blocked_at IS NOT NULL AS recipient_blocked"
+             " FROM outbox o LEFT JOIN employees e ON e.nip = o.recipient_nip"
+             f" WHERE o.{_WAITING} AND o.status = 'pending' AND o.not_before <= ?"
              f" AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.{_WAITING} AND p.lane = o.lane"
              "  AND p.id < o.id AND (p.status = 'sending' OR p.not_before > ?))"
              " ORDER BY o.id LIMIT ?")
@@ -182,14 +186,9 @@ async def claim_due(db: Database, *, now: dt.datetime, limit: int = 200) -> Clai
     the first that is not due yet. A lane whose oldest waiting row is not due is held back
     entirely, so one person's messages arrive in the order they were written."""
     stamp = _utc(now)
-    # The sender asks after every commit and often finds nothing: a read answers that
-    # without taking the write lock.
-    async with db.read() as conn:
-        due = await _next_head(conn)
-    if due is None or due > now:
-        return Claim([], due)
+    # No read first to see whether anything is due: it cost as much as asking inside the
+    # transaction, which takes the write lock for a fraction of a millisecond.
     claimed: list[Claimed] = []
-    recipients: dict[str, employees.Employee | None] = {}
     async with db.transaction(wake=False) as conn:
         async with conn.execute(_DUE_RUNS, (stamp, stamp, limit)) as cursor:
             runs = list(await cursor.fetchall())
@@ -198,15 +197,11 @@ async def claim_due(db: Database, *, now: dt.datetime, limit: int = 200) -> Clai
                 "UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1"
                 f" WHERE id IN ({', '.join('?' * len(runs))})", (stamp, *(r["id"] for r in runs)))
         for row in runs:
-            nip = row["recipient_nip"]
-            if nip and nip not in recipients:
-                recipients[nip] = await employees.by_nip(conn, nip)
-            recipient = recipients[nip] if nip else None
+            found = row["recipient_found"] is not None
             chat_id = row["chat_id"]
-            if chat_id is None and recipient is not None and recipient.active:
-                chat_id = recipient.telegram_chat_id
-            private = (recipient is not None and chat_id is not None
-                       and chat_id == recipient.telegram_chat_id)
+            if chat_id is None and found and row["recipient_active"]:
+                chat_id = row["recipient_chat_id"]
+            private = found and chat_id is not None and chat_id == row["recipient_chat_id"]
             payload = json.loads(row["payload"])
             edits = None
             if isinstance(payload.get(EDIT_OF), str):
@@ -214,9 +209,9 @@ async def claim_due(db: Database, *, now: dt.datetime, limit: int = 200) -> Clai
             elif EDIT_MESSAGE in payload:
                 edits = Edited(SENT, int(payload[EDIT_CHAT]), int(payload[EDIT_MESSAGE]))
             claimed.append(Claimed(
-                id=row["id"], kind=row["kind"], lane=row["lane"], recipient_nip=nip,
-                chat_id=chat_id, private=private,
-                recipient_blocked=recipient is not None and recipient.telegram_blocked,
+                id=row["id"], kind=row["kind"], lane=row["lane"],
+                recipient_nip=row["recipient_nip"], chat_id=chat_id, private=private,
+                recipient_blocked=found and bool(row["recipient_blocked"]),
                 payload=payload, attempts=row["attempts"] + 1,
                 created_at=dt.datetime.fromisoformat(row["created_at"]),
                 admin_told=bool(row["admin_told"]), edits=edits))
