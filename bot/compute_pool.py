@@ -12,10 +12,12 @@ second or more for the first, while it imports), and the event loop must not wai
 dies (killed, out of memory) fails the call that was running, if any; the pool is replaced,
 and the next call gets a fresh worker.
 
-Each worker runs one call and exits. A province's month and PDF grow a worker by a few hundred
-MiB that CPython keeps for reuse instead of giving back, so a long-lived worker would hold its
-largest call's memory all day; a fresh one from the fork server costs milliseconds. Each call
-also reports its CPU time and peak memory, logged for the long ones and summed in `spent`.
+A call that leaves its worker holding more than RECYCLE_ABOVE_BYTES (a province's month and
+PDF grow a worker by a few hundred MiB, which CPython keeps for reuse instead of giving back)
+retires the workers: they exit once their calls are done, and fresh ones from the fork server
+take the next calls. Other workers live on: a fresh one starts cold (its caches, its SQLite
+page cache, the calendar's holidays), which cost a small call more than the call itself. Each
+call reports its CPU time and memory, logged for the long ones and summed in `spent`.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ PRELOAD = ["services.attendance", "services.alerts", "services.ladder_tally",
            "services.recap_files", "reports.recap_pdf"]
 # Calls that took longer than this are logged with what they cost.
 LOG_AFTER_SECONDS = 1.0
+# A fresh worker holds about 110 MiB (the preloaded modules); one that holds this much after a
+# call is retired.
+RECYCLE_ABOVE_BYTES = 384 * 2**20
 
 
 @dataclass(frozen=True)
@@ -51,17 +56,30 @@ class _Done(Generic[T]):
     result: T
     seconds: float
     cpu_seconds: float
-    peak_bytes: int
+    peak_bytes: int     # the worker's largest resident size so far
+    held_bytes: int     # its resident size after the call
+
+
+def _resident_bytes() -> int:
+    """Resident size now (Linux /proc); elsewhere the peak so far stands in for it."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize()
+    except OSError:
+        return _peak_bytes()
+
+
+def _peak_bytes() -> int:
+    # ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _measured(fn: Callable[..., T], *args: Any) -> _Done[T]:
-    """Runs in the worker: `fn(*args)` and what it cost. The worker serves one call, so its
-    peak resident size is the call's."""
+    """Runs in the worker: `fn(*args)` and what it cost."""
     began, cpu = time.perf_counter(), time.process_time()
     result = fn(*args)
-    # ru_maxrss is in KiB on Linux.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return _Done(result, time.perf_counter() - began, time.process_time() - cpu, peak)
+    return _Done(result, time.perf_counter() - began, time.process_time() - cpu, _peak_bytes(),
+                 _resident_bytes())
 
 
 def _name(fn: Callable[..., Any]) -> str:
@@ -84,16 +102,17 @@ class Spent:
 
 
 class ComputePool:
-    def __init__(self, workers: int = WORKERS) -> None:
+    def __init__(self, workers: int = WORKERS,
+                 recycle_above_bytes: int = RECYCLE_ABOVE_BYTES) -> None:
         self._workers = workers
+        self._recycle_above = recycle_above_bytes
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(PRELOAD)
         self._executor = self._new()
         self.spent = Spent()
 
     def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self._workers, mp_context=self._context,
-                                   max_tasks_per_child=1)
+        return ProcessPoolExecutor(self._workers, mp_context=self._context)
 
     async def __call__(self, fn: Callable[..., T], /, *args: Any) -> T:
         executor = self._executor
@@ -108,6 +127,11 @@ class ComputePool:
         except BrokenProcessPool:
             self._replace(executor)
             raise
+        if done.held_bytes > self._recycle_above and executor is self._executor:
+            log.info("compute.recycled held_mib=%.0f", done.held_bytes / 2**20)
+            # Idle workers exit now, busy ones once their call is done.
+            executor.shutdown(wait=False)
+            self._executor = self._new()
         self.spent.calls += 1
         self.spent.cpu_seconds += done.cpu_seconds
         self.spent.peak_bytes = max(self.spent.peak_bytes, done.peak_bytes)
