@@ -19,6 +19,7 @@ from __future__ import annotations
 import calendar as month_grid
 import datetime as dt
 from collections.abc import Callable
+from functools import lru_cache
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -57,6 +58,11 @@ WITHDRAW_CONFIRMED = r"^req:wd:(\d{1,10}):y$"
 WITHDRAWAL_APPROVED = r"^req:wdok:(\d{1,10})$"
 REQ_ANY = r"^req:"
 
+# The form's keyboards are pure functions of their arguments and PTB's markups are frozen, so
+# one built for the same arguments is sent again instead of being built anew for every update
+# (a calendar is some forty buttons). Bounded: a month's days times the few ranges in use.
+_KEYBOARDS = 256
+
 
 def period(start: dt.date, end: dt.date) -> str:
     if start == end:
@@ -68,6 +74,7 @@ def stamp(at: dt.datetime) -> str:
     return f"{long_date(at.date())} pukul {at:%H.%M}"
 
 
+@lru_cache(maxsize=_KEYBOARDS)
 def type_keyboard(types: tuple[RequestType, ...]) -> InlineKeyboardMarkup:
     """The types this employee may take (services.requests.offered_types)."""
     buttons = [InlineKeyboardButton(t.label, callback_data=f"rqf:t:{t.key}") for t in types]
@@ -76,6 +83,7 @@ def type_keyboard(types: tuple[RequestType, ...]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+@lru_cache(maxsize=_KEYBOARDS)
 def day_keyboard(today: dt.date, calendar: OfficeCalendar, *, earliest: dt.date,
                  latest: dt.date) -> InlineKeyboardMarkup:
     """The calendar of this month topped by one-tap "Hari ini" / "Besok" (each only when it
@@ -90,6 +98,7 @@ def day_keyboard(today: dt.date, calendar: OfficeCalendar, *, earliest: dt.date,
     return InlineKeyboardMarkup(rows)
 
 
+@lru_cache(maxsize=_KEYBOARDS)
 def ground_keyboard(grounds: tuple[Ground, ...]) -> InlineKeyboardMarkup:
     rows = [[InlineKeyboardButton(g.label, callback_data=f"rqf:g:{g.key}")] for g in grounds]
     rows.append([_cancel_button()])
@@ -104,6 +113,21 @@ def calendar_keyboard(year: int, month: int, calendar: OfficeCalendar, *,
     """A month grid; days off are shown in brackets, days outside the allowed range are
     inert, and the arrows only lead to months that hold selectable days. The buttons are the
     /izin form's unless `day_data` / `month_data` say otherwise (the pejabat's perubahan)."""
+    if day_data is None and month_data is None:
+        return _form_calendar(year, month, calendar, earliest, latest)
+    return _calendar(year, month, calendar, earliest, latest, day_data, month_data)
+
+
+@lru_cache(maxsize=_KEYBOARDS)
+def _form_calendar(year: int, month: int, calendar: OfficeCalendar, earliest: dt.date,
+                   latest: dt.date) -> InlineKeyboardMarkup:
+    """The /izin form's calendar: its buttons carry nothing but the dates and months."""
+    return _calendar(year, month, calendar, earliest, latest, None, None)
+
+
+def _calendar(year: int, month: int, calendar: OfficeCalendar, earliest: dt.date,
+              latest: dt.date, day_data: Callable[[dt.date], str] | None,
+              month_data: Callable[[dt.date], str] | None) -> InlineKeyboardMarkup:
     noop = "rqf:nop"
     on_day = day_data or (lambda day: f"rqf:d:{day:%Y%m%d}")
     on_month = month_data or (lambda first: f"rqf:m:{first:%Y%m}")
@@ -135,10 +159,12 @@ def _cancel_button() -> InlineKeyboardButton:
     return InlineKeyboardButton(texts.BUTTON_CANCEL, callback_data="rqf:x")
 
 
+@lru_cache(maxsize=_KEYBOARDS)
 def cancel_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_cancel_button()]])
 
 
+@lru_cache(maxsize=_KEYBOARDS)
 def reason_keyboard(*, can_extend: bool) -> InlineKeyboardMarkup:
     """Under the reason prompt: a one-day request needs no second date, a longer one asks."""
     row = [InlineKeyboardButton(texts.BUTTON_UNTIL, callback_data="rqf:until")] if can_extend \
@@ -146,6 +172,7 @@ def reason_keyboard(*, can_extend: bool) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[*row, _cancel_button()]])
 
 
+@lru_cache(maxsize=_KEYBOARDS)
 def attach_keyboard(*, required: bool) -> InlineKeyboardMarkup:
     if required:
         return cancel_keyboard()
@@ -154,6 +181,7 @@ def attach_keyboard(*, required: bool) -> InlineKeyboardMarkup:
         _cancel_button()]])
 
 
+@lru_cache(maxsize=_KEYBOARDS)
 def confirm_keyboard(*, can_attach: bool = False) -> InlineKeyboardMarkup:
     """The summary: send, or change one field and come back here."""
     rows = [[InlineKeyboardButton(texts.BUTTON_SEND, callback_data="rqf:send")]]
@@ -289,6 +317,7 @@ def time_line(part: str, at: dt.time | None) -> str:
     return texts.TIME_LINE[part].format(jam=f"{at:%H.%M}") if at is not None else ""
 
 
+@lru_cache(maxsize=_KEYBOARDS)
 def time_keyboard(part: str) -> InlineKeyboardMarkup:
     """The usual times in one tap; any other is typed."""
     times = texts.QUICK_TIMES[part]
