@@ -4,12 +4,22 @@ text is the reason — for that card only, for a limited time.
 One open prompt per person: asking again (another card) replaces the older one, so a text
 answers the prompt opened last. Prompts live in SQLite (they survive a restart) and expire; an
 expired or dropped prompt never takes a text.
+
+Every command, button and text asks whether its sender has a prompt open, and almost nobody
+has: what the table held for each person is kept in memory, per Database, and asked again only
+after this module wrote that person's row. That is exact because this module is the only
+writer of reason_prompts, and only the bot process (its handlers) calls it, through its one
+Database: no CLI command, job in another process or migration after start-up touches the
+table. A read that overlapped a write keeps nothing (see _Known).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass
+
+import aiosqlite
 
 from services.storage import Database
 
@@ -33,23 +43,54 @@ class Prompt:
         return now >= self.expires_at
 
 
+class _Known:
+    """Each person's open prompt (or None) as last read, while no write of this module could
+    have changed it. A write forgets the person before it begins and again once it committed
+    (or failed), and counts itself both times: a read keeps what it found only if no write
+    began or ended while it ran, so neither a snapshot taken before a commit nor one taken
+    during the write outlives it."""
+
+    def __init__(self) -> None:
+        self.prompts: dict[int, Prompt | None] = {}
+        self.writes = 0
+
+    def forget(self, telegram_user_id: int) -> None:
+        self.prompts.pop(telegram_user_id, None)
+        self.writes += 1
+
+
+_KNOWN: weakref.WeakKeyDictionary[Database, _Known] = weakref.WeakKeyDictionary()
+
+
+def _known(db: Database) -> _Known:
+    known = _KNOWN.get(db)
+    if known is None:
+        known = _KNOWN[db] = _Known()
+    return known
+
+
 async def ask(db: Database, *, telegram_user_id: int, nip: str, kind: str, ref_id: int,
               action: str, token: str, label: str, chat_id: int | None,
               message_id: int | None, now: dt.datetime, minutes: int) -> Prompt:
     """Open the person's prompt for one card, replacing any older one."""
     expires = now + dt.timedelta(minutes=minutes)
-    async with db.transaction() as conn:
-        # A new row (new id), so whoever still holds the older prompt cannot close this one.
-        await conn.execute("DELETE FROM reason_prompts WHERE telegram_user_id = ?",
-                           (telegram_user_id,))
-        async with conn.execute(
-            "INSERT INTO reason_prompts (telegram_user_id, nip, kind, ref_id, action, token, "
-            "label, chat_id, message_id, asked_at, expires_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (telegram_user_id, nip, kind, ref_id, action, token, label, chat_id, message_id,
-             now.isoformat(), expires.isoformat()),
-        ) as cursor:
-            row = await cursor.fetchone()
+    known = _known(db)
+    known.forget(telegram_user_id)
+    try:
+        async with db.transaction() as conn:
+            # A new row (new id), so whoever still holds the older prompt cannot close this one.
+            await conn.execute("DELETE FROM reason_prompts WHERE telegram_user_id = ?",
+                               (telegram_user_id,))
+            async with conn.execute(
+                "INSERT INTO reason_prompts (telegram_user_id, nip, kind, ref_id, action, "
+                "token, label, chat_id, message_id, asked_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (telegram_user_id, nip, kind, ref_id, action, token, label, chat_id,
+                 message_id, now.isoformat(), expires.isoformat()),
+            ) as cursor:
+                row = await cursor.fetchone()
+    finally:
+        known.forget(telegram_user_id)
     assert row is not None
     return Prompt(row[0], telegram_user_id, nip, kind, ref_id, action, token, label, chat_id,
                   message_id, now, expires)
@@ -57,7 +98,19 @@ async def ask(db: Database, *, telegram_user_id: int, nip: str, kind: str, ref_i
 
 async def pending(db: Database, telegram_user_id: int) -> Prompt | None:
     """The person's open prompt, expired or not (the caller tells them which)."""
-    async with db.read() as conn, conn.execute(
+    known = _known(db)
+    if telegram_user_id in known.prompts:
+        return known.prompts[telegram_user_id]
+    writes = known.writes
+    async with db.read() as conn:
+        prompt = await _read(conn, telegram_user_id)
+    if known.writes == writes:
+        known.prompts[telegram_user_id] = prompt
+    return prompt
+
+
+async def _read(conn: aiosqlite.Connection, telegram_user_id: int) -> Prompt | None:
+    async with conn.execute(
         "SELECT * FROM reason_prompts WHERE telegram_user_id = ?", (telegram_user_id,),
     ) as cursor:
         r = await cursor.fetchone()
@@ -71,6 +124,11 @@ async def pending(db: Database, telegram_user_id: int) -> Prompt | None:
 
 async def finish(db: Database, prompt: Prompt) -> bool:
     """Close this prompt (answered, refused or expired); False if it was replaced meanwhile."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute("DELETE FROM reason_prompts WHERE id = ?", (prompt.id,))
-        return cursor.rowcount == 1
+    known = _known(db)
+    known.forget(prompt.telegram_user_id)
+    try:
+        async with db.transaction() as conn:
+            cursor = await conn.execute("DELETE FROM reason_prompts WHERE id = ?", (prompt.id,))
+            return cursor.rowcount == 1
+    finally:
+        known.forget(prompt.telegram_user_id)
