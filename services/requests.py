@@ -270,19 +270,24 @@ async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row, subject: approva
         answer=answer)
 
 
-async def _load(conn: aiosqlite.Connection, request_id: int) -> RequestView:
-    return (await _load_subject(conn, request_id))[0]
+async def _load(conn: aiosqlite.Connection, request_id: int,
+                cache: dict[str, Employee] | None = None) -> RequestView:
+    return (await _load_subject(conn, request_id, cache))[0]
 
 
-async def _load_subject(conn: aiosqlite.Connection, request_id: int
+async def _load_subject(conn: aiosqlite.Connection, request_id: int,
+                        cache: dict[str, Employee] | None = None
                         ) -> tuple[RequestView, approvals.Subject]:
-    """The request's view and the approval state it was built from (a decision acts on it)."""
+    """The request's view and the approval state it was built from (a decision acts on it).
+    `cache` holds employees already read in the same transaction (and takes those read here):
+    a write that loads the request again after changing it does not read them again."""
     async with conn.execute("SELECT * FROM requests WHERE id = ?", (request_id,)) as cursor:
         row = await cursor.fetchone()
     if row is None:
         raise NotFound(f"Pengajuan #{request_id} tidak ditemukan.")
     subjects = await approvals.load_many(conn, approvals.REQUEST, [request_id])
-    return (await _views(conn, [row], {}, subjects))[0], subjects[request_id]
+    return ((await _views(conn, [row], {} if cache is None else cache, subjects))[0],
+            subjects[request_id])
 
 
 async def get(db: Database, request_id: int) -> RequestView:
@@ -712,7 +717,8 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
             view = await _load(conn, request_id)
             await outbox.enqueue(conn, notices.proposed(view, await _admin_nips(conn)), now=at)
             return view
-        view = await _load(conn, request_id)
+        # The chain's people were read in this transaction: the view takes them as they are.
+        view = await _load(conn, request_id, dict(resolved.people))
         db.keep((ENTITY, request_id), view)
         await outbox.enqueue(conn, notices.after_submit(view), now=at)
         return view
@@ -1029,7 +1035,9 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
     if note:
         note = text_limits.check_note(note)
     async with db.transaction() as conn:
-        view, subject = await _load_subject(conn, request_id)
+        # Employees are not written by a decision: those the view read serve the one after it.
+        people: dict[str, Employee] = {}
+        view, subject = await _load_subject(conn, request_id, people)
         try:
             move = await approvals.act(conn, subject, position=position, round_=round_,
                                        actor_nip=nip, action=action,
@@ -1072,7 +1080,7 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
         if basis is not None:
             await _propose(conn, policy, office, request_id, basis, signer=nip, at=at,
                            telegram_user_id=telegram_user_id)
-        decided = await _load(conn, request_id)
+        decided = await _load(conn, request_id, people)
         db.keep((ENTITY, request_id), decided)
         listed = await approvals.cards(conn, approvals.REQUEST, request_id, position, round_)
         sent = notices.after_decision(decided, position, round_, listed)
