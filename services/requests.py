@@ -9,7 +9,9 @@ step, round and actor, so a second tap or a competing approver changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import aiosqlite
 
@@ -55,6 +57,9 @@ STATUS_LABELS = {MENUNGGU: "menunggu keputusan", DIKEMBALIKAN: "dikembalikan unt
                  PERUBAHAN: "menunggu jawaban pemohon atas perubahan tanggal",
                  DITANGGUHKAN: "ditangguhkan"}
 ENTITY = "request"
+
+# A requests row: as read, or as a write returned it and the same transaction changed it since.
+Row = aiosqlite.Row | Mapping[str, Any]
 
 
 # The request's own status after the engine moved its subject.
@@ -196,7 +201,7 @@ class Decision:
 
 # --- reading ---------------------------------------------------------------------------------
 
-def _attachment(row: aiosqlite.Row) -> Attachment | None:
+def _attachment(row: Row) -> Attachment | None:
     if row["attachment_file_id"] is None:
         return None
     return Attachment(row["attachment_file_id"], row["attachment_kind"],
@@ -230,7 +235,7 @@ async def _views(conn: aiosqlite.Connection, rows: list[aiosqlite.Row],
             for row in rows]
 
 
-async def _view(conn: aiosqlite.Connection, row: aiosqlite.Row, subject: approvals.Subject,
+async def _view(conn: aiosqlite.Connection, row: Row, subject: approvals.Subject,
                 cache: dict[str, Employee], proposal: usulan.Usulan | None = None,
                 answer: CutiAnswer | None = None) -> RequestView:
     request_id = row["id"]
@@ -682,17 +687,18 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
             raise rules.RequestRefused(
                 "Belum ada pejabat yang dapat memproses pengajuan Anda (atasan langsung atau "
                 "pejabat berwenang belum tercatat). Hubungi pengelola kepegawaian.")
-        cursor = await conn.execute(
+        async with conn.execute(
             "INSERT INTO requests (nip, type, start_date, end_date, part, working_days, reason, "
             "attachment_file_id, attachment_kind, attachment_name, attachment_size, status, "
             "created_at, updated_at, expected_time, ground) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
             (employee.nip, kind.key, draft.start.isoformat(), draft.end.isoformat(), kind.part,
              working_days, reason, *_attachment_columns(draft), MENUNGGU, at.isoformat(),
-             at.isoformat(), _time_column(draft), checked.ground))
-        request_id = cursor.lastrowid
-        assert request_id is not None
-        await approvals.open_subject(
+             at.isoformat(), _time_column(draft), checked.ground)) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        request_id: int = row["id"]
+        subject = await approvals.open_subject(
             conn, kind=approvals.REQUEST, ref_id=request_id,
             definition=policy.chain_for(kind.key).key, applicant_nip=employee.nip,
             steps=[approvals.NewStep(s.step.key, s.step.title, s.step.actions, s.actors)
@@ -717,8 +723,10 @@ async def submit(db: Database, policy: RequestPolicy, calendar: OfficeCalendar,
             view = await _load(conn, request_id)
             await outbox.enqueue(conn, notices.proposed(view, await _admin_nips(conn)), now=at)
             return view
-        # The chain's people were read in this transaction: the view takes them as they are.
-        view = await _load(conn, request_id, dict(resolved.people))
+        # The row and the subject are as written; a new request has no usulan nor cuti answer
+        # yet (requests are never deleted, so no such row of an earlier id is left over). The
+        # chain's people were read in this transaction.
+        view = await _view(conn, row, subject, dict(resolved.people))
         db.keep((ENTITY, request_id), view)
         await outbox.enqueue(conn, notices.after_submit(view), now=at)
         return view
@@ -1052,10 +1060,14 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
             # The office's steps are done, but the grant is not the office's: the request
             # waits (status "menunggu") for the SK the admin records.
             status = MENUNGGU
-        await conn.execute(
-            "UPDATE requests SET status = ?, updated_at = ?, closed_at = ? WHERE id = ?",
+        async with conn.execute(
+            "UPDATE requests SET status = ?, updated_at = ?, closed_at = ? WHERE id = ? "
+            "RETURNING *",
             (status, at.isoformat(),
-             at.isoformat() if status in CLOSED_STATUSES else None, request_id))
+             at.isoformat() if status in CLOSED_STATUSES else None, request_id)) as cursor:
+            written = await cursor.fetchone()
+        assert written is not None
+        row: dict[str, Any] = dict(zip(written.keys(), written, strict=True))
         detail: dict[str, object] = {"position": position, "round": round_}
         if note:
             detail["note"] = note.strip()
@@ -1071,7 +1083,8 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
                 view.end, view.working_days, postponed_until=answer.postponed_until))
             detail["postponed_until"] = answer.postponed_until
         if status == DISETUJUI or basis is not None:
-            detail["agenda_number"] = await _number(conn, policy, office, view, at)
+            detail["agenda_number"] = row["agenda_number"] = await _number(
+                conn, policy, office, view, at)
         if status == DISETUJUI:
             await _write_absence_days(conn, view, calendar)
         await audit.record(conn, at=at, actor=audit.Actor(nip, telegram_user_id),
@@ -1080,7 +1093,11 @@ async def decide(db: Database, policy: RequestPolicy, calendar: OfficeCalendar, 
         if basis is not None:
             await _propose(conn, policy, office, request_id, basis, signer=nip, at=at,
                            telegram_user_id=telegram_user_id)
-        decided = await _load(conn, request_id, people)
+        if basis is None and status not in (PERUBAHAN, DITANGGUHKAN):
+            # Nothing but the row and the subject changed, and both are at hand as written.
+            decided = await _view(conn, row, move.subject, people, view.usulan, view.answer)
+        else:
+            decided = await _load(conn, request_id, people)
         db.keep((ENTITY, request_id), decided)
         listed = await approvals.cards(conn, approvals.REQUEST, request_id, position, round_)
         sent = notices.after_decision(decided, position, round_, listed)

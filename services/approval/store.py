@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import aiosqlite
 
@@ -92,6 +92,14 @@ class Subject:
 
 
 @dataclass(frozen=True)
+class Acted(Move):
+    """What an action did, and the subject as load() would now read it: the caller that shows
+    the outcome in the same transaction needs not read it again."""
+
+    subject: Subject
+
+
+@dataclass(frozen=True)
 class Card:
     nip: str
     chat_id: int
@@ -115,6 +123,18 @@ class Reassigned:
 
 def _time(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
+
+
+def _stored(value: dt.datetime | None) -> dt.datetime | None:
+    """A time as it reads back once written (its ISO 8601 text parsed again)."""
+    return _time(value.isoformat()) if value else None
+
+
+def _stored_steps(steps: Sequence[NewStep]) -> tuple[Step, ...]:
+    """The steps as load_many reads back what _write_steps wrote (actors once each, by NIP)."""
+    return tuple(Step(i, s.key, s.title, tuple(",".join(s.actions).split(",")),
+                      tuple(sorted(dict.fromkeys(s.actors))))
+                 for i, s in enumerate(steps))
 
 
 _CHUNK = 500  # well under SQLite's limit of host parameters per statement
@@ -198,10 +218,10 @@ def _check_steps(steps: Sequence[NewStep]) -> None:
 
 async def open_subject(conn: aiosqlite.Connection, *, kind: str, ref_id: int, definition: str,
                        applicant_nip: str | None, steps: Sequence[NewStep],
-                       now: dt.datetime, state: str = model.RUNNING) -> None:
+                       now: dt.datetime, state: str = model.RUNNING) -> Subject:
     """Start a subject on its first step (or, with state RETURNED, waiting for its drafter;
     with state DONE and no steps, a subject with nothing to decide in the office: the Kepala's
-    own cuti, proposed above him at once)."""
+    own cuti, proposed above him at once). Returns it as load() would now read it."""
     assert kind in KINDS and (steps or state == model.DONE)
     _check_steps(steps)
     cursor = await conn.execute(
@@ -211,15 +231,20 @@ async def open_subject(conn: aiosqlite.Connection, *, kind: str, ref_id: int, de
          now.isoformat() if state == model.RUNNING else None, now.isoformat()))
     assert cursor.lastrowid is not None
     await _write_steps(conn, cursor.lastrowid, steps)
+    return Subject(id=cursor.lastrowid, kind=kind, ref_id=ref_id, definition=definition,
+                   applicant_nip=applicant_nip, state=State(state, 0, 1),
+                   step_started_at=_stored(now) if state == model.RUNNING else None,
+                   reminded_at=None, escalated_at=None, steps=_stored_steps(steps), history=())
 
 
 async def act(conn: aiosqlite.Connection, subject: Subject, *, position: int, round_: int,
               actor_nip: str, action: str, note: str | None, now: dt.datetime,
               return_rule: str = model.TO_APPLICANT, output: str | None = None,
               standard_minutes: int | None = None,
-              elapsed_minutes: float | None = None) -> Move:
+              elapsed_minutes: float | None = None) -> Acted:
     """One actor's action on the step they were shown. Raises Stale when it no longer
-    applies; TransitionRefused for an action the machine does not know."""
+    applies; TransitionRefused for an action the machine does not know. `subject` must be
+    as loaded in this transaction: the subject returned is it with the action applied."""
     move = model.transition(State(subject.state.state, position, round_), len(subject.steps),
                             action, return_rule=return_rule)
     after = move.after
@@ -246,7 +271,15 @@ async def act(conn: aiosqlite.Connection, subject: Subject, *, position: int, ro
         (subject.id, position, round_, step.key, actor_nip, action, note, output,
          standard_minutes, elapsed_minutes, started.isoformat() if started else None,
          now.isoformat()))
-    return move
+    acted_at = _stored(now)
+    assert acted_at is not None
+    record = ActionRecord(position, round_, step.key, actor_nip, action, note, output,
+                          standard_minutes, elapsed_minutes, _stored(started), acted_at)
+    # The UPDATE above leaves the round as it was (it matched round_).
+    stored = replace(subject, state=State(after.state, after.position, round_),
+                     step_started_at=acted_at if moved_on else None, reminded_at=None,
+                     escalated_at=None, history=(*subject.history, record))
+    return Acted(move.before, move.after, move.spec, stored)
 
 
 async def resubmit(conn: aiosqlite.Connection, subject: Subject, *, now: dt.datetime,
