@@ -6,11 +6,12 @@ answers the prompt opened last. Prompts live in SQLite (they survive a restart) 
 expired or dropped prompt never takes a text.
 
 Every command, button and text asks whether its sender has a prompt open, and almost nobody
-has: what the table held for each person is kept in memory, per Database, and asked again only
-after this module wrote that person's row. That is exact because this module is the only
-writer of reason_prompts, and only the bot process (its handlers) calls it, through its one
-Database: no CLI command, job in another process or migration after start-up touches the
-table. A read that overlapped a write keeps nothing (see _Known).
+has: the open prompts (a handful of rows, one per person at most) are read once and kept in
+memory, per Database, and a person's row is read again only after this module wrote it. That
+is exact because this module is the only writer of reason_prompts, and only the bot process
+(its handlers) calls it, through its one Database: no CLI command, job in another process or
+migration after start-up touches the table. A read that overlapped a write keeps nothing (see
+_Known).
 """
 
 from __future__ import annotations
@@ -44,18 +45,22 @@ class Prompt:
 
 
 class _Known:
-    """Each person's open prompt (or None) as last read, while no write of this module could
-    have changed it. A write forgets the person before it begins and again once it committed
-    (or failed), and counts itself both times: a read keeps what it found only if no write
-    began or ended while it ran, so neither a snapshot taken before a commit nor one taken
-    during the write outlives it."""
+    """The table as last read, once read whole (`complete`): everyone's open prompt, and
+    nobody else has one, except the people written since (`unsure`), read again one by one.
+    A write makes its person unsure before it begins and again once it committed (or failed),
+    and counts itself both times: a read keeps what it found only if no write began or ended
+    while it ran, so neither a snapshot taken before a commit nor one taken during the write
+    outlives it."""
 
     def __init__(self) -> None:
-        self.prompts: dict[int, Prompt | None] = {}
+        self.complete = False
+        self.prompts: dict[int, Prompt] = {}
+        self.unsure: set[int] = set()
         self.writes = 0
 
     def forget(self, telegram_user_id: int) -> None:
         self.prompts.pop(telegram_user_id, None)
+        self.unsure.add(telegram_user_id)
         self.writes += 1
 
 
@@ -99,14 +104,22 @@ async def ask(db: Database, *, telegram_user_id: int, nip: str, kind: str, ref_i
 async def pending(db: Database, telegram_user_id: int) -> Prompt | None:
     """The person's open prompt, expired or not (the caller tells them which)."""
     known = _known(db)
-    if telegram_user_id in known.prompts:
-        return known.prompts[telegram_user_id]
+    if known.complete and telegram_user_id not in known.unsure:
+        return known.prompts.get(telegram_user_id)
     writes = known.writes
+    if known.complete:
+        async with db.read() as conn:
+            prompt = await _read(conn, telegram_user_id)
+        if known.writes == writes:
+            known.unsure.discard(telegram_user_id)
+            if prompt is not None:
+                known.prompts[telegram_user_id] = prompt
+        return prompt
     async with db.read() as conn:
-        prompt = await _read(conn, telegram_user_id)
+        everyone = await _read_all(conn)
     if known.writes == writes:
-        known.prompts[telegram_user_id] = prompt
-    return prompt
+        known.complete, known.prompts, known.unsure = True, everyone, set()
+    return everyone.get(telegram_user_id)
 
 
 async def _read(conn: aiosqlite.Connection, telegram_user_id: int) -> Prompt | None:
@@ -114,8 +127,17 @@ async def _read(conn: aiosqlite.Connection, telegram_user_id: int) -> Prompt | N
         "SELECT * FROM reason_prompts WHERE telegram_user_id = ?", (telegram_user_id,),
     ) as cursor:
         r = await cursor.fetchone()
-    if r is None:
-        return None
+    return None if r is None else _prompt(r)
+
+
+async def _read_all(conn: aiosqlite.Connection) -> dict[int, Prompt]:
+    """Every open prompt: a row per person who was asked and has not answered (nor typed,
+    tapped or started anything since)."""
+    async with conn.execute("SELECT * FROM reason_prompts") as cursor:
+        return {r["telegram_user_id"]: _prompt(r) for r in await cursor.fetchall()}
+
+
+def _prompt(r: aiosqlite.Row) -> Prompt:
     return Prompt(r["id"], r["telegram_user_id"], r["nip"], r["kind"], r["ref_id"], r["action"],
                   r["token"], r["label"], r["chat_id"], r["message_id"],
                   dt.datetime.fromisoformat(r["asked_at"]),

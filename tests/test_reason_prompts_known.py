@@ -8,13 +8,12 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-import aiosqlite
 import pytest
 
 from services import reason_prompts
 from services.clock import FixedClock
 from services.reason_prompts import Prompt
-from services.storage import Database
+from services.storage import Database, open_database
 from tests.support.office import KABID
 
 USER = 4242
@@ -60,27 +59,62 @@ async def test_an_expired_prompt_is_still_told_apart(db: Database, office: Any,
     assert kept == asked and kept.expired(clock.now())
 
 
-async def test_a_read_that_raced_a_write_keeps_nothing(
-        db: Database, office: Any, clock: FixedClock,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    read = reason_prompts._read
+def _held(monkeypatch: pytest.MonkeyPatch, name: str) -> tuple[asyncio.Event, asyncio.Event]:
+    """Hold the read `name` of reason_prompts after it read, until released."""
+    read = getattr(reason_prompts, name)
     holding, release = asyncio.Event(), asyncio.Event()
 
-    async def slow(conn: aiosqlite.Connection, telegram_user_id: int) -> Prompt | None:
-        found = await read(conn, telegram_user_id)
+    async def slow(*args: Any) -> Any:
+        found = await read(*args)
         holding.set()
         await release.wait()
+        monkeypatch.setattr(reason_prompts, name, read)
         return found
 
-    monkeypatch.setattr(reason_prompts, "_read", slow)
+    monkeypatch.setattr(reason_prompts, name, slow)
+    return holding, release
+
+
+async def test_the_first_read_of_the_table_that_raced_a_write_keeps_nothing(
+        db: Database, office: Any, clock: FixedClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    holding, release = _held(monkeypatch, "_read_all")
     racing = asyncio.create_task(reason_prompts.pending(db, USER))
-    await holding.wait()
+    await asyncio.wait_for(holding.wait(), 10)
     # The read found no prompt; one is opened before it ends.
     asked = await _ask(db, clock.now())
     release.set()
     assert await racing is None
-    monkeypatch.setattr(reason_prompts, "_read", read)
     assert await reason_prompts.pending(db, USER) == asked
+    assert await reason_prompts.pending(db, USER + 1) is None
+
+
+async def test_a_persons_read_that_raced_a_write_keeps_nothing(
+        db: Database, office: Any, clock: FixedClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    first = await _ask(db, clock.now())
+    assert await reason_prompts.pending(db, USER) == first
+    assert await reason_prompts.finish(db, first)
+    # Written since the table was read: the person is read again, and this read is held.
+    holding, release = _held(monkeypatch, "_read")
+    racing = asyncio.create_task(reason_prompts.pending(db, USER))
+    await asyncio.wait_for(holding.wait(), 10)
+    asked = await _ask(db, clock.now(), ref_id=2)
+    release.set()
+    assert await racing is None
+    assert await reason_prompts.pending(db, USER) == asked
+
+
+async def test_prompts_opened_before_the_bot_started_are_seen(
+        db: Database, office: Any, clock: FixedClock) -> None:
+    asked = await _ask(db, clock.now())
+    # A fresh Database on the same file (a restart) has read nothing yet.
+    again = await open_database(db.path)
+    try:
+        assert await reason_prompts.pending(again, USER + 1) is None
+        assert await reason_prompts.pending(again, USER) == asked
+    finally:
+        await again.close()
 
 
 async def test_one_persons_prompt_is_not_anothers(
