@@ -156,22 +156,25 @@ async def load_many(conn: aiosqlite.Connection, kind: str,
             continue
         ids = [r["id"] for r in rows]
         id_marks = ", ".join("?" * len(ids))
-        actors: dict[tuple[int, int], list[str]] = {}
+        # Steps with their actors in one statement: a row per actor (one with none for a
+        # step nobody holds), the actors of a step by NIP.
+        rows_of: dict[tuple[int, int], tuple[aiosqlite.Row, list[str]]] = {}
         async with conn.execute(
-            f"SELECT subject_id, position, nip FROM approval_step_actors "
-            f"WHERE subject_id IN ({id_marks}) ORDER BY nip", ids,
-        ) as cursor:
-            for a in await cursor.fetchall():
-                actors.setdefault((a["subject_id"], a["position"]), []).append(a["nip"])
-        steps: dict[int, list[Step]] = {}
-        async with conn.execute(
-            f"SELECT * FROM approval_steps WHERE subject_id IN ({id_marks}) "
-            "ORDER BY subject_id, position", ids,
+            f"SELECT s.subject_id, s.position, s.step_key, s.title, s.actions, a.nip "
+            f"FROM approval_steps s LEFT JOIN approval_step_actors a "
+            f"ON a.subject_id = s.subject_id AND a.position = s.position "
+            f"WHERE s.subject_id IN ({id_marks}) ORDER BY s.subject_id, s.position, a.nip",
+            ids,
         ) as cursor:
             for s in await cursor.fetchall():
-                steps.setdefault(s["subject_id"], []).append(Step(
-                    s["position"], s["step_key"], s["title"], tuple(s["actions"].split(",")),
-                    tuple(actors.get((s["subject_id"], s["position"]), ()))))
+                _, actors = rows_of.setdefault((s["subject_id"], s["position"]), (s, []))
+                if s["nip"] is not None:
+                    actors.append(s["nip"])
+        steps: dict[int, list[Step]] = {}
+        for (subject_id, position), (s, actors) in rows_of.items():
+            steps.setdefault(subject_id, []).append(Step(
+                position, s["step_key"], s["title"], tuple(s["actions"].split(",")),
+                tuple(actors)))
         history: dict[int, list[ActionRecord]] = {}
         async with conn.execute(
             f"SELECT * FROM approval_actions WHERE subject_id IN ({id_marks}) ORDER BY id", ids,
