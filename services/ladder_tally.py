@@ -14,9 +14,9 @@ configuration (day off, hours, scan window, grace) shows in its stored rule, and
 whose machine id, activity or registration changed is counted again over every counted day.
 `rebuild` starts from nothing (the `presensi rebuild-tally` command).
 
-Counting happens in snapshots off the event loop; each day's result is written in a few short
-transactions of its own (MARKS_AT_ONCE employees each), so the chat's writes wait for a
-fraction of a day at most, never the year.
+Counting happens in the compute process (Database.compute); each day's result is written in
+a few short transactions of its own (MARKS_AT_ONCE employees each), so the chat's writes wait
+for a fraction of a day at most, never the year.
 """
 
 from __future__ import annotations
@@ -198,20 +198,38 @@ def _nip_filter(span: _Span) -> tuple[str, list[str]]:
     return where, params
 
 
-def _spans(marks: dict[str, Mark], nips: set[str] | None
+def _spans(marks: dict[str, Mark], nips: set[str] | None, at_once: int
            ) -> list[tuple[_Span, dict[str, Mark]]]:
-    """A day's marks in pieces of at most MARKS_AT_ONCE, each with the span it replaces; the
+    """A day's marks in pieces of at most `at_once`, each with the span it replaces; the
     spans of a whole day's recount cover every NIP, so a mark of someone who no longer gets one
     is taken out too."""
     if nips is not None:
         return [(_Span(nips=nips), marks)]
     ordered = sorted(marks)
-    starts = ordered[MARKS_AT_ONCE::MARKS_AT_ONCE]
+    starts = ordered[at_once::at_once]
     bounds = [None, *starts, None]
-    pieces = [ordered[i:i + MARKS_AT_ONCE] for i in range(0, max(len(ordered), 1),
-                                                          MARKS_AT_ONCE)]
+    pieces = [ordered[i:i + at_once] for i in range(0, max(len(ordered), 1), at_once)]
     return [(_Span(low=bounds[k], high=bounds[k + 1]), {nip: marks[nip] for nip in piece})
             for k, piece in enumerate(pieces)]
+
+
+# One write of a day: the employees it replaces and their marks as one JSON array of
+# (nip, tk, late, early), which SQLite takes apart (_MARKS).
+Piece = tuple[_Span, str]
+
+
+def _pieces_in(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
+               start: dt.date, end: dt.date, nips: set[str] | None, at_once: int
+               ) -> list[tuple[dt.date, list[Piece]]]:
+    """_count's days as the writes will apply them. Run by Database.compute: in the compute
+    process, classifying a province's day (tens of thousands of rows through Python) does not
+    take the GIL from the chat, whose every fetched row gives it up and waits to get it back;
+    and only a few strings per day travel back, not the marks' half a million values."""
+    with full_collections_held():
+        counted = _count(conn, policy, calendar, start, end, nips)
+        return [(day, [(span, json.dumps([[nip, *mark] for nip, mark in piece.items()]))
+                       for span, piece in _spans(found, nips, at_once)])
+                for day, found in counted.items()]
 
 
 _ADD = ("INSERT INTO ladder_tally (nip, year, tk_days, late_minutes, early_minutes) {rows}"
@@ -227,11 +245,10 @@ _MARKS = ("SELECT json_extract(value, '$[0]') AS nip, json_extract(value, '$[1]'
           " FROM json_each(?)")
 
 
-async def _apply(conn: aiosqlite.Connection, day: dt.date, marks: dict[str, Mark],
-                 span: _Span) -> None:
-    """Replace what `day` added for the employees of `span` by `marks`, in one hop to the
-    connection's thread, so the write lock the chat's own writes wait for is held only as long
-    as SQLite needs."""
+async def _apply(conn: aiosqlite.Connection, day: dt.date, found: str, span: _Span) -> None:
+    """Replace what `day` added for the employees of `span` by the marks `found` (a Piece's
+    JSON), in one hop to the connection's thread, so the write lock the chat's own writes wait
+    for is held only as long as SQLite needs."""
     where, params = _nip_filter(span)
     key = day.isoformat()
 
@@ -240,7 +257,6 @@ async def _apply(conn: aiosqlite.Connection, day: dt.date, marks: dict[str, Mark
             rows="SELECT nip, ?, -tk, -late, -early FROM ladder_marks WHERE day = ?"
                  f"{where}"), (day.year, key, *params))
         raw.execute(f"DELETE FROM ladder_marks WHERE day = ?{where}", (key, *params))
-        found = json.dumps([[nip, *mark] for nip, mark in marks.items()])
         raw.execute("INSERT INTO ladder_marks (day, nip, tk, late, early)"
                     f" SELECT ?, nip, tk, late, early FROM ({_MARKS})", (key, found))
         # WHERE true: an upsert's SELECT needs one, else ON CONFLICT reads as a join's ON.
@@ -252,30 +268,19 @@ async def _apply(conn: aiosqlite.Connection, day: dt.date, marks: dict[str, Mark
 
 async def _recount(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
                    days: Iterable[dt.date], nips: set[str] | None, dirty_seq: int) -> None:
-    # A chunk's marks (half a million values for a province) live until they are written:
-    # full collections would walk them again and again, each holding the GIL for a tenth of
-    # a second or more.
-    with full_collections_held():
-        await _recount_held(db, policy, calendar, days, nips, dirty_seq)
-
-
-async def _recount_held(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
-                        days: Iterable[dt.date], nips: set[str] | None, dirty_seq: int) -> None:
     for first, last in _runs(days, CHUNK_DAYS):
-        # In a thread, not the compute process: a chunk's marks are half a million values for
-        # a province, and unpickling them on their way back holds the GIL for a third of a
-        # second in one go.
-        marks = await db.snapshot(_count, policy, calendar, first, last, nips)
-        for day, found in marks.items():
-            *first_pieces, (last_span, last_marks) = _spans(found, nips)
+        counted = await db.compute(_pieces_in, policy, calendar, first, last, nips,
+                                   MARKS_AT_ONCE)
+        for day, pieces in counted:
+            *first_pieces, (last_span, last_found) = pieces
             # A piece's marks and the tally move together, so the tally is right after every
             # piece; the day is recorded as counted (and no longer dirty) only with its last,
             # so a day cut short by a crash is counted again, whole, next time.
-            for span, piece in first_pieces:
+            for span, found in first_pieces:
                 async with db.transaction() as conn:
-                    await _apply(conn, day, piece, span)
+                    await _apply(conn, day, found, span)
             async with db.transaction() as conn:
-                await _apply(conn, day, last_marks, last_span)
+                await _apply(conn, day, last_found, last_span)
                 if nips is None:
                     await conn.execute("INSERT OR REPLACE INTO ladder_days (day, rule)"
                                        " VALUES (?, ?)",

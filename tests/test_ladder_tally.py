@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 
 from bot.cli import main as cli_main
+from bot.compute_pool import ComputePool
 from bot.config import Settings
 from services import attendance, ladder_tally
 from services.attendance_policy import AttendancePolicy
@@ -233,3 +234,25 @@ async def test_a_day_written_in_pieces_is_right_even_when_cut_short(
     assert calls == [dt.date(2026, 9, 1)] * 2
     monkeypatch.setattr(ladder_tally, "_apply", real_apply)
     await _check(db, policy, calendar)
+
+
+async def test_days_counted_in_the_compute_process_write_the_same_tally(
+        settings: Settings, db: Database, office, monkeypatch) -> None:
+    """As the bot runs it: each chunk of days is classified in the compute process, which
+    sends back each day's pieces already encoded; the bot process only writes them."""
+    policy, calendar = settings.attendance, OfficeCalendar(settings.calendar)
+    monkeypatch.setattr(ladder_tally, "MARKS_AT_ONCE", 2)
+    await _month_of_punches(db, calendar)
+    pool = ComputePool(workers=1)
+    db.use_runner(pool)
+    try:
+        await _check(db, policy, calendar)
+        counted = pool.spent.calls
+        assert counted >= 1
+        # A permit approved after the fact: the day is counted again, in the worker again.
+        await add_absence(db, STAFF_B, "2026-09-01", "S")
+        await _check(db, policy, calendar)
+        assert pool.spent.calls > counted
+    finally:
+        db.use_runner(None)
+        pool.close()
