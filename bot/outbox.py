@@ -26,6 +26,7 @@ from handlers import (
     usulan,
 )
 from handlers.sender import RENDERERS, Sender
+from services import outbox as outbox_rows
 
 SENDER_KEY = "outbox.sender"
 
@@ -52,7 +53,7 @@ async def start(app: BotApp) -> None:
     services: AppServices = app.bot_data[SERVICES_KEY]
     assert RENDERERS and RENDERER_MODULES, "no outbox renderers registered"
     sender = Sender(app.bot, services, admin_chat_id=services.settings.telegram.admin_chat_id)
-    services.db.on_commit(sender.kick)
+    services.db.on_commit(sender.kick, topic=outbox_rows.WRITTEN)
     app.bot_data[SENDER_KEY] = sender
     await sender.start()
 

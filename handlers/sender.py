@@ -134,8 +134,8 @@ class Sender:
         self._stopping = False
         self._kicks = 0
         # Set when a claim found nothing: the writer's data_version then and when the first row
-        # waiting for a retry is due. Until a commit, another connection's commit or that time,
-        # there is nothing to claim and a pass costs no read.
+        # waiting for a retry is due. Until a commit that writes notices, another connection's
+        # commit or that time, there is nothing to claim and a pass costs no read.
         self._idle: tuple[int, dt.datetime | None] | None = None
         # The earliest retry the running pass set.
         self._retry_at: dt.datetime | None = None
@@ -162,7 +162,8 @@ class Sender:
             self._task = None
 
     def kick(self) -> None:
-        """Wake the sender (called after every commit): due rows go out now."""
+        """Wake the sender (called after every commit that wrote notices): due rows go out
+        now."""
         self._kicks += 1
         self._idle = None
         self._wake.set()

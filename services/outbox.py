@@ -29,7 +29,7 @@ from typing import Any
 import aiosqlite
 
 from services import employees
-from services.storage import Database
+from services.storage import Database, announce
 
 PENDING = "pending"
 SENDING = "sending"
@@ -45,6 +45,8 @@ EDIT_CHAT = "edit_chat"
 EDIT_MESSAGE = "edit_message"
 
 UNDELIVERABLE = "outbox.undeliverable"
+# The commit topic of a transaction that wrote notices (Database.on_commit): the sender's.
+WRITTEN = "outbox.written"
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ async def enqueue(conn: aiosqlite.Connection, notices: Iterable[Notice], *,
              notice.dedupe_key, stamp, stamp))
         if cursor.rowcount and cursor.lastrowid is not None:
             ids.append(cursor.lastrowid)
+    if ids:
+        announce(conn, WRITTEN)
     return ids
 
 

@@ -59,6 +59,39 @@ async def test_a_notice_goes_out_right_after_its_commit(harness: Harness, office
                                                               sent.message_id)
 
 
+async def test_commits_that_write_no_notice_leave_the_sender_asleep(harness: Harness,
+                                                                   office: Any) -> None:
+    """A job's many commits of other rows (the ladder's tally: hundreds a morning) do not make
+    the sender claim, which takes the write lock, behind each of them: while the writer is
+    busy, a flush with nothing due answers at once. A notice still goes out at its commit."""
+    db = await app_db(harness)
+    await harness.deliver()
+    for day in range(1, 21):
+        async with db.transaction() as conn:
+            await conn.execute("INSERT OR REPLACE INTO ladder_days (day, rule) VALUES (?, 'K')",
+                               (f"2026-09-{day:02d}",))
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_writer() -> None:
+        async with db.transaction():
+            held.set()
+            await release.wait()
+
+    holder = asyncio.create_task(hold_the_writer())
+    await held.wait()
+    try:
+        assert await asyncio.wait_for(harness.deliver(), timeout=1.0) == 0
+    finally:
+        release.set()
+        await holder
+    await enqueue(db, note(STAFF_A, 1), now=harness.clock.now())
+    for _ in range(100):
+        if texts_to(harness, STAFF_A.telegram_id):
+            break
+        await asyncio.sleep(0.01)
+    assert texts_to(harness, STAFF_A.telegram_id) == ["Catatan <b>1</b>"]
+
+
 async def test_the_same_dedupe_key_is_written_once(harness: Harness, office: Any) -> None:
     db = await app_db(harness)
     await enqueue(db, note(STAFF_A, 1), note(STAFF_A, 1), now=harness.clock.now())

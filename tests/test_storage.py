@@ -10,7 +10,7 @@ import aiosqlite
 import pytest
 
 from services import audit
-from services.storage import open_database
+from services.storage import announce, open_database
 from services.storage.migrations import available_migrations, current_version
 
 
@@ -90,5 +90,31 @@ async def test_a_statement_binding_megabytes_runs_off_the_event_loop(tmp_path: P
                 small, large = [row[0] for row in await cursor.fetchall()]
         assert small == threading.get_ident()
         assert large != threading.get_ident()
+    finally:
+        await db.close()
+
+
+async def test_a_topic_listener_hears_only_the_commits_that_announced_it(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "t.sqlite3")
+    heard: list[str] = []
+    db.on_commit(lambda: heard.append("every"))
+    db.on_commit(lambda: heard.append("notes"), topic="notes")
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO ladder_days (day, rule) VALUES ('2026-09-01', 'K')")
+        assert heard == ["every"]
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as conn:
+                announce(conn, "notes")
+                raise RuntimeError("rolled back")
+        async with db.transaction() as conn:
+            announce(conn, "notes")
+        # A rolled-back announcement is not carried into the next transaction either.
+        async with db.transaction():
+            pass
+        assert heard == ["every", "every", "notes", "every"]
+        async with db.transaction(wake=False) as conn:
+            announce(conn, "notes")
+        assert len(heard) == 4
     finally:
         await db.close()

@@ -121,6 +121,8 @@ class _Connection(aiosqlite.Connection):
     inline call never runs beside a threaded one."""
 
     _inline_calls = 0
+    # What the open transaction announced (announce()): the commit wakes those listeners.
+    announced: frozenset[str] = frozenset()
     # The call running in aiosqlite's thread. A caller cancelled while it runs leaves it
     # running: every later call waits for it, so the thread and the loop never use the
     # connection at once (SQLite's mutex and the GIL would deadlock) and a BEGIN cancelled
@@ -221,6 +223,13 @@ class _Connection(aiosqlite.Connection):
             self._conn.commit()
 
 
+def announce(conn: aiosqlite.Connection, topic: str) -> None:
+    """Inside a transaction: its commit concerns the listeners of `topic` (Database.on_commit)."""
+    if not isinstance(conn, _Connection):
+        raise TypeError("not a connection of services.storage")
+    conn.announced = conn.announced | {topic}
+
+
 async def in_thread(conn: aiosqlite.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
     """Run `fn` on the connection's own sqlite3 connection in its thread: a bulk statement
     whose parameters take Python a while to build, and SQLite a while to run, must hold neither
@@ -244,7 +253,7 @@ class Database:
     def __init__(self, conn: _Connection, path: Path) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
-        self._on_commit: list[Callable[[], None]] = []
+        self._on_commit: list[tuple[str | None, Callable[[], None]]] = []
         self.path = path
         self._readers: asyncio.Queue[_Connection] = asyncio.Queue()
         self._reader_slots = asyncio.Semaphore(READERS)
@@ -261,10 +270,13 @@ class Database:
         self._kept: dict[Hashable, tuple[int, object]] = {}
         self._keeping: dict[Hashable, object] | None = None
 
-    def on_commit(self, listener: Callable[[], None]) -> None:
-        """Call `listener` after every committed write (the outbox sender is woken this way,
-        so a notice goes out right after the transaction that wrote it)."""
-        self._on_commit.append(listener)
+    def on_commit(self, listener: Callable[[], None], *, topic: str | None = None) -> None:
+        """Call `listener` after every committed write, or with a `topic` only after those
+        whose transaction announced it (announce()): the outbox sender is woken by the
+        commits that wrote notices, so one goes out right after the transaction that wrote
+        it, and a job's hundreds of other commits (the ladder's tally) do not make it claim,
+        taking the write lock, hundreds of times for nothing."""
+        self._on_commit.append((topic, listener))
 
     @asynccontextmanager
     async def transaction(self, *, wake: bool = True) -> AsyncIterator[aiosqlite.Connection]:
@@ -276,6 +288,7 @@ class Database:
             # BEGIN inside the try, the rollback shielded: a task cancelled at any await here
             # (a chat request abandoned) never leaves the writer inside its transaction.
             try:
+                self._conn.announced = frozenset()
                 await self._conn.begin_immediate()
                 self._keeping = {}
                 before = self._conn.total_changes
@@ -295,9 +308,11 @@ class Database:
                     self._kept.clear()
                 for key, value in (keeping or {}).items():
                     self._kept[key] = (version, value)
+            announced, self._conn.announced = self._conn.announced, frozenset()
         if wake:
-            for listener in self._on_commit:
-                listener()
+            for topic, listener in self._on_commit:
+                if topic is None or topic in announced:
+                    listener()
 
     def keep(self, key: Hashable, value: object) -> None:
         """Inside a transaction, after its last write to what `value` was built from: `value`
