@@ -38,6 +38,15 @@ def texts_to(h: Harness, chat_id: int) -> list[str]:
     return [c.text for c in h.api.sent("sendMessage", chat_id) if c.result is not None]
 
 
+async def texts_soon(h: Harness, chat_id: int) -> list[str]:
+    """What reached the chat within a second, without anyone calling the sender."""
+    for _ in range(100):
+        if texts_to(h, chat_id):
+            break
+        await asyncio.sleep(0.01)
+    return texts_to(h, chat_id)
+
+
 async def app_db(h: Harness) -> Database:
     services: AppServices = h.application.bot_data["services"]
     return services.db
@@ -47,11 +56,7 @@ async def test_a_notice_goes_out_right_after_its_commit(harness: Harness, office
     db = await app_db(harness)
     await enqueue(db, note(STAFF_A, 1), now=harness.clock.now())
     # Nobody calls the sender: the commit woke it.
-    for _ in range(100):
-        if texts_to(harness, STAFF_A.telegram_id):
-            break
-        await asyncio.sleep(0.01)
-    assert texts_to(harness, STAFF_A.telegram_id) == ["Catatan <b>1</b>"]
+    assert await texts_soon(harness, STAFF_A.telegram_id) == ["Catatan <b>1</b>"]
     await harness.deliver()
     [row] = await outbox.rows(db)
     sent = harness.api.last_to(STAFF_A.telegram_id)
@@ -85,11 +90,8 @@ async def test_commits_that_write_no_notice_leave_the_sender_asleep(harness: Har
         release.set()
         await holder
     await enqueue(db, note(STAFF_A, 1), now=harness.clock.now())
-    for _ in range(100):
-        if texts_to(harness, STAFF_A.telegram_id):
-            break
-        await asyncio.sleep(0.01)
-    assert texts_to(harness, STAFF_A.telegram_id) == ["Catatan <b>1</b>"]
+    # Nobody calls the sender: the commit woke it.
+    assert await texts_soon(harness, STAFF_A.telegram_id) == ["Catatan <b>1</b>"]
 
 
 async def test_the_same_dedupe_key_is_written_once(harness: Harness, office: Any) -> None:
