@@ -206,7 +206,14 @@ class Sender:
                 # This pass sees every commit made so far: only a commit after this point needs
                 # another pass (the sender's own commits do not wake it).
                 self._wake.clear()
-                kicks, version = self._kicks, await db.data_version()
+                kicks, version = self._kicks, db.data_version_now()
+                if version is None:
+                    # A long write runs in the writer's thread (the ladder's tally): asking
+                    # would wait for it, and a chat request flushing with it. Only another
+                    # process's commit could have changed the version; the next pass (the
+                    # writer free, or the periodic one) sees that.
+                    version = (self._idle[0] if self._idle is not None
+                               else await db.data_version())
                 now = self._services.clock.now()
                 if self._nothing_due(version, now):
                     return handled

@@ -5,6 +5,8 @@ Telegram answered, edits of an earlier row's message, and per-person ordering.""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 from typing import Any
 
 import pytest
@@ -13,7 +15,7 @@ from bot.context import AppServices
 from handlers.sender import Outgoing, renderer
 from services import employees, outbox
 from services.outbox import Notice
-from services.storage import Database
+from services.storage import Database, in_thread
 from tests.support.harness import Harness
 from tests.support.office import STAFF_A, STAFF_B, Person
 
@@ -91,6 +93,34 @@ async def test_commits_that_write_no_notice_leave_the_sender_asleep(harness: Har
         await holder
     await enqueue(db, note(STAFF_A, 1), now=harness.clock.now())
     # Nobody calls the sender: the commit woke it.
+    assert await texts_soon(harness, STAFF_A.telegram_id) == ["Catatan <b>1</b>"]
+
+
+async def test_a_flush_with_nothing_due_does_not_wait_for_a_long_write(
+        harness: Harness, office: Any) -> None:
+    """A long statement in the writer's thread (a day of the ladder's tally) does not hold up
+    a flush that has nothing to send: it does not ask the busy writer anything."""
+    db = await app_db(harness)
+    await harness.deliver()
+    started, release = threading.Event(), threading.Event()
+
+    def long_write(raw: sqlite3.Connection) -> None:
+        raw.execute("INSERT OR REPLACE INTO ladder_days (day, rule) VALUES ('2026-09-01', 'K')")
+        started.set()
+        release.wait(5)
+
+    async def write() -> None:
+        async with db.transaction() as conn:
+            await in_thread(conn, long_write)
+
+    writing = asyncio.create_task(write())
+    await asyncio.to_thread(started.wait, 5)
+    try:
+        assert await asyncio.wait_for(harness.deliver(), timeout=1.0) == 0
+    finally:
+        release.set()
+        await writing
+    await enqueue(db, note(STAFF_A, 1), now=harness.clock.now())
     assert await texts_soon(harness, STAFF_A.telegram_id) == ["Catatan <b>1</b>"]
 
 

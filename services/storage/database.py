@@ -346,6 +346,11 @@ class Database:
         assert row is not None
         return int(row[0])
 
+    def data_version_now(self) -> int | None:
+        """data_version() right here, without an await; None while a write runs in the
+        writer's thread (asking would wait for it)."""
+        return self._conn.data_version_now()
+
     def _changed(self, rows: int) -> None:
         self._changed_since_checkpoint += max(rows, 1)
         if (self._changed_since_checkpoint < CHECKPOINT_AFTER_ROWS
