@@ -11,14 +11,11 @@ planned again).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import aiosqlite
 
 from services import attendance, employees, ladder_tally, location, outbox
 from services import attendance_rules as rules
@@ -122,18 +119,24 @@ async def plan_morning(db: Database, policy: AttendancePolicy, calendar: OfficeC
     When a machine could not be read (`unsynced`), nobody is told they are missing: whoever
     scanned on that machine would be told wrongly. The atasan still get their summary, with a
     warning that it may be incomplete."""
-    today = now.date()
-    if not calendar.is_working_day(today):
+    if not calendar.is_working_day(now.date()):
         return []
-    statuses = await attendance.day_statuses(db, policy, calendar, today, now)
-    # The whole registry: read (and made into Employee values) off the event loop.
-    everyone = await db.snapshot(employees.active_in)
-    async with db.read() as conn:
-        permits = await _late_permits(conn, today)
-        located = await location.located_on(conn, today)
-    # The province's employees are gone through in a worker thread, off the event loop.
-    return await asyncio.to_thread(_morning_notices, policy, today, statuses, everyone,
-                                   permits, located, unsynced)
+    # A province's statuses and registry are read and gone through in the compute process:
+    # in a thread here they would hold the GIL the chat needs, by the tenth of a second.
+    return await db.compute(_morning_in, policy, calendar, now, unsynced)
+
+
+def _morning_in(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
+                now: dt.datetime, unsynced: tuple[str, ...]) -> list[Notice]:
+    today = now.date()
+    everyone = employees.active_in(conn)
+    statuses = attendance.day_statuses_in(conn, policy, calendar, today, now,
+                                          everyone=everyone)
+    permits = {nip for (nip,) in conn.execute(
+        "SELECT nip FROM absence_days WHERE day = ? AND part = ?",
+        (today.isoformat(), rules.ARRIVE_LATE))}
+    return _morning_notices(policy, today, statuses, everyone, permits,
+                            location.located_in(conn, today), unsynced)
 
 
 def _morning_notices(policy: AttendancePolicy, today: dt.date, statuses: dict[str, DayStatus],
@@ -143,8 +146,7 @@ def _morning_notices(policy: AttendancePolicy, today: dt.date, statuses: dict[st
     by_nip = {e.nip: e for e in everyone}
     notices: list[Notice] = []
     teams: dict[str, list[TeamEntry]] = defaultdict(list)
-    # Someone registered between the two reads has no status yet; they are left for tomorrow.
-    for person in (e for e in _enrolled(everyone) if e.nip in statuses):
+    for person in _enrolled(everyone):
         entry = TeamEntry(person, statuses[person.nip], late_permit=person.nip in permits,
                           located=tuple(located.get(person.nip, ())))
         if person.reachable and entry.waiting and not unsynced:
@@ -174,26 +176,24 @@ def _not_in(status: DayStatus) -> bool:
     return status.first_in is None and not rules.is_on_absence(status)
 
 
-async def _late_permits(conn: aiosqlite.Connection, day: dt.date) -> set[str]:
-    async with conn.execute(
-        "SELECT nip FROM absence_days WHERE day = ? AND part = ?",
-        (day.isoformat(), rules.ARRIVE_LATE),
-    ) as cursor:
-        return {nip for (nip,) in await cursor.fetchall()}
-
-
 async def plan_afternoon(db: Database, policy: AttendancePolicy, calendar: OfficeCalendar,
                          now: dt.datetime) -> list[Notice]:
     """After the end of work: employees who left before time (PSW) or have an IN scan but no
     OUT yet, while the scan window is still open to put it right."""
-    today = now.date()
-    if not calendar.is_working_day(today):
+    if not calendar.is_working_day(now.date()):
         return []
-    statuses = await attendance.day_statuses(db, policy, calendar, today, now)
-    people = _enrolled(await db.snapshot(employees.active_in))
+    return await db.compute(_afternoon_in, policy, calendar, now)
+
+
+def _afternoon_in(conn: sqlite3.Connection, policy: AttendancePolicy,
+                  calendar: OfficeCalendar, now: dt.datetime) -> list[Notice]:
+    today = now.date()
+    everyone = employees.active_in(conn)
+    statuses = attendance.day_statuses_in(conn, policy, calendar, today, now,
+                                          everyone=everyone)
     hours = policy.hours_for(today)
     notices = []
-    for person in (e for e in people if e.nip in statuses):
+    for person in _enrolled(everyone):
         status = statuses[person.nip]
         left_early = any(code.startswith(rules.EARLY) for code in status.codes)
         no_out = status.first_in is not None and status.last_out is None

@@ -290,10 +290,14 @@ def month_in(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: Offic
     return _month(conn, policy, calendar, year, month, today, running, nips)
 
 
-def _day(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,
-         day: dt.date, now: dt.datetime, nips: set[str] | None) -> dict[str, DayStatus]:
+def day_statuses_in(conn: sqlite3.Connection, policy: AttendancePolicy,
+                    calendar: OfficeCalendar, day: dt.date, now: dt.datetime,
+                    nips: set[str] | None = None, *,
+                    everyone: list[Employee] | None = None) -> dict[str, DayStatus]:
+    """day_statuses inside a snapshot (or a compute process's read); `everyone`: the active
+    employees as the caller read them in the same snapshot (not read again)."""
     off = calendar.day_off(day)
-    people = _people(conn, nips)
+    people = everyone if everyone is not None else _people(conn, nips)
     absences = absences_in(conn, day, day, nips)
     scans: dict[str, Scans] = {user: (first, last, count) for user, first, last, count, _
                                in _scans(conn, policy, day, _users(people, nips))}
@@ -307,7 +311,7 @@ async def day_statuses(db: Database, policy: AttendancePolicy, calendar: OfficeC
                        day: dt.date, now: dt.datetime,
                        nips: set[str] | None = None) -> dict[str, DayStatus]:
     """Every active employee's status on `day` as known at `now` (`nips` limits them)."""
-    return await db.snapshot(_day, policy, calendar, day, now, nips)
+    return await db.snapshot(day_statuses_in, policy, calendar, day, now, nips)
 
 
 def tk_days_in(conn: sqlite3.Connection, policy: AttendancePolicy, calendar: OfficeCalendar,

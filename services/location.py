@@ -570,16 +570,18 @@ async def declare_outage(db: Database, policy: LocationPolicy, admin: Employee, 
 
 
 # --- readers for summaries, recaps and the atasan -----------------------------------------
-async def located_on(conn: aiosqlite.Connection, day: dt.date) -> dict[str, list[LocatedPunch]]:
-    """Location punches of `day` per NIP, in time order."""
+def located_in(conn: sqlite3.Connection, day: dt.date) -> dict[str, list[LocatedPunch]]:
+    """Location punches of `day` per NIP, in time order (read inside a snapshot)."""
     found: dict[str, list[LocatedPunch]] = {}
-    async with conn.execute(
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(
         "SELECT l.punch_id, l.nip, p.punched_at, l.site, l.selfie_file_id FROM location_punches l"
         " JOIN punches p ON p.id = l.punch_id WHERE l.local_date = ? ORDER BY p.punched_at",
-        (day.isoformat(),)) as cursor:
-        async for punch_id, nip, at, site, selfie in cursor:
-            found.setdefault(nip, []).append(LocatedPunch(
-                punch_id, nip, dt.datetime.fromisoformat(at), site, selfie is not None))
+        (day.isoformat(),))
+    for punch_id, nip, at, site, selfie in cursor:
+        found.setdefault(nip, []).append(LocatedPunch(
+            punch_id, nip, dt.datetime.fromisoformat(at), site, selfie is not None))
     return found
 
 
