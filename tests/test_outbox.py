@@ -5,8 +5,10 @@ Telegram answered, edits of an earlier row's message, and per-person ordering.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -49,6 +51,34 @@ async def texts_soon(h: Harness, chat_id: int) -> list[str]:
     return texts_to(h, chat_id)
 
 
+@contextlib.asynccontextmanager
+async def writer_busy(db: Database, *, in_its_thread: bool) -> AsyncIterator[None]:
+    """The writer held by another task for the block: its transaction open (the write lock
+    taken) and, `in_its_thread`, a long statement running in the writer's thread as well."""
+    started, release = threading.Event(), threading.Event()
+
+    def long_write(raw: sqlite3.Connection) -> None:
+        raw.execute("INSERT OR REPLACE INTO ladder_days (day, rule) VALUES ('2026-09-01', 'K')")
+        started.set()
+        release.wait(5)
+
+    async def hold() -> None:
+        async with db.transaction() as conn:
+            if in_its_thread:
+                await in_thread(conn, long_write)
+            else:
+                started.set()
+                await asyncio.to_thread(release.wait, 5)
+
+    holder = asyncio.create_task(hold())
+    await asyncio.to_thread(started.wait, 5)
+    try:
+        yield
+    finally:
+        release.set()
+        await holder
+
+
 async def app_db(h: Harness) -> Database:
     services: AppServices = h.application.bot_data["services"]
     return services.db
@@ -77,20 +107,8 @@ async def test_commits_that_write_no_notice_leave_the_sender_asleep(harness: Har
         async with db.transaction() as conn:
             await conn.execute("INSERT OR REPLACE INTO ladder_days (day, rule) VALUES (?, 'K')",
                                (f"2026-09-{day:02d}",))
-    held, release = asyncio.Event(), asyncio.Event()
-
-    async def hold_the_writer() -> None:
-        async with db.transaction():
-            held.set()
-            await release.wait()
-
-    holder = asyncio.create_task(hold_the_writer())
-    await held.wait()
-    try:
+    async with writer_busy(db, in_its_thread=False):
         assert await asyncio.wait_for(harness.deliver(), timeout=1.0) == 0
-    finally:
-        release.set()
-        await holder
     await enqueue(db, note(STAFF_A, 1), now=harness.clock.now())
     # Nobody calls the sender: the commit woke it.
     assert await texts_soon(harness, STAFF_A.telegram_id) == ["Catatan <b>1</b>"]
@@ -102,24 +120,8 @@ async def test_a_flush_with_nothing_due_does_not_wait_for_a_long_write(
     a flush that has nothing to send: it does not ask the busy writer anything."""
     db = await app_db(harness)
     await harness.deliver()
-    started, release = threading.Event(), threading.Event()
-
-    def long_write(raw: sqlite3.Connection) -> None:
-        raw.execute("INSERT OR REPLACE INTO ladder_days (day, rule) VALUES ('2026-09-01', 'K')")
-        started.set()
-        release.wait(5)
-
-    async def write() -> None:
-        async with db.transaction() as conn:
-            await in_thread(conn, long_write)
-
-    writing = asyncio.create_task(write())
-    await asyncio.to_thread(started.wait, 5)
-    try:
+    async with writer_busy(db, in_its_thread=True):
         assert await asyncio.wait_for(harness.deliver(), timeout=1.0) == 0
-    finally:
-        release.set()
-        await writing
     await enqueue(db, note(STAFF_A, 1), now=harness.clock.now())
     assert await texts_soon(harness, STAFF_A.telegram_id) == ["Catatan <b>1</b>"]
 
